@@ -1,0 +1,1 @@
+"""Users, roles, login sessions, API tokens and CSRF protection."""

@@ -1,0 +1,146 @@
+"""The ASGI application: routers, error pages and JSON problems, security headers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dateline.accounts import routes as account_routes
+from dateline.accounts.auth import LoginRequired
+from dateline.accounts.csrf import Csrf
+from dateline.config import Settings
+from dateline.db import Database
+from dateline.db.migrate import pending_revision
+from dateline.errors import DatelineError
+from dateline.liveblog import api, editor, reader
+from dateline.media import routes as media_routes
+from dateline.web import load_static, make_templates, redirect, render
+from dateline.web import router as static_routes
+
+log = logging.getLogger("dateline")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    db = Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        head = await pending_revision(db)
+        if head is not None:
+            raise RuntimeError(
+                f"The database schema is behind ({head}); run `dateline db upgrade`."
+            )
+        yield
+        await db.dispose()
+
+    app = FastAPI(
+        title="Dateline API",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        lifespan=lifespan,
+    )
+    static = load_static()
+    app.state.settings = settings
+    app.state.db = db
+    app.state.static = static
+    app.state.templates = make_templates(settings, static)
+    app.state.csrf = Csrf(settings.secret_key.get_secret_value())
+    for module in (reader, editor, api, account_routes, media_routes):
+        app.include_router(module.router)
+    app.include_router(static_routes)
+    _add_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def problem(status: int, error: str, detail: Any) -> JSONResponse:
+    return JSONResponse({"error": error, "detail": detail}, status_code=status)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DatelineError)
+    async def dateline_error(request: Request, exc: DatelineError) -> Response:
+        if _wants_json(request):
+            detail = getattr(exc, "errors", None) or exc.message
+            return problem(exc.status, type(exc).__name__.lower(), detail)
+        return render(request, "error.html", {"message": exc.message}, status=exc.status)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return redirect(request, f"/login?next={target}")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return problem(400, "malformed_json", "The request body is not valid JSON.")
+        detail = [
+            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg")}
+            for e in errors
+        ]
+        if _wants_json(request):
+            return problem(422, "invalid", detail)
+        message = "; ".join(f"{d['field']}: {d['message']}" for d in detail)
+        return render(request, "error.html", {"message": message}, status=400)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        words = {404: "There is nothing at this address.", 405: "That method is not allowed here."}
+        message = words.get(exc.status_code, str(exc.detail))
+        if _wants_json(request):
+            return problem(exc.status_code, "http_error", message)
+        return render(request, "error.html", {"message": message}, status=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        if _wants_json(request):
+            return problem(500, "internal", "Something went wrong on our side; it is logged.")
+        message = "Something went wrong on our side; it is logged."
+        return render(request, "error.html", {"message": message}, status=500)
+
+
+class SecurityHeaders:
+    """Pure ASGI (no BaseHTTPMiddleware) so it costs nothing on streaming responses."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,122 @@
+"""The `dateline` command: serve, db upgrade, demo, user, token, config."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dateline.accounts import service as accounts
+from dateline.config import Settings, describe
+from dateline.db import Database
+from dateline.db.migrate import upgrade
+from dateline.errors import DatelineError
+
+app = typer.Typer(help="Dateline: self-hosted live news coverage.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="Newsroom accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+config_app = typer.Typer(help="Settings.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(config_app, name="config")
+console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _run(work: Callable[[Database, Settings], Awaitable[T]]) -> T:
+    """Run one async job against the configured database; service errors become exit code 1."""
+    settings = Settings()
+
+    async def main() -> T:
+        db = Database(settings.database_url)
+        try:
+            return await work(db, settings)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(main())
+    except DatelineError as exc:
+        console.print(f"[red]Error:[/red] {exc.message}")
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the site, the editor pages and the API."""
+    import uvicorn
+
+    uvicorn.run("dateline.app:create_app", factory=True, host=host, port=port, proxy_headers=False)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest version."""
+    _run(lambda db, _: upgrade(db))
+    console.print("Database schema is up to date.")
+
+
+@app.command()
+def demo(
+    if_empty: Annotated[bool, typer.Option(help="Only when the database has no blog.")] = False,
+) -> None:
+    """Load the demo live blog (fictional Storm Idris coverage)."""
+    from dateline.liveblog import queries
+    from dateline.liveblog.demo import load_demo
+
+    async def work(db: Database, settings: Settings) -> str | None:
+        if if_empty:
+            async with db.read() as conn:
+                if await queries.list_blogs(conn):
+                    return None
+        return await load_demo(db, settings)
+
+    slug = _run(work)
+    if slug:
+        console.print(f"Demo live blog ready at /live/{slug}")
+
+
+@user_app.command("create")
+def user_create(
+    email: str,
+    role: Annotated[str, typer.Option(help="admin or editor.")] = "editor",
+    name: Annotated[str, typer.Option(help="Name shown on updates.")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create a newsroom account."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = _run(lambda db, _: accounts.create_user(db, email, password, role, name))
+    console.print(f"Created {user.role} {user.email}.")
+
+
+@token_app.command("create")
+def token_create(
+    email: str, name: Annotated[str, typer.Option(help="What the token is for.")] = "cli"
+) -> None:
+    """Print a new API token for a user (shown once; only its hash is kept)."""
+    token = _run(lambda db, _: accounts.create_api_token(db, email, name))
+    typer.echo(token)
+
+
+@config_app.command("show")
+def config_show() -> None:
+    """Print every setting with its current value (secrets masked)."""
+    table = Table("Variable", "Value", "Meaning")
+    for row in describe(Settings()):
+        table.add_row(*row)
+    Console().print(table)

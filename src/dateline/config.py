@@ -1,0 +1,94 @@
+"""Settings: one typed object built once at start-up from DATELINE_* environment variables.
+
+Nothing else in the code base reads the environment; the object is passed in (app state,
+function arguments), so tests build their own settings without touching globals.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting has a default, a type and help text (docs/configuration.md lists them)."""
+
+    model_config = SettingsConfigDict(env_prefix="DATELINE_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///var/dateline.sqlite3",
+        description="SQLAlchemy URL of the database: a SQLite file (default) or "
+        "postgresql+asyncpg://user@host/db.",
+    )
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="Folder for uploaded images and other files the server writes.",
+    )
+    secret_key: SecretStr = Field(
+        default_factory=lambda: SecretStr(secrets.token_urlsafe(32)),
+        description="Key that signs CSRF tokens. Set it in production so tokens survive a "
+        "restart and agree between web nodes; a random key is made when unset.",
+    )
+    site_name: str = Field(default="Dateline", description="Name shown in the page header.")
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public address of the site, used for absolute links in JSON-LD.",
+    )
+    cookie_secure: bool = Field(
+        default=False,
+        description="Mark cookies Secure (only sent over https). Turn on behind https.",
+    )
+    session_days: int = Field(
+        default=14, ge=1, description="How many days an editor stays logged in."
+    )
+    max_upload_bytes: int = Field(
+        default=15 * 1024 * 1024, ge=1024, description="Largest image upload accepted, in bytes."
+    )
+    max_image_pixels: int = Field(
+        default=40_000_000,
+        ge=10_000,
+        description="Largest image accepted in pixels (width × height); stops decompression bombs.",
+    )
+    page_size: int = Field(
+        default=20, ge=1, le=200, description="Updates shown per page of a live blog."
+    )
+
+    @property
+    def media_dir(self) -> Path:
+        """Where image variants are stored, by content hash."""
+        return self.data_dir / "media"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+SECRET_FIELDS = frozenset({"secret_key", "database_url"})
+
+
+def describe(settings: Settings) -> list[tuple[str, str, str]]:
+    """(env var, value with secrets masked, help) for `dateline config show` and the docs."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr) or name in SECRET_FIELDS:
+            shown = _mask(str(value.get_secret_value() if isinstance(value, SecretStr) else value))
+        else:
+            shown = str(value)
+        rows.append((f"DATELINE_{name.upper()}", shown, field.description or ""))
+    return rows
+
+
+def _mask(value: str) -> str:
+    """Hide passwords inside URLs and whole secrets, keep enough to recognise the value."""
+    if "://" in value:
+        scheme, rest = value.split("://", 1)
+        if "@" in rest:
+            creds, host = rest.rsplit("@", 1)
+            user = creds.split(":", 1)[0]
+            return f"{scheme}://{user}:***@{host}" if ":" in creds else value
+        return value
+    return "***"

@@ -1,0 +1,298 @@
+"""Editor pages: create blogs, post, edit, delete, mark key events, pin, recap, end coverage.
+
+Every handler: check CSRF → call one service → redirect (POST/redirect/GET), or re-render the
+same form with the editor's input and a plain message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from dateline.accounts import csrf
+from dateline.accounts.auth import require_editor
+from dateline.accounts.service import User
+from dateline.errors import Conflict, DatelineError, Invalid
+from dateline.html import render_markdown
+from dateline.liveblog import forms, queries, service
+from dateline.liveblog.models import UpdateDraft
+from dateline.media.service import store_image
+from dateline.web import redirect, render
+
+router = APIRouter(prefix="/admin")
+STALE_FORM = "This form had expired, so nothing was saved. Your text is kept: submit it again."
+
+
+async def _form(request: Request) -> tuple[FormData, dict[str, str]]:
+    """The posted form, and an error for the whole form when its CSRF token is stale."""
+    form = await request.form()
+    errors = (
+        {} if request.app.state.csrf.valid(request, form.get(csrf.FIELD)) else {"form": STALE_FORM}
+    )
+    return form, errors
+
+
+@router.get("")
+async def dashboard(request: Request, user: User = Depends(require_editor)) -> Response:
+    async with request.app.state.db.read() as conn:
+        blogs = await queries.list_blogs(conn)
+    return render(request, "admin/dashboard.html", {"user": user, "blogs": blogs})
+
+
+@router.get("/blogs/new")
+async def new_blog_form(request: Request, user: User = Depends(require_editor)) -> Response:
+    draft = forms.blog_draft(FormData())
+    return render(request, "admin/blog_form.html", {"user": user, "draft": draft, "errors": {}})
+
+
+@router.post("/blogs/new")
+async def create_blog(request: Request, user: User = Depends(require_editor)) -> Response:
+    form, errors = await _form(request)
+    draft = forms.blog_draft(form)
+    if not errors:
+        try:
+            blog = await service.create_blog(request.app.state.db, draft, user)
+            return redirect(request, f"/admin/live/{blog.slug}", flash="created")
+        except Invalid as exc:
+            errors = exc.errors
+    context = {"user": user, "draft": draft, "errors": errors}
+    return render(request, "admin/blog_form.html", context, status=_status(errors))
+
+
+@router.get("/live/{slug}")
+async def editor_page(
+    request: Request,
+    slug: str,
+    page: str = "1",
+    filter: str = "",
+    user: User = Depends(require_editor),
+) -> Response:
+    return await _editor_page(
+        request,
+        slug,
+        user,
+        UpdateDraft(body=""),
+        {},
+        page=forms.page_number(page),
+        key_events_only=filter == forms.KEY_EVENTS,
+    )
+
+
+@router.post("/live/{slug}/updates")
+async def post_update(
+    request: Request, slug: str, user: User = Depends(require_editor)
+) -> Response:
+    form, errors = await _form(request)
+    draft = await _draft_with_upload(request, form, errors)
+    preview = forms.text(form, "action") == "preview"
+    if not errors and not preview:
+        try:
+            update = await service.post_update(request.app.state.db, slug, draft, user)
+            return redirect(request, f"/admin/live/{slug}#update-{update.id}", flash="published")
+        except (Invalid, Conflict) as exc:
+            errors = _errors(exc)
+    return await _editor_page(request, slug, user, draft, errors, preview=preview)
+
+
+@router.get("/live/{slug}/updates/{update_id}/edit")
+async def edit_form(
+    request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
+) -> Response:
+    async with request.app.state.db.read() as conn:
+        blog = await queries.blog_by_slug(conn, slug)
+        update = await queries.update_by_id(conn, blog.id, update_id)
+    context = {"user": user, "blog": blog, "update": update, "draft": forms.draft_of(update)}
+    return render(request, "admin/edit_update.html", {**context, "errors": {}, "preview": None})
+
+
+@router.post("/live/{slug}/updates/{update_id}/edit")
+async def save_edit(
+    request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
+) -> Response:
+    form, errors = await _form(request)
+    draft = await _draft_with_upload(request, form, errors)
+    preview = forms.text(form, "action") == "preview"
+    if not errors and not preview:
+        try:
+            await service.edit_update(request.app.state.db, slug, update_id, draft, user)
+            return redirect(request, f"/admin/live/{slug}#update-{update_id}", flash="edited")
+        except (Invalid, Conflict) as exc:
+            errors = _errors(exc)
+    async with request.app.state.db.read() as conn:
+        blog = await queries.blog_by_slug(conn, slug)
+        update = await queries.update_by_id(conn, blog.id, update_id)
+    context = {"user": user, "blog": blog, "update": update, "draft": draft, "errors": errors}
+    context["preview"] = _preview(draft) if preview else None
+    return render(request, "admin/edit_update.html", context, status=_status(errors))
+
+
+@router.get("/live/{slug}/updates/{update_id}/delete")
+async def delete_form(
+    request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
+) -> Response:
+    return await _delete_page(request, slug, update_id, user, "", {})
+
+
+@router.post("/live/{slug}/updates/{update_id}/delete")
+async def delete_update(
+    request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
+) -> Response:
+    form, errors = await _form(request)
+    note = forms.text(form, "correction_note")
+    if not errors:
+        try:
+            await service.delete_update(request.app.state.db, slug, update_id, user, note)
+            return redirect(request, f"/admin/live/{slug}", flash="deleted")
+        except (Invalid, Conflict) as exc:
+            errors = _errors(exc)
+    return await _delete_page(request, slug, update_id, user, note, errors)
+
+
+@router.post("/live/{slug}/updates/{update_id}/key-event")
+async def toggle_key_event(
+    request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
+) -> Response:
+    on = await _switch(request)
+    await service.set_key_event(request.app.state.db, slug, update_id, on, user)
+    flash = "key-on" if on else "key-off"
+    return redirect(request, f"/admin/live/{slug}#update-{update_id}", flash=flash)
+
+
+@router.post("/live/{slug}/updates/{update_id}/pin")
+async def toggle_pin(
+    request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
+) -> Response:
+    on = await _switch(request)
+    await service.set_pinned(request.app.state.db, slug, update_id, on, user)
+    flash = "pin-on" if on else "pin-off"
+    return redirect(request, f"/admin/live/{slug}#update-{update_id}", flash=flash)
+
+
+@router.get("/live/{slug}/recap")
+async def recap_form(request: Request, slug: str, user: User = Depends(require_editor)) -> Response:
+    async with request.app.state.db.read() as conn:
+        blog = await queries.blog_by_slug(conn, slug)
+    text = "\n".join(blog.recap_items)
+    return render(
+        request, "admin/recap.html", {"user": user, "blog": blog, "text": text, "errors": {}}
+    )
+
+
+@router.post("/live/{slug}/recap")
+async def save_recap(request: Request, slug: str, user: User = Depends(require_editor)) -> Response:
+    form, errors = await _form(request)
+    if not errors:
+        try:
+            await service.set_recap(request.app.state.db, slug, forms.recap_items(form), user)
+            return redirect(request, f"/admin/live/{slug}", flash="recap")
+        except Invalid as exc:
+            errors = exc.errors
+    async with request.app.state.db.read() as conn:
+        blog = await queries.blog_by_slug(conn, slug)
+    context = {"user": user, "blog": blog, "text": forms.text(form, "items"), "errors": errors}
+    return render(request, "admin/recap.html", context, status=_status(errors))
+
+
+@router.get("/live/{slug}/end")
+async def end_form(request: Request, slug: str, user: User = Depends(require_editor)) -> Response:
+    async with request.app.state.db.read() as conn:
+        blog = await queries.blog_by_slug(conn, slug)
+    return render(request, "admin/end.html", {"user": user, "blog": blog, "errors": {}})
+
+
+@router.post("/live/{slug}/end")
+async def end_coverage(
+    request: Request, slug: str, user: User = Depends(require_editor)
+) -> Response:
+    _, errors = await _form(request)
+    if not errors:
+        try:
+            await service.end_coverage(request.app.state.db, slug, user)
+            return redirect(request, f"/admin/live/{slug}", flash="ended")
+        except Conflict as exc:
+            errors = _errors(exc)
+    async with request.app.state.db.read() as conn:
+        blog = await queries.blog_by_slug(conn, slug)
+    context = {"user": user, "blog": blog, "errors": errors}
+    return render(request, "admin/end.html", context, status=_status(errors))
+
+
+async def _switch(request: Request) -> bool:
+    """The on/off value of a toggle button; a stale form is refused before anything changes."""
+    form, errors = await _form(request)
+    if errors:
+        raise StaleForm(errors["form"])
+    return forms.text(form, "on") == "1"
+
+
+class StaleForm(DatelineError):
+    status = 403
+
+
+async def _draft_with_upload(
+    request: Request, form: FormData, errors: dict[str, str]
+) -> UpdateDraft:
+    """The typed draft plus the image in the upload slot, stored now so a re-render keeps it."""
+    draft = forms.update_draft(form)
+    upload, words = forms.new_image(form)
+    if upload is not None and not errors:
+        state = request.app.state
+        try:
+            stored = await store_image(state.db, state.settings, await upload.read())
+            words.hash = stored.hash
+            draft.images.append(words)
+        except Invalid as exc:
+            errors.update(exc.errors)
+    return draft
+
+
+async def _editor_page(
+    request: Request,
+    slug: str,
+    user: User,
+    draft: UpdateDraft,
+    errors: dict[str, str],
+    *,
+    page: int = 1,
+    key_events_only: bool = False,
+    preview: bool = False,
+) -> Response:
+    settings = request.app.state.settings
+    async with request.app.state.db.read() as conn:
+        view = await queries.reader_page(conn, slug, page, settings.page_size, key_events_only)
+    context: dict[str, Any] = {
+        "user": user,
+        "view": view,
+        "draft": draft,
+        "errors": errors,
+        "preview": _preview(draft) if preview else None,
+        "editor": True,
+    }
+    return render(request, "admin/liveblog.html", context, status=_status(errors))
+
+
+async def _delete_page(
+    request: Request, slug: str, update_id: int, user: User, note: str, errors: dict[str, str]
+) -> Response:
+    async with request.app.state.db.read() as conn:
+        blog = await queries.blog_by_slug(conn, slug)
+        update = await queries.update_by_id(conn, blog.id, update_id)
+    context = {"user": user, "blog": blog, "update": update, "note": note, "errors": errors}
+    return render(request, "admin/delete.html", context, status=_status(errors))
+
+
+def _preview(draft: UpdateDraft) -> str:
+    return render_markdown(draft.body)
+
+
+def _errors(exc: DatelineError) -> dict[str, str]:
+    return exc.errors if isinstance(exc, Invalid) else {"form": exc.message}
+
+
+def _status(errors: dict[str, str]) -> int:
+    if not errors:
+        return 200
+    return 403 if errors.get("form") == STALE_FORM else 422

@@ -1,0 +1,202 @@
+"""What a live blog and its updates are, and what a valid edit of them looks like."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dateline.errors import Invalid
+from dateline.media.service import media_url
+from dateline.timefmt import is_time_zone
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LIMITS = {
+    "slug": 80,
+    "title": 200,
+    "standfirst": 600,
+    "category": 60,
+    "headline": 200,
+    "body": 20_000,
+    "alt": 300,
+    "caption": 500,
+    "credit": 200,
+    "correction_note": 500,
+    "recap_item": 300,
+}
+MAX_IMAGES = 10
+MAX_RECAP_ITEMS = 12
+
+
+@dataclass(frozen=True)
+class Blog:
+    id: int
+    slug: str
+    title: str
+    standfirst: str
+    category: str
+    time_zone: str
+    status: str
+    coverage_start: datetime
+    coverage_end: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    recap_items: list[str]
+    recap_updated_at: datetime | None
+    last_seq: int
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == "live"
+
+    @classmethod
+    def from_row(cls, row: Any) -> Blog:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Image:
+    hash: str
+    alt: str
+    caption: str
+    credit: str
+    width: int
+    height: int
+    widths: list[int]
+
+    @property
+    def src(self) -> str:
+        """The largest stored width."""
+        return media_url(self.hash, self.widths[-1])
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"{media_url(self.hash, w)} {w}w" for w in self.widths)
+
+    @property
+    def caption_line(self) -> str:
+        """'Caption. Photograph: Credit', the way newspapers print it."""
+        caption = self.caption
+        if caption and caption[-1] not in ".!?…":
+            caption += "."
+        credit = f"Photograph: {self.credit}" if self.credit else ""
+        return " ".join(part for part in (caption, credit) if part)
+
+
+@dataclass(frozen=True)
+class Update:
+    id: int
+    blog_id: int
+    author_name: str
+    published_at: datetime
+    headline: str
+    body: str
+    body_html: str
+    body_text: str
+    key_event: bool
+    pinned: bool
+    edited_at: datetime | None
+    deleted_at: datetime | None
+    correction_note: str
+    images: tuple[Image, ...] = ()
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def short_title(self) -> str:
+        """The headline, or the first words of the text: how the key events list names it."""
+        if self.headline:
+            return self.headline
+        words = self.body_text.split()
+        return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+
+
+@dataclass
+class ImageRef:
+    """An image already stored (by content hash) as it appears in one update."""
+
+    hash: str
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass
+class BlogDraft:
+    title: str
+    slug: str
+    standfirst: str = ""
+    category: str = ""
+    time_zone: str = "UTC"
+
+    def validate(self) -> BlogDraft:
+        self.title, self.slug = self.title.strip(), self.slug.strip().lower()
+        self.standfirst, self.category = self.standfirst.strip(), self.category.strip()
+        self.time_zone = self.time_zone.strip()
+        errors = _lengths(self, ("title", "slug", "standfirst", "category"))
+        if not self.title:
+            errors["title"] = "Give the live blog a title."
+        if not SLUG.match(self.slug):
+            errors.setdefault(
+                "slug", "Use lower-case letters, digits and hyphens, e.g. storm-live."
+            )
+        if not is_time_zone(self.time_zone):
+            errors["time_zone"] = "Use an IANA time zone such as Europe/Kyiv or UTC."
+        if errors:
+            raise Invalid(errors)
+        return self
+
+
+@dataclass
+class UpdateDraft:
+    body: str
+    headline: str = ""
+    key_event: bool = False
+    pinned: bool = False
+    images: list[ImageRef] = field(default_factory=list)
+
+    def validate(self) -> UpdateDraft:
+        self.body, self.headline = self.body.strip(), self.headline.strip()
+        errors = _lengths(self, ("headline", "body"))
+        if not self.body:
+            errors["body"] = "Write the text of the update."
+        if len(self.images) > MAX_IMAGES:
+            errors["images"] = f"An update can carry at most {MAX_IMAGES} images."
+        for number, image in enumerate(self.images, 1):
+            image.alt, image.caption = image.alt.strip(), image.caption.strip()
+            image.credit = image.credit.strip()
+            for name in ("alt", "caption", "credit"):
+                if len(getattr(image, name)) > LIMITS[name]:
+                    errors["images"] = (
+                        f"Image {number}: the {name} is longer than {LIMITS[name]} characters."
+                    )
+        if errors:
+            raise Invalid(errors)
+        return self
+
+
+def validate_recap(items: list[str]) -> list[str]:
+    cleaned = [item.strip() for item in items if item.strip()]
+    if len(cleaned) > MAX_RECAP_ITEMS:
+        raise Invalid({"items": f"Keep the recap to {MAX_RECAP_ITEMS} points or fewer."})
+    if any(len(item) > LIMITS["recap_item"] for item in cleaned):
+        raise Invalid({"items": f"Each point must be under {LIMITS['recap_item']} characters."})
+    return cleaned
+
+
+def validate_correction(note: str) -> str:
+    note = note.strip()
+    if len(note) > LIMITS["correction_note"]:
+        raise Invalid({"correction_note": f"Keep it under {LIMITS['correction_note']} characters."})
+    return note
+
+
+def _lengths(draft: object, names: tuple[str, ...]) -> dict[str, str]:
+    return {
+        name: f"Keep it under {LIMITS[name]} characters."
+        for name in names
+        if len(getattr(draft, name)) > LIMITS[name]
+    }

@@ -1,0 +1,96 @@
+"""How blogs and updates look as JSON: the API's shape and the page's schema.org JSON-LD."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from dateline.liveblog.models import Blog, Image, Update
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
+
+
+def blog_json(blog: Blog) -> dict[str, Any]:
+    return {
+        "slug": blog.slug,
+        "title": blog.title,
+        "standfirst": blog.standfirst,
+        "category": blog.category,
+        "time_zone": blog.time_zone,
+        "status": blog.status,
+        "coverage_start": iso(blog.coverage_start),
+        "coverage_end": iso(blog.coverage_end),
+        "updated_at": iso(blog.updated_at),
+        "recap": {"items": blog.recap_items, "updated_at": iso(blog.recap_updated_at)},
+        "seq": blog.last_seq,
+    }
+
+
+def image_json(image: Image, base_url: str) -> dict[str, Any]:
+    return {
+        "id": image.hash,
+        "url": base_url + image.src,
+        "width": image.width,
+        "height": image.height,
+        "alt": image.alt,
+        "caption": image.caption,
+        "credit": image.credit,
+    }
+
+
+def update_json(update: Update, base_url: str) -> dict[str, Any]:
+    return {
+        "id": update.id,
+        "headline": update.headline,
+        "body": update.body,
+        "body_html": update.body_html,
+        "key_event": update.key_event,
+        "pinned": update.pinned,
+        "images": [image_json(image, base_url) for image in update.images],
+        "author": update.author_name,
+        "published_at": iso(update.published_at),
+        "edited_at": iso(update.edited_at),
+    }
+
+
+def update_url(base_url: str, blog: Blog, update: Update) -> str:
+    return f"{base_url}/live/{blog.slug}#update-{update.id}"
+
+
+def live_blog_jsonld(blog: Blog, updates: list[Update], base_url: str, site_name: str) -> str:
+    """schema.org LiveBlogPosting, escaped so it cannot close its <script> element."""
+    page_url = f"{base_url}/live/{blog.slug}"
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "LiveBlogPosting",
+        "@id": page_url,
+        "url": page_url,
+        "headline": blog.title,
+        "description": blog.standfirst,
+        "datePublished": iso(blog.coverage_start),
+        "dateModified": iso(blog.updated_at),
+        "coverageStartTime": iso(blog.coverage_start),
+        "publisher": {"@type": "Organization", "name": site_name},
+        "liveBlogUpdate": [_posting(update, blog, base_url) for update in updates],
+    }
+    if blog.coverage_end:
+        data["coverageEndTime"] = iso(blog.coverage_end)
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _posting(update: Update, blog: Blog, base_url: str) -> dict[str, Any]:
+    posting: dict[str, Any] = {
+        "@type": "BlogPosting",
+        "headline": update.short_title,
+        "datePublished": iso(update.published_at),
+        "articleBody": update.body_text,
+        "url": update_url(base_url, blog, update),
+    }
+    if update.edited_at:
+        posting["dateModified"] = iso(update.edited_at)
+    if update.images:
+        posting["image"] = [base_url + image.src for image in update.images]
+    return posting

@@ -1,0 +1,204 @@
+"""Reads: one function per question the pages and the API ask. No writes here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from dateline.db.tables import blogs, images, update_images, updates
+from dateline.errors import NotFound
+from dateline.liveblog.models import Blog, Image, Update
+
+NEWEST_FIRST = (updates.c.published_at.desc(), updates.c.id.desc())
+
+
+@dataclass(frozen=True)
+class BlogSummary:
+    blog: Blog
+    update_count: int
+    last_update_at: datetime | None
+
+
+@dataclass(frozen=True)
+class KeyEvent:
+    id: int
+    published_at: datetime
+    title: str
+
+
+def visible(key_events_only: bool = False) -> ColumnElement[bool]:
+    """Updates a reader sees: live ones, and deleted ones that carry a correction note."""
+    if key_events_only:
+        return and_(updates.c.key_event, updates.c.deleted_at.is_(None))
+    return or_(updates.c.deleted_at.is_(None), updates.c.correction_note != "")
+
+
+async def blog_by_slug(conn: AsyncConnection, slug: str, *, lock: bool = False) -> Blog:
+    query = select(blogs).where(blogs.c.slug == slug)
+    row = (await conn.execute(query.with_for_update() if lock else query)).first()
+    if row is None:
+        raise NotFound(f"There is no live blog at /live/{slug}.")
+    return Blog.from_row(row)
+
+
+async def list_blogs(conn: AsyncConnection) -> list[BlogSummary]:
+    live = updates.c.deleted_at.is_(None)
+    counts = (
+        select(
+            updates.c.blog_id,
+            func.count().label("n"),
+            func.max(updates.c.published_at).label("last"),
+        )
+        .where(live)
+        .group_by(updates.c.blog_id)
+        .subquery()
+    )
+    query = (
+        select(blogs, counts.c.n, counts.c.last)
+        .outerjoin(counts, counts.c.blog_id == blogs.c.id)
+        .order_by((blogs.c.status == "live").desc(), blogs.c.updated_at.desc())
+    )
+    rows = (await conn.execute(query)).all()
+    return [BlogSummary(Blog.from_row(row), row.n or 0, row.last) for row in rows]
+
+
+async def stream_page(
+    conn: AsyncConnection, blog_id: int, page: int, page_size: int, key_events_only: bool
+) -> tuple[list[Update], int]:
+    """One page of the stream, newest first, and how many updates the whole stream has."""
+    where = and_(updates.c.blog_id == blog_id, visible(key_events_only))
+    total = (await conn.execute(select(func.count()).select_from(updates).where(where))).scalar()
+    query = (
+        select(updates)
+        .where(where)
+        .order_by(*NEWEST_FIRST)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    return await _with_images(conn, (await conn.execute(query)).all()), total or 0
+
+
+async def updates_before(
+    conn: AsyncConnection, blog_id: int, limit: int, before: int | None, key_events_only: bool
+) -> list[Update]:
+    """Cursor pagination for the API: the `limit` updates older than update `before`."""
+    where = [updates.c.blog_id == blog_id, updates.c.deleted_at.is_(None)]
+    if key_events_only:
+        where.append(updates.c.key_event)
+    if before is not None:
+        anchor = await update_by_id(conn, blog_id, before)
+        where.append(_older_than(anchor))
+    query = select(updates).where(*where).order_by(*NEWEST_FIRST).limit(limit)
+    return await _with_images(conn, (await conn.execute(query)).all())
+
+
+async def key_events(conn: AsyncConnection, blog_id: int) -> list[KeyEvent]:
+    query = (
+        select(updates)
+        .where(updates.c.blog_id == blog_id, visible(key_events_only=True))
+        .order_by(*NEWEST_FIRST)
+    )
+    rows = (await conn.execute(query)).all()
+    return [KeyEvent(u.id, u.published_at, u.short_title) for u in map(_update, rows)]
+
+
+async def pinned_update(conn: AsyncConnection, blog_id: int) -> Update | None:
+    query = select(updates).where(
+        updates.c.blog_id == blog_id, updates.c.pinned, updates.c.deleted_at.is_(None)
+    )
+    found = await _with_images(conn, (await conn.execute(query.limit(1))).all())
+    return found[0] if found else None
+
+
+async def update_by_id(conn: AsyncConnection, blog_id: int, update_id: int) -> Update:
+    query = select(updates).where(updates.c.blog_id == blog_id, updates.c.id == update_id)
+    found = await _with_images(conn, (await conn.execute(query)).all())
+    if not found:
+        raise NotFound(f"There is no update {update_id} in this live blog.")
+    return found[0]
+
+
+async def page_of(conn: AsyncConnection, update: Update, page_size: int) -> int:
+    """Which page of the full stream shows this update."""
+    newer = (
+        await conn.execute(
+            select(func.count())
+            .select_from(updates)
+            .where(
+                updates.c.blog_id == update.blog_id,
+                visible(),
+                ~_older_than(update),
+                updates.c.id != update.id,
+            )
+        )
+    ).scalar() or 0
+    return newer // page_size + 1
+
+
+def _older_than(anchor: Update) -> ColumnElement[bool]:
+    return or_(
+        updates.c.published_at < anchor.published_at,
+        and_(updates.c.published_at == anchor.published_at, updates.c.id < anchor.id),
+    )
+
+
+async def _with_images(conn: AsyncConnection, rows: list[Any]) -> list[Update]:
+    """Attach images to updates with one query for the whole page."""
+    ids = [row.id for row in rows]
+    by_update: dict[int, list[Image]] = defaultdict(list)
+    if ids:
+        query = (
+            select(update_images, images.c.width, images.c.height, images.c.widths)
+            .join(images, images.c.hash == update_images.c.image_hash)
+            .where(update_images.c.update_id.in_(ids))
+            .order_by(update_images.c.update_id, update_images.c.position)
+        )
+        for r in (await conn.execute(query)).all():
+            by_update[r.update_id].append(
+                Image(r.image_hash, r.alt, r.caption, r.credit, r.width, r.height, r.widths)
+            )
+    return [_update(row, tuple(by_update[row.id])) for row in rows]
+
+
+def _update(row: Any, attached: tuple[Image, ...] = ()) -> Update:
+    fields = {name: getattr(row, name) for name in Update.__dataclass_fields__ if name != "images"}
+    return Update(**fields, images=attached)
+
+
+@dataclass(frozen=True)
+class ReaderPage:
+    """Everything /live/{slug} shows, read in one connection."""
+
+    blog: Blog
+    updates: list[Update]
+    total: int
+    page: int
+    pages: int
+    key_events_only: bool
+    key_events: list[KeyEvent]
+    pinned: Update | None
+
+
+async def reader_page(
+    conn: AsyncConnection, slug: str, page: int, page_size: int, key_events_only: bool
+) -> ReaderPage:
+    blog = await blog_by_slug(conn, slug)
+    stream, total = await stream_page(conn, blog.id, page, page_size, key_events_only)
+    pages = max(1, -(-total // page_size))
+    if page > pages:
+        raise NotFound(f"This live blog has {pages} page(s) of updates, not {page}.")
+    return ReaderPage(
+        blog=blog,
+        updates=stream,
+        total=total,
+        page=page,
+        pages=pages,
+        key_events_only=key_events_only,
+        key_events=await key_events(conn, blog.id),
+        pinned=await pinned_update(conn, blog.id),
+    )

@@ -1,0 +1,45 @@
+"""Reader pages: the front page, a live blog, and update permalinks. No login, no writes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from dateline.errors import NotFound
+from dateline.liveblog import queries
+from dateline.liveblog.forms import KEY_EVENTS, page_number
+from dateline.liveblog.present import live_blog_jsonld
+from dateline.web import redirect, render
+
+router = APIRouter()
+
+
+@router.get("/")
+async def front_page(request: Request) -> Response:
+    async with request.app.state.db.read() as conn:
+        blogs = await queries.list_blogs(conn)
+    return render(request, "front.html", {"blogs": blogs})
+
+
+@router.get("/live/{slug}")
+async def live_blog(request: Request, slug: str, page: str = "1", filter: str = "") -> Response:
+    settings = request.app.state.settings
+    async with request.app.state.db.read() as conn:
+        view = await queries.reader_page(
+            conn, slug, page_number(page), settings.page_size, filter == KEY_EVENTS
+        )
+    jsonld = live_blog_jsonld(view.blog, view.updates, settings.base_url, settings.site_name)
+    return render(request, "liveblog.html", {"view": view, "jsonld": jsonld, "editor": False})
+
+
+@router.get("/live/{slug}/updates/{update_id}")
+async def permalink(request: Request, slug: str, update_id: int) -> Response:
+    settings = request.app.state.settings
+    async with request.app.state.db.read() as conn:
+        blog = await queries.blog_by_slug(conn, slug)
+        update = await queries.update_by_id(conn, blog.id, update_id)
+        if update.is_deleted and not update.correction_note:
+            raise NotFound("This update was removed.")
+        page = await queries.page_of(conn, update, settings.page_size)
+    query = f"?page={page}" if page > 1 else ""
+    return redirect(request, f"/live/{slug}{query}#update-{update_id}")

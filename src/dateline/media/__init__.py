@@ -1,0 +1,1 @@
+"""Image uploads: checked by decoding, re-encoded without metadata, stored by content hash."""

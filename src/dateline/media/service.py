@@ -1,0 +1,105 @@
+"""Store uploaded images safely and in the widths the reader page asks for with srcset.
+
+An upload is trusted only after Pillow decodes it. It is re-encoded to WebP, which drops EXIF
+(camera GPS included) and any payload hidden after the image data. Files are named by the
+SHA-256 of the upload, so the same photo uploaded twice is stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from dateline.config import Settings
+from dateline.db import Database
+from dateline.db.tables import images, utcnow
+from dateline.errors import Invalid
+
+WIDTHS = (320, 640, 1024, 1600)
+ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
+MIN_SIDE = 16
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    hash: str
+    width: int
+    height: int
+    widths: list[int]
+
+
+def media_url(image_hash: str, width: int) -> str:
+    return f"/media/{image_hash}-{width}.webp"
+
+
+def variant_path(media_dir: Path, image_hash: str, width: int) -> Path:
+    return media_dir / image_hash[:2] / f"{image_hash}-{width}.webp"
+
+
+async def store_image(db: Database, settings: Settings, data: bytes) -> StoredImage:
+    if len(data) > settings.max_upload_bytes:
+        limit = settings.max_upload_bytes // (1024 * 1024)
+        raise Invalid({"image": f"The image is larger than {limit} MB."})
+    image_hash = hashlib.sha256(data).hexdigest()
+    async with db.read() as conn:
+        row = (await conn.execute(select(images).where(images.c.hash == image_hash))).first()
+    if row is not None:
+        return StoredImage(row.hash, row.width, row.height, row.widths)
+    stored = _write_variants(data, image_hash, settings)
+    dialect = postgresql if not db.is_sqlite else sqlite
+    async with db.write() as conn:
+        await conn.execute(
+            dialect.insert(images)
+            .values(
+                hash=stored.hash,
+                width=stored.width,
+                height=stored.height,
+                widths=stored.widths,
+                created_at=utcnow(),
+            )
+            .on_conflict_do_nothing()
+        )
+    return stored
+
+
+def _write_variants(data: bytes, image_hash: str, settings: Settings) -> StoredImage:
+    picture = _decode(data, settings.max_image_pixels)
+    widths = [w for w in WIDTHS if w < picture.width] + [min(picture.width, WIDTHS[-1])]
+    for width in widths:
+        path = variant_path(settings.media_dir, image_hash, width)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        copy = picture.copy()
+        copy.thumbnail((width, width * 10))
+        temporary = path.with_suffix(".part")
+        copy.save(temporary, "WEBP", quality=82, method=4)
+        temporary.replace(path)  # readers never see a half-written file
+    return StoredImage(image_hash, picture.width, picture.height, widths)
+
+
+def _decode(data: bytes, max_pixels: int) -> PILImage.Image:
+    refusal = Invalid({"image": "That file is not a JPEG, PNG, WebP or GIF image."})
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            picture = PILImage.open(io.BytesIO(data))
+            if picture.format not in ACCEPTED_FORMATS:
+                raise refusal
+            if picture.width * picture.height > max_pixels:
+                raise Invalid({"image": f"The image has more than {max_pixels:,} pixels."})
+            if min(picture.size) < MIN_SIDE:
+                raise Invalid({"image": f"The image is smaller than {MIN_SIDE} pixels a side."})
+            picture.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise refusal from exc
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
+        raise Invalid({"image": "The image is too large to decode."}) from exc
+    picture = ImageOps.exif_transpose(picture)  # honour camera rotation before EXIF is dropped
+    return picture.convert("RGBA" if picture.mode in ("RGBA", "LA", "P") else "RGB")

@@ -1,0 +1,137 @@
+"""What every HTML route shares: templates, static files, cookies, flash messages, redirects."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from dateline import timefmt
+from dateline.accounts import csrf
+from dateline.config import Settings
+from dateline.errors import NotFound
+
+PACKAGE = Path(__file__).parent
+FLASH_COOKIE = "dl_flash"
+# Flash messages are codes, not text, so nobody can make the site say words of their choosing.
+FLASHES = {
+    "published": "Update published.",
+    "edited": "Update saved.",
+    "deleted": "Update deleted.",
+    "key-on": "Marked as a key event.",
+    "key-off": "No longer a key event.",
+    "pin-on": "Update pinned to the top.",
+    "pin-off": "Update unpinned.",
+    "recap": "Recap saved.",
+    "ended": "Coverage ended. The blog is kept as it is.",
+    "created": "Live blog created. Post the first update.",
+    "logged-out": "You are logged out.",
+}
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    body: bytes
+    media_type: str
+    version: str
+
+
+def load_static() -> dict[str, StaticFile]:
+    """Static files are few and small: read once, fingerprinted by content hash."""
+    files = {}
+    for path in sorted((PACKAGE / "static").iterdir()):
+        body = path.read_bytes()
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        files[path.name] = StaticFile(body, media_type, hashlib.sha256(body).hexdigest()[:10])
+    return files
+
+
+def make_templates(settings: Settings, static: dict[str, StaticFile]) -> Environment:
+    folders = [PACKAGE / "templates", *sorted(PACKAGE.glob("*/templates"))]
+    env = Environment(
+        loader=FileSystemLoader([str(folder) for folder in folders]),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        site_name=settings.site_name,
+        static_url=lambda name: f"/static/{name}?v={static[name].version}",
+        clock=timefmt.clock,
+        full_time=timefmt.full,
+        relative=timefmt.relative,
+    )
+    env.filters["iso"] = lambda moment: moment.astimezone(UTC).isoformat(timespec="seconds")
+    return env
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], status: int = 200
+) -> HTMLResponse:
+    app = request.app
+    flash = FLASHES.get(request.cookies.get(FLASH_COOKIE, ""))
+    html = app.state.templates.get_template(template).render(
+        request=request,
+        now=datetime.now(UTC),
+        csrf_token=lambda: app.state.csrf.token(request),
+        csrf_field=csrf.FIELD,
+        flash=flash,
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status)
+    if flash:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    keep_csrf_cookie(request, response)
+    return response
+
+
+def redirect(request: Request, url: str, flash: str | None = None) -> RedirectResponse:
+    """POST/redirect/GET: 303 so a reload never posts twice."""
+    response = RedirectResponse(url, status_code=303)
+    if flash:
+        set_cookie(request, response, FLASH_COOKIE, flash, max_age=60)
+    keep_csrf_cookie(request, response)
+    return response
+
+
+def keep_csrf_cookie(request: Request, response: Response) -> None:
+    new_seed = getattr(request.state, "new_csrf_seed", None)
+    if new_seed:
+        set_cookie(request, response, csrf.COOKIE, new_seed, max_age=csrf.MAX_AGE)
+
+
+def set_cookie(
+    request: Request, response: Response, name: str, value: str, max_age: int | None
+) -> None:
+    settings: Settings = request.app.state.settings
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+    )
+
+
+router = APIRouter()
+
+
+@router.get("/static/{name}")
+async def static_file(request: Request, name: str, v: str = "") -> Response:
+    """Fingerprinted URLs are cached for a year; the fingerprint changes with the content."""
+    found = request.app.state.static.get(name)
+    if found is None:
+        raise NotFound("No such file.")
+    cache = "public, max-age=31536000, immutable" if v == found.version else "no-cache"
+    return Response(found.body, media_type=found.media_type, headers={"Cache-Control": cache})
