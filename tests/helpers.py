@@ -1,0 +1,65 @@
+"""Factories for test data and helpers for talking to the pages like a browser would."""
+
+from __future__ import annotations
+
+import httpx
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from dateline.accounts.service import User, create_user
+from dateline.db import Database
+from dateline.liveblog import service
+from dateline.liveblog.models import Blog, BlogDraft, Update, UpdateDraft
+
+PASSWORD = "correct horse battery"
+
+# Factories ---------------------------------------------------------------------------------
+
+_counter = iter(range(1, 10**9))
+
+
+async def make_user(db: Database, role: str = "editor", email: str | None = None) -> User:
+    address = email or f"user{next(_counter)}@example.org"
+    return await create_user(db, address, PASSWORD, role, display_name=f"Reporter {role}")
+
+
+async def make_blog(db: Database, user: User, slug: str = "election-night", **fields: str) -> Blog:
+    draft = BlogDraft(
+        title=fields.get("title", "Election night in Northmarch – live"),
+        slug=slug,
+        standfirst=fields.get("standfirst", "Results as they come in."),
+        category=fields.get("category", "Politics"),
+        time_zone=fields.get("time_zone", "Europe/Kyiv"),
+    )
+    return await service.create_blog(db, draft, user)
+
+
+async def post(
+    db: Database,
+    blog: Blog,
+    user: User,
+    body: str = "Polls have closed.",
+    **fields: object,
+) -> Update:
+    draft = UpdateDraft(body=body, **fields)  # type: ignore[arg-type]
+    return await service.post_update(db, blog.slug, draft, user)
+
+
+# HTTP helpers ------------------------------------------------------------------------------
+
+
+def parse(response: httpx.Response) -> HTMLParser:
+    return HTMLParser(response.text)
+
+
+def csrf_from(response: httpx.Response) -> str:
+    field = parse(response).css_first("input[name=csrf_token]")
+    assert field is not None, "page has no CSRF field"
+    return str(field.attributes["value"])
+
+
+async def log_in(http: httpx.AsyncClient, email: str, password: str = PASSWORD) -> None:
+    page = await http.get("/login")
+    answer = await http.post(
+        "/login", data={"email": email, "password": password, "csrf_token": csrf_from(page)}
+    )
+    assert answer.status_code == 303, answer.text
