@@ -63,3 +63,16 @@ async def log_in(http: httpx.AsyncClient, email: str, password: str = PASSWORD) 
         "/login", data={"email": email, "password": password, "csrf_token": csrf_from(page)}
     )
     assert answer.status_code == 303, answer.text
+
+
+def png_bytes(width: int = 800, height: int = 500) -> bytes:
+    """A real PNG with something drawn on it."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (width, height), (40, 70, 120))
+    ImageDraw.Draw(picture).ellipse([0, 0, width // 2, height // 2], fill=(230, 200, 60))
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return buffer.getvalue()

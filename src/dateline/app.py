@@ -67,9 +67,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.static = static
     app.state.templates = make_templates(settings, static)
     app.state.csrf = Csrf(settings.secret_key.get_secret_value())
-    for module in (reader, editor, api, account_routes, media_routes):
-        app.include_router(module.router)
-    app.include_router(static_routes)
+    app.include_router(api.router)
+    for router in (reader.router, editor.router, account_routes.router, media_routes.router):
+        app.include_router(router, include_in_schema=False)  # pages, not API
+    app.include_router(static_routes, include_in_schema=False)
     _add_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     return app

@@ -238,14 +238,16 @@ async def _draft_with_upload(
     """The typed draft plus the image in the upload slot, stored now so a re-render keeps it."""
     draft = forms.update_draft(form)
     upload, words = forms.new_image(form)
-    if upload is not None and not errors:
-        state = request.app.state
-        try:
+    try:
+        if upload is not None and not errors:
+            state = request.app.state
             stored = await store_image(state.db, state.settings, await upload.read())
             words.hash = stored.hash
             draft.images.append(words)
-        except Invalid as exc:
-            errors.update(exc.errors)
+    except Invalid as exc:
+        errors.update(exc.errors)
+    finally:
+        await form.close()  # uploads are spooled to temporary files
     return draft
 
 

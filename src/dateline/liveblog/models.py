@@ -133,21 +133,24 @@ class BlogDraft:
     time_zone: str = "UTC"
 
     def validate(self) -> BlogDraft:
-        self.title, self.slug = self.title.strip(), self.slug.strip().lower()
-        self.standfirst, self.category = self.standfirst.strip(), self.category.strip()
-        self.time_zone = self.time_zone.strip()
-        errors = _lengths(self, ("title", "slug", "standfirst", "category"))
-        if not self.title:
+        """A cleaned copy, or Invalid; the draft itself stays as typed for a re-render."""
+        clean = BlogDraft(
+            title=self.title.strip(),
+            slug=self.slug.strip(),
+            standfirst=self.standfirst.strip(),
+            category=self.category.strip(),
+            time_zone=self.time_zone.strip(),
+        )
+        errors = _lengths(clean, ("title", "slug", "standfirst", "category"))
+        if not clean.title:
             errors["title"] = "Give the live blog a title."
-        if not SLUG.match(self.slug):
-            errors.setdefault(
-                "slug", "Use lower-case letters, digits and hyphens, e.g. storm-live."
-            )
-        if not is_time_zone(self.time_zone):
+        if not SLUG.match(clean.slug):
+            errors.setdefault("slug", "Use lower-case letters, digits and hyphens: storm-live.")
+        if not is_time_zone(clean.time_zone):
             errors["time_zone"] = "Use an IANA time zone such as Europe/Kyiv or UTC."
         if errors:
             raise Invalid(errors)
-        return self
+        return clean
 
 
 @dataclass
@@ -159,15 +162,23 @@ class UpdateDraft:
     images: list[ImageRef] = field(default_factory=list)
 
     def validate(self) -> UpdateDraft:
-        self.body, self.headline = self.body.strip(), self.headline.strip()
-        errors = _lengths(self, ("headline", "body"))
-        if not self.body:
+        """A cleaned copy, or Invalid; the draft itself stays as typed for a re-render."""
+        clean = UpdateDraft(
+            body=self.body.strip(),
+            headline=self.headline.strip(),
+            key_event=self.key_event,
+            pinned=self.pinned,
+            images=[
+                ImageRef(i.hash, i.alt.strip(), i.caption.strip(), i.credit.strip())
+                for i in self.images
+            ],
+        )
+        errors = _lengths(clean, ("headline", "body"))
+        if not clean.body:
             errors["body"] = "Write the text of the update."
-        if len(self.images) > MAX_IMAGES:
+        if len(clean.images) > MAX_IMAGES:
             errors["images"] = f"An update can carry at most {MAX_IMAGES} images."
-        for number, image in enumerate(self.images, 1):
-            image.alt, image.caption = image.alt.strip(), image.caption.strip()
-            image.credit = image.credit.strip()
+        for number, image in enumerate(clean.images, 1):
             for name in ("alt", "caption", "credit"):
                 if len(getattr(image, name)) > LIMITS[name]:
                     errors["images"] = (
@@ -175,7 +186,7 @@ class UpdateDraft:
                     )
         if errors:
             raise Invalid(errors)
-        return self
+        return clean
 
 
 def validate_recap(items: list[str]) -> list[str]:

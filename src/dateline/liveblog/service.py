@@ -30,7 +30,7 @@ from dateline.liveblog.models import (
 async def create_blog(
     db: Database, draft: BlogDraft, actor: User, *, start: datetime | None = None
 ) -> Blog:
-    draft.validate()
+    draft = draft.validate()
     now = utcnow()
     try:
         async with db.write() as conn:
@@ -66,7 +66,7 @@ async def post_update(
     published_at: datetime | None = None,
     author_name: str | None = None,
 ) -> Update:
-    draft.validate()
+    draft = draft.validate()
     async with db.write() as conn:
         blog = await queries.blog_by_slug(conn, slug, lock=True)
         if not blog.is_live:
@@ -93,7 +93,7 @@ async def post_update(
 async def edit_update(
     db: Database, slug: str, update_id: int, draft: UpdateDraft, actor: User
 ) -> Update:
-    draft.validate()
+    draft = draft.validate()
     async with db.write() as conn:
         blog = await queries.blog_by_slug(conn, slug, lock=True)
         current = await _live_update(conn, blog, update_id)

@@ -1,0 +1,432 @@
+"""How fast does a big live blog render? A benchmark that prints figures and asserts nothing.
+
+It seeds a throw-away SQLite database with one live blog of 1,000 updates (every 10th a key
+event, some with headlines, Markdown bodies of 60–120 words, published two minutes apart),
+starts the real server (`dateline serve`) on a free loopback port and measures, over HTTP:
+
+- latency (median, p90, min) of sequential keep-alive requests to the reader page: page 1,
+  the key events only view and a deep page, plus the server's CPU time per request;
+- throughput (requests per second) of page 1 under a load generator with 8 connections, run
+  as a separate process (`wrk` when installed, else a small asyncio + httpx loader in this
+  file);
+- the server's CPU seconds and resident memory at the end.
+
+Why the /static/dateline.css baseline: machines here are small and shared, so absolute
+figures move a lot from run to run. Every figure is also measured for the cheapest route of
+the same server in the same run (a static file held in memory: routing, middleware, the
+HTTP stack and nothing else). Compare the ratios to that baseline between runs, not the
+milliseconds.
+
+    .venv/bin/python bench/render.py [--updates N] [--requests N] [--seconds S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from dateline.accounts.service import create_user
+from dateline.db import Database
+from dateline.db.migrate import upgrade
+from dateline.liveblog import service
+from dateline.liveblog.models import BlogDraft, UpdateDraft
+
+SLUG = "bench-live"
+PAGE_SIZE = 20  # the default of DATELINE_PAGE_SIZE
+DEEP_PAGE = 25
+WARM_UP = 20
+CONCURRENCY = 8
+MAX_LOAD_REQUESTS = 200_000  # the loader also stops after this many, whatever the time
+BASELINE = "/static/dateline.css"
+
+
+# Filler text ---------------------------------------------------------------------------------
+
+# fmt: off
+PLACES = [
+    "Harbourside", "the ring road", "Kestrel Bridge", "the old quarter", "Millbrook",
+    "the coastal path", "the eastern suburbs", "Station Square", "the valley towns",
+]
+ACTORS = [
+    "The council", "Emergency crews", "The transport authority", "Residents", "Police",
+    "A spokesperson for the utility", "Forecasters", "The mayor's office", "Volunteers",
+    "The regional health board",
+]
+VERBS = [
+    "confirmed", "warned", "said", "reported", "announced", "estimated", "denied",
+    "acknowledged", "expected", "repeated",
+]
+THINGS = [
+    "that the road would stay closed overnight", "that power was back in most homes",
+    "a second briefing later this evening", "that the river level was still rising",
+    "that no one had been seriously hurt", "delays of up to two hours",
+    "that the shelters at the school were nearly full", "a review of the response",
+    "that trains would run a reduced timetable", "that more rain was on the way",
+]
+TAILS = [
+    "according to figures released this afternoon", "though details remain unclear",
+    "and urged people to check on neighbours", "as crews worked through the night",
+    "after a meeting that ran late", "with more information expected within the hour",
+]
+HEADLINES = [
+    "Roads reopen in {place}", "Update on closures near {place}",
+    "What we know so far about {place}", "Fresh warning issued for {place}",
+    "Clean-up begins in {place}", "Residents return to {place}",
+]
+# fmt: on
+
+
+def sentence(rng: random.Random) -> str:
+    text = f"{rng.choice(ACTORS)} {rng.choice(VERBS)} {rng.choice(THINGS)}"
+    if rng.random() < 0.5:
+        text += f" in {rng.choice(PLACES)}"
+    if rng.random() < 0.4:
+        text += f", {rng.choice(TAILS)}"
+    return text + "."
+
+
+def paragraph(rng: random.Random, words: int) -> str:
+    parts: list[str] = []
+    while sum(len(p.split()) for p in parts) < words:
+        parts.append(sentence(rng))
+    if rng.random() < 0.3:
+        parts[0] = f"**{parts[0]}**"
+    if rng.random() < 0.2:
+        parts[-1] = (
+            f"{parts[-1]} [Read the statement](https://example.org/statements/{rng.randrange(999)})."
+        )
+    return " ".join(parts)
+
+
+def markdown_body(rng: random.Random) -> str:
+    """60–120 words of Markdown: paragraphs, sometimes a list or a quote."""
+    target = rng.randint(60, 120)
+    blocks = []
+    while target > 0:
+        size = min(target, rng.randint(25, 50))
+        blocks.append(paragraph(rng, size))
+        target -= size
+    if rng.random() < 0.15:
+        blocks.append("\n".join(f"- {rng.choice(THINGS).capitalize()}" for _ in range(3)))
+    if rng.random() < 0.1:
+        blocks.insert(1, f"> {sentence(rng)}")
+    return "\n\n".join(blocks)
+
+
+def draft(rng: random.Random, index: int, count: int) -> UpdateDraft:
+    headline = ""
+    if index % 10 == 0 or rng.random() < 0.2:
+        headline = rng.choice(HEADLINES).format(place=rng.choice(PLACES))
+    return UpdateDraft(
+        body=markdown_body(rng),
+        headline=headline,
+        key_event=index % 10 == 0,
+        pinned=index == count // 2,
+    )
+
+
+# Seeding -------------------------------------------------------------------------------------
+
+
+async def seed(url: str, count: int) -> None:
+    """One user, one live blog with a recap and `count` updates two minutes apart."""
+    rng = random.Random(20_261_129)
+    db = Database(url)
+    try:
+        await upgrade(db)
+        user = await create_user(db, "bench@example.org", "bench password", "editor", "Bench")
+        start = datetime.now(UTC) - timedelta(minutes=2 * count + 5)
+        blog = BlogDraft(
+            title="Storm clean-up across the region – live",
+            slug=SLUG,
+            standfirst="Closures, power cuts and the clean-up as they happen.",
+            category="News",
+            time_zone="Europe/London",
+        )
+        await service.create_blog(db, blog, user, start=start)
+        await service.set_recap(db, SLUG, [sentence(rng) for _ in range(4)], user)
+        for index in range(count):
+            at = start + timedelta(minutes=2 * index, seconds=rng.randint(0, 90))
+            await service.post_update(db, SLUG, draft(rng, index, count), user, published_at=at)
+    finally:
+        await db.dispose()
+
+
+# The server ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def dateline_command() -> str:
+    beside = Path(sys.executable).parent / "dateline"
+    return str(beside) if beside.exists() else shutil.which("dateline") or "dateline"
+
+
+def start_server(workdir: Path, url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DATELINE_DATABASE_URL": url, "DATELINE_DATA_DIR": str(workdir)}
+    log = (workdir / "server.log").open("wb")
+    command = [dateline_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_until_up(server: subprocess.Popen[bytes], base: str, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            break
+        try:
+            if httpx.get(base + BASELINE, timeout=1, trust_env=False).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    sys.exit(f"The server did not come up. Its log:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+@dataclass(frozen=True)
+class ProcessUsage:
+    cpu_seconds: float
+    rss_mib: float
+    peak_rss_mib: float
+
+
+def usage(pid: int) -> ProcessUsage:
+    """CPU (user + system) from /proc/<pid>/stat, memory from /proc/<pid>/status."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # the name in (…) may hold spaces
+    ticks = int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of stat
+    status = Path(f"/proc/{pid}/status").read_text()
+    kib = {k: int(v.split()[0]) for k, v in re.findall(r"^(VmRSS|VmHWM):\s+(.*)$", status, re.M)}
+    return ProcessUsage(ticks / os.sysconf("SC_CLK_TCK"), kib["VmRSS"] / 1024, kib["VmHWM"] / 1024)
+
+
+# Latency -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Latency:
+    path: str
+    median_ms: float
+    p90_ms: float
+    min_ms: float
+    kib: float
+    server_cpu_ms: float  # server CPU time per request
+
+
+def measure_latency(client: httpx.Client, path: str, requests: int, pid: int) -> Latency:
+    for _ in range(WARM_UP):
+        response = client.get(path)
+        if response.status_code != 200:
+            sys.exit(f"GET {path} answered {response.status_code}; nothing to measure.")
+    cpu_before = usage(pid).cpu_seconds
+    times = []
+    for _ in range(requests):
+        began = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - began) * 1000)
+    cpu_ms = (usage(pid).cpu_seconds - cpu_before) * 1000 / requests
+    p90 = statistics.quantiles(times, n=10)[-1] if len(times) > 1 else times[0]
+    size = len(response.content) / 1024
+    return Latency(path, statistics.median(times), p90, min(times), size, cpu_ms)
+
+
+def print_latency(rows: list[Latency]) -> None:
+    base = rows[0].median_ms
+    print(
+        f"{'route':<36} {'median ms':>9} {'p90 ms':>8} {'min ms':>8} {'× base':>7} "
+        f"{'cpu ms/req':>10} {'KiB':>7}"
+    )
+    for row in rows:
+        print(
+            f"{row.path:<36} {row.median_ms:>9.2f} {row.p90_ms:>8.2f} {row.min_ms:>8.2f} "
+            f"{row.median_ms / base:>7.1f} {row.server_cpu_ms:>10.2f} {row.kib:>7.1f}"
+        )
+
+
+# Throughput ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Load:
+    requests: int
+    errors: int
+    seconds: float
+    server_cpu_seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+async def load(url: str, seconds: float, concurrency: int) -> dict[str, float]:
+    """Keep `concurrency` keep-alive connections busy for `seconds` (the --load mode)."""
+    counts = {"requests": 0, "errors": 0}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=10, trust_env=False) as client:
+        began = time.perf_counter()
+        deadline = began + seconds
+
+        async def worker() -> None:
+            while time.perf_counter() < deadline and counts["requests"] < MAX_LOAD_REQUESTS:
+                try:
+                    response = await client.get(url)
+                    counts["requests" if response.status_code == 200 else "errors"] += 1
+                except httpx.HTTPError:
+                    counts["errors"] += 1
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - began
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    return {**counts, "seconds": elapsed, "loader_cpu": cpu.ru_utime + cpu.ru_stime}
+
+
+def run_loader(url: str, seconds: float) -> tuple[int, int, float]:
+    """(requests, errors, seconds) from wrk when installed, else from this file's --load."""
+    wrk = shutil.which("wrk")
+    if wrk:
+        command = [wrk, "-t2", f"-c{CONCURRENCY}", f"-d{seconds:g}s", url]
+    else:
+        command = [sys.executable, __file__, "--load", url, str(seconds), str(CONCURRENCY)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30)
+    if done.returncode != 0:
+        sys.exit(f"The load generator failed:\n{done.stderr[-2000:]}")
+    if not wrk:
+        result = json.loads(done.stdout)
+        return int(result["requests"]), int(result["errors"]), float(result["seconds"])
+    total = re.search(r"(\d+) requests in ([\d.]+)(m?s)", done.stdout)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", done.stdout
+    )
+    if total is None:
+        sys.exit(f"Could not read wrk's output:\n{done.stdout}")
+    elapsed = float(total[2]) / (1000 if total[3] == "ms" else 1)
+    failed = int(bad[1]) if bad else 0
+    failed += sum(int(n) for n in errors.groups()) if errors else 0
+    return int(total[1]) - failed, failed, elapsed
+
+
+def measure_load(url: str, seconds: float, pid: int) -> Load:
+    cpu_before = usage(pid).cpu_seconds
+    requests, errors, elapsed = run_loader(url, seconds)
+    return Load(requests, errors, elapsed, usage(pid).cpu_seconds - cpu_before)
+
+
+def print_load(rows: list[tuple[str, Load]]) -> None:
+    base = rows[0][1].per_second
+    print(
+        f"{'route':<36} {'req/s':>9} {'× base':>7} {'requests':>9} {'errors':>7} {'cpu ms/req':>10}"
+    )
+    for path, row in rows:
+        cpu_ms = row.server_cpu_seconds * 1000 / row.requests if row.requests else 0.0
+        ratio = row.per_second / base if base else 0.0
+        print(
+            f"{path:<36} {row.per_second:>9.1f} {ratio:>7.3f} {row.requests:>9} "
+            f"{row.errors:>7} {cpu_ms:>10.2f}"
+        )
+
+
+# Main ----------------------------------------------------------------------------------------
+
+
+def options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=1000, help="updates in the blog")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per route")
+    parser.add_argument("--seconds", type=float, default=10, help="length of each load run")
+    parser.add_argument(
+        "--load",
+        nargs=3,
+        metavar=("URL", "SECONDS", "CONCURRENCY"),
+        help="internal: be the load generator",
+    )
+    return parser.parse_args()
+
+
+def routes(updates: int) -> list[str]:
+    """The baseline first, then the reader page three ways (the deep page exists)."""
+    deep = max(1, min(DEEP_PAGE, -(-updates // PAGE_SIZE)))
+    page = f"/live/{SLUG}"
+    return [BASELINE, page, f"{page}?filter=key-events", f"{page}?page={deep}"]
+
+
+def bench(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="dateline-bench-") as folder:
+        workdir = Path(folder)
+        url = f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}"
+        began = time.perf_counter()
+        asyncio.run(seed(url, args.updates))
+        print(
+            f"Seeded {args.updates} updates in {time.perf_counter() - began:.1f} s "
+            f"({(workdir / 'bench.sqlite3').stat().st_size / 2**20:.1f} MiB of SQLite)"
+        )
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(workdir, url, port)
+        try:
+            wait_until_up(server, base, workdir / "server.log")
+            measure_server(args, base, server.pid)
+        finally:
+            stop_server(server)
+
+
+def measure_server(args: argparse.Namespace, base: str, pid: int) -> None:
+    paths = routes(args.updates)
+    print(
+        f"\nLatency: {args.requests} sequential keep-alive requests per route "
+        f"after {WARM_UP} to warm up"
+    )
+    with httpx.Client(base_url=base, timeout=10, trust_env=False) as client:
+        print_latency([measure_latency(client, path, args.requests, pid) for path in paths])
+    loader = "wrk" if shutil.which("wrk") else "asyncio + httpx loader (a Python process)"
+    print(f"\nThroughput: {CONCURRENCY} connections for {args.seconds:g} s each, by {loader}")
+    print_load([(path, measure_load(base + path, args.seconds, pid)) for path in paths[:2]])
+    end = usage(pid)
+    print(
+        f"\nServer process at the end: {end.cpu_seconds:.1f} s of CPU, "
+        f"RSS {end.rss_mib:.0f} MiB (peak {end.peak_rss_mib:.0f} MiB)"
+    )
+
+
+def main() -> None:
+    args = options()
+    if args.load:
+        url, seconds, concurrency = args.load
+        print(json.dumps(asyncio.run(load(url, float(seconds), int(concurrency)))))
+        return
+    bench(args)
+
+
+if __name__ == "__main__":
+    main()
