@@ -7,8 +7,8 @@ starts the real server (`dateline serve`) on a free loopback port and measures, 
 - latency (median, p90, min) of sequential keep-alive requests to the reader page: page 1,
   the key events only view and a deep page, plus the server's CPU time per request;
 - throughput (requests per second) of page 1 under a load generator with 8 connections, run
-  as a separate process (`wrk` when installed, else a small asyncio + httpx loader in this
-  file);
+  as a separate process (`wrk` when installed, else the small asyncio loader in this file),
+  with the CPU time the server and the loader spent per request;
 - the server's CPU seconds and resident memory at the end.
 
 Why the /static/dateline.css baseline: machines here are small and shared, so absolute
@@ -36,9 +36,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -186,9 +187,9 @@ def dateline_command() -> str:
 
 def start_server(workdir: Path, url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATELINE_DATABASE_URL": url, "DATELINE_DATA_DIR": str(workdir)}
-    log = (workdir / "server.log").open("wb")
     command = [dateline_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with (workdir / "server.log").open("wb") as log:  # uvicorn's access log goes here
+        return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_until_up(server: subprocess.Popen[bytes], base: str, log: Path) -> None:
@@ -282,78 +283,114 @@ class Load:
     requests: int
     errors: int
     seconds: float
-    server_cpu_seconds: float
+    loader_cpu_seconds: float
+    server_cpu_seconds: float = 0.0
 
     @property
     def per_second(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-async def load(url: str, seconds: float, concurrency: int) -> dict[str, float]:
-    """Keep `concurrency` keep-alive connections busy for `seconds` (the --load mode)."""
+async def load(url: str, seconds: float, concurrency: int) -> Load:
+    """The --load mode: keep `concurrency` keep-alive connections busy for `seconds`.
+
+    Plain HTTP/1.1 on asyncio streams, not an HTTP client library: the loader shares the two
+    cores with the server, so it must spend far less CPU per request than the server does.
+    """
+    target = urlsplit(url)
+    path = f"{target.path}?{target.query}" if target.query else target.path
+    request = f"GET {path} HTTP/1.1\r\nHost: {target.netloc}\r\n\r\n".encode()
     counts = {"requests": 0, "errors": 0}
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=10, trust_env=False) as client:
-        began = time.perf_counter()
-        deadline = began + seconds
+    cpu_before, began = time.process_time(), time.perf_counter()
+    deadline = began + seconds
 
-        async def worker() -> None:
-            while time.perf_counter() < deadline and counts["requests"] < MAX_LOAD_REQUESTS:
-                try:
-                    response = await client.get(url)
-                    counts["requests" if response.status_code == 200 else "errors"] += 1
-                except httpx.HTTPError:
-                    counts["errors"] += 1
+    def more() -> bool:
+        return time.perf_counter() < deadline and sum(counts.values()) < MAX_LOAD_REQUESTS
 
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - began
-    cpu = resource.getrusage(resource.RUSAGE_SELF)
-    return {**counts, "seconds": elapsed, "loader_cpu": cpu.ru_utime + cpu.ru_stime}
+    async def connection() -> None:
+        while more():
+            try:
+                reader, writer = await asyncio.open_connection(target.hostname, target.port)
+            except OSError:
+                counts["errors"] += 1
+                await asyncio.sleep(0.1)
+                continue
+            try:
+                while more():
+                    writer.write(request)
+                    head = await reader.readuntil(b"\r\n\r\n")
+                    length = re.search(rb"\r\ncontent-length: *(\d+)", head, re.IGNORECASE)
+                    if length is None:
+                        raise ValueError("a response without Content-Length")
+                    await reader.readexactly(int(length[1]))
+                    counts["requests" if head.startswith(b"HTTP/1.1 200 ") else "errors"] += 1
+            except (OSError, ValueError, asyncio.IncompleteReadError):
+                counts["errors"] += 1
+            finally:
+                writer.close()
+
+    workers = asyncio.gather(*(connection() for _ in range(concurrency)))
+    await asyncio.wait_for(workers, seconds + 15)
+    elapsed = time.perf_counter() - began
+    return Load(counts["requests"], counts["errors"], elapsed, time.process_time() - cpu_before)
 
 
-def run_loader(url: str, seconds: float) -> tuple[int, int, float]:
-    """(requests, errors, seconds) from wrk when installed, else from this file's --load."""
+def run_loader(url: str, seconds: float) -> Load:
+    """wrk when installed, else this file in --load mode; both in a process of their own."""
     wrk = shutil.which("wrk")
     if wrk:
         command = [wrk, "-t2", f"-c{CONCURRENCY}", f"-d{seconds:g}s", url]
     else:
         command = [sys.executable, __file__, "--load", url, str(seconds), str(CONCURRENCY)]
+    cpu_before = children_cpu()
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30)
     if done.returncode != 0:
         sys.exit(f"The load generator failed:\n{done.stderr[-2000:]}")
     if not wrk:
-        result = json.loads(done.stdout)
-        return int(result["requests"]), int(result["errors"]), float(result["seconds"])
-    total = re.search(r"(\d+) requests in ([\d.]+)(m?s)", done.stdout)
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
-    errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", done.stdout
-    )
+        return Load(**json.loads(done.stdout))
+    return read_wrk(done.stdout, children_cpu() - cpu_before)
+
+
+def read_wrk(output: str, cpu_seconds: float) -> Load:
+    total = re.search(r"(\d+) requests in ([\d.]+)(m?s)", output)
     if total is None:
-        sys.exit(f"Could not read wrk's output:\n{done.stdout}")
+        sys.exit(f"Could not read wrk's output:\n{output}")
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    broken = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    not_ok = int(bad[1]) if bad else 0  # answered, but not with 2xx or 3xx
+    failed = not_ok + (sum(map(int, broken.groups())) if broken else 0)
     elapsed = float(total[2]) / (1000 if total[3] == "ms" else 1)
-    failed = int(bad[1]) if bad else 0
-    failed += sum(int(n) for n in errors.groups()) if errors else 0
-    return int(total[1]) - failed, failed, elapsed
+    return Load(int(total[1]) - not_ok, failed, elapsed, cpu_seconds)
+
+
+def children_cpu() -> float:
+    """CPU seconds of the finished child processes: the load generators run so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def measure_load(url: str, seconds: float, pid: int) -> Load:
-    cpu_before = usage(pid).cpu_seconds
-    requests, errors, elapsed = run_loader(url, seconds)
-    return Load(requests, errors, elapsed, usage(pid).cpu_seconds - cpu_before)
+    before = usage(pid).cpu_seconds
+    result = run_loader(url, seconds)
+    return replace(result, server_cpu_seconds=usage(pid).cpu_seconds - before)
 
 
 def print_load(rows: list[tuple[str, Load]]) -> None:
+    """Server and loader CPU per request: a loader near 100 % of a core caps the req/s."""
     base = rows[0][1].per_second
     print(
-        f"{'route':<36} {'req/s':>9} {'× base':>7} {'requests':>9} {'errors':>7} {'cpu ms/req':>10}"
+        f"{'route':<36} {'req/s':>9} {'× base':>7} {'requests':>9} {'errors':>7} "
+        f"{'server cpu ms/req':>17} {'loader cpu ms/req':>17}"
     )
     for path, row in rows:
-        cpu_ms = row.server_cpu_seconds * 1000 / row.requests if row.requests else 0.0
+        server_ms = row.server_cpu_seconds * 1000 / max(row.requests, 1)
+        loader_ms = row.loader_cpu_seconds * 1000 / max(row.requests, 1)
         ratio = row.per_second / base if base else 0.0
         print(
             f"{path:<36} {row.per_second:>9.1f} {ratio:>7.3f} {row.requests:>9} "
-            f"{row.errors:>7} {cpu_ms:>10.2f}"
+            f"{row.errors:>7} {server_ms:>17.2f} {loader_ms:>17.2f}"
         )
 
 
@@ -388,7 +425,8 @@ def bench(args: argparse.Namespace) -> None:
         began = time.perf_counter()
         asyncio.run(seed(url, args.updates))
         print(
-            f"Seeded {args.updates} updates in {time.perf_counter() - began:.1f} s "
+            f"Seeded {args.updates} updates ({len(range(0, args.updates, 10))} key events) "
+            f"in {time.perf_counter() - began:.1f} s "
             f"({(workdir / 'bench.sqlite3').stat().st_size / 2**20:.1f} MiB of SQLite)"
         )
         port = free_port()
@@ -409,7 +447,7 @@ def measure_server(args: argparse.Namespace, base: str, pid: int) -> None:
     )
     with httpx.Client(base_url=base, timeout=10, trust_env=False) as client:
         print_latency([measure_latency(client, path, args.requests, pid) for path in paths])
-    loader = "wrk" if shutil.which("wrk") else "asyncio + httpx loader (a Python process)"
+    loader = "wrk" if shutil.which("wrk") else "the asyncio loader of this file"
     print(f"\nThroughput: {CONCURRENCY} connections for {args.seconds:g} s each, by {loader}")
     print_load([(path, measure_load(base + path, args.seconds, pid)) for path in paths[:2]])
     end = usage(pid)
@@ -423,7 +461,8 @@ def main() -> None:
     args = options()
     if args.load:
         url, seconds, concurrency = args.load
-        print(json.dumps(asyncio.run(load(url, float(seconds), int(concurrency)))))
+        result = asyncio.run(load(url, float(seconds), int(concurrency)))
+        print(json.dumps(asdict(result)))
         return
     bench(args)
 

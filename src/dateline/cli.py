@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dateline.accounts import service as accounts
-from dateline.config import Settings, describe
+from dateline.config import Settings, describe, markdown_reference
 from dateline.db import Database
 from dateline.db.migrate import upgrade
 from dateline.errors import DatelineError
@@ -120,3 +120,9 @@ def config_show() -> None:
     for row in describe(Settings()):
         table.add_row(*row)
     Console().print(table)
+
+
+@config_app.command("docs")
+def config_docs() -> None:
+    """Print the configuration reference in Markdown (docs/configuration.md)."""
+    typer.echo(markdown_reference(), nl=False)

@@ -72,7 +72,8 @@ async def store_image(db: Database, settings: Settings, data: bytes) -> StoredIm
 
 def _write_variants(data: bytes, image_hash: str, settings: Settings) -> StoredImage:
     picture = _decode(data, settings.max_image_pixels)
-    widths = [w for w in WIDTHS if w < picture.width] + [min(picture.width, WIDTHS[-1])]
+    largest = min(picture.width, WIDTHS[-1])
+    widths = [w for w in WIDTHS if w < largest] + [largest]
     for width in widths:
         path = variant_path(settings.media_dir, image_hash, width)
         path.parent.mkdir(parents=True, exist_ok=True)
