@@ -1,5 +1,9 @@
 """End to end in Debian's Chromium against a real `dateline serve`: what editors and readers
-see and do in the browser, with and without JavaScript, by mouse and by keyboard."""
+see and do in the browser, with and without JavaScript, by mouse and by keyboard.
+
+Tests marked xfail(strict=True) describe known app bugs; they start failing (XPASS) once the
+bug is fixed, as a reminder to drop the marker.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from tests.live_server import LiveServer, live_server
 
-__all__ = ["live_server"]  # the fixture is used by name
+__all__ = ["live_server"]  # a fixture: pytest finds it here by name
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +34,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 10_000
+HUMAN_PAUSE_MS = 1_000  # how long a person takes before the next key, at the least
 
 OpenPage = Callable[..., Page]
 
@@ -63,9 +68,8 @@ def open_page(browser: Browser, live_server: LiveServer) -> Iterator[OpenPage]:
 
 @pytest.fixture(scope="module")
 def api(live_server: LiveServer) -> Iterator[httpx.Client]:
-    """The JSON API as the editor, for seeding blogs the reader tests look at."""
-    token = live_server.create_api_token()
-    headers = {"Authorization": f"Bearer {token}"}
+    """The JSON API as the editor, for seeding the blogs that reader tests look at."""
+    headers = {"Authorization": f"Bearer {live_server.create_api_token()}"}
     with httpx.Client(base_url=live_server.base_url, headers=headers, timeout=10) as client:
         yield client
 
@@ -81,7 +85,7 @@ class SeededBlog:
         return f"/live/{self.slug}"
 
 
-# Oldest first, as posted: (headline, body, key event).
+# (headline, body, key event), oldest first as posted.
 HARBOUR_FIRE = [
     ("Smoke seen over the harbour", "Residents report thick smoke near pier 4.", False),
     ("Fire brigade confirms warehouse fire", "Twelve engines are at the scene.", True),
@@ -92,8 +96,6 @@ HARBOUR_FIRE = [
     ("Mayor visits the scene", "She thanked the crews for their work.", False),
     ("Fire under control", "Firefighters will stay overnight to damp down.", True),
 ]
-
-HARBOUR_FIRE_PHOTO_UPDATE = "Fire brigade confirms warehouse fire"
 HARBOUR_FIRE_PHOTO = {
     "alt": "Black smoke rising above a brick warehouse",
     "caption": "The warehouse seen from the harbour wall",
@@ -103,43 +105,54 @@ HARBOUR_FIRE_PHOTO = {
 
 @pytest.fixture(scope="module")
 def harbour_fire(api: httpx.Client, tmp_path_factory: pytest.TempPathFactory) -> SeededBlog:
-    """A blog of eight updates, three of them key events, one with a photo."""
+    """Eight updates, three of them key events; the first key event carries a photo."""
     slug = "harbour-fire"
-    blog = {
-        "slug": slug,
-        "title": "Harbour warehouse fire – live",
-        "standfirst": "Firefighters tackle a large blaze at the old grain warehouse.",
-        "category": "News",
-        "time_zone": "Europe/London",
-    }
-    api.post("/api/v1/blogs", json=blog).raise_for_status()
-    photo = make_png(tmp_path_factory.mktemp("seed") / "harbour.png")
-    uploaded = api.post("/api/v1/images", files={"file": ("harbour.png", photo.read_bytes())})
+    api.post(
+        "/api/v1/blogs",
+        json={
+            "slug": slug,
+            "title": "Harbour warehouse fire – live",
+            "standfirst": "Firefighters tackle a large blaze at the old grain warehouse.",
+            "category": "News",
+            "time_zone": "Europe/London",
+        },
+    ).raise_for_status()
+    photo = make_png(tmp_path_factory.mktemp("seed") / "harbour.png").read_bytes()
+    uploaded = api.post("/api/v1/images", files={"file": ("harbour.png", photo)})
     uploaded.raise_for_status()
     for headline, body, key_event in HARBOUR_FIRE:
         update: dict[str, Any] = {"headline": headline, "body": body, "key_event": key_event}
-        if headline == HARBOUR_FIRE_PHOTO_UPDATE:
+        if headline == "Fire brigade confirms warehouse fire":
             update["images"] = [{"id": uploaded.json()["id"], **HARBOUR_FIRE_PHOTO}]
         api.post(f"/api/v1/blogs/{slug}/updates", json=update).raise_for_status()
-    headlines = [headline for headline, _, _ in reversed(HARBOUR_FIRE)]
-    keys = [headline for headline, _, key in reversed(HARBOUR_FIRE) if key]
-    return SeededBlog(slug, headlines, keys)
+    newest_first = list(reversed(HARBOUR_FIRE))
+    return SeededBlog(
+        slug,
+        headlines=[headline for headline, _, _ in newest_first],
+        key_headlines=[headline for headline, _, key_event in newest_first if key_event],
+    )
 
 
 # Helpers -----------------------------------------------------------------------------------
 
 
 def make_png(path: Path, size: tuple[int, int] = (800, 500)) -> Path:
-    """A real photo-sized PNG with shapes on it, so resizing and WebP encoding do real work."""
+    """A photo-sized PNG with shapes on it, so resizing and WebP encoding do real work."""
+    width, height = size
     picture = Image.new("RGB", size, (40, 90, 160))
     draw = ImageDraw.Draw(picture)
-    width, height = size
     draw.rectangle((width // 8, height // 3, width // 2, height - 40), fill=(150, 60, 40))
     draw.ellipse((width // 2, 30, width - 60, height // 2), fill=(250, 200, 60))
     draw.polygon([(0, height), (width // 3, height // 2), (width // 2, height)], fill=(30, 120, 60))
     draw.line((0, 0, width, height), fill=(255, 255, 255), width=6)
     picture.save(path, "PNG")
     return path
+
+
+def create_blog(api: httpx.Client, slug: str, title: str) -> str:
+    blog = {"slug": slug, "title": title, "standfirst": "", "category": "", "time_zone": "UTC"}
+    api.post("/api/v1/blogs", json=blog).raise_for_status()
+    return slug
 
 
 def log_in(page: Page, server: LiveServer) -> None:
@@ -150,9 +163,16 @@ def log_in(page: Page, server: LiveServer) -> None:
     expect(page.get_by_role("heading", name="Newsroom", level=1)).to_be_visible()
 
 
-def create_blog_via_api(api: httpx.Client, slug: str, title: str) -> None:
-    blog = {"slug": slug, "title": title, "standfirst": "", "category": "", "time_zone": "UTC"}
-    api.post("/api/v1/blogs", json=blog).raise_for_status()
+def headline_field(page: Page) -> Locator:
+    return page.get_by_role("textbox", name=re.compile(r"^Headline"))
+
+
+def text_field(page: Page) -> Locator:
+    return page.get_by_role("textbox", name=re.compile(r"^Text"))
+
+
+def new_image_fields(page: Page) -> Locator:
+    return page.get_by_role("group", name="Add an image")
 
 
 def stream_headlines(page: Page) -> Locator:
@@ -164,21 +184,53 @@ def key_events_switch(page: Page) -> Locator:
     return page.get_by_role("switch", name="Show key events only")
 
 
-def update_with_headline(page: Page, headline: str) -> Locator:
-    return page.get_by_role("article", name=headline)
+def key_event_links(page: Page) -> Locator:
+    return page.get_by_role("navigation", name="Key events").get_by_role("link")
 
 
-def focused_element(page: Page) -> dict[str, Any]:
-    """Where keyboard focus is: its position in document order and the region it sits in."""
+def update_count(page: Page) -> Locator:
+    return page.locator(".filter-bar__count")
+
+
+def skip_link(page: Page) -> Locator:
+    return page.get_by_role("link", name="Skip to main content")
+
+
+def expect_filtered(page: Page, blog: SeededBlog) -> None:
+    expect(page).to_have_url(re.compile(rf"{blog.path}\?filter=key-events$"))
+    expect(key_events_switch(page)).to_have_attribute("aria-checked", "true")
+    expect(stream_headlines(page)).to_have_text(blog.key_headlines)
+    expect(update_count(page)).to_have_text(f"{len(blog.key_headlines)} key events")
+
+
+def expect_unfiltered(page: Page, blog: SeededBlog) -> None:
+    expect(page).to_have_url(re.compile(rf"{blog.path}$"))
+    expect(key_events_switch(page)).to_have_attribute("aria-checked", "false")
+    expect(stream_headlines(page)).to_have_text(blog.headlines)
+    expect(update_count(page)).to_have_text(f"{len(blog.headlines)} updates")
+
+
+def tab_to_key_events_switch(page: Page, blog: SeededBlog) -> None:
+    """From main content: Tab through every key event link, then onto the switch."""
+    links = key_event_links(page)
+    for index, headline in enumerate(blog.key_headlines):
+        page.keyboard.press("Tab")
+        expect(links.nth(index)).to_be_focused()
+        expect(links.nth(index)).to_contain_text(headline)
+    page.keyboard.press("Tab")
+    expect(key_events_switch(page)).to_be_focused()
+
+
+def focus_stop(page: Page) -> dict[str, Any]:
+    """Where keyboard focus is: its place in document order and the page region around it."""
     return page.evaluate(
         """() => {
             const el = document.activeElement;
-            const region = el.closest("main") ? "main"
-                : el.closest(".site-header") ? "header"
-                : el.closest(".site-footer") ? "footer" : "other";
+            const region = el.closest(".site-header") ? "header"
+                : el.closest("main") ? "main"
+                : el.closest(".site-footer") ? "footer" : "body";
             return {
                 position: [...document.querySelectorAll("*")].indexOf(el),
-                tag: el.tagName.toLowerCase(),
                 text: (el.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 60),
                 region: region,
             };
@@ -186,7 +238,11 @@ def focused_element(page: Page) -> dict[str, Any]:
     )
 
 
-# 1. Editor posts, reader sees ---------------------------------------------------------------
+def page_width(page: Page) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
+# 1. An editor posts, a reader sees ---------------------------------------------------------
 
 
 def test_editor_posts_key_event_with_photo_and_reader_sees_it(
@@ -207,87 +263,75 @@ def test_editor_posts_key_event_with_photo_and_reader_sees_it(
     expect(editor).to_have_url(re.compile(r"/admin/live/coast-storm$"))
     expect(editor.get_by_role("status")).to_have_text("Live blog created. Post the first update.")
 
-    editor.get_by_label("Headline").fill("Lifeboat rescues three from stranded yacht")
-    editor.get_by_label("Text").fill("The crew reached the yacht **just before dawn**.")
-    editor.get_by_label("Key event").check()
-    new_image = editor.get_by_role("group", name="Add an image")
-    new_image.get_by_label("Image file").set_input_files(photo)
-    new_image.get_by_label("Alt text").fill("An orange lifeboat alongside a white yacht")
-    new_image.get_by_label("Caption").fill("The lifeboat reaches the yacht off Skelby Point")
-    new_image.get_by_label("Credit").fill("Jo Marsh/Coastal News")
+    headline_field(editor).fill("Lifeboat rescues three from stranded yacht")
+    text_field(editor).fill("The crew reached the yacht **just before dawn**.")
+    editor.get_by_role("checkbox", name="Key event").check()
+    image = new_image_fields(editor)
+    image.get_by_label("Image file").set_input_files(photo)
+    image.get_by_label("Alt text").fill("An orange lifeboat alongside a white yacht")
+    image.get_by_label("Caption").fill("The lifeboat reaches the yacht off Skelby Point")
+    image.get_by_label("Credit").fill("Jo Marsh/Coastal News")
     editor.get_by_role("button", name="Publish update").click()
     expect(editor.get_by_role("status")).to_have_text("Update published.")
 
-    editor.get_by_label("Text").fill("Winds are gusting at 70mph on the headland.")
+    text_field(editor).fill("Winds are gusting at 70mph on the headland.")
     editor.get_by_role("button", name="Publish update").click()
     expect(editor.get_by_role("status")).to_have_text("Update published.")
 
     reader = open_page()
     reader.goto("/live/coast-storm")
     expect(reader.get_by_role("heading", name="Storm over the coast – live")).to_be_visible()
-    expect(reader.get_by_role("link", name="Log out")).to_have_count(0)
-    expect(reader.get_by_text("Winds are gusting at 70mph on the headland.")).to_be_visible()
+    expect(reader.get_by_role("button", name="Log out")).to_have_count(0)
+    expect(update_count(reader)).to_have_text("2 updates")
+    normal_update = reader.get_by_role("article").filter(has_text="Winds are gusting at 70mph")
+    expect(normal_update).to_be_visible()
+    expect(normal_update.get_by_text("Key event")).to_have_count(0)
 
-    key_update = update_with_headline(reader, "Lifeboat rescues three from stranded yacht")
-    expect(key_update.locator(".label--key")).to_have_text("Key event")
+    key_update = reader.get_by_role("article", name="Lifeboat rescues three from stranded yacht")
+    expect(key_update.get_by_role("heading")).to_have_text(
+        "Lifeboat rescues three from stranded yacht"
+    )
+    expect(key_update.get_by_text("Key event", exact=True)).to_be_visible()
     expect(key_update.locator("strong")).to_have_text("just before dawn")
     figure_image = key_update.locator("figure img")
     expect(figure_image).to_have_attribute("alt", "An orange lifeboat alongside a white yacht")
     expect(key_update.locator("figcaption")).to_have_text(
         "The lifeboat reaches the yacht off Skelby Point. Photograph: Jo Marsh/Coastal News"
     )
-    figure_image.scroll_into_view_if_needed()
-    natural_width = figure_image.evaluate(
-        "async img => { await img.decode(); return img.naturalWidth; }"
-    )
-    assert natural_width > 0, "the uploaded photo did not load"
+    figure_image.scroll_into_view_if_needed()  # it is loading="lazy"
+    width = figure_image.evaluate("async img => { await img.decode(); return img.naturalWidth; }")
+    assert width > 0, "the uploaded photo did not load"
 
-    key_events = reader.get_by_role("navigation", name="Key events")
-    expect(key_events.get_by_role("link")).to_have_count(1)
-    expect(key_events.get_by_role("link")).to_contain_text(
-        "Lifeboat rescues three from stranded yacht"
-    )
-    expect(reader.locator(".filter-bar__count")).to_have_text("2 updates")
+    expect(key_event_links(reader)).to_have_count(1)
+    expect(key_event_links(reader)).to_contain_text("Lifeboat rescues three from stranded yacht")
 
 
-# 2. and 3. The key events switch -------------------------------------------------------------
+# 2. and 3. The key events switch -----------------------------------------------------------
 
 
 def test_key_events_filter_works_in_place_with_javascript(
     open_page: OpenPage, harbour_fire: SeededBlog
 ) -> None:
     page = open_page()
-    page_errors: list[str] = []
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
     page.goto(harbour_fire.path)
-    switch = key_events_switch(page)
-    expect(switch).to_have_attribute("aria-checked", "false")
-    expect(stream_headlines(page)).to_have_text(harbour_fire.headlines)
+    expect_unfiltered(page, harbour_fire)
     page.evaluate("window.__marker = 1")
 
-    switch.click()
-    expect(page).to_have_url(re.compile(rf"{harbour_fire.path}\?filter=key-events$"))
-    expect(key_events_switch(page)).to_have_attribute("aria-checked", "true")
-    expect(stream_headlines(page)).to_have_text(harbour_fire.key_headlines)
-    expect(page.locator(".filter-bar__count")).to_have_text("3 key events")
+    key_events_switch(page).click()
+    expect_filtered(page, harbour_fire)
     assert page.evaluate("window.__marker") == 1, "the page reloaded instead of filtering"
 
     key_events_switch(page).click()
-    expect(page).to_have_url(re.compile(rf"{harbour_fire.path}$"))
-    expect(key_events_switch(page)).to_have_attribute("aria-checked", "false")
-    expect(stream_headlines(page)).to_have_text(harbour_fire.headlines)
+    expect_unfiltered(page, harbour_fire)
 
     page.go_back()
-    expect(page).to_have_url(re.compile(rf"{harbour_fire.path}\?filter=key-events$"))
-    expect(key_events_switch(page)).to_have_attribute("aria-checked", "true")
-    expect(stream_headlines(page)).to_have_text(harbour_fire.key_headlines)
-
+    expect_filtered(page, harbour_fire)
     page.go_back()
-    expect(page).to_have_url(re.compile(rf"{harbour_fire.path}$"))
-    expect(key_events_switch(page)).to_have_attribute("aria-checked", "false")
-    expect(stream_headlines(page)).to_have_text(harbour_fire.headlines)
+    expect_unfiltered(page, harbour_fire)
     assert page.evaluate("window.__marker") == 1, "going back reloaded the page"
-    assert page_errors == []
+    assert script_errors == []
 
 
 def test_key_events_filter_works_without_javascript(
@@ -295,56 +339,74 @@ def test_key_events_filter_works_without_javascript(
 ) -> None:
     page = open_page(java_script_enabled=False)
     page.goto(harbour_fire.path)
-    expect(stream_headlines(page)).to_have_text(harbour_fire.headlines)
+    expect_unfiltered(page, harbour_fire)
 
     key_events_switch(page).click()
-    expect(page).to_have_url(re.compile(rf"{harbour_fire.path}\?filter=key-events$"))
-    expect(key_events_switch(page)).to_have_attribute("aria-checked", "true")
-    expect(stream_headlines(page)).to_have_text(harbour_fire.key_headlines)
-    expect(page.locator(".filter-bar__count")).to_have_text("3 key events")
+    expect_filtered(page, harbour_fire)
 
     key_events_switch(page).click()
-    expect(page).to_have_url(re.compile(rf"{harbour_fire.path}$"))
-    expect(key_events_switch(page)).to_have_attribute("aria-checked", "false")
-    expect(stream_headlines(page)).to_have_text(harbour_fire.headlines)
+    expect_unfiltered(page, harbour_fire)
 
 
-# 4. Keyboard ---------------------------------------------------------------------------------
+# 4. Keyboard -------------------------------------------------------------------------------
 
 
-def test_keyboard_user_skips_to_main_and_filters_key_events(
+def test_keyboard_user_skips_to_main_and_reaches_key_events_without_javascript(
+    open_page: OpenPage, harbour_fire: SeededBlog
+) -> None:
+    page = open_page(java_script_enabled=False)
+    page.goto(harbour_fire.path)
+
+    page.keyboard.press("Tab")
+    expect(skip_link(page)).to_be_focused()
+    expect(skip_link(page)).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+    tab_to_key_events_switch(page, harbour_fire)
+    page.keyboard.press("Enter")
+    expect_filtered(page, harbour_fire)
+
+
+def test_keyboard_user_filters_key_events_in_place_with_enter_and_space(
     open_page: OpenPage, harbour_fire: SeededBlog
 ) -> None:
     page = open_page()
     page.goto(harbour_fire.path)
-
-    page.keyboard.press("Tab")
-    skip_link = page.get_by_role("link", name="Skip to main content")
-    expect(skip_link).to_be_focused()
-    expect(skip_link).to_be_in_viewport()
-    page.keyboard.press("Enter")
-    expect(page.locator("main")).to_be_focused()
-
-    key_event_links = page.get_by_role("navigation", name="Key events").get_by_role("link")
-    expect(key_event_links).to_have_count(len(harbour_fire.key_headlines))
-    for index, headline in enumerate(harbour_fire.key_headlines):
+    for name in ("Skip to main content", "Dateline", "Live coverage"):
         page.keyboard.press("Tab")
-        expect(key_event_links.nth(index)).to_be_focused()
-        expect(key_event_links.nth(index)).to_contain_text(headline)
-    page.keyboard.press("Tab")
-    expect(key_events_switch(page)).to_be_focused()
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_focused()
+    tab_to_key_events_switch(page, harbour_fire)
 
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"\?filter=key-events$"))
-    expect(stream_headlines(page)).to_have_text(harbour_fire.key_headlines)
-    switch = key_events_switch(page)
-    expect(switch).to_have_attribute("aria-checked", "true")
-    expect(switch).to_be_focused()  # the keyboard user keeps their place
+    expect_filtered(page, harbour_fire)
+    expect(key_events_switch(page)).to_be_focused()  # the keyboard user keeps their place
 
     page.keyboard.press(" ")  # a switch also answers the space bar
-    expect(page).to_have_url(re.compile(rf"{harbour_fire.path}$"))
-    expect(key_events_switch(page)).to_have_attribute("aria-checked", "false")
-    expect(stream_headlines(page)).to_have_text(harbour_fire.headlines)
+    expect_unfiltered(page, harbour_fire)
+    expect(key_events_switch(page)).to_be_focused()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="liveblog.js reloads the stream on every popstate, fragment links included, and "
+    "then focuses the key events switch: the skip link loses focus to the switch",
+)
+def test_skip_link_leaves_focus_in_main_content_with_javascript(
+    open_page: OpenPage, harbour_fire: SeededBlog
+) -> None:
+    page = open_page()
+    page.goto(harbour_fire.path)
+    page.keyboard.press("Tab")
+    expect(skip_link(page)).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(HUMAN_PAUSE_MS)
+
+    assert focus_stop(page)["region"] == "main", "focus left main content"
+    assert page.evaluate("document.activeElement.id") == "main", (
+        f"focus moved to {focus_stop(page)}"
+    )
+    tab_to_key_events_switch(page, harbour_fire)
 
 
 def test_tab_order_follows_the_page_from_header_to_footer_without_traps(
@@ -353,27 +415,21 @@ def test_tab_order_follows_the_page_from_header_to_footer_without_traps(
     page = open_page()
     page.goto(harbour_fire.path)
     stops = []
-    for _ in range(40):
+    while len(stops) < 40 and (not stops or stops[-1]["region"] != "footer"):
         page.keyboard.press("Tab")
-        stops.append(focused_element(page))
-        if stops[-1]["region"] == "footer":
-            break
-    described = "\n".join(f"{s['region']}: <{s['tag']}> {s['text']}" for s in stops)
+        stops.append(focus_stop(page))
+    seen = "\n".join(f"{stop['region']}: {stop['text']}" for stop in stops)
 
-    assert stops[-1]["region"] == "footer", f"Tab never reached the footer:\n{described}"
+    assert stops[-1]["region"] == "footer", f"Tab never reached the footer:\n{seen}"
+    assert len(stops) >= 15, f"expected at least 15 stops on the way:\n{seen}"
     positions = [stop["position"] for stop in stops]
-    assert positions == sorted(set(positions)), f"focus left document order:\n{described}"
-    assert [stop["text"] for stop in stops[:3]] == [
-        "Skip to main content",
-        "Dateline",
-        "Live coverage",
-    ]
-    regions = [stop["region"] for stop in stops]
-    assert regions[3:-1] == ["main"] * (len(stops) - 4), described
-    assert len(stops) >= 15, f"expected at least 15 focus stops:\n{described}"
+    assert positions == sorted(set(positions)), f"focus left document order:\n{seen}"
+    header = ["Skip to main content", "Dateline", "Live coverage"]
+    assert [stop["text"] for stop in stops[:3]] == header, seen
+    assert {stop["region"] for stop in stops[3:-1]} == {"main"}, seen
 
 
-# 5. Small screens ----------------------------------------------------------------------------
+# 5. Small screens --------------------------------------------------------------------------
 
 
 def test_reader_page_fits_a_360px_phone_without_sideways_scrolling(
@@ -386,52 +442,102 @@ def test_reader_page_fits_a_360px_phone_without_sideways_scrolling(
     photo.scroll_into_view_if_needed()
     photo.evaluate("img => img.decode()")
 
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= 360, f"the page is {scroll_width}px wide on a 360px screen"
+    assert page_width(page) <= 360, f"the page is {page_width(page)}px wide on a 360px screen"
     box = photo.bounding_box()
-    assert box is not None and box["width"] <= 360
+    assert box is not None
+    assert box["width"] <= 360
 
 
-# 6. The editor keeps what was typed ----------------------------------------------------------
+@pytest.mark.xfail(
+    strict=True,
+    reason="dateline.css sets no overflow-wrap: a long URL in an update widens the page",
+)
+def test_long_link_in_an_update_wraps_on_a_360px_phone(
+    open_page: OpenPage, api: httpx.Client
+) -> None:
+    slug = create_blog(api, "ferry-timetable", "Ferry timetable changes – live")
+    url = "https://www.example.org/travel/ferry_timetable_changes_after_the_harbour_fire_2024"
+    body = f"The new timetable is at {url} and [{url}]({url})."
+    api.post(f"/api/v1/blogs/{slug}/updates", json={"body": body}).raise_for_status()
+    page = open_page(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True)
+    page.goto(f"/live/{slug}")
+    expect(page.get_by_role("link", name=url)).to_be_visible()
+
+    assert page_width(page) <= 360, f"the page is {page_width(page)}px wide on a 360px screen"
+
+
+# 6. The editor's form keeps what was typed -------------------------------------------------
 
 
 def test_update_without_text_is_refused_and_the_headline_is_kept(
     open_page: OpenPage, live_server: LiveServer, api: httpx.Client
 ) -> None:
-    create_blog_via_api(api, "bridge-closure", "Bridge closure – live")
+    slug = create_blog(api, "bridge-closure", "Bridge closure – live")
     page = open_page()
     log_in(page, live_server)
-    page.goto("/admin/live/bridge-closure")
+    page.goto(f"/admin/live/{slug}")
 
-    page.get_by_label("Headline").fill("Bridge closed to all traffic")
+    headline_field(page).fill("Bridge closed to all traffic")
     page.get_by_role("button", name="Publish update").click()
 
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Nothing was saved yet.")
     expect(alert).to_contain_text("Write the text of the update.")
-    expect(page.get_by_label("Headline")).to_have_value("Bridge closed to all traffic")
-    expect(page.get_by_label("Text")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("[data-updates]")).to_contain_text("No updates yet.")
+    expect(headline_field(page)).to_have_value("Bridge closed to all traffic")
+    expect(text_field(page)).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("[data-updates]")).to_have_text("No updates yet.")
 
 
 def test_non_image_upload_is_refused_and_the_text_is_kept(
     open_page: OpenPage, live_server: LiveServer, api: httpx.Client, tmp_path: Path
 ) -> None:
-    create_blog_via_api(api, "council-vote", "Council budget vote – live")
-    fake_photo = tmp_path / "photo.png"
-    fake_photo.write_text("These are meeting notes, not a picture.\n")
+    slug = create_blog(api, "council-vote", "Council budget vote – live")
+    not_a_photo = tmp_path / "photo.png"
+    not_a_photo.write_text("These are meeting notes, not a picture.\n")
     page = open_page()
     log_in(page, live_server)
-    page.goto("/admin/live/council-vote")
+    page.goto(f"/admin/live/{slug}")
 
-    page.get_by_label("Headline").fill("Budget passes by one vote")
-    page.get_by_label("Text").fill("Councillors voted 21 to 20 in favour.")
-    page.get_by_label("Image file").set_input_files(fake_photo)
+    headline_field(page).fill("Budget passes by one vote")
+    text_field(page).fill("Councillors voted 21 to 20 in favour.")
+    new_image_fields(page).get_by_label("Image file").set_input_files(not_a_photo)
     page.get_by_role("button", name="Publish update").click()
 
     alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Nothing was saved yet.")
     expect(alert).to_contain_text("That file is not a JPEG, PNG, WebP or GIF image.")
-    expect(page.get_by_label("Text")).to_have_value("Councillors voted 21 to 20 in favour.")
-    expect(page.get_by_label("Headline")).to_have_value("Budget passes by one vote")
-    expect(page.get_by_label("Image file")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("[data-updates]")).to_contain_text("No updates yet.")
+    expect(text_field(page)).to_have_value("Councillors voted 21 to 20 in favour.")
+    expect(headline_field(page)).to_have_value("Budget passes by one vote")
+    expect(new_image_fields(page).get_by_label("Image file")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    expect(page.locator("[data-updates]")).to_have_text("No updates yet.")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a refused upload drops the alt text, caption and credit typed for the image",
+)
+def test_refused_upload_keeps_the_words_typed_for_the_image(
+    open_page: OpenPage, live_server: LiveServer, api: httpx.Client, tmp_path: Path
+) -> None:
+    slug = create_blog(api, "school-closures", "School closures – live")
+    not_a_photo = tmp_path / "photo.png"
+    not_a_photo.write_text("not a picture\n")
+    page = open_page()
+    log_in(page, live_server)
+    page.goto(f"/admin/live/{slug}")
+
+    text_field(page).fill("Forty schools are closed today.")
+    image = new_image_fields(page)
+    image.get_by_label("Image file").set_input_files(not_a_photo)
+    image.get_by_label("Alt text").fill("A locked school gate")
+    image.get_by_label("Caption").fill("Northgate Primary this morning")
+    image.get_by_label("Credit").fill("Sam Reed/City Desk")
+    page.get_by_role("button", name="Publish update").click()
+    expect(page.get_by_role("alert")).to_contain_text("not a JPEG, PNG, WebP or GIF image")
+
+    image = new_image_fields(page)
+    expect(image.get_by_label("Alt text")).to_have_value("A locked school gate")
+    expect(image.get_by_label("Caption")).to_have_value("Northgate Primary this morning")
+    expect(image.get_by_label("Credit")).to_have_value("Sam Reed/City Desk")

@@ -14,7 +14,7 @@ from dateline.db.tables import updates as updates_table
 from dateline.liveblog import service
 from dateline.liveblog.models import Blog, ImageRef
 from dateline.media.service import store_image
-from tests.helpers import make_blog, parse, post, png_bytes
+from tests.helpers import make_blog, parse, png_bytes, post
 
 
 async def backdate(db: Database, update_id: int, when: datetime) -> None:

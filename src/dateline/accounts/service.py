@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from dateline.db import Database
+from dateline.db import Database, inserted_id
 from dateline.db.tables import api_tokens, sessions, users, utcnow
 from dateline.errors import Conflict, Invalid, NotFound
 
@@ -73,7 +73,7 @@ async def create_user(
             )
     except IntegrityError as exc:
         raise Conflict(f"A user with the email {email} already exists.") from exc
-    return User(result.inserted_primary_key[0], email, name, role)
+    return User(inserted_id(result), email, name, role)
 
 
 async def authenticate(db: Database, email: str, password: str) -> User | None:

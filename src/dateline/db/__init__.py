@@ -1,5 +1,5 @@
 """Database access: engine, transactions and migrations."""
 
-from dateline.db.engine import Database
+from dateline.db.engine import Database, inserted_id
 
-__all__ = ["Database"]
+__all__ = ["Database", "inserted_id"]

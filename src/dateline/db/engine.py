@@ -50,6 +50,11 @@ class Database:
         await self.engine.dispose()
 
 
+def inserted_id(result: Any) -> int:
+    """The primary key an INSERT made (typed, for mypy's sake)."""
+    return int(result.inserted_primary_key[0])
+
+
 def _make_engine(url: str, is_sqlite: bool) -> AsyncEngine:
     if not is_sqlite:
         return create_async_engine(url, pool_pre_ping=True)

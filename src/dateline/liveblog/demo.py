@@ -16,7 +16,7 @@ from dateline.db.tables import utcnow
 from dateline.errors import NotFound
 from dateline.liveblog import demo_content as content
 from dateline.liveblog import queries, service
-from dateline.liveblog.models import BlogDraft, ImageRef, UpdateDraft
+from dateline.liveblog.models import BlogDraft, ImageRef, Update, UpdateDraft
 from dateline.media.service import store_image
 
 DEMO_EMAIL = "demo-desk@example.org"
@@ -43,7 +43,7 @@ async def load_demo(db: Database, settings: Settings) -> str:
     span = timedelta(minutes=content.UPDATES[-1]["minutes"] + 20)
     start = utcnow() - span
     blog = await service.create_blog(db, BlogDraft(**content.BLOG), desk, start=start)
-    posted = []
+    posted: list[Update] = []
     for item in content.UPDATES:
         images = [
             ImageRef(

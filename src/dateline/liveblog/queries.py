@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -147,7 +148,7 @@ def _older_than(anchor: Update) -> ColumnElement[bool]:
     )
 
 
-async def _with_images(conn: AsyncConnection, rows: list[Any]) -> list[Update]:
+async def _with_images(conn: AsyncConnection, rows: Sequence[Any]) -> list[Update]:
     """Attach images to updates with one query for the whole page."""
     ids = [row.id for row in rows]
     by_update: dict[int, list[Image]] = defaultdict(list)

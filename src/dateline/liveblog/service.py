@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.accounts.service import User
-from dateline.db import Database
+from dateline.db import Database, inserted_id
 from dateline.db.tables import blog_events, blogs, images, update_images, updates, utcnow
 from dateline.errors import Conflict, Invalid
 from dateline.html import plain_text, render_markdown
@@ -50,7 +50,7 @@ async def create_blog(
                     last_seq=0,
                 )
             )
-            blog_id = result.inserted_primary_key[0]
+            blog_id = inserted_id(result)
             await _append(conn, blog_id, "blog.created", actor, payload={"title": draft.title})
             return await queries.blog_by_slug(conn, draft.slug)
     except IntegrityError as exc:
@@ -84,7 +84,7 @@ async def post_update(
                 **_content(draft),
             )
         )
-        update_id = result.inserted_primary_key[0]
+        update_id = inserted_id(result)
         await _attach_images(conn, update_id, draft)
         await _append(conn, blog.id, "update.published", actor, update_id, _flags(draft))
         return await queries.update_by_id(conn, blog.id, update_id)

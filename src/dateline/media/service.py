@@ -102,5 +102,5 @@ def _decode(data: bytes, max_pixels: int) -> PILImage.Image:
         raise refusal from exc
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
         raise Invalid({"image": "The image is too large to decode."}) from exc
-    picture = ImageOps.exif_transpose(picture)  # honour camera rotation before EXIF is dropped
-    return picture.convert("RGBA" if picture.mode in ("RGBA", "LA", "P") else "RGB")
+    upright = ImageOps.exif_transpose(picture)  # honour camera rotation before EXIF is dropped
+    return upright.convert("RGBA" if upright.mode in ("RGBA", "LA", "P") else "RGB")
