@@ -119,20 +119,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     port = free_port()
     env = server_env(root, port)
     log_path = root / "server.log"
-    run_cli(env, log_path, "db", "upgrade")
-    run_cli(
-        env,
-        log_path,
-        "user",
-        "create",
-        EDITOR_EMAIL,
-        "--role",
-        "editor",
-        "--name",
-        "Ada Reporter",
-        "--password-stdin",
-        stdin=EDITOR_PASSWORD + "\n",
-    )
     server = LiveServer(
         base_url=f"http://127.0.0.1:{port}",
         email=EDITOR_EMAIL,
@@ -141,10 +127,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         data_dir=root / "data",
         log_path=log_path,
     )
+    server.cli("db", "upgrade")
     command = [str(DATELINE), "serve", "--host", "127.0.0.1", "--port", str(port)]
     with log_path.open("ab") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
+            # The account is made while the server starts: each CLI run costs ~2 s of imports.
+            server.cli(
+                "user", "create", EDITOR_EMAIL, "--role", "editor", "--name", "Ada Reporter",
+                "--password-stdin", stdin=EDITOR_PASSWORD + "\n",
+            )  # fmt: skip
             wait_until_serving(process, server.base_url, log_path)
             yield server
         finally:

@@ -175,6 +175,10 @@ def new_image_fields(page: Page) -> Locator:
     return page.get_by_role("group", name="Add an image")
 
 
+def stream_updates(page: Page) -> Locator:
+    return page.locator("[data-updates]").get_by_role("article")
+
+
 def stream_headlines(page: Page) -> Locator:
     """The update headlines a reader can see in the stream (hidden ones excluded)."""
     return page.locator("[data-updates] .update__headline").filter(visible=True)
@@ -283,11 +287,13 @@ def test_editor_posts_key_event_with_photo_and_reader_sees_it(
     expect(reader.get_by_role("heading", name="Storm over the coast – live")).to_be_visible()
     expect(reader.get_by_role("button", name="Log out")).to_have_count(0)
     expect(update_count(reader)).to_have_text("2 updates")
-    normal_update = reader.get_by_role("article").filter(has_text="Winds are gusting at 70mph")
+    normal_update = stream_updates(reader).filter(has_text="Winds are gusting at 70mph")
     expect(normal_update).to_be_visible()
     expect(normal_update.get_by_text("Key event")).to_have_count(0)
 
-    key_update = reader.get_by_role("article", name="Lifeboat rescues three from stranded yacht")
+    key_update = stream_updates(reader).filter(
+        has_text="Lifeboat rescues three from stranded yacht"
+    )
     expect(key_update.get_by_role("heading")).to_have_text(
         "Lifeboat rescues three from stranded yacht"
     )
@@ -537,7 +543,9 @@ def test_refused_upload_keeps_the_words_typed_for_the_image(
     page.get_by_role("button", name="Publish update").click()
     expect(page.get_by_role("alert")).to_contain_text("not a JPEG, PNG, WebP or GIF image")
 
-    image = new_image_fields(page)
-    expect(image.get_by_label("Alt text")).to_have_value("A locked school gate")
-    expect(image.get_by_label("Caption")).to_have_value("Northgate Primary this morning")
-    expect(image.get_by_label("Credit")).to_have_value("Sam Reed/City Desk")
+    image = new_image_fields(page)  # the page has re-rendered: no need to wait for the values
+    expect(image.get_by_label("Alt text")).to_have_value("A locked school gate", timeout=500)
+    expect(image.get_by_label("Caption")).to_have_value(
+        "Northgate Primary this morning", timeout=500
+    )
+    expect(image.get_by_label("Credit")).to_have_value("Sam Reed/City Desk", timeout=500)
