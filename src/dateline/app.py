@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dateline.accounts import routes as account_routes
@@ -22,6 +23,11 @@ from dateline.db.migrate import pending_revision
 from dateline.errors import DatelineError
 from dateline.liveblog import api, editor, reader
 from dateline.media import routes as media_routes
+from dateline.realtime import routes as realtime_routes
+from dateline.realtime.broker import MemoryBroker, make_broker
+from dateline.realtime.frames import FrameRenderer
+from dateline.realtime.hub import Hub
+from dateline.realtime.sse import EventStream
 from dateline.web import load_static, make_templates, redirect, render
 from dateline.web import router as static_routes
 
@@ -42,6 +48,14 @@ SECURITY_HEADERS = [
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     db = Database(settings.database_url)
+    static = load_static()
+    templates = make_templates(settings, static)
+    broker = make_broker(settings.broker_url)
+    hub = Hub(db, FrameRenderer(templates), settings.sse_replay_limit)
+    db.commit_listeners.append(broker.publish)
+    if isinstance(broker, MemoryBroker):
+        # One process: nothing to subscribe to, so even tests without a lifespan hear events.
+        broker.listen(hub.announce)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -50,7 +64,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise RuntimeError(
                 f"The database schema is behind ({head}); run `dateline db upgrade`."
             )
+        await broker.start(hub.announce)
+        heartbeat = await hub.run_heartbeat(settings.sse_heartbeat_seconds)
         yield
+        await hub.stop(heartbeat)
+        await broker.close()
         await db.dispose()
 
     app = FastAPI(
@@ -61,14 +79,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
     )
-    static = load_static()
     app.state.settings = settings
     app.state.db = db
     app.state.static = static
-    app.state.templates = make_templates(settings, static)
+    app.state.templates = templates
+    app.state.hub = hub
     app.state.csrf = Csrf(settings.secret_key.get_secret_value())
+    app.router.routes.append(Route("/live/{slug}/events", EventStream(hub), methods=["GET"]))
     app.include_router(api.router)
-    for router in (reader.router, editor.router, account_routes.router, media_routes.router):
+    pages = (reader, editor, account_routes, media_routes, realtime_routes)
+    for router in (module.router for module in pages):
         app.include_router(router, include_in_schema=False)  # pages, not API
     app.include_router(static_routes, include_in_schema=False)
     _add_error_handlers(app)

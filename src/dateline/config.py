@@ -52,6 +52,23 @@ class Settings(BaseSettings):
         ge=10_000,
         description="Largest image accepted in pixels (width × height); stops decompression bombs.",
     )
+    broker_url: str = Field(
+        default="memory://",
+        description="How web nodes learn of new events: memory:// (one process), "
+        "redis://host:6379/0, or postgresql://user@host/db (LISTEN/NOTIFY).",
+    )
+    sse_heartbeat_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="Seconds between keep-alive comments on live event streams; each "
+        "heartbeat also re-checks the log, in case a broker message was lost.",
+    )
+    sse_replay_limit: int = Field(
+        default=500,
+        ge=1,
+        description="Most events replayed to a reader that reconnects; one further behind "
+        "is told to reload the page.",
+    )
     page_size: int = Field(
         default=20, ge=1, le=200, description="Updates shown per page of a live blog."
     )

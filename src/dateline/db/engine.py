@@ -8,7 +8,8 @@ locked", writes in this process queue on an asyncio lock and open with BEGIN IMM
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+CommitListener = Callable[[list[tuple[int, int]]], Awaitable[None]]
+
+
+log = logging.getLogger(__name__)
+
 
 class Database:
     def __init__(self, url: str) -> None:
@@ -24,6 +30,8 @@ class Database:
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         self.engine: AsyncEngine = _make_engine(url, self.is_sqlite)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        # Called with the (blog_id, seq) pairs a transaction appended, once it has committed.
+        self.commit_listeners: list[CommitListener] = []
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -32,7 +40,29 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
-        """A transaction that commits when the block ends and rolls back on any error."""
+        """A transaction that commits when the block ends and rolls back on any error.
+
+        Events recorded with `appended()` are announced to the commit listeners only after
+        the commit, so nobody is told of a change that was rolled back.
+        """
+        appended: list[tuple[int, int]] = []
+        async with self._transaction() as conn:
+            conn.info["dateline.appended"] = appended
+            yield conn
+        if appended:
+            await self._announce(appended)
+
+    async def _announce(self, appended: list[tuple[int, int]]) -> None:
+        for listener in self.commit_listeners:
+            try:
+                await listener(appended)
+            except Exception:
+                # The change is committed and the log holds it; live readers catch up at the
+                # next heartbeat. Failing the editor's request now would be a lie.
+                log.exception("announcing committed events failed", extra={"events": appended})
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncConnection]:
         if self._write_lock is None:
             async with self.engine.begin() as conn:
                 yield conn
@@ -48,6 +78,11 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def appended(conn: AsyncConnection, blog_id: int, seq: int) -> None:
+    """Note that this transaction appended event `seq` to blog `blog_id`'s log."""
+    conn.info["dateline.appended"].append((blog_id, seq))
 
 
 def inserted_id(result: Any) -> int:

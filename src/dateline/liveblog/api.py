@@ -160,6 +160,12 @@ async def set_recap(request: Request, slug: str, body: RecapIn, user: Editor) ->
     return {"items": blog.recap_items}
 
 
+@router.post("/blogs/{slug}/end")
+async def end_coverage(request: Request, slug: str, user: Editor) -> dict[str, Any]:
+    """End coverage: the blog takes no new updates; corrections stay possible."""
+    return blog_json(await service.end_coverage(request.app.state.db, slug, user))
+
+
 @router.post("/images", status_code=201, tags=["images"])
 async def upload_image(
     request: Request, user: Editor, file: Annotated[UploadFile, File()]

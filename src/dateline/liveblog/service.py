@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.accounts.service import User
-from dateline.db import Database, inserted_id
+from dateline.db import Database, appended, inserted_id
 from dateline.db.tables import blog_events, blogs, images, update_images, updates, utcnow
 from dateline.errors import Conflict, Invalid
 from dateline.html import plain_text, render_markdown
@@ -201,6 +201,7 @@ async def _append(
             created_at=now,
         )
     )
+    appended(conn, blog_id, seq)
     return seq
 
 

@@ -1,0 +1,1 @@
+"""Live delivery: brokers wake web nodes, the hub fans frames out over Server-Sent Events."""

@@ -1,0 +1,204 @@
+// Live updates for /live/{slug} over Server-Sent Events (progressive enhancement).
+// The server sends each change with its HTML already rendered; this file only places it.
+// Falls back to polling /live/{slug}/changes when EventSource is missing or blocked.
+(function () {
+  "use strict";
+  var article = document.querySelector("[data-liveblog]");
+  if (!article || !document.querySelector("[data-stream-region]")) return;
+  var slug = article.getAttribute("data-liveblog");
+  var KINDS = ["update.published", "update.edited", "update.deleted", "update.key_event",
+    "update.pinned", "recap.changed", "blog.ended"];
+  var POLL_MS = 10000;
+  var baseTitle = document.title;
+  var state = { seq: 0, filter: "", page: 1, source: null, timer: null, pending: [], ended: false };
+
+  function region() { return document.querySelector("[data-stream-region]"); }
+  function readRegion() {
+    var r = region();
+    state.seq = Math.max(state.seq, parseInt(r.getAttribute("data-seq"), 10) || 0);
+    state.filter = r.getAttribute("data-filter") || "";
+    state.page = parseInt(r.getAttribute("data-page"), 10) || 1;
+  }
+  function query() { return "since=" + state.seq + (state.filter ? "&filter=key-events" : ""); }
+
+  function status(text) {
+    var node = document.querySelector("[data-connection]");
+    if (!node) return;
+    node.textContent = text;
+    node.hidden = !text;
+  }
+
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+  function setSlot(selector, html) {
+    var slot = document.querySelector(selector);
+    if (slot) slot.innerHTML = html;
+  }
+
+  // Placing updates ---------------------------------------------------------------------
+  function timeOf(node) {
+    var time = node.querySelector("time[datetime]");
+    return time ? Date.parse(time.getAttribute("datetime")) : 0;
+  }
+  function insert(article, highlight) {
+    var list = document.querySelector("[data-updates]");
+    if (!list) return;
+    var empty = list.querySelector(".empty");
+    if (empty) empty.remove();
+    var item = document.createElement("li");
+    item.appendChild(article);
+    var when = timeOf(article);
+    var before = Array.prototype.find.call(list.children, function (li) {
+      return li.querySelector("article") && timeOf(li) <= when;
+    });
+    list.insertBefore(item, before || null);
+    if (highlight) {
+      article.classList.add("update--new");
+      setTimeout(function () { article.classList.remove("update--new"); }, 4000);
+    }
+  }
+  function readerAtTop() {
+    var r = region();
+    return !document.hidden && r.getBoundingClientRect().top > -80;
+  }
+  function showPending() {
+    var button = document.querySelector("[data-new-updates]");
+    var n = state.pending.length;
+    document.title = n ? "(" + n + ") " + baseTitle : baseTitle;
+    if (!button) return;
+    button.hidden = !n;
+    button.textContent = n === 1 ? "1 new update" : n + " new updates";
+  }
+  function revealPending() {
+    state.pending.splice(0).forEach(function (node) { insert(node, true); });
+    showPending();
+    region().scrollIntoView({ block: "start" });
+  }
+  function addNew(article) {
+    if (readerAtTop()) insert(article, true);
+    else { state.pending.push(article); showPending(); }
+  }
+
+  function applyUpdate(d) {
+    var existing = document.getElementById("update-" + d.update_id);
+    var belongs = !!d.html && (!state.filter || d.key_event);
+    state.pending = state.pending.filter(function (node) { return node.id !== "update-" + d.update_id; });
+    if (existing) {
+      var item = existing.closest("li") || existing;
+      if (belongs) existing.replaceWith(fragment(d.html));
+      else item.remove();
+    } else if (belongs && state.page === 1) {
+      addNew(fragment(d.html));
+    }
+    showPending();
+  }
+
+  function apply(d) {
+    if (d.seq <= state.seq) return;  // already shown (the page or an earlier frame had it)
+    state.seq = d.seq;
+    if (d.recap_html !== undefined) setSlot("[data-recap-slot]", d.recap_html);
+    if (d.key_events_html !== undefined) setSlot("[data-key-events-slot]", d.key_events_html);
+    if (d.pinned_html !== undefined && state.page === 1 && !state.filter) setSlot("[data-pinned-slot]", d.pinned_html);
+    if (d.update_id) applyUpdate(d);
+    if (d.kind === "blog.ended") end();
+    var last = document.querySelector(".last-updated [data-relative]");
+    if (last) last.setAttribute("data-time", new Date().toISOString());
+    tick();
+  }
+
+  function end() {
+    state.ended = true;
+    var badge = document.querySelector("[data-status-badge]");
+    if (badge) {
+      badge.className = "badge badge--ended";
+      badge.textContent = "Coverage ended";
+    }
+    stop();
+  }
+
+  // Connections ---------------------------------------------------------------------------
+  function stop() {
+    if (state.source) { state.source.close(); state.source = null; }
+    if (state.timer) { clearTimeout(state.timer); state.timer = null; }
+  }
+
+  function connect() {
+    stop();
+    if (state.ended) return;
+    if (!window.EventSource) return poll();
+    var opened = false;
+    var source = new EventSource("/live/" + slug + "/events?" + query());
+    state.source = source;
+    source.onopen = function () { opened = true; status(""); };
+    source.onerror = function () {
+      if (state.ended || state.source !== source) return;
+      if (!opened && source.readyState === EventSource.CLOSED) return poll();  // blocked
+      status("Reconnecting…");
+      if (source.readyState === EventSource.CLOSED) state.timer = setTimeout(connect, 3000);
+    };
+    KINDS.forEach(function (kind) {
+      source.addEventListener(kind, function (event) { apply(JSON.parse(event.data)); });
+    });
+    source.addEventListener("reset", function () { location.reload(); });
+  }
+
+  function poll() {
+    stop();
+    if (state.ended) return;
+    fetch("/live/" + slug + "/changes?" + query(), { credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 304) return null;
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (body) {
+        status("");
+        if (body && body.reset) return location.reload();
+        if (body) body.events.forEach(apply);
+      })
+      .catch(function () { status("Reconnecting…"); })
+      .then(function () { if (!state.ended) state.timer = setTimeout(poll, POLL_MS); });
+  }
+
+  // Relative times ----------------------------------------------------------------------
+  function relative(ms) {
+    var s = Math.round(ms / 1000);
+    if (s < 45) return "just now";
+    var units = [["year", 31536000], ["month", 2592000], ["day", 86400], ["hour", 3600], ["minute", 60]];
+    for (var i = 0; i < units.length; i++) {
+      var n = Math.round(s / units[i][1]);
+      if (n >= 1 && s >= units[i][1] * 0.9) return n + " " + units[i][0] + (n === 1 ? "" : "s") + " ago";
+    }
+    return "1 minute ago";
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-relative][data-time]").forEach(function (node) {
+      node.textContent = relative(now - Date.parse(node.getAttribute("data-time")));
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-new-updates]")) revealPending();
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && readerAtTop() && state.pending.length) revealPending();
+  });
+  window.addEventListener("scroll", function () {
+    if (state.pending.length && readerAtTop() && window.scrollY < 10) revealPending();
+  }, { passive: true });
+  document.addEventListener("dateline:stream-replaced", function () {
+    state.pending = [];
+    showPending();
+    readRegion();
+    connect();
+  });
+
+  readRegion();
+  state.ended = !document.querySelector(".badge--live");
+  setInterval(tick, 30000);
+  connect();
+})();

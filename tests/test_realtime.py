@@ -1,0 +1,218 @@
+"""Live delivery over a real `dateline serve` on 127.0.0.1: SSE frames, resume, filter,
+heartbeats, the polling fallback. Changes go through the real publish path (the JSON API)."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from tests.live_server import (
+    DATELINE,
+    EDITOR_EMAIL,
+    EDITOR_PASSWORD,
+    free_port,
+    run_cli,
+    server_env,
+    stop,
+    wait_until_serving,
+)
+from tests.sse_client import EventReader
+
+REPLAY_LIMIT = 20
+_slugs = (f"stream-{n}" for n in itertools.count(1))
+
+
+@dataclass(frozen=True)
+class StreamServer:
+    base_url: str
+    token: str
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamServer]:
+    root = tmp_path_factory.mktemp("stream-server")
+    port = free_port()
+    env = server_env(root, port)
+    env.update(DATELINE_SSE_HEARTBEAT_SECONDS="0.5", DATELINE_SSE_REPLAY_LIMIT=str(REPLAY_LIMIT))
+    log_path = root / "server.log"
+    run_cli(env, log_path, "db", "upgrade")
+    run_cli(
+        env, log_path, "user", "create", EDITOR_EMAIL, "--password-stdin",
+        stdin=EDITOR_PASSWORD + "\n",
+    )  # fmt: skip
+    token = run_cli(env, log_path, "token", "create", EDITOR_EMAIL).strip()
+    command = [str(DATELINE), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_serving(process, f"http://127.0.0.1:{port}", log_path)
+            yield StreamServer(f"http://127.0.0.1:{port}", token)
+        finally:
+            stop(process)
+
+
+@pytest.fixture
+async def http(server: StreamServer) -> AsyncIterator[httpx.AsyncClient]:
+    headers = {"Authorization": f"Bearer {server.token}"}
+    async with httpx.AsyncClient(base_url=server.base_url, headers=headers, timeout=10) as client:
+        yield client
+
+
+async def new_blog(http: httpx.AsyncClient) -> tuple[str, int]:
+    """A fresh blog (its slug) and its current sequence number."""
+    slug = next(_slugs)
+    answer = await http.post("/api/v1/blogs", json={"slug": slug, "title": f"Blog {slug}"})
+    assert answer.status_code == 201, answer.text
+    return slug, answer.json()["seq"]
+
+
+async def publish(http: httpx.AsyncClient, slug: str, body: str, **fields: object) -> int:
+    answer = await http.post(f"/api/v1/blogs/{slug}/updates", json={"body": body, **fields})
+    assert answer.status_code == 201, answer.text
+    return int(answer.json()["id"])
+
+
+@asynccontextmanager
+async def stream(
+    http: httpx.AsyncClient, slug: str, query: str = "", headers: dict[str, str] | None = None
+) -> AsyncIterator[EventReader]:
+    async with http.stream("GET", f"/live/{slug}/events{query}", headers=headers) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "text/event-stream; charset=utf-8"
+        assert response.headers["cache-control"] == "no-store"
+        assert response.headers["x-accel-buffering"] == "no"
+        yield EventReader(response)
+
+
+async def test_each_change_arrives_in_order_with_its_sequence_number_as_id(
+    http: httpx.AsyncClient,
+) -> None:
+    slug, seq = await new_blog(http)
+    async with stream(http, slug) as events:
+        first = await publish(http, slug, "Polls have closed.", headline="Polls close")
+        await http.patch(f"/api/v1/blogs/{slug}/updates/{first}", json={"key_event": True})
+        await http.put(f"/api/v1/blogs/{slug}/recap", json={"items": ["Count begins"]})
+        await http.request("DELETE", f"/api/v1/blogs/{slug}/updates/{first}", json={})
+        received = await events.take(4)
+    assert [e.id for e in received] == [seq + 1, seq + 2, seq + 3, seq + 4]
+    assert [e.kind for e in received] == [
+        "update.published",
+        "update.edited",
+        "recap.changed",
+        "update.deleted",
+    ]
+    published = received[0].data
+    assert published["update_id"] == first
+    assert f'id="update-{first}"' in published["html"]
+    assert "Polls close" in published["html"]
+    assert "Key event" in received[1].data["html"]
+    assert "Polls close" in received[1].data["key_events_html"]
+    assert "Count begins" in received[2].data["recap_html"]
+    assert received[3].data["html"] is None, "deleted without a note: nothing to show"
+
+
+async def test_reconnect_with_last_event_id_gets_exactly_what_was_missed(
+    http: httpx.AsyncClient,
+) -> None:
+    slug, seq = await new_blog(http)
+    async with stream(http, slug) as events:
+        await publish(http, slug, "One")
+        [seen] = await events.take(1)
+    for text in ("Two", "Three", "Four"):  # published while the reader is away
+        await publish(http, slug, text)
+    async with stream(http, slug, headers={"Last-Event-ID": str(seen.id)}) as events:
+        replayed = await events.take(3)
+        await publish(http, slug, "Five")
+        live = await events.next()
+    received = [seen, *replayed, live]
+    assert [e.id for e in received] == list(range(seq + 1, seq + 6))
+    texts = [e.data["html"].split('class="update__body">')[1].split("<")[1] for e in received]
+    assert texts == ["p>One", "p>Two", "p>Three", "p>Four", "p>Five"]
+
+
+async def test_since_parameter_resumes_like_last_event_id(http: httpx.AsyncClient) -> None:
+    slug, seq = await new_blog(http)
+    await publish(http, slug, "Earlier")
+    async with stream(http, slug, f"?since={seq}") as events:
+        [event] = await events.take(1)
+    assert event.id == seq + 1
+
+
+async def test_a_reader_too_far_behind_is_told_to_reload(http: httpx.AsyncClient) -> None:
+    slug, seq = await new_blog(http)
+    for n in range(REPLAY_LIMIT + 2):
+        await publish(http, slug, f"Update {n}")
+    async with stream(http, slug, f"?since={seq}") as events:
+        reset = await events.next()
+    assert reset.kind == "reset"
+
+
+async def test_key_events_stream_carries_key_event_changes_only(http: httpx.AsyncClient) -> None:
+    slug, _ = await new_blog(http)
+    async with stream(http, slug, "?filter=key-events") as events:
+        await publish(http, slug, "Routine update")
+        key = await publish(http, slug, "Result declared", key_event=True)
+        plain = await publish(http, slug, "Another routine update")
+        await http.patch(f"/api/v1/blogs/{slug}/updates/{plain}", json={"key_event": True})
+        received = await events.take(2)
+    assert [(e.kind, e.data["update_id"]) for e in received] == [
+        ("update.published", key),
+        ("update.edited", plain),
+    ]
+
+
+async def test_coverage_end_closes_the_stream_and_later_readers_get_no_content(
+    http: httpx.AsyncClient, server: StreamServer
+) -> None:
+    slug, _ = await new_blog(http)
+    async with stream(http, slug) as events:
+        assert (await http.post(f"/api/v1/blogs/{slug}/end")).status_code == 200
+        last = await events.next()
+        assert last.kind == "blog.ended"
+        assert last.data["live"] is False
+        with pytest.raises(EOFError):
+            await events.next(within=5)
+    answer = await http.get(f"/live/{slug}/events")
+    assert answer.status_code == 204
+
+
+async def test_idle_streams_get_heartbeat_comments(http: httpx.AsyncClient) -> None:
+    slug, _ = await new_blog(http)
+    async with stream(http, slug) as events:
+        await publish(http, slug, "Only this")
+        await events.next()
+        lines = []
+        async for line in events.lines:
+            lines.append(line)
+            if line.startswith(": heartbeat"):
+                break
+    assert ": heartbeat" in lines
+
+
+async def test_unknown_blog_stream_is_404(http: httpx.AsyncClient) -> None:
+    assert (await http.get("/live/no-such-blog/events")).status_code == 404
+
+
+async def test_polling_fallback_answers_changes_and_304(http: httpx.AsyncClient) -> None:
+    slug, seq = await new_blog(http)
+    update = await publish(http, slug, "Polled update")
+    answer = await http.get(f"/live/{slug}/changes?since={seq}")
+    assert answer.status_code == 200
+    assert answer.headers["cache-control"] == "public, max-age=5"
+    body = answer.json()
+    assert body["seq"] == seq + 1
+    assert body["reset"] is False
+    assert [e["update_id"] for e in body["events"]] == [update]
+    again = await http.get(
+        f"/live/{slug}/changes?since={seq}", headers={"If-None-Match": answer.headers["etag"]}
+    )
+    assert again.status_code == 304
+    assert again.content == b""
+    caught_up = (await http.get(f"/live/{slug}/changes?since={seq + 1}")).json()
+    assert caught_up["events"] == []
