@@ -15,7 +15,8 @@ Why the /static/dateline.css baseline: machines here are small and shared, so ab
 figures move a lot from run to run. Every figure is also measured for the cheapest route of
 the same server in the same run (a static file held in memory: routing, middleware, the
 HTTP stack and nothing else). Compare the ratios to that baseline between runs, not the
-milliseconds.
+milliseconds. The server's CPU time per request moves least with the noise; latency and
+req/s move most, since the server waits for a core whenever the machine is busy.
 
     .venv/bin/python bench/render.py [--updates N] [--requests N] [--seconds S]
 """

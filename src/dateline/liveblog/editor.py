@@ -18,7 +18,7 @@ from dateline.accounts.service import User
 from dateline.errors import Conflict, DatelineError, Invalid
 from dateline.html import render_markdown
 from dateline.liveblog import forms, queries, service
-from dateline.liveblog.models import UpdateDraft
+from dateline.liveblog.models import ImageRef, UpdateDraft
 from dateline.media.service import store_image
 from dateline.web import redirect, render
 
@@ -86,7 +86,7 @@ async def post_update(
     request: Request, slug: str, user: User = Depends(require_editor)
 ) -> Response:
     form, errors = await _form(request)
-    draft = await _draft_with_upload(request, form, errors)
+    draft, new_image = await _draft_with_upload(request, form, errors)
     preview = forms.text(form, "action") == "preview"
     if not errors and not preview:
         try:
@@ -94,7 +94,9 @@ async def post_update(
             return redirect(request, f"/admin/live/{slug}#update-{update.id}", flash="published")
         except (Invalid, Conflict) as exc:
             errors = _errors(exc)
-    return await _editor_page(request, slug, user, draft, errors, preview=preview)
+    return await _editor_page(
+        request, slug, user, draft, errors, preview=preview, new_image=new_image
+    )
 
 
 @router.get("/live/{slug}/updates/{update_id}/edit")
@@ -113,7 +115,7 @@ async def save_edit(
     request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
 ) -> Response:
     form, errors = await _form(request)
-    draft = await _draft_with_upload(request, form, errors)
+    draft, new_image = await _draft_with_upload(request, form, errors)
     preview = forms.text(form, "action") == "preview"
     if not errors and not preview:
         try:
@@ -125,7 +127,7 @@ async def save_edit(
         blog = await queries.blog_by_slug(conn, slug)
         update = await queries.update_by_id(conn, blog.id, update_id)
     context = {"user": user, "blog": blog, "update": update, "draft": draft, "errors": errors}
-    context["preview"] = _preview(draft) if preview else None
+    context.update(preview=_preview(draft) if preview else None, new_image=new_image)
     return render(request, "admin/edit_update.html", context, status=_status(errors))
 
 
@@ -234,21 +236,22 @@ class StaleForm(DatelineError):
 
 async def _draft_with_upload(
     request: Request, form: FormData, errors: dict[str, str]
-) -> UpdateDraft:
-    """The typed draft plus the image in the upload slot, stored now so a re-render keeps it."""
+) -> tuple[UpdateDraft, ImageRef]:
+    """The typed draft plus the image in the upload slot, stored now so a re-render keeps it;
+    and the words typed for the upload slot when its file was not stored (to show them again)."""
     draft = forms.update_draft(form)
     upload, words = forms.new_image(form)
     try:
         if upload is not None and not errors:
             state = request.app.state
             stored = await store_image(state.db, state.settings, await upload.read())
-            words.hash = stored.hash
-            draft.images.append(words)
+            draft.images.append(ImageRef(stored.hash, words.alt, words.caption, words.credit))
+            return draft, ImageRef("")
     except Invalid as exc:
         errors.update(exc.errors)
     finally:
         await form.close()  # uploads are spooled to temporary files
-    return draft
+    return draft, words
 
 
 async def _editor_page(
@@ -261,6 +264,7 @@ async def _editor_page(
     page: int = 1,
     key_events_only: bool = False,
     preview: bool = False,
+    new_image: ImageRef | None = None,
 ) -> Response:
     settings = request.app.state.settings
     async with request.app.state.db.read() as conn:
@@ -271,6 +275,7 @@ async def _editor_page(
         "draft": draft,
         "errors": errors,
         "preview": _preview(draft) if preview else None,
+        "new_image": new_image,
         "editor": True,
     }
     return render(request, "admin/liveblog.html", context, status=_status(errors))

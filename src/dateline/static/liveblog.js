@@ -29,8 +29,9 @@
         return response.text();
       })
       .then(function (html) {
-        if (!swapIn(html)) location.assign(url);
+        if (!swapIn(html)) return location.assign(url);
         toggleOf(region).focus();
+        document.dispatchEvent(new CustomEvent("dateline:stream-replaced"));
       })
       .catch(function () { location.assign(url); });
   }
@@ -47,5 +48,11 @@
     if (link && event.key === " ") { event.preventDefault(); load(link.href, true); }
   });
 
-  window.addEventListener("popstate", function () { load(location.href, false); });
+  // Only history entries made here change the filter; an in-page #anchor link (the skip
+  // link, the key events list) fires popstate too and must not reload anything.
+  window.addEventListener("popstate", function () {
+    var wanted = new URL(location.href).searchParams.get("filter") === "key-events";
+    var shown = toggleOf(region).getAttribute("aria-checked") === "true";
+    if (wanted !== shown) load(location.href, false);
+  });
 })();
