@@ -4,6 +4,7 @@ heartbeats, the polling fallback. Changes go through the real publish path (the 
 from __future__ import annotations
 
 import itertools
+import socket
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -216,3 +217,34 @@ async def test_polling_fallback_answers_changes_and_304(http: httpx.AsyncClient)
     assert again.content == b""
     caught_up = (await http.get(f"/live/{slug}/changes?since={seq + 1}")).json()
     assert caught_up["events"] == []
+
+
+async def test_a_stalled_reader_is_dropped_without_slowing_the_others(
+    http: httpx.AsyncClient, server: StreamServer
+) -> None:
+    """A reader that stops reading is disconnected once its buffers fill; everyone else gets
+    every event; the stalled one can resume from the last id it did receive."""
+    slug, seq = await new_blog(http)
+    host, port = server.base_url.removeprefix("http://").split(":")
+    stalled = socket.socket()
+    stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stalled.connect((host, int(port)))
+    stalled.sendall(f"GET /live/{slug}/events HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    big = "Long dispatch. " * 1300  # about 20 kB a frame: buffers fill after a few hundred
+    async with stream(http, slug) as events:
+        for n in range(160):
+            await publish(http, slug, f"{n} {big}")
+        received = await events.take(160, within=30)
+    assert [e.id for e in received] == list(range(seq + 1, seq + 161))
+
+    stalled.settimeout(15)
+    raw = b""
+    while chunk := stalled.recv(1 << 20):  # the server closes it: recv returns b"" at the end
+        raw += chunk
+    stalled.close()
+    ids = [int(line[4:]) for line in raw.split(b"\n") if line.startswith(b"id: ")]
+    assert ids == list(range(seq + 1, seq + 1 + len(ids))), "what it got has no gap"
+    assert len(ids) < 160, "it was cut off rather than waited for"
+    async with stream(http, slug, headers={"Last-Event-ID": str(ids[-1])}) as events:
+        rest = await events.take(160 - len(ids), within=30)
+    assert [e.id for e in rest] == list(range(ids[-1] + 1, seq + 161))

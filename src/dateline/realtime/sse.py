@@ -25,7 +25,7 @@ HEADERS = [
 RETRY = b"retry: 2000\n\n"
 RESET = b'event: reset\ndata: {"reason":"too far behind; reload the page"}\n\n'
 END = {"type": "http.response.body", "body": b"", "more_body": False}
-FINISH_SECONDS = 10
+FINISH_SECONDS = 5  # a slow reader gets this long to take the last bytes
 
 
 class EventStream:
