@@ -20,6 +20,7 @@ from dateline.accounts.csrf import Csrf
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.migrate import pending_revision
+from dateline.distribution import routes as distribution_routes
 from dateline.errors import DatelineError
 from dateline.liveblog import api, editor, reader
 from dateline.media import routes as media_routes
@@ -42,6 +43,17 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
     (b"x-frame-options", b"DENY"),
+]
+# /embed/ pages are made to sit in an iframe on partner sites: any ancestor, no X-Frame-Options.
+EMBED_PREFIX = "/embed/"
+EMBED_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
+EMBED_HEADERS = [
+    (b"content-security-policy", EMBED_CSP.encode()),
+    *(
+        header
+        for header in SECURITY_HEADERS
+        if header[0] not in (b"content-security-policy", b"x-frame-options")
+    ),
 ]
 
 
@@ -91,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (module.router for module in pages):
         app.include_router(router, include_in_schema=False)  # pages, not API
     app.include_router(static_routes, include_in_schema=False)
+    app.include_router(distribution_routes.router, include_in_schema=False)
     _add_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     return app
@@ -159,9 +172,11 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        extra = EMBED_HEADERS if scope["path"].startswith(EMBED_PREFIX) else SECURITY_HEADERS
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

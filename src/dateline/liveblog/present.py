@@ -61,24 +61,45 @@ def update_url(base_url: str, blog: Blog, update: Update) -> str:
 
 
 def live_blog_jsonld(blog: Blog, updates: list[Update], base_url: str, site_name: str) -> str:
-    """schema.org LiveBlogPosting, escaped so it cannot close its <script> element."""
+    """schema.org LiveBlogPosting, escaped so it cannot close its <script> element.
+
+    Follows Google's live blog guidance: coverage times, one BlogPosting per update with
+    headline, body, date, author and images, plus the page's own image and authors. Deleted
+    updates are left out: their text was withdrawn, only the page's correction note remains.
+    """
     page_url = f"{base_url}/live/{blog.slug}"
+    shown = [update for update in updates if not update.is_deleted]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "LiveBlogPosting",
         "@id": page_url,
         "url": page_url,
+        "mainEntityOfPage": page_url,
         "headline": blog.title,
         "description": blog.standfirst,
         "datePublished": iso(blog.coverage_start),
         "dateModified": iso(blog.updated_at),
         "coverageStartTime": iso(blog.coverage_start),
-        "publisher": {"@type": "Organization", "name": site_name},
-        "liveBlogUpdate": [_posting(update, blog, base_url) for update in updates],
+        "publisher": {"@type": "Organization", "name": site_name, "url": f"{base_url}/"},
+        "author": _authors(shown, site_name),
+        "liveBlogUpdate": [_posting(update, blog, base_url) for update in shown],
     }
     if blog.coverage_end:
         data["coverageEndTime"] = iso(blog.coverage_end)
+    if blog.category:
+        data["articleSection"] = blog.category
+    illustrated = [update for update in shown if update.images]
+    if illustrated:
+        data["image"] = [base_url + illustrated[0].images[0].src]
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _authors(updates: list[Update], site_name: str) -> list[dict[str, str]]:
+    """The reporters of the updates shown, or the publication when none signed one."""
+    names = list(dict.fromkeys(update.author_name for update in updates if update.author_name))
+    if not names:
+        return [{"@type": "Organization", "name": site_name}]
+    return [{"@type": "Person", "name": name} for name in names]
 
 
 def _posting(update: Update, blog: Blog, base_url: str) -> dict[str, Any]:
@@ -89,6 +110,8 @@ def _posting(update: Update, blog: Blog, base_url: str) -> dict[str, Any]:
         "articleBody": update.body_text,
         "url": update_url(base_url, blog, update),
     }
+    if update.author_name:
+        posting["author"] = {"@type": "Person", "name": update.author_name}
     if update.edited_at:
         posting["dateModified"] = iso(update.edited_at)
     if update.images:

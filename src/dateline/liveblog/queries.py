@@ -203,3 +203,67 @@ async def reader_page(
         key_events=await key_events(conn, blog.id),
         pinned=await pinned_update(conn, blog.id),
     )
+
+
+# Reads for feeds, the embed and sharing (dateline.distribution) ----------------------------
+
+
+@dataclass(frozen=True)
+class BlogSet:
+    """The blogs a category or site-wide feed spans, summarised for its ETag and title."""
+
+    count: int
+    seq_total: int
+    updated_at: datetime | None
+    name: str
+
+
+def _in_category(name: str) -> ColumnElement[bool]:
+    """Case-insensitive, with the database lowering both sides so they always agree."""
+    return func.lower(blogs.c.category) == func.lower(name)
+
+
+async def blog_set(conn: AsyncConnection, category: str | None = None) -> BlogSet:
+    """Every change bumps one blog's last_seq by one, so the sum moves with each change."""
+    query = select(
+        func.count(),
+        func.coalesce(func.sum(blogs.c.last_seq), 0),
+        func.max(blogs.c.updated_at),
+        func.min(blogs.c.category),
+    )
+    if category is not None:
+        query = query.where(_in_category(category))
+    count, seq_total, updated_at, name = (await conn.execute(query)).one()
+    if category is not None and (not category or not count):
+        raise NotFound(f"There is no live coverage in the category {category!r}.")
+    return BlogSet(count, int(seq_total), updated_at, name if category is not None else "")
+
+
+async def latest_updates(
+    conn: AsyncConnection,
+    limit: int,
+    *,
+    blog_id: int | None = None,
+    category: str | None = None,
+    key_events_only: bool = False,
+) -> list[Update]:
+    """The newest live updates of one blog, of a category, or of the whole site (feeds, embed).
+
+    Deleted updates are left out even with a correction note: a feed entry cannot be unsaid.
+    """
+    query = select(updates).where(updates.c.deleted_at.is_(None))
+    if key_events_only:
+        query = query.where(updates.c.key_event)
+    if blog_id is not None:
+        query = query.where(updates.c.blog_id == blog_id)
+    if category is not None:
+        query = query.where(updates.c.blog_id.in_(select(blogs.c.id).where(_in_category(category))))
+    query = query.order_by(*NEWEST_FIRST).limit(limit)
+    return await _with_images(conn, (await conn.execute(query)).all())
+
+
+async def blogs_by_id(conn: AsyncConnection, ids: set[int]) -> dict[int, Blog]:
+    if not ids:
+        return {}
+    rows = (await conn.execute(select(blogs).where(blogs.c.id.in_(ids)))).all()
+    return {row.id: Blog.from_row(row) for row in rows}

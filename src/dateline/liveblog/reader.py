@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from dateline.distribution import http_cache
 from dateline.errors import NotFound
 from dateline.liveblog import queries
 from dateline.liveblog.forms import KEY_EVENTS, page_number
@@ -24,12 +25,17 @@ async def front_page(request: Request) -> Response:
 @router.get("/live/{slug}")
 async def live_blog(request: Request, slug: str, page: str = "1", filter: str = "") -> Response:
     settings = request.app.state.settings
+    number, key_events_only = page_number(page), filter == KEY_EVENTS
+    variant = http_cache.html_variant(request, f"p{number}", "key" if key_events_only else "all")
     async with request.app.state.db.read() as conn:
-        view = await queries.reader_page(
-            conn, slug, page_number(page), settings.page_size, filter == KEY_EVENTS
-        )
+        # Versioned before the page is read, so the ETag is never newer than what it labels.
+        version = http_cache.of_blog(await queries.blog_by_slug(conn, slug), variant)
+        if http_cache.is_fresh(request, version):
+            return http_cache.not_modified(version)
+        view = await queries.reader_page(conn, slug, number, settings.page_size, key_events_only)
     jsonld = live_blog_jsonld(view.blog, view.updates, settings.base_url, settings.site_name)
-    return render(request, "liveblog.html", {"view": view, "jsonld": jsonld, "editor": False})
+    response = render(request, "liveblog.html", {"view": view, "jsonld": jsonld, "editor": False})
+    return http_cache.cached(response, version)
 
 
 @router.get("/live/{slug}/updates/{update_id}")

@@ -1,0 +1,301 @@
+"""Atom 1.0, RSS 2.0 and JSON Feed 1.1 of live blog updates, written with the standard library.
+
+One `Feed` (what to say) is rendered three ways (how to say it). Entry ids are the update's
+permalink, which never changes and resolves to the right page of the blog. Bodies are the
+sanitised HTML stored at write time, with the update's images appended as <figure>s, so a feed
+reader shows what the page shows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET  # only ever writes XML here, never parses it
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from html import escape
+from urllib.parse import quote
+
+from dateline.config import Settings
+from dateline.errors import NotFound
+from dateline.liveblog.models import Blog, Image, Update
+from dateline.liveblog.queries import BlogSet
+from dateline.media.service import variant_path
+
+FEED_SIZE = 50
+ATOM_NS = "http://www.w3.org/2005/Atom"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+IMAGE_TYPE = "image/webp"
+KEY_EVENTS_QUERY = "?filter=key-events"
+# Characters XML 1.0 cannot carry at all, even escaped; a stray one makes the whole feed invalid.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Entry:
+    blog: Blog
+    update: Update
+
+
+@dataclass(frozen=True)
+class Feed:
+    """What a feed says, whatever its format. Paths are relative to settings.base_url."""
+
+    path: str  # "/live/storm/feed": each format adds its extension, then `query`
+    query: str
+    title: str
+    description: str
+    page_path: str  # the HTML page the feed follows
+    updated: datetime
+    entries: list[Entry]
+    across_blogs: bool  # entries then name their own blog (Atom <source>, RSS <source>)
+
+
+def blog_feed(blog: Blog, found: list[Update], key_events_only: bool) -> Feed:
+    query = KEY_EVENTS_QUERY if key_events_only else ""
+    return Feed(
+        path=f"/live/{blog.slug}/feed",
+        query=query,
+        title=f"{blog.title} – key events" if key_events_only else blog.title,
+        description=blog.standfirst,
+        page_path=f"/live/{blog.slug}{query}",
+        updated=blog.updated_at,
+        entries=[Entry(blog, update) for update in found],
+        across_blogs=False,
+    )
+
+
+def blogs_feed(spanned: BlogSet, entries: list[Entry], site_name: str) -> Feed:
+    """A category's feed when the set has a name, else the whole site's."""
+    if spanned.name:
+        path = f"/category/{quote(spanned.name, safe='')}/feed"
+        title, description = f"{spanned.name} · {site_name}", f"Live coverage: {spanned.name}"
+    else:
+        path, title, description = "/feed", f"{site_name} · live coverage", "All live coverage"
+    return Feed(
+        path=path,
+        query="",
+        title=title,
+        description=description,
+        page_path="/",
+        updated=spanned.updated_at or _EPOCH,
+        entries=entries,
+        across_blogs=True,
+    )
+
+
+def permalink(settings: Settings, blog: Blog, update: Update) -> str:
+    return f"{settings.base_url}/live/{blog.slug}/updates/{update.id}"
+
+
+# Atom 1.0 (RFC 4287) -------------------------------------------------------------------------
+
+
+def atom(feed: Feed, settings: Settings) -> bytes:
+    base = settings.base_url
+    root = ET.Element("feed", {"xmlns": ATOM_NS})
+    _text(root, "id", base + feed.path + feed.query)
+    _text(root, "title", feed.title)
+    if feed.description:
+        _text(root, "subtitle", feed.description)
+    _text(root, "updated", _rfc3339(feed.updated))
+    _node(root, "link", rel="self", type=FORMATS["atom"].mime, href=_self_url(feed, base, "atom"))
+    _node(root, "link", rel="alternate", type="text/html", href=base + feed.page_path)
+    _text(_node(root, "author"), "name", settings.site_name)
+    _text(root, "generator", "Dateline")
+    for entry in feed.entries:
+        _atom_entry(_node(root, "entry"), entry, feed, settings)
+    return _xml(root)
+
+
+def _atom_entry(node: ET.Element, entry: Entry, feed: Feed, settings: Settings) -> None:
+    update, url = entry.update, permalink(settings, entry.blog, entry.update)
+    _text(node, "id", url)
+    _text(node, "title", update.short_title)
+    _text(node, "published", _rfc3339(update.published_at))
+    _text(node, "updated", _rfc3339(update.edited_at or update.published_at))
+    _node(node, "link", rel="alternate", type="text/html", href=url)
+    if update.author_name:
+        _text(_node(node, "author"), "name", update.author_name)
+    if update.key_event:
+        _node(node, "category", term="key-event", label="Key event")
+    _text(node, "content", content_html(update, settings.base_url), type="html")
+    if update.images:
+        image = update.images[0]
+        length = _length(settings, image)
+        extra = {"length": str(length)} if length else {}
+        _node(node, "link", rel="enclosure", type=IMAGE_TYPE, href=_src(settings, image), **extra)
+    if feed.across_blogs:
+        source, blog = _node(node, "source"), entry.blog
+        _text(source, "id", f"{settings.base_url}/live/{blog.slug}/feed")
+        _text(source, "title", blog.title)
+        _text(source, "updated", _rfc3339(blog.updated_at))
+        _node(source, "link", rel="alternate", type="text/html", href=_blog_url(settings, blog))
+
+
+# RSS 2.0 -----------------------------------------------------------------------------------
+
+
+def rss(feed: Feed, settings: Settings) -> bytes:
+    base = settings.base_url
+    root = ET.Element(
+        "rss",
+        {"version": "2.0", "xmlns:atom": ATOM_NS, "xmlns:dc": "http://purl.org/dc/elements/1.1/"},
+    )
+    channel = _node(root, "channel")
+    _text(channel, "title", feed.title)
+    _text(channel, "link", base + feed.page_path)
+    _text(channel, "description", feed.description or feed.title)
+    _text(channel, "lastBuildDate", _rfc822(feed.updated))
+    _text(channel, "generator", "Dateline")
+    self_url = _self_url(feed, base, "rss")
+    _node(channel, "atom:link", rel="self", type=FORMATS["rss"].mime, href=self_url)
+    for entry in feed.entries:
+        _rss_item(_node(channel, "item"), entry, feed, settings)
+    return _xml(root)
+
+
+def _rss_item(node: ET.Element, entry: Entry, feed: Feed, settings: Settings) -> None:
+    update, url = entry.update, permalink(settings, entry.blog, entry.update)
+    _text(node, "title", update.short_title)
+    _text(node, "link", url)
+    _text(node, "guid", url, isPermaLink="true")
+    _text(node, "pubDate", _rfc822(update.published_at))
+    if update.author_name:  # RSS <author> must be an e-mail address; Dublin Core takes a name
+        _text(node, "dc:creator", update.author_name)
+    if update.key_event:
+        _text(node, "category", "Key event")
+    _text(node, "description", content_html(update, settings.base_url))
+    if update.images:
+        image = update.images[0]
+        length = str(_length(settings, image))
+        _node(node, "enclosure", url=_src(settings, image), length=length, type=IMAGE_TYPE)
+    if feed.across_blogs:
+        blog_feed_url = f"{settings.base_url}/live/{entry.blog.slug}/feed.rss"
+        _text(node, "source", entry.blog.title, url=blog_feed_url)
+
+
+# JSON Feed 1.1 -----------------------------------------------------------------------------
+
+
+def json_feed(feed: Feed, settings: Settings) -> bytes:
+    base = settings.base_url
+    data = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": base + feed.page_path,
+        "feed_url": _self_url(feed, base, "json"),
+        "description": feed.description,
+        "authors": [{"name": settings.site_name}],
+        "items": [_json_item(entry, settings) for entry in feed.entries],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1).encode()
+
+
+def _json_item(entry: Entry, settings: Settings) -> dict[str, object]:
+    update, url = entry.update, permalink(settings, entry.blog, entry.update)
+    item: dict[str, object] = {
+        "id": url,
+        "url": url,
+        "title": update.short_title,
+        "content_html": content_html(update, settings.base_url),
+        "date_published": _rfc3339(update.published_at),
+    }
+    if update.edited_at:
+        item["date_modified"] = _rfc3339(update.edited_at)
+    if update.author_name:
+        item["authors"] = [{"name": update.author_name}]
+    if update.images:
+        item["image"] = _src(settings, update.images[0])
+    if update.key_event:
+        item["tags"] = ["Key event"]
+    return item
+
+
+# Formats -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    mime: str
+    render: Callable[[Feed, Settings], bytes]
+
+    @property
+    def media_type(self) -> str:
+        return f"{self.mime}; charset=utf-8"
+
+
+FORMATS = {
+    "atom": Format("Atom", "application/atom+xml", atom),
+    "rss": Format("RSS", "application/rss+xml", rss),
+    "json": Format("JSON Feed", "application/feed+json", json_feed),
+}
+
+
+def format_of(extension: str) -> Format:
+    found = FORMATS.get(extension)
+    if found is None:
+        raise NotFound("Feeds come as .atom, .rss or .json.")
+    return found
+
+
+# Shared pieces -----------------------------------------------------------------------------
+
+
+def content_html(update: Update, base_url: str) -> str:
+    """The stored body plus the images, with absolute addresses (feeds are read elsewhere)."""
+    figures = []
+    for image in update.images:
+        caption = f"<figcaption>{escape(image.caption_line)}</figcaption>"
+        figures.append(
+            f'<figure><img src="{escape(base_url + image.src)}" alt="{escape(image.alt)}"'
+            f' width="{image.width}" height="{image.height}">'
+            f"{caption if image.caption_line else ''}</figure>"
+        )
+    return update.body_html + "".join(figures)
+
+
+def _blog_url(settings: Settings, blog: Blog) -> str:
+    return f"{settings.base_url}/live/{blog.slug}"
+
+
+def _self_url(feed: Feed, base_url: str, extension: str) -> str:
+    return f"{base_url}{feed.path}.{extension}{feed.query}"
+
+
+def _src(settings: Settings, image: Image) -> str:
+    return settings.base_url + image.src
+
+
+def _length(settings: Settings, image: Image) -> int:
+    """Bytes of the enclosed file (RSS requires it); 0 when the file is not on this node."""
+    path = variant_path(settings.media_dir, image.hash, image.widths[-1])
+    return path.stat().st_size if path.is_file() else 0
+
+
+def _node(parent: ET.Element, tag: str, **attributes: str) -> ET.Element:
+    clean = {name: _NOT_XML.sub("", value) for name, value in attributes.items()}
+    return ET.SubElement(parent, tag, clean)
+
+
+def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
+    node = _node(parent, tag, **attributes)
+    node.text = _NOT_XML.sub("", text)
+    return node
+
+
+def _xml(root: ET.Element) -> bytes:
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return body
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _rfc822(moment: datetime) -> str:
+    return format_datetime(moment.astimezone(UTC), usegmt=True)

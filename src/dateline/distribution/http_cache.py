@@ -1,0 +1,108 @@
+"""Conditional GET for pages and feeds: ETag and Last-Modified derived from the event log.
+
+A blog's `last_seq` goes up by one with every change, so it is the blog's version: an ETag
+built from it changes exactly when the content may have. Asking the database for one blog row
+is far cheaper than rendering 50 updates, so routes check freshness before loading the rest.
+
+Only for responses that are the same for every visitor. A response that sets a cookie (a
+flash message being cleared, a CSRF seed) is personal: it gets no validators and no public
+caching, and a request carrying a flash cookie is never answered with 304, because the page it
+would reuse does not show the message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from dateline import __version__
+from dateline.liveblog.models import Blog
+from dateline.liveblog.queries import BlogSet
+from dateline.web import FLASH_COOKIE
+
+# Pages show relative times ("5 minutes ago"), so every cache must ask before reusing a copy.
+CACHE_CONTROL = "public, max-age=0, must-revalidate"
+PERSONAL = "private, no-store"
+_ETAG = re.compile(r'(?:W/)?"([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Version:
+    """What a client's copy is compared with: the opaque tag and the time of the last change."""
+
+    tag: str
+    modified: datetime | None
+
+    @property
+    def etag(self) -> str:
+        """Weak: the bytes may differ (relative times) while the content is the same."""
+        return f'W/"{self.tag}"'
+
+
+def of_blog(blog: Blog, variant: str) -> Version:
+    return Version(f"b{blog.id}-s{blog.last_seq}-{variant}", blog.updated_at)
+
+
+def of_blog_set(spanned: BlogSet, variant: str) -> Version:
+    """The count joins the seq total so a new blog with no events yet still changes the tag."""
+    return Version(f"n{spanned.count}-s{spanned.seq_total}-{variant}", spanned.updated_at)
+
+
+def html_variant(request: Request, *parts: str) -> str:
+    """The variant of an HTML page, ending in a digest of the code and static file versions.
+
+    A deploy that changes the CSS or JS must not leave browsers revalidating into 304s for a
+    page that still points at the old files.
+    """
+    versions = [__version__, *(f.version for f in request.app.state.static.values())]
+    release = hashlib.sha256("".join(versions).encode()).hexdigest()[:8]
+    return "-".join([*parts, f"r{release}"])
+
+
+def is_fresh(request: Request, version: Version) -> bool:
+    """Whether the client's copy is current: If-None-Match wins over If-Modified-Since."""
+    if FLASH_COOKIE in request.cookies:
+        return False
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        return if_none_match.strip() == "*" or version.tag in _ETAG.findall(if_none_match)
+    since = _http_date(request.headers.get("if-modified-since"))
+    if since is None or version.modified is None:
+        return False
+    return version.modified.replace(microsecond=0) <= since
+
+
+def not_modified(version: Version) -> Response:
+    return Response(status_code=304, headers=_validators(version))
+
+
+def cached(response: Response, version: Version) -> Response:
+    """Give a 200 its validators, unless it sets a cookie (then nobody may store it)."""
+    if "set-cookie" in response.headers:
+        response.headers["Cache-Control"] = PERSONAL
+        return response
+    response.headers.update(_validators(version))
+    return response
+
+
+def _validators(version: Version) -> dict[str, str]:
+    headers = {"ETag": version.etag, "Cache-Control": CACHE_CONTROL}
+    if version.modified is not None:
+        headers["Last-Modified"] = format_datetime(version.modified.astimezone(UTC), usegmt=True)
+    return headers
+
+
+def _http_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
