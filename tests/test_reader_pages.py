@@ -226,3 +226,17 @@ async def test_pages_send_security_headers(client: httpx.AsyncClient, blog: Blog
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["x-frame-options"] == "DENY"
+
+
+async def test_a_change_shows_at_once_even_though_pages_are_served_from_cache(
+    client: httpx.AsyncClient, db: Database, blog: Blog, editor: User
+) -> None:
+    await post(db, blog, editor, "First dispatch.")
+    first = await client.get(f"/live/{blog.slug}")
+    assert (await client.get(f"/live/{blog.slug}")).text == first.text
+    await post(db, blog, editor, "Second dispatch.")
+    fresh = parse(await client.get(f"/live/{blog.slug}"))
+    assert [n.text().strip() for n in fresh.css(".update__body")] == [
+        "Second dispatch.",
+        "First dispatch.",
+    ]

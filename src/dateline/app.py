@@ -29,7 +29,7 @@ from dateline.realtime.broker import MemoryBroker, make_broker
 from dateline.realtime.frames import FrameRenderer
 from dateline.realtime.hub import Hub
 from dateline.realtime.sse import EventStream
-from dateline.web import load_static, make_templates, redirect, render
+from dateline.web import RenderCache, load_static, make_templates, redirect, render
 from dateline.web import router as static_routes
 
 log = logging.getLogger("dateline")
@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.static = static
     app.state.templates = templates
     app.state.hub = hub
+    app.state.page_cache = RenderCache()
     app.state.csrf = Csrf(settings.secret_key.get_secret_value())
     app.router.routes.append(Route("/live/{slug}/events", EventStream(hub), methods=["GET"]))
     app.include_router(api.router)

@@ -107,11 +107,15 @@ class Update:
 
     @property
     def short_title(self) -> str:
-        """The headline, or the first words of the text: how the key events list names it."""
-        if self.headline:
-            return self.headline
-        words = self.body_text.split()
-        return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+        return short_title(self.headline, self.body_text)
+
+
+def short_title(headline: str, body_text: str) -> str:
+    """The headline, or the first words of the text: how the key events list names an update."""
+    if headline:
+        return headline
+    words = body_text.split()
+    return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
 
 
 @dataclass

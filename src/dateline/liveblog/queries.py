@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.db.tables import blogs, images, update_images, updates
 from dateline.errors import NotFound
-from dateline.liveblog.models import Blog, Image, Update
+from dateline.liveblog.models import Blog, Image, Update, short_title
 
 NEWEST_FIRST = (updates.c.published_at.desc(), updates.c.id.desc())
 
@@ -99,13 +99,15 @@ async def updates_before(
 
 
 async def key_events(conn: AsyncConnection, blog_id: int) -> list[KeyEvent]:
+    """The key events list: only the columns it shows (a blog may have hundreds)."""
+    columns = (updates.c.id, updates.c.published_at, updates.c.headline, updates.c.body_text)
     query = (
-        select(updates)
+        select(*columns)
         .where(updates.c.blog_id == blog_id, visible(key_events_only=True))
         .order_by(*NEWEST_FIRST)
     )
     rows = (await conn.execute(query)).all()
-    return [KeyEvent(u.id, u.published_at, u.short_title) for u in map(_update, rows)]
+    return [KeyEvent(r.id, r.published_at, short_title(r.headline, r.body_text)) for r in rows]
 
 
 async def pinned_update(conn: AsyncConnection, blog_id: int) -> Update | None:
@@ -201,7 +203,8 @@ async def reader_page(
         pages=pages,
         key_events_only=key_events_only,
         key_events=await key_events(conn, blog.id),
-        pinned=await pinned_update(conn, blog.id),
+        # The pinned box shows only on the first page of the full stream.
+        pinned=await pinned_update(conn, blog.id) if page == 1 and not key_events_only else None,
     )
 
 

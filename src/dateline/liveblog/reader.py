@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from dateline.distribution import http_cache
 from dateline.errors import NotFound
 from dateline.liveblog import queries
 from dateline.liveblog.forms import KEY_EVENTS, page_number
 from dateline.liveblog.present import live_blog_jsonld
-from dateline.web import redirect, render
+from dateline.web import FLASH_COOKIE, redirect, render
 
 router = APIRouter()
 
@@ -32,9 +32,14 @@ async def live_blog(request: Request, slug: str, page: str = "1", filter: str = 
         version = http_cache.of_blog(await queries.blog_by_slug(conn, slug), variant)
         if http_cache.is_fresh(request, version):
             return http_cache.not_modified(version)
+        personal = FLASH_COOKIE in request.cookies
+        if not personal and (copy := request.app.state.page_cache.get(version.tag)):
+            return http_cache.cached(HTMLResponse(copy), version)
         view = await queries.reader_page(conn, slug, number, settings.page_size, key_events_only)
     jsonld = live_blog_jsonld(view.blog, view.updates, settings.base_url, settings.site_name)
     response = render(request, "liveblog.html", {"view": view, "jsonld": jsonld, "editor": False})
+    if not personal and "set-cookie" not in response.headers:
+        request.app.state.page_cache.put(version.tag, bytes(response.body))
     return http_cache.cached(response, version)
 
 
