@@ -9,6 +9,7 @@ import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 from sqlalchemy import text
@@ -50,20 +51,32 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_migrated() -> str:
-    """Drop everything in the test database once, then migrate it from nothing."""
-    url = pg_async_url()
-    database = Database(url)
+def postgres_migrated() -> Iterator[str]:
+    """A database of this test session's own on the test server, migrated from nothing.
 
-    async def reset() -> None:
-        async with database.engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
+    Its own database (not the shared `test` one) lets several test runs share the server.
+    """
+    name = f"dateline_test_{os.getpid()}"
+    server_url = pg_async_url()
+    url = server_url.rsplit("/", 1)[0] + "/" + name
+
+    async def admin(statement: str) -> None:
+        conn = await asyncpg.connect("postgresql://" + server_url.split("://", 1)[1])
+        try:
+            await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    async def create() -> None:
+        await admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin(f"CREATE DATABASE {name}")
+        database = Database(url)
         await upgrade(database)
         await database.dispose()
 
-    asyncio.run(reset())
-    return url
+    asyncio.run(create())
+    yield url
+    asyncio.run(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 @pytest.fixture(params=BACKENDS)

@@ -30,7 +30,7 @@ from tests.sse_client import EventReader
 
 PG_URL = os.environ.get("DATELINE_TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("DATELINE_TEST_REDIS_URL", "")
-DATABASE = "dateline_multinode"
+DATABASE = f"dateline_multinode_{os.getpid()}"
 pytestmark = pytest.mark.skipif(
     not (PG_URL and REDIS_URL),
     reason="needs DATELINE_TEST_DATABASE_URL (PostgreSQL) and DATELINE_TEST_REDIS_URL",
@@ -43,13 +43,13 @@ def node_database_url() -> str:
     return f"postgresql+asyncpg://{server}/{DATABASE}"
 
 
-async def recreate_database() -> None:
-    admin = await asyncpg.connect("postgresql://" + PG_URL.split("://", 1)[1])
+async def admin(*statements: str) -> None:
+    conn = await asyncpg.connect("postgresql://" + PG_URL.split("://", 1)[1])
     try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        await admin.execute(f"CREATE DATABASE {DATABASE}")
+        for statement in statements:
+            await conn.execute(statement)
     finally:
-        await admin.close()
+        await conn.close()
 
 
 @dataclass
@@ -83,7 +83,8 @@ def nodes(
 ) -> Iterator[tuple[Node, Node, str]]:
     """Nodes A and B, started once per broker; each test works on a blog of its own."""
     tmp_path = tmp_path_factory.mktemp(f"nodes-{request.param}")
-    asyncio.run(recreate_database())
+    drop = f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"
+    asyncio.run(admin(drop, f"CREATE DATABASE {DATABASE}"))
     broker = REDIS_URL if request.param == "redis" else node_database_url()
     made = []
     for name in ("a", "b"):
@@ -106,6 +107,7 @@ def nodes(
         for node in made:
             if node.process is not None:
                 stop(node.process)
+        asyncio.run(admin(drop))
 
 
 @pytest.fixture
