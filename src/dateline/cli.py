@@ -56,7 +56,15 @@ def serve(
     """Serve the site, the editor pages and the API."""
     import uvicorn
 
-    uvicorn.run("dateline.app:create_app", factory=True, host=host, port=port, proxy_headers=False)
+    uvicorn.run(
+        "dateline.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        proxy_headers=False,
+        # Live event streams never end by themselves: give them a few seconds, then close.
+        timeout_graceful_shutdown=3,
+    )
 
 
 @db_app.command("upgrade")
