@@ -1,0 +1,168 @@
+"""Script injection: a corpus of XSS probes pushed through every field an editor fills in,
+rendered in real Chromium with the Content-Security-Policy switched OFF, so the sanitiser and
+the templates' escaping alone must stop them. No probe may run or open a dialog."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.live_server import LiveServer, live_server
+
+__all__ = ["live_server"]  # a fixture: pytest finds it here by name
+pytestmark = pytest.mark.browser
+
+PAYLOADS = [
+    line
+    for line in (Path(__file__).parent / "data" / "xss_payloads.txt").read_text().splitlines()
+    if line and not line.startswith("#")
+]
+CHUNK = 12  # probes per blog
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+def test_the_corpus_is_big_enough() -> None:
+    assert len(PAYLOADS) >= 50
+
+
+@pytest.fixture(scope="module")
+def api(live_server: LiveServer) -> Iterator[httpx.Client]:
+    headers = {"Authorization": f"Bearer {live_server.create_api_token()}"}
+    with httpx.Client(base_url=live_server.base_url, headers=headers, timeout=20) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def photo_id(api: httpx.Client) -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (20, 60, 90)).save(buffer, "PNG")
+    answer = api.post("/api/v1/images", files={"file": ("p.png", buffer.getvalue(), "image/png")})
+    assert answer.status_code == 201
+    return str(answer.json()["id"])
+
+
+def seed(api: httpx.Client, number: int, probes: list[str], image: str) -> str:
+    """One blog whose every field carries probes: title, standfirst, category, recap,
+    headlines, bodies, image alt/caption/credit and a correction note."""
+    slug = f"xss-{number}"
+    answer = api.post(
+        "/api/v1/blogs",
+        json={
+            "slug": slug,
+            "title": probes[0][:200],
+            "standfirst": " ".join(probes)[:600],
+            "category": probes[1][:60],
+        },
+    )
+    assert answer.status_code == 201, answer.text
+    for probe in probes:
+        picture = {"id": image, "alt": probe[:300], "caption": probe[:500], "credit": probe[:200]}
+        update = api.post(
+            f"/api/v1/blogs/{slug}/updates",
+            json={"headline": probe[:200], "body": probe, "key_event": True, "images": [picture]},
+        )
+        assert update.status_code == 201, update.text
+    doomed = api.post(f"/api/v1/blogs/{slug}/updates", json={"body": "to be corrected"})
+    note = {"correction_note": probes[-1][:500]}
+    api.request("DELETE", f"/api/v1/blogs/{slug}/updates/{doomed.json()['id']}", json=note)
+    assert api.put(f"/api/v1/blogs/{slug}/recap", json={"items": probes}).status_code == 200
+    return slug
+
+
+@pytest.fixture(scope="module")
+def slugs(api: httpx.Client) -> list[str]:
+    image = photo_id(api)
+    chunks = [PAYLOADS[i : i + CHUNK] for i in range(0, len(PAYLOADS), CHUNK)]
+    return [seed(api, n, chunk, image) for n, chunk in enumerate(chunks)]
+
+
+def assert_nothing_ran(page: Page, url: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(url)
+    page.wait_for_load_state("load")
+    page.mouse.move(200, 200)  # hover handlers, if any survived
+    page.keyboard.press("Tab")  # focus handlers
+    page.wait_for_timeout(150)
+    assert page.evaluate("window.__xss") == 0, f"a probe ran on {url}"
+    assert dialogs == [], f"a dialog opened on {url}: {dialogs}"
+
+
+def context_page(browser: Browser, server: LiveServer, **options: object) -> Page:
+    context = browser.new_context(base_url=server.base_url, bypass_csp=True, **options)  # type: ignore[arg-type]
+    context.add_init_script("window.__xss = 0")
+    return context.new_page()
+
+
+def test_no_probe_runs_on_reader_pages(
+    browser: Browser, live_server: LiveServer, slugs: list[str]
+) -> None:
+    page = context_page(browser, live_server)
+    assert_nothing_ran(page, "/")
+    for slug in slugs:
+        for url in (f"/live/{slug}", f"/live/{slug}?filter=key-events", f"/embed/{slug}"):
+            assert_nothing_ran(page, url)
+    page.context.close()
+
+
+def test_no_probe_runs_on_editor_pages(
+    browser: Browser, live_server: LiveServer, slugs: list[str], api: httpx.Client
+) -> None:
+    page = context_page(browser, live_server)
+    page.goto("/login")
+    page.fill("#email", live_server.email)
+    page.fill("#password", live_server.password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin")
+    assert_nothing_ran(page, "/admin")
+    for slug in slugs:
+        assert_nothing_ran(page, f"/admin/live/{slug}")
+        assert_nothing_ran(page, f"/admin/live/{slug}/recap")
+        newest = api.get(f"/api/v1/blogs/{slug}/updates?limit=1").json()["items"][0]["id"]
+        assert_nothing_ran(page, f"/admin/live/{slug}/updates/{newest}/edit")
+    page.context.close()
+
+
+def test_no_probe_runs_when_updates_arrive_live(
+    browser: Browser, live_server: LiveServer, api: httpx.Client
+) -> None:
+    """The live stream inserts server-rendered HTML: the same sanitised HTML, no new hole."""
+    slug = "xss-live"
+    assert api.post("/api/v1/blogs", json={"slug": slug, "title": "Live probes"}).status_code == 201
+    page = context_page(browser, live_server)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"/live/{slug}")
+    for probe in PAYLOADS[:20]:
+        api.post(f"/api/v1/blogs/{slug}/updates", json={"headline": probe[:200], "body": probe})
+    api.put(f"/api/v1/blogs/{slug}/recap", json={"items": PAYLOADS[20:30]})
+    page.locator(".updates > li").nth(19).wait_for(timeout=20_000)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__xss") == 0
+    assert dialogs == []
+    page.context.close()
+
+
+def test_the_detector_sees_a_probe_that_runs(browser: Browser, live_server: LiveServer) -> None:
+    """Guards the tests above against passing vacuously."""
+    page = context_page(browser, live_server)
+    page.goto("/")
+    page.set_content('<img src="/nope" onerror="window.__xss = 1">')
+    page.wait_for_function("window.__xss === 1", timeout=5000)
+    page.context.close()
