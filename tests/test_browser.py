@@ -462,6 +462,18 @@ def test_reader_page_fits_a_360px_phone_without_sideways_scrolling(
     assert box["width"] <= 360
 
 
+def test_quiet_controls_stay_hidden_until_needed(
+    open_page: OpenPage, harbour_fire: SeededBlog, editor_page: Page
+) -> None:
+    """The new-updates button and the connection notice show only when there is news."""
+    for page in (open_page(), editor_page):
+        path = harbour_fire.path if page is not editor_page else "/admin" + harbour_fire.path
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        expect(page.locator("[data-new-updates]")).to_be_hidden()
+        expect(page.locator("[data-connection]")).to_be_hidden()
+
+
 def test_long_link_in_an_update_wraps_on_a_360px_phone(
     open_page: OpenPage, api: httpx.Client
 ) -> None:
