@@ -362,12 +362,6 @@ def test_each_editor_change_reaches_two_open_reader_pages_without_reload(
         assert reader.errors == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: pinning an update unpins the previous one in the database, but no frame "
-    "is sent for the previous update, so open pages keep its 'Pinned' label "
-    "(service.edit_update/_unpin_all, frames.py)",
-)
 def test_pinning_another_update_takes_the_pinned_label_off_the_first(
     open_reader: OpenReader, desk: Desk
 ) -> None:
@@ -382,7 +376,8 @@ def test_pinning_another_update_takes_the_pinned_label_off_the_first(
     expect(update(page, second).locator(".label--pinned")).to_have_count(1)
     fresh = open_reader(desk.path).page  # the server has it right: only the second is pinned
     expect(update(fresh, first).locator(".label--pinned")).to_have_count(0)
-    expect(update(page, first).locator(".label--pinned")).to_have_count(0, timeout=LIVE_MS)
+    # The frame that moved the pinned box has been applied: no need for LIVE_MS here.
+    expect(update(page, first).locator(".label--pinned")).to_have_count(0, timeout=2_000)
 
 
 # 2. A reader scrolled down is never moved -------------------------------------------------
@@ -432,7 +427,7 @@ def test_reader_scrolled_down_gets_a_new_updates_button_instead_of_a_jump(
     expect(articles(page).nth(0)).to_have_id(f"update-{second}")
     expect(articles(page).nth(1)).to_have_id(f"update-{first}")
     expect(update(page, second)).to_be_in_viewport()
-    expect(button).to_have_js_property("hidden", True)
+    expect(button).to_be_hidden()
     expect(page).to_have_title(base_title)
     assert scroll_y(page) < below_button - 1000, "the reader was not taken up to the news"
     assert len(set(article_ids(page))) == 14
@@ -440,17 +435,12 @@ def test_reader_scrolled_down_gets_a_new_updates_button_instead_of_a_jump(
     assert reader.errors == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: dateline.css:149 `.new-updates { display: block }` overrides the `hidden` "
-    "attribute, so an empty red pill (later '0 new updates') always sticks to the stream",
-)
 def test_new_updates_button_is_not_shown_when_nothing_is_new(
     open_reader: OpenReader, desk: Desk
 ) -> None:
     desk.publish("Polls have closed.", headline="Polls close")
     reader = open_reader(desk.path)
-    expect(new_updates_button(reader.page)).to_be_hidden()
+    expect(new_updates_button(reader.page)).to_be_hidden()  # no empty pill (a CSS bug once)
 
 
 # 3. The key events filter ------------------------------------------------------------------
@@ -486,12 +476,6 @@ def test_key_events_filter_shows_only_key_events_as_they_come(
     assert reader.errors == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: live.js insert() orders by <time datetime>, which web.py:73 renders to "
-    "the second, and breaks ties with `<=`, so an older update that joins the page later "
-    "lands above a newer one of the same second",
-)
 def test_late_key_event_lands_below_a_newer_update_of_the_same_second(
     open_reader: OpenReader, desk: Desk
 ) -> None:
@@ -508,7 +492,7 @@ def test_late_key_event_lands_below_a_newer_update_of_the_same_second(
 
     desk.edit(older, key_event=True)
     expect(update(page, older)).to_have_count(1, timeout=LIVE_MS)
-    expect(articles(page).first).to_have_id(f"update-{newer}")
+    expect(articles(page).first).to_have_id(f"update-{newer}", timeout=2_000)  # placed
 
 
 def published_second(desk: Desk, update_id: int) -> str:
@@ -517,11 +501,6 @@ def published_second(desk: Desk, update_id: int) -> str:
     return str(answer.json()["published_at"])[:19]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: unmarking a key event through PATCH is an 'update.edited' event whose "
-    "frame is not key_related (frames.py), so ?filter=key-events readers never hear of it",
-)
 def test_unmarking_a_key_event_takes_it_off_a_filtered_page(
     open_reader: OpenReader, desk: Desk
 ) -> None:
@@ -534,7 +513,7 @@ def test_unmarking_a_key_event_takes_it_off_a_filtered_page(
     desk.edit(mistaken, key_event=False)
     fresh = open_reader(f"{desk.path}?filter=key-events").page  # the server has it right
     expect(articles(fresh)).to_have_count(1)
-    expect(update(page, mistaken)).to_have_count(0, timeout=LIVE_MS)
+    expect(update(page, mistaken)).to_have_count(0)  # pushed changes show in well under 1 s
     expect(key_event_links(page)).to_have_count(1)
     assert_each_once(page, [kept])
 
@@ -620,7 +599,8 @@ def test_without_event_source_the_page_polls_for_changes(
     expect(update(page, update_id)).to_be_visible(timeout=POLL_MS)
     waited = time.monotonic() - published_at
 
-    assert waited < 12, f"the update took {waited:.1f} s to show; live.js polls every 10 s"
+    # One 10 s poll period, plus slack for a loaded machine (it is ~10.3 s on a quiet one).
+    assert waited < 13, f"the update took {waited:.1f} s to show; live.js polls every 10 s"
     polls = reader.urls(CHANGES_URL)
     assert len(polls) >= 2, polls
     assert all("since=" in url for url in polls), polls

@@ -99,7 +99,7 @@ def make_templates(settings: Settings, static: dict[str, StaticFile]) -> Environ
         full_time=timefmt.full,
         relative=timefmt.relative,
     )
-    env.filters["iso"] = lambda moment: moment.astimezone(UTC).isoformat(timespec="seconds")
+    env.filters["iso"] = lambda moment: moment.astimezone(UTC).isoformat()
     return env
 
 

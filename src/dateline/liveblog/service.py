@@ -72,8 +72,6 @@ async def post_update(
         if not blog.is_live:
             raise Conflict("Coverage of this live blog has ended; it takes no new updates.")
         await _check_images(conn, draft)
-        if draft.pinned:
-            await _unpin_all(conn, blog.id)
         result = await conn.execute(
             insert(updates).values(
                 blog_id=blog.id,
@@ -86,6 +84,8 @@ async def post_update(
         )
         update_id = inserted_id(result)
         await _attach_images(conn, update_id, draft)
+        if draft.pinned:
+            await _unpin_others(conn, blog.id, update_id, actor)
         await _append(conn, blog.id, "update.published", actor, update_id, _flags(draft))
         return await queries.update_by_id(conn, blog.id, update_id)
 
@@ -99,7 +99,7 @@ async def edit_update(
         current = await _live_update(conn, blog, update_id)
         await _check_images(conn, draft)
         if draft.pinned and not current.pinned:
-            await _unpin_all(conn, blog.id)
+            await _unpin_others(conn, blog.id, update_id, actor)
         await conn.execute(
             update(updates)
             .where(updates.c.id == update_id)
@@ -107,7 +107,9 @@ async def edit_update(
         )
         await conn.execute(delete(update_images).where(update_images.c.update_id == update_id))
         await _attach_images(conn, update_id, draft)
-        await _append(conn, blog.id, "update.edited", actor, update_id, _flags(draft))
+        # Filtered (key events only) readers must hear of an edit that unmarks a key event.
+        flags = {**_flags(draft), "was_key_event": current.key_event}
+        await _append(conn, blog.id, "update.edited", actor, update_id, flags)
         return await queries.update_by_id(conn, blog.id, update_id)
 
 
@@ -142,7 +144,7 @@ async def set_pinned(db: Database, slug: str, update_id: int, on: bool, actor: U
         blog = await queries.blog_by_slug(conn, slug, lock=True)
         await _live_update(conn, blog, update_id)
         if on:
-            await _unpin_all(conn, blog.id)
+            await _unpin_others(conn, blog.id, update_id, actor)
         await conn.execute(update(updates).where(updates.c.id == update_id).values(pinned=on))
         await _append(conn, blog.id, "update.pinned", actor, update_id, {"pinned": on})
 
@@ -212,10 +214,16 @@ async def _live_update(conn: AsyncConnection, blog: Blog, update_id: int) -> Upd
     return found
 
 
-async def _unpin_all(conn: AsyncConnection, blog_id: int) -> None:
-    await conn.execute(
-        update(updates).where(updates.c.blog_id == blog_id, updates.c.pinned).values(pinned=False)
+async def _unpin_others(conn: AsyncConnection, blog_id: int, keep: int, actor: User) -> None:
+    """Unpin every other update, each with its own event so open pages drop the old label."""
+    unpinned = await conn.execute(
+        update(updates)
+        .where(updates.c.blog_id == blog_id, updates.c.pinned, updates.c.id != keep)
+        .values(pinned=False)
+        .returning(updates.c.id)
     )
+    for update_id in unpinned.scalars().all():
+        await _append(conn, blog_id, "update.pinned", actor, update_id, {"pinned": False})
 
 
 async def _check_images(conn: AsyncConnection, draft: UpdateDraft) -> None:

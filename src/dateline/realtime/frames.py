@@ -64,7 +64,8 @@ class FrameRenderer:
                 published_at=iso(update.published_at),
                 html=self._render("_update.html", u=update, blog=blog) if visible else None,
             )
-            key_related = key_related or update.key_event
+            was_key = bool(event.payload.get("was_key_event"))
+            key_related = key_related or update.key_event or was_key
             if event.kind in SIDEBAR_KINDS or update.key_event or update.pinned:
                 payload["key_events_html"] = self._render(
                     "_key_events.html",

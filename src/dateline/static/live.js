@@ -51,8 +51,12 @@
     var item = document.createElement("li");
     item.appendChild(article);
     var when = timeOf(article);
+    var id = parseInt(article.getAttribute("data-update-id"), 10) || 0;
     var before = Array.prototype.find.call(list.children, function (li) {
-      return li.querySelector("article") && timeOf(li) <= when;
+      var other = li.querySelector("article");
+      if (!other) return false;
+      var t = timeOf(li);  // newest first; the same instant is ordered by id, as the server does
+      return t < when || (t === when && (parseInt(other.getAttribute("data-update-id"), 10) || 0) < id);
     });
     list.insertBefore(item, before || null);
     if (highlight) {
