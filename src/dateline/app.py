@@ -21,6 +21,8 @@ from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.migrate import pending_revision
 from dateline.distribution import routes as distribution_routes
+from dateline.distribution import webhook_routes
+from dateline.distribution.webhook_worker import WebhookWorker
 from dateline.errors import DatelineError
 from dateline.liveblog import api, editor, reader
 from dateline.media import routes as media_routes
@@ -65,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     broker = make_broker(settings.broker_url)
     hub = Hub(db, FrameRenderer(templates), settings.sse_replay_limit)
     db.commit_listeners.append(broker.publish)
+    webhook_worker = WebhookWorker(db, settings)
+    db.commit_listeners.append(webhook_worker.wake)
     if isinstance(broker, MemoryBroker):
         # One process: nothing to subscribe to, so even tests without a lifespan hear events.
         broker.listen(hub.announce)
@@ -78,7 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         await broker.start(hub.announce)
         heartbeat = await hub.run_heartbeat(settings.sse_heartbeat_seconds)
+        await webhook_worker.start()
         yield
+        await webhook_worker.stop()
         await hub.stop(heartbeat)
         await broker.close()
         await db.dispose()
@@ -96,15 +102,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.static = static
     app.state.templates = templates
     app.state.hub = hub
+    app.state.webhook_worker = webhook_worker
     app.state.page_cache = RenderCache()
     app.state.csrf = Csrf(settings.secret_key.get_secret_value())
     app.router.routes.append(Route("/live/{slug}/events", EventStream(hub), methods=["GET"]))
     app.include_router(api.router)
+    app.include_router(webhook_routes.api_router)
     pages = (reader, editor, account_routes, media_routes, realtime_routes)
     for router in (module.router for module in pages):
         app.include_router(router, include_in_schema=False)  # pages, not API
     app.include_router(static_routes, include_in_schema=False)
     app.include_router(distribution_routes.router, include_in_schema=False)
+    app.include_router(webhook_routes.router, include_in_schema=False)
     _add_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     return app

@@ -72,6 +72,26 @@ class Settings(BaseSettings):
     page_size: int = Field(
         default=20, ge=1, le=200, description="Updates shown per page of a live blog."
     )
+    allow_private_addresses: bool = Field(
+        default=False,
+        description="Let outgoing requests (webhooks, and later source fetching) reach "
+        "loopback, private and link-local addresses. For tests and intranets only: on a "
+        "public server it lets editors probe the internal network (SSRF).",
+    )
+    webhook_retry_seconds: list[float] = Field(
+        default=[10, 30, 120, 600, 3600],
+        description="Waits before each retry of a failed webhook delivery, as a JSON list; "
+        "after the last one the delivery is marked failed.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Longest a webhook delivery attempt may take."
+    )
+    webhook_poll_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="Seconds between checks for due webhook deliveries (new events also wake "
+        "the sender at once, within one process).",
+    )
 
     @property
     def media_dir(self) -> Path:

@@ -163,6 +163,68 @@ blog_events = Table(
     UniqueConstraint("blog_id", "seq"),
 )
 
+# Webhooks (docs/webhooks.md) ----------------------------------------------------------------
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String(2000), nullable=False),
+    # NULL: every blog, including those created later.
+    Column("blog_id", ForeignKey("blogs.id", ondelete="CASCADE"), index=True),
+    Column("events", JSON, nullable=False),  # e.g. ["update.published", "blog.ended"]
+    # Kept as it is, because signing needs it; shown to the editor once, at creation.
+    Column("secret", String(100), nullable=False),
+    Column("created_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# How far the delivery worker has read each blog's log (it catches up from here on restart).
+webhook_cursors = Table(
+    "webhook_cursors",
+    metadata,
+    Column("blog_id", ForeignKey("blogs.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, nullable=False),
+)
+
+# One row per (webhook, event): the message, its state, and the lease of whoever sends it.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("public_id", String(36), nullable=False, unique=True),  # X-Dateline-Delivery
+    Column("webhook_id", ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False),
+    Column("blog_id", ForeignKey("blogs.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(10), nullable=False),  # pending, delivered, failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("lease_until", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("webhook_id", "blog_id", "seq", "event"),
+    Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+)
+
+# Every try of a delivery: what the receiver answered (or what went wrong) and how long it took.
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "delivery_id",
+        ForeignKey("webhook_deliveries.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("number", Integer, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("duration_ms", Integer, nullable=False),
+    Column("status_code", Integer),
+    Column("error", String(500), nullable=False, default=""),
+)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -1,0 +1,1 @@
+"""Outbound network access: every request Dateline makes to an address an editor typed."""
