@@ -1,10 +1,11 @@
-"""The `dateline` command: serve, db upgrade, demo, user, token, config."""
+"""The `dateline` command: serve, db upgrade, demo, user, token, config, blog."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -22,10 +23,12 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="Newsroom accounts.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 config_app = typer.Typer(help="Settings.", no_args_is_help=True)
+blog_app = typer.Typer(help="Export and import live blogs.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(config_app, name="config")
+app.add_typer(blog_app, name="blog")
 console = Console(stderr=True)
 T = TypeVar("T")
 
@@ -134,3 +137,49 @@ def config_show() -> None:
 def config_docs() -> None:
     """Print the configuration reference in Markdown (docs/configuration.md)."""
     typer.echo(markdown_reference(), nl=False)
+
+
+@blog_app.command("export")
+def blog_export(
+    slug: str, file: Annotated[Path, typer.Argument(dir_okay=False, help="JSON file to write.")]
+) -> None:
+    """Write a live blog, its images included, to one JSON file."""
+    from dateline.liveblog import archive
+
+    document = _run(lambda db, settings: archive.export_blog(db, settings, slug))
+    temporary = file.with_name(file.name + ".part")
+    temporary.write_bytes(archive.serialise(document))
+    temporary.replace(file)  # never a half-written export under the real name
+    console.print(
+        f"Exported /live/{slug}: {len(document['updates'])} updates, "
+        f"{len(document['images'])} images, to {file}."
+    )
+
+
+@blog_app.command("import")
+def blog_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="An export file.")],
+    slug: Annotated[str | None, typer.Option(help="Import under this slug instead.")] = None,
+) -> None:
+    """Create a live blog from an export file; refuses a slug that is taken."""
+    from dateline.liveblog import archive
+
+    data = file.read_bytes()
+    done = _run(lambda db, settings: archive.import_blog(db, settings, data, slug=slug))
+    console.print(
+        f"Imported {done.updates} updates and {done.images} images as /live/{done.blog.slug}."
+    )
+
+
+@blog_app.command("export-static")
+def blog_export_static(
+    slug: str,
+    folder: Annotated[Path, typer.Argument(file_okay=False, help="A new or empty folder.")],
+) -> None:
+    """Write an ended live blog as static HTML that opens from disk."""
+    from dateline.liveblog.static_export import export_static
+
+    done = _run(lambda db, settings: export_static(db, settings, slug, folder))
+    console.print(
+        f"Wrote {done.updates} updates and {done.images} images to {done.folder / 'index.html'}."
+    )

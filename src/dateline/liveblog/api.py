@@ -1,6 +1,7 @@
 """JSON API v1 for live blogs. Reads are public like the pages; changes need a bearer token.
 
-Errors are always JSON {"error": code, "detail": ...} with a 4xx status (see dateline.app).
+Errors are always JSON {"error": code, "detail": ...} with a 4xx status (see dateline.app);
+api_schema holds the `Problem` model and the examples the OpenAPI schema shows.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from starlette.responses import Response
 
 from dateline.accounts.auth import require_api_user
 from dateline.accounts.service import User
-from dateline.errors import NotFound
-from dateline.liveblog import queries, service
+from dateline.errors import Invalid, NotFound
+from dateline.liveblog import api_schema as doc
+from dateline.liveblog import archive, queries, service
+from dateline.liveblog.api_schema import CHANGE, INVALID, MALFORMED, READ, UNAUTHORIZED, ok
 from dateline.liveblog.forms import draft_of
 from dateline.liveblog.models import BlogDraft, ImageRef, UpdateDraft
-from dateline.liveblog.present import blog_json, update_json
+from dateline.liveblog.present import blog_json, iso, update_json
+from dateline.liveblog.queries import BlogSummary
 from dateline.media.service import store_image
 
 router = APIRouter(prefix="/api/v1", tags=["live blogs"])
@@ -67,6 +71,10 @@ class RecapIn(Strict):
     items: list[str] = Field(examples=[["Flood warnings cover six towns."]])
 
 
+class SwitchIn(Strict):
+    on: bool = Field(description="true marks (or pins), false unmarks (or unpins).")
+
+
 def _refs(images: list[ImageIn]) -> list[ImageRef]:
     return [ImageRef(i.id, i.alt, i.caption, i.credit) for i in images]
 
@@ -75,19 +83,158 @@ def _base(request: Request) -> str:
     return str(request.app.state.settings.base_url)
 
 
-@router.post("/blogs", status_code=201)
-async def create_blog(request: Request, body: BlogIn, user: Editor) -> dict[str, Any]:
+# Blogs -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/blogs",
+    summary="List live blogs",
+    responses={**ok("Newest coverage first.", doc.BLOG_LIST), **READ},
+)
+async def list_blogs(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    before: Annotated[str | None, Query(description="Cursor: blogs that began before it.")] = None,
+    after: Annotated[str | None, Query(description="Cursor: blogs that began after it.")] = None,
+) -> dict[str, Any]:
+    """Newest coverage first (by coverage start), with update counts. `next` is the URL of
+    the older page, `previous` of the newer one; null at either end."""
+    if before is not None and after is not None:
+        raise Invalid({"after": "Send before or after, not both."})
+    async with request.app.state.db.read() as conn:
+        found = await queries.list_blogs(conn)
+    page, newer, older = _window(found, limit, before, after)
+    more = f"/api/v1/blogs?limit={limit}"
+    return {
+        "items": [_summary_json(item) for item in page],
+        "next": f"{more}&before={page[-1].blog.slug}" if older and page else None,
+        "previous": f"{more}&after={page[0].blog.slug}" if newer and page else None,
+    }
+
+
+def _window(
+    found: list[BlogSummary], limit: int, before: str | None, after: str | None
+) -> tuple[list[BlogSummary], bool, bool]:
+    """One page of blogs around a cursor slug, and whether newer and older pages exist.
+
+    Blogs are few next to updates, so the page is cut from the full list rather than by a
+    keyset query; coverage_start never changes, so the order is stable between requests.
+    """
+    ordered = sorted(found, key=lambda s: (s.blog.coverage_start, s.blog.id), reverse=True)
+    slugs = [item.blog.slug for item in ordered]
+    cursor = before if before is not None else after
+    if cursor is not None and cursor not in slugs:
+        raise NotFound(f"There is no live blog at /live/{cursor} to page from.")
+    if before is not None:
+        start = slugs.index(before) + 1
+        end = start + limit
+    elif after is not None:
+        end = slugs.index(after)
+        start = max(0, end - limit)
+    else:
+        start, end = 0, limit
+    return ordered[start:end], start > 0, end < len(ordered)
+
+
+def _summary_json(item: BlogSummary) -> dict[str, Any]:
+    return {
+        **blog_json(item.blog),
+        "update_count": item.update_count,
+        "last_update_at": iso(item.last_update_at),
+    }
+
+
+@router.post(
+    "/blogs",
+    status_code=201,
+    summary="Create a live blog",
+    responses={**ok("The new blog.", doc.BLOG, 201), **MALFORMED, **UNAUTHORIZED, **INVALID},
+)
+async def create_blog(
+    request: Request,
+    body: Annotated[BlogIn, Body(openapi_examples=doc.BLOG_IN)],
+    user: Editor,
+) -> dict[str, Any]:
     draft = BlogDraft(body.title, body.slug, body.standfirst, body.category, body.time_zone)
     return blog_json(await service.create_blog(request.app.state.db, draft, user))
 
 
-@router.get("/blogs/{slug}")
+@router.get(
+    "/blogs/{slug}",
+    summary="Read a live blog",
+    responses={**ok("The blog, its recap and current seq.", doc.BLOG), **READ},
+)
 async def get_blog(request: Request, slug: str) -> dict[str, Any]:
     async with request.app.state.db.read() as conn:
         return blog_json(await queries.blog_by_slug(conn, slug))
 
 
-@router.get("/blogs/{slug}/updates")
+@router.post(
+    "/blogs/{slug}/end",
+    summary="End coverage",
+    responses={**ok("The blog, now ended.", doc.ENDED_BLOG), **CHANGE},
+)
+async def end_coverage(request: Request, slug: str, user: Editor) -> dict[str, Any]:
+    """End coverage: the blog takes no new updates; corrections stay possible."""
+    return blog_json(await service.end_coverage(request.app.state.db, slug, user))
+
+
+@router.get(
+    "/blogs/{slug}/recap",
+    summary="Read the recap",
+    responses={**ok("The recap.", doc.RECAP), **READ},
+)
+async def get_recap(request: Request, slug: str) -> dict[str, Any]:
+    async with request.app.state.db.read() as conn:
+        recap: dict[str, Any] = blog_json(await queries.blog_by_slug(conn, slug))["recap"]
+    return recap
+
+
+@router.put(
+    "/blogs/{slug}/recap",
+    summary="Replace the recap",
+    responses={**ok("The recap as saved (blank points dropped).", doc.RECAP_SAVED), **CHANGE},
+)
+async def set_recap(
+    request: Request,
+    slug: str,
+    body: Annotated[RecapIn, Body(openapi_examples=doc.RECAP_IN)],
+    user: Editor,
+) -> dict[str, Any]:
+    blog = await service.set_recap(request.app.state.db, slug, body.items, user)
+    return {"items": blog.recap_items}
+
+
+@router.get(
+    "/blogs/{slug}/export",
+    summary="Export a blog as one JSON file",
+    tags=["export"],
+    responses={
+        **ok("The export file (docs/api.md), as an attachment.", doc.EXPORT),
+        **UNAUTHORIZED,
+        **READ,
+    },
+)
+async def export_blog(request: Request, slug: str, user: Editor) -> Response:
+    """The blog with every update and image (base64), ready for `dateline blog import`."""
+    state = request.app.state
+    document = await archive.export_blog(state.db, state.settings, slug)
+    disposition = f'attachment; filename="{slug}.dateline.json"'
+    return Response(
+        archive.serialise(document),
+        media_type="application/json",
+        headers={"Content-Disposition": disposition},
+    )
+
+
+# Updates -----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/blogs/{slug}/updates",
+    summary="List updates",
+    responses={**ok("Newest first.", doc.UPDATE_LIST), **READ},
+)
 async def list_updates(
     request: Request,
     slug: str,
@@ -106,8 +253,16 @@ async def list_updates(
     return {"items": [update_json(u, _base(request)) for u in found], "next": next_url}
 
 
-@router.get("/blogs/{slug}/updates/{update_id}")
+@router.get(
+    "/blogs/{slug}/updates/{update_id}",
+    summary="Read an update",
+    responses={**ok("The update.", doc.UPDATE), **READ},
+)
 async def get_update(request: Request, slug: str, update_id: int) -> dict[str, Any]:
+    return await _current(request, slug, update_id)
+
+
+async def _current(request: Request, slug: str, update_id: int) -> dict[str, Any]:
     async with request.app.state.db.read() as conn:
         blog = await queries.blog_by_slug(conn, slug)
         update = await queries.update_by_id(conn, blog.id, update_id)
@@ -116,18 +271,37 @@ async def get_update(request: Request, slug: str, update_id: int) -> dict[str, A
     return update_json(update, _base(request))
 
 
-@router.post("/blogs/{slug}/updates", status_code=201)
-async def post_update(request: Request, slug: str, body: UpdateIn, user: Editor) -> dict[str, Any]:
+@router.post(
+    "/blogs/{slug}/updates",
+    status_code=201,
+    summary="Post an update",
+    responses={**ok("The update as published.", doc.UPDATE, 201), **CHANGE},
+)
+async def post_update(
+    request: Request,
+    slug: str,
+    body: Annotated[UpdateIn, Body(openapi_examples=doc.UPDATE_IN)],
+    user: Editor,
+) -> dict[str, Any]:
     draft = UpdateDraft(body.body, body.headline, body.key_event, body.pinned, _refs(body.images))
     update = await service.post_update(request.app.state.db, slug, draft, user)
     return update_json(update, _base(request))
 
 
-@router.patch("/blogs/{slug}/updates/{update_id}")
+@router.patch(
+    "/blogs/{slug}/updates/{update_id}",
+    summary="Edit an update",
+    responses={**ok("The update as saved.", doc.EDITED_UPDATE), **CHANGE},
+)
 async def edit_update(
-    request: Request, slug: str, update_id: int, body: UpdatePatch, user: Editor
+    request: Request,
+    slug: str,
+    update_id: int,
+    body: Annotated[UpdatePatch, Body(openapi_examples=doc.PATCH_IN)],
+    user: Editor,
 ) -> dict[str, Any]:
-    """Only the fields sent change; the others keep their current values."""
+    """Only the fields sent change; the others keep their current values. This is an edit:
+    readers see "Updated" with its time. To only mark a key event or pin, use the PUT routes."""
     db = request.app.state.db
     async with db.read() as conn:
         blog = await queries.blog_by_slug(conn, slug)
@@ -141,32 +315,69 @@ async def edit_update(
     return update_json(update, _base(request))
 
 
-@router.delete("/blogs/{slug}/updates/{update_id}", status_code=204)
+@router.put(
+    "/blogs/{slug}/updates/{update_id}/key-event",
+    summary="Mark or unmark a key event",
+    responses={**ok("The update.", doc.UPDATE), **CHANGE},
+)
+async def set_key_event(
+    request: Request,
+    slug: str,
+    update_id: int,
+    body: Annotated[SwitchIn, Body(openapi_examples=doc.SWITCH_IN)],
+    user: Editor,
+) -> dict[str, Any]:
+    """The editor's key event switch: not an edit, so readers see no "Updated" time."""
+    await service.set_key_event(request.app.state.db, slug, update_id, body.on, user)
+    return await _current(request, slug, update_id)
+
+
+@router.put(
+    "/blogs/{slug}/updates/{update_id}/pin",
+    summary="Pin or unpin an update",
+    responses={**ok("The update.", {**doc.UPDATE, "pinned": True}), **CHANGE},
+)
+async def set_pinned(
+    request: Request,
+    slug: str,
+    update_id: int,
+    body: Annotated[SwitchIn, Body(openapi_examples=doc.SWITCH_IN)],
+    user: Editor,
+) -> dict[str, Any]:
+    """At most one update is pinned: pinning one unpins the one before. Not an edit."""
+    await service.set_pinned(request.app.state.db, slug, update_id, body.on, user)
+    return await _current(request, slug, update_id)
+
+
+@router.delete(
+    "/blogs/{slug}/updates/{update_id}",
+    status_code=204,
+    summary="Delete an update",
+    responses={204: {"description": "Deleted."}, **CHANGE},
+)
 async def delete_update(
     request: Request,
     slug: str,
     update_id: int,
     user: Editor,
-    body: Annotated[DeleteIn | None, Body()] = None,
+    body: Annotated[DeleteIn | None, Body(openapi_examples=doc.DELETE_IN)] = None,
 ) -> Response:
+    """Readers see the correction note in the update's place, or nothing without one."""
     note = body.correction_note if body else ""
     await service.delete_update(request.app.state.db, slug, update_id, user, note)
     return Response(status_code=204)
 
 
-@router.put("/blogs/{slug}/recap")
-async def set_recap(request: Request, slug: str, body: RecapIn, user: Editor) -> dict[str, Any]:
-    blog = await service.set_recap(request.app.state.db, slug, body.items, user)
-    return {"items": blog.recap_items}
+# Images ------------------------------------------------------------------------------------
 
 
-@router.post("/blogs/{slug}/end")
-async def end_coverage(request: Request, slug: str, user: Editor) -> dict[str, Any]:
-    """End coverage: the blog takes no new updates; corrections stay possible."""
-    return blog_json(await service.end_coverage(request.app.state.db, slug, user))
-
-
-@router.post("/images", status_code=201, tags=["images"])
+@router.post(
+    "/images",
+    status_code=201,
+    tags=["images"],
+    summary="Upload an image",
+    responses={**ok("The stored image.", doc.UPLOADED, 201), **UNAUTHORIZED, **INVALID},
+)
 async def upload_image(
     request: Request, user: Editor, file: Annotated[UploadFile, File()]
 ) -> dict[str, Any]:
