@@ -27,6 +27,7 @@ from dateline.distribution import webhooks
 from dateline.distribution.webhooks import EVENTS, Webhook, WebhookDraft
 from dateline.errors import Invalid
 from dateline.liveblog import queries
+from dateline.liveblog.api_schema import INVALID, MALFORMED, NOT_FOUND, UNAUTHORIZED, ok
 from dateline.liveblog.editor import STALE_FORM
 from dateline.liveblog.forms import text
 from dateline.liveblog.present import iso
@@ -146,13 +147,38 @@ def _out(webhook: Webhook) -> dict[str, Any]:
     }
 
 
-@api_router.get("", response_model=WebhookList)
+WEBHOOK = {
+    "id": 3,
+    "url": "https://newsroom-tools.example/hooks/dateline",
+    "blog": "storm-live",
+    "events": ["update.key_event"],
+    "created_at": "2026-11-29T18:04:05Z",
+}
+
+
+@api_router.get(
+    "",
+    response_model=WebhookList,
+    summary="List webhooks",
+    responses={**ok("Every webhook, secrets left out.", {"items": [WEBHOOK]}), **UNAUTHORIZED},
+)
 async def list_webhooks(request: Request, user: ApiUser) -> dict[str, Any]:
     found = await webhooks.list_webhooks(request.app.state.db)
     return {"items": [_out(webhook) for webhook in found]}
 
 
-@api_router.post("", status_code=201, response_model=WebhookCreated)
+@api_router.post(
+    "",
+    status_code=201,
+    response_model=WebhookCreated,
+    summary="Register a webhook",
+    responses={
+        **ok("The webhook with its secret.", {**WEBHOOK, "secret": "whsec_…"}, 201),
+        **MALFORMED,
+        **UNAUTHORIZED,
+        **INVALID,
+    },
+)
 async def register_webhook(request: Request, body: WebhookIn, user: ApiUser) -> dict[str, Any]:
     """Register a webhook. The answer carries its secret: keep it, it is not shown again.
     An address that leads to a private network is refused with 422."""
@@ -163,7 +189,12 @@ async def register_webhook(request: Request, body: WebhookIn, user: ApiUser) -> 
     return {**_out(webhook), "secret": secret}
 
 
-@api_router.delete("/{webhook_id}", status_code=204)
+@api_router.delete(
+    "/{webhook_id}",
+    status_code=204,
+    summary="Delete a webhook",
+    responses={204: {"description": "Deleted."}, **UNAUTHORIZED, **NOT_FOUND, **INVALID},
+)
 async def remove_webhook(request: Request, webhook_id: int, user: ApiUser) -> Response:
     await webhooks.delete_webhook(request.app.state.db, webhook_id)
     return Response(status_code=204)
