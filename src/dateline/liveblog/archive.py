@@ -64,7 +64,7 @@ from dateline.liveblog.models import (
     validate_correction,
     validate_recap,
 )
-from dateline.liveblog.present import iso
+from dateline.liveblog.present import blog_json, iso
 from dateline.liveblog.service import _content as content_columns  # one place renders bodies
 from dateline.media.service import variant_path
 
@@ -145,18 +145,8 @@ async def _stored_images(conn: AsyncConnection, hashes: set[str]) -> Sequence[An
 
 
 def _blog_json(blog: Blog) -> dict[str, Any]:
-    return {
-        "slug": blog.slug,
-        "title": blog.title,
-        "standfirst": blog.standfirst,
-        "category": blog.category,
-        "time_zone": blog.time_zone,
-        "status": blog.status,
-        "coverage_start": iso(blog.coverage_start),
-        "coverage_end": iso(blog.coverage_end),
-        "updated_at": iso(blog.updated_at),
-        "recap": {"items": blog.recap_items, "updated_at": iso(blog.recap_updated_at)},
-    }
+    """The API's blog shape without `seq`: sequence numbers belong to one site's log."""
+    return {name: value for name, value in blog_json(blog).items() if name != "seq"}
 
 
 def _update_json(row: Any, uses: list[Any]) -> dict[str, Any]:
