@@ -84,7 +84,7 @@ async def embed_page(
         found = await queries.latest_updates(
             conn, limit, blog_id=blog.id, key_events_only=key_events_only
         )
-    context = {"blog": blog, "updates": found, "key_events_only": key_events_only}
+    context = {"blog": blog, "updates": found, "key_events_only": key_events_only, "editor": False}
     return http_cache.cached(render(request, "distribution/embed.html", context), version)
 
 
