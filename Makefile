@@ -9,7 +9,7 @@ PORT ?= 8000
 export DATELINE_DATABASE_URL ?= sqlite+aiosqlite:///var/dateline.sqlite3
 export DATELINE_DATA_DIR ?= var
 
-.PHONY: help run test lint format bench chromium clean
+.PHONY: help run test lint format bench chromium nchan clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,8 +42,14 @@ format: $(STAMP) ## Format the code
 test: $(STAMP) chromium lint ## Lint, then run the whole test suite (SQLite; PostgreSQL too when DATELINE_TEST_DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(STAMP) ## Run the benchmarks in bench/ and print their figures
+nchan: ## Install nginx with Debian's nchan module, the reference server of bench/fanout.py
+	@test -e /usr/lib/nginx/modules/ngx_nchan_module.so || { \
+	  echo "Installing nginx + nchan for the fan-out benchmark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light libnginx-mod-nchan; }
+
+bench: $(STAMP) nchan ## Run the benchmarks in bench/ and print their figures
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/fanout.py
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
