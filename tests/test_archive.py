@@ -461,12 +461,12 @@ def test_static_export_shows_its_photos_and_styles_from_disk_in_chromium(
 ) -> None:
     from playwright.sync_api import sync_playwright
 
+    from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+
     folder = tmp_path / "site"
     assert invoke("blog", "export-static", "harbour-fire", str(folder))[0] == 0
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         requested: list[str] = []
         page.on("request", lambda request: requested.append(request.url))

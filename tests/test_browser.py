@@ -13,23 +13,15 @@ from typing import Any
 import httpx
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.chromium import browser
 from tests.live_server import LiveServer, live_server
 
-__all__ = ["live_server"]  # a fixture: pytest finds it here by name
+__all__ = ["browser", "live_server"]  # fixtures: pytest finds them here by name
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT_MS = 10_000
 HUMAN_PAUSE_MS = 1_000  # how long a person takes before the next key, at the least
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True}
@@ -38,14 +30,6 @@ OpenPage = Callable[..., Page]
 
 
 # Fixtures ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

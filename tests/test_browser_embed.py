@@ -12,14 +12,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
+from tests.chromium import browser
 from tests.live_server import LiveServer, live_server
 
-__all__ = ["live_server"]  # a fixture: pytest finds it here by name
+__all__ = ["browser", "live_server"]  # fixtures: pytest finds them here by name
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -57,16 +56,6 @@ def api(live_server: LiveServer) -> Iterator[httpx.Client]:
             json={"headline": "Dock workers walk out", "body": "The strike began at 6am."},
         )
         yield client
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 def test_partner_page_frames_the_embed_and_it_updates_live(

@@ -17,8 +17,9 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.chromium import browser
 from tests.live_server import (
     DATELINE,
     EDITOR_EMAIL,
@@ -30,17 +31,9 @@ from tests.live_server import (
     wait_until_serving,
 )
 
+__all__ = ["browser"]  # a fixture: pytest finds it here by name
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT_MS = 10_000
 LIVE_MS = 10_000  # a pushed change shows in well under a second; this is the patience
 RECONNECT_MS = 30_000  # server restart (~3 s) + EventSource retry (2 s) + live.js retry (3 s)
@@ -123,14 +116,6 @@ def restartable_server(server: Server) -> Iterator[Server]:
     yield server
     if not server.is_running():
         server.start()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

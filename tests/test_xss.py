@@ -11,11 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
+from tests.chromium import browser
 from tests.live_server import LiveServer, live_server
 
-__all__ = ["live_server"]  # a fixture: pytest finds it here by name
+__all__ = ["browser", "live_server"]  # fixtures: pytest finds them here by name
 pytestmark = pytest.mark.browser
 
 PAYLOADS = [
@@ -24,8 +25,6 @@ PAYLOADS = [
     if line and not line.startswith("#")
 ]
 CHUNK = 12  # probes per blog
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
 def test_the_corpus_is_big_enough() -> None:
@@ -37,16 +36,6 @@ def api(live_server: LiveServer) -> Iterator[httpx.Client]:
     headers = {"Authorization": f"Bearer {live_server.create_api_token()}"}
     with httpx.Client(base_url=live_server.base_url, headers=headers, timeout=20) as client:
         yield client
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 def photo_id(api: httpx.Client) -> str:

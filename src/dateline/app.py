@@ -20,8 +20,8 @@ from dateline.accounts.csrf import Csrf
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.migrate import pending_revision
+from dateline.distribution import http_cache, webhook_routes
 from dateline.distribution import routes as distribution_routes
-from dateline.distribution import webhook_routes
 from dateline.distribution.webhook_worker import WebhookWorker
 from dateline.errors import DatelineError
 from dateline.liveblog import api, editor, reader
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     app.state.static = static
+    app.state.release = http_cache.release_tag(static)
     app.state.templates = templates
     app.state.hub = hub
     app.state.webhook_worker = webhook_worker

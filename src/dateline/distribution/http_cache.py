@@ -24,7 +24,7 @@ from starlette.responses import Response
 from dateline import __version__
 from dateline.liveblog.models import Blog
 from dateline.liveblog.queries import BlogSet
-from dateline.web import FLASH_COOKIE
+from dateline.web import FLASH_COOKIE, StaticFile
 
 # Pages show relative times ("5 minutes ago"), so every cache must ask before reusing a copy.
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
@@ -54,15 +54,19 @@ def of_blog_set(spanned: BlogSet, variant: str) -> Version:
     return Version(f"n{spanned.count}-s{spanned.seq_total}-{variant}", spanned.updated_at)
 
 
-def html_variant(request: Request, *parts: str) -> str:
-    """The variant of an HTML page, ending in a digest of the code and static file versions.
+def release_tag(static: dict[str, StaticFile]) -> str:
+    """A digest of the code and static file versions, computed once at start-up.
 
     A deploy that changes the CSS or JS must not leave browsers revalidating into 304s for a
     page that still points at the old files.
     """
-    versions = [__version__, *(f.version for f in request.app.state.static.values())]
-    release = hashlib.sha256("".join(versions).encode()).hexdigest()[:8]
-    return "-".join([*parts, f"r{release}"])
+    versions = [__version__, *(f.version for f in static.values())]
+    return hashlib.sha256("".join(versions).encode()).hexdigest()[:8]
+
+
+def html_variant(request: Request, *parts: str) -> str:
+    """The variant of an HTML page, ending in the release tag."""
+    return "-".join([*parts, f"r{request.app.state.release}"])
 
 
 def is_fresh(request: Request, version: Version) -> bool:
