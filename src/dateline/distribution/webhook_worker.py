@@ -49,7 +49,6 @@ from dateline.liveblog import queries
 from dateline.liveblog.models import Blog
 from dateline.liveblog.present import iso, update_json
 from dateline.net.ssrf import RefusedURL, Resolver, guarded_client, system_resolver
-from dateline.realtime.queries import blog_by_id
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +98,7 @@ async def _fan_out_blog(conn: AsyncConnection, blog_id: int, base_url: str) -> b
         return False
     scope = or_(webhooks.c.blog_id.is_(None), webhooks.c.blog_id == blog_id)
     hooks = (await conn.execute(select(webhooks).where(scope))).all()
-    blog = await blog_by_id(conn, blog_id)
+    blog = await queries.blog_by_id(conn, blog_id)
     rows = []
     for event in events:
         rows += await _deliveries_for(conn, blog, event, hooks, base_url)

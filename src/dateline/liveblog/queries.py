@@ -270,3 +270,10 @@ async def blogs_by_id(conn: AsyncConnection, ids: set[int]) -> dict[int, Blog]:
         return {}
     rows = (await conn.execute(select(blogs).where(blogs.c.id.in_(ids)))).all()
     return {row.id: Blog.from_row(row) for row in rows}
+
+
+async def blog_by_id(conn: AsyncConnection, blog_id: int) -> Blog:
+    found = await blogs_by_id(conn, {blog_id})
+    if blog_id not in found:
+        raise NotFound(f"Blog {blog_id} no longer exists.")
+    return found[blog_id]

@@ -123,7 +123,7 @@ class Hub:
             events = await queries.events_after(conn, blog_id, seq, self.replay_limit)
             if not events:
                 return []
-            blog = await queries.blog_by_id(conn, blog_id)
+            blog = await blog_queries.blog_by_id(conn, blog_id)
             return await self.renderer.frames(conn, blog, events)
 
     # Readers ------------------------------------------------------------------------------

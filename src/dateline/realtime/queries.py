@@ -9,8 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.db.tables import blog_events, blogs
-from dateline.errors import NotFound
-from dateline.liveblog.models import Blog
 
 
 @dataclass(frozen=True)
@@ -38,10 +36,3 @@ async def events_after(
 async def last_seqs(conn: AsyncConnection, blog_ids: list[int]) -> dict[int, int]:
     query = select(blogs.c.id, blogs.c.last_seq).where(blogs.c.id.in_(blog_ids))
     return {row.id: row.last_seq for row in (await conn.execute(query)).all()}
-
-
-async def blog_by_id(conn: AsyncConnection, blog_id: int) -> Blog:
-    row = (await conn.execute(select(blogs).where(blogs.c.id == blog_id))).first()
-    if row is None:
-        raise NotFound(f"Blog {blog_id} no longer exists.")
-    return Blog.from_row(row)
