@@ -1,0 +1,1 @@
+"""Following other sources: fetch feeds, articles and other sites' live blogs into an inbox."""
