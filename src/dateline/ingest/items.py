@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from dateline.errors import DatelineError
+
 SourceKind = Literal["feed", "article", "liveblog"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("feed", "article", "liveblog")
 
@@ -59,3 +61,10 @@ class ParsedDocument:
     items: tuple[ParsedItem, ...] = ()
     language: str = ""
     warnings: tuple[str, ...] = field(default=())  # e.g. "fell back to feedparser: ..."
+
+
+class ParseError(DatelineError):
+    """The document could not be read as the kind asked for; `message` says why in plain
+    words. Parsers raise only this (never lxml's, json's or feedparser's own errors)."""
+
+    status = 422

@@ -1,0 +1,276 @@
+"""Fetching sources politely and safely: one async fetcher on httpx behind the SSRF guard.
+
+Every hop goes through `dateline.net.ssrf.GuardedTransport`, which checks the address and
+connects to the IP it checked. Redirects are followed here, one hop at a time, so the fetcher
+can count them, spot loops and apply the per-host politeness rules to each host it touches.
+
+What a user notices is the error message: every failure is a `FetchError` whose `message` is
+plain words ("The server answered 404 Not Found", "Response larger than 5 MB"), with
+`retry_after` set when the server asked us to wait (429/503 with Retry-After).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+
+import httpx
+
+from dateline import __version__
+from dateline.errors import DatelineError
+from dateline.ingest.charset import decode_body
+from dateline.net.ssrf import GuardedTransport, RefusedURL, Resolver, system_resolver
+
+USER_AGENT = f"Dateline/{__version__} (+https://github.com/dateline-news/dateline)"
+ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, "
+    "text/html;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+TEXTUAL = ("text/", "xml", "json", "html")
+
+
+class FetchError(DatelineError):
+    """A fetch failed; `message` says why in plain words.
+
+    `http_status` is the server's answer when there was one; `retry_after` (seconds) is set
+    when a 429 or 503 carried a Retry-After header, so the scheduler can back off as asked.
+    """
+
+    status = 502
+
+    def __init__(
+        self, message: str, *, http_status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """One fetched document. With `not_modified` (a 304), body and text are empty."""
+
+    url: str  # final URL, after redirects
+    status: int
+    body: bytes
+    text: str  # decoded body ("" for non-text content types)
+    content_type: str  # media type without parameters, lower case
+    etag: str
+    last_modified: str
+    not_modified: bool = False
+    encoding: str = ""  # the charset the text was decoded with
+
+
+class _HostGate:
+    """Per-host concurrency limit plus a minimum gap between request starts to one host."""
+
+    def __init__(self, concurrency: int, delay: float) -> None:
+        self._concurrency = concurrency
+        self._delay = delay
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._next_start: dict[str, float] = {}
+
+    @asynccontextmanager
+    async def enter(self, host: str) -> AsyncIterator[None]:
+        slot = self._slots.setdefault(host, asyncio.Semaphore(self._concurrency))
+        async with slot:
+            async with self._locks.setdefault(host, asyncio.Lock()):
+                wait = self._next_start.get(host, 0.0) - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._next_start[host] = time.monotonic() + self._delay
+            yield
+
+
+class Fetcher:
+    """Fetches http(s) documents with conditional GET, caps, timeouts and politeness.
+
+    One instance per worker: the per-host limits only hold among requests of the same
+    instance. Use `async with Fetcher(...) as fetcher` or call `aclose()`.
+    """
+
+    def __init__(
+        self,
+        *,
+        allow_private: bool = False,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 20.0,
+        total_timeout: float = 60.0,
+        max_bytes: int = 5_000_000,
+        max_redirects: int = 5,
+        per_host_concurrency: int = 2,
+        host_delay: float = 1.0,
+        user_agent: str = USER_AGENT,
+        resolver: Resolver = system_resolver,
+    ) -> None:
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.total_timeout = total_timeout
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self._gate = _HostGate(per_host_concurrency, host_delay)
+        timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
+        self._client = httpx.AsyncClient(
+            transport=GuardedTransport(allow_private, resolver),
+            trust_env=False,  # a proxy would resolve names out of the guard's sight
+            timeout=timeout,
+            follow_redirects=False,  # followed in _fetch, hop by hop
+            headers={"User-Agent": user_agent, "Accept": ACCEPT},
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def fetch(self, url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
+        """GET url, following redirects; FetchError (plain message) on any failure.
+
+        Pass the etag / last_modified of the previous result to make the request
+        conditional: an unchanged document comes back as `not_modified` without a body.
+        """
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        try:
+            async with asyncio.timeout(self.total_timeout):
+                return await self._follow(url, headers)
+        except TimeoutError as exc:
+            raise FetchError(f"Timed out after {_secs(self.total_timeout)} in total") from exc
+
+    async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
+        seen: list[str] = []
+        current = url
+        while True:
+            seen.append(current)
+            result = await self._hop(current, headers)
+            if isinstance(result, FetchResult):
+                return result
+            if result in seen:
+                raise FetchError(f"Redirect loop: {current} sends us back to {result}")
+            if len(seen) > self.max_redirects:
+                raise FetchError(f"Too many redirects (more than {self.max_redirects})")
+            current = result
+
+    async def _hop(self, url: str, headers: dict[str, str]) -> FetchResult | str:
+        """One request: a result, or the absolute URL a redirect points to."""
+        try:
+            host = httpx.URL(url).host
+            async with self._gate.enter(host):
+                request = self._client.build_request("GET", url, headers=headers)
+                response = await self._client.send(request, stream=True)
+                try:
+                    return await self._read(response)
+                finally:
+                    await response.aclose()
+        except RefusedURL as exc:
+            raise FetchError(f"Address refused: {exc.message}") from exc
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"This is not a valid web address ({exc}).") from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(self._transport_message(exc, url)) from exc
+
+    async def _read(self, response: httpx.Response) -> FetchResult | str:
+        status = response.status_code
+        if status in REDIRECTS and "location" in response.headers:
+            return str(response.url.join(response.headers["location"]))
+        if status == 304:
+            return _result(response, b"", not_modified=True)
+        if not 200 <= status < 300:
+            raise FetchError(
+                f"The server answered {status} {response.reason_phrase or ''}".rstrip(),
+                http_status=status,
+                retry_after=parse_retry_after(response.headers.get("retry-after"))
+                if status in (429, 503)
+                else None,
+            )
+        return _result(response, await self._body(response))
+
+    async def _body(self, response: httpx.Response) -> bytes:
+        """The decoded (decompressed) body, aborted as soon as it passes max_bytes."""
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise FetchError(f"Response larger than {_size(self.max_bytes)}")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise FetchError(f"Response larger than {_size(self.max_bytes)}")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _transport_message(self, exc: httpx.HTTPError, url: str) -> str:
+        host = httpx.URL(url).host
+        if isinstance(exc, httpx.ConnectTimeout):
+            return f"Timed out after {_secs(self.connect_timeout)} while connecting to {host}"
+        if isinstance(exc, httpx.TimeoutException):
+            return f"Timed out after {_secs(self.read_timeout)} while reading"
+        if isinstance(exc, httpx.ConnectError):
+            return f"Could not connect to {host} ({exc or 'connection refused'})"
+        if isinstance(exc, httpx.DecodingError):
+            return "The server sent a compressed response that could not be unpacked"
+        return f"The connection to {host} failed ({type(exc).__name__}: {exc})"
+
+
+def _result(response: httpx.Response, body: bytes, *, not_modified: bool = False) -> FetchResult:
+    raw_type = response.headers.get("content-type", "")
+    media_type = raw_type.split(";", 1)[0].strip().lower()
+    text, encoding = "", ""
+    if body and (not media_type or any(mark in media_type for mark in TEXTUAL)):
+        text, encoding = decode_body(body, raw_type)
+    return FetchResult(
+        url=str(response.url),
+        status=response.status_code,
+        body=body,
+        text=text,
+        content_type=media_type,
+        etag=response.headers.get("etag", ""),
+        last_modified=response.headers.get("last-modified", ""),
+        not_modified=not_modified,
+        encoding=encoding,
+    )
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _secs(seconds: float) -> str:
+    return f"{seconds:g} s"
+
+
+def _size(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:g} MB"
+    if size >= 1_000:
+        return f"{size / 1_000:g} KB"
+    return f"{size} bytes"

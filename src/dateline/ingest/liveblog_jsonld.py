@@ -1,0 +1,135 @@
+"""schema.org `LiveBlogPosting.liveBlogUpdate` → updates.
+
+The JSON-LD often lists the whole blog (hundreds of updates) while the HTML shows the latest
+page, so JSON-LD is the fuller source. It has no key-event or pinned flags: those come from
+the HTML block whose id matches the update's anchor, when the page shows it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from html import unescape
+from typing import TypeAlias
+
+import lxml.html
+
+from dateline.ingest import pagemeta
+from dateline.ingest.canonical import canonicalize
+from dateline.ingest.clean import (
+    TITLE_CHARS,
+    absolute,
+    author_name,
+    clean_html,
+    html_text,
+    parse_date,
+    shorten,
+    text_to_html,
+    to_text,
+)
+from dateline.ingest.htmlblocks import block_images, markers
+from dateline.ingest.items import ItemImage, ParsedItem
+
+Element: TypeAlias = lxml.html.HtmlElement
+
+
+def jsonld_updates(
+    objects: list[pagemeta.JsonObj], url: str, blocks: dict[str, Element]
+) -> list[ParsedItem]:
+    """Every liveBlogUpdate of every LiveBlogPosting on the page, de-duplicated by id."""
+    found: dict[str, ParsedItem] = {}
+    for obj in objects:
+        if not pagemeta.has_type(obj, "LiveBlogPosting"):
+            continue
+        updates = obj.get("liveBlogUpdate") or []
+        for update in updates if isinstance(updates, list) else [updates]:
+            if isinstance(update, dict):
+                item = _update(update, url, blocks)
+                found.setdefault(item.external_id or item.url, item)
+    return _without_page_images(list(found.values()))
+
+
+def _without_page_images(items: list[ParsedItem]) -> list[ParsedItem]:
+    """Drop an image most updates share: it is the page's picture, not the update's."""
+    counts = Counter(image.url for item in items for image in item.images)
+    shared = {url for url, count in counts.items() if len(items) >= 3 and count > len(items) / 2}
+    if not shared:
+        return items
+    return [
+        replace(item, images=tuple(i for i in item.images if i.url not in shared)) for item in items
+    ]
+
+
+def _anchor(update: pagemeta.JsonObj, url: str) -> tuple[str, str]:
+    """(external id, absolute link) from the update's url / @id / id."""
+    for key in ("url", "@id", "mainEntityOfPage", "id"):
+        value = update.get(key)
+        if isinstance(value, str) and value.strip():
+            link = absolute(url, value.strip())
+            anchor = link.split("#", 1)[1] if "#" in link else value.strip()
+            if "#" not in link:
+                link = f"{url.split('#', 1)[0]}#{anchor}"
+            return anchor, link
+    return "", url
+
+
+def _update(update: pagemeta.JsonObj, url: str, blocks: dict[str, Element]) -> ParsedItem:
+    anchor, link = _anchor(update, url)
+    block = _matching_block(anchor, blocks)
+    body = update.get("articleBody") or update.get("text") or ""
+    html = clean_html(body if "<" in str(body) else text_to_html(unescape(str(body))), url)
+    text = html_text(html)
+    key, pinned = markers(block) if block is not None else (False, False)
+    images = block_images(block, url) if block is not None else ()
+    images = images or _images(update.get("image"), url)
+    headline = to_text(str(update.get("headline") or update.get("name") or ""))
+    published = parse_date(update.get("datePublished"))
+    return ParsedItem(
+        url=link,
+        canonical_url=canonicalize(link, keep_fragment=True),
+        title=headline or shorten(text, TITLE_CHARS),
+        author=_author(update.get("author")),
+        published_at=published,
+        updated_at=parse_date(update.get("dateModified")),
+        summary=shorten(text),
+        html=html,
+        text=text,
+        images=images,
+        key_event=key,
+        pinned=pinned,
+        external_id=anchor,
+    )
+
+
+def _matching_block(anchor: str, blocks: dict[str, Element]) -> Element | None:
+    if not anchor:
+        return None
+    if anchor in blocks:
+        return blocks[anchor]
+    return next(
+        (el for bid, el in blocks.items() if bid.endswith(anchor) or anchor.endswith(bid)), None
+    )
+
+
+def _author(value: object) -> str:
+    values = value if isinstance(value, list) else [value]
+    names = [str(v.get("name") or "") if isinstance(v, dict) else str(v or "") for v in values]
+    return ", ".join(author_name(name) for name in names if name.strip())
+
+
+def _images(value: object, base: str) -> tuple[ItemImage, ...]:
+    values = value if isinstance(value, list) else [value]
+    found: dict[str, ItemImage] = {}
+    for image in values:
+        if isinstance(image, str):
+            src, caption, credit = image, "", ""
+        elif isinstance(image, dict):
+            src = str(image.get("url") or image.get("contentUrl") or "")
+            caption = to_text(str(image.get("caption") or image.get("description") or ""))
+            credit = to_text(str(image.get("creditText") or image.get("copyrightHolder") or ""))
+        else:
+            continue
+        full = absolute(base, src.strip()) if src.strip() else ""
+        if full.startswith(("http://", "https://")) and full not in found:
+            found[full] = ItemImage(full, caption, credit)
+    return tuple(found.values())

@@ -1,0 +1,140 @@
+"""Another site's live blog → one `ParsedItem` per update, newest first.
+
+Three readings, tried in order, the first that finds at least one update wins:
+
+1. schema.org `LiveBlogPosting` JSON-LD (`liveBlogUpdate`, also inside `@graph` or lists):
+   what publishers declare for search engines, so ids and times are the publisher's own.
+   Key-event and pinned markers are not part of schema.org; they are taken from the page's
+   HTML block with the same id when there is one.
+2. HTML blocks: elements with an `id` that hold a `<time datetime>` (or `data-post-time`,
+   epoch milliseconds), not nested in one another.
+3. Tickers (`ticker.py`): headings or paragraphs that start with a time such as "12.31 Uhr:",
+   "4:14 p.m." or "16:05", dated by the page.
+
+Times without an offset are read in the page's time zone: the `tz` argument when given,
+else the UTC offset of the page's own publication time (`datePublished`,
+`article:published_time`), else UTC. All times come out as aware UTC.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime, tzinfo
+from typing import TypeAlias
+
+import lxml.html
+
+from dateline.ingest import pagemeta
+from dateline.ingest.canonical import canonicalize
+from dateline.ingest.clean import TITLE_CHARS, clean_html, html_text, shorten, to_text
+from dateline.ingest.htmlblocks import block_images, markers
+from dateline.ingest.items import ParsedDocument, ParsedItem
+from dateline.ingest.liveblog_jsonld import jsonld_updates
+from dateline.ingest.ticker import page_zone, ticker_updates
+
+Element: TypeAlias = lxml.html.HtmlElement
+BLOCK_TAGS = ("article", "div", "li", "section")
+
+
+def parse_liveblog(html: str | bytes, url: str, *, tz: tzinfo | None = None) -> ParsedDocument:
+    """Split a live page into updates; an empty item list when it has none we can see."""
+    root = pagemeta.parse_html(html)
+    objects = pagemeta.json_ld(root)
+    zone = tz or page_zone(pagemeta.published_time(root, objects))
+    blocks = html_blocks(root)
+    items = jsonld_updates(objects, url, blocks)
+    if not items:
+        items = [block_item(block, url, zone) for block in blocks.values()]
+    if not items:
+        items = ticker_updates(
+            root,
+            url,
+            zone,
+            pagemeta.published_at(root, objects),
+            pagemeta.modified_at(root, objects),
+        )
+    items.sort(key=lambda item: item.published_at or datetime.min.replace(tzinfo=UTC))
+    items.reverse()
+    return ParsedDocument(
+        kind="liveblog",
+        title=_page_title(root, objects),
+        site_url=canonicalize("/", url),
+        items=tuple(items),
+        language=pagemeta.language(root),
+    )
+
+
+def _page_title(root: Element, objects: list[pagemeta.JsonObj]) -> str:
+    for obj in objects:
+        if pagemeta.has_type(obj, "LiveBlogPosting") and isinstance(obj.get("headline"), str):
+            return to_text(obj["headline"])
+    title = pagemeta.meta(root, "og:title") or (root.findtext(".//title") or "")
+    return to_text(title)
+
+
+def _block_time(element: Element) -> str | None:
+    stamp = str(element.get("data-post-time", ""))
+    if stamp.isdigit():
+        return stamp
+    found = element.find(".//time[@datetime]")
+    return str(found.get("datetime")) if found is not None else None
+
+
+def html_blocks(root: Element) -> dict[str, Element]:
+    """Outermost-but-smallest elements with an id and a time: one per update, by id."""
+    candidates = [
+        element
+        for tag in BLOCK_TAGS
+        for element in root.iter(tag)
+        if element.get("id") and _block_time(element) is not None
+    ]
+    chosen = set(candidates)
+    for element in candidates:
+        for ancestor in element.iterancestors():
+            chosen.discard(ancestor)  # keep the innermost id-and-time element
+    ordered = [element for element in root.iter() if element in chosen]
+    return {element.get("id", ""): element for element in ordered} if len(ordered) > 1 else {}
+
+
+def block_time(element: Element, zone: tzinfo) -> datetime | None:
+    value = _block_time(element)
+    if value is None:
+        return None
+    if value.isdigit():
+        return datetime.fromtimestamp(int(value) / 1000, UTC)
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
+
+
+def block_item(element: Element, url: str, zone: tzinfo) -> ParsedItem:
+    """One HTML block → an update: headline, body without its chrome, images, markers."""
+    body = copy.deepcopy(element)
+    heading = next(body.iter("h2", "h3", "h4"), None)
+    title = to_text(heading.text_content()) if heading is not None else ""
+    for node in list(body.iter("time", "figure", "figcaption", "mark", "script", "style")):
+        node.drop_tree()
+    if heading is not None and heading.getparent() is not None:
+        heading.drop_tree()
+    html = clean_html(lxml.html.tostring(body, encoding="unicode"), url)
+    text = html_text(html)
+    key, pinned = markers(element)
+    anchor = element.get("id", "")
+    link = f"{url.split('#', 1)[0]}#{anchor}"
+    return ParsedItem(
+        url=link,
+        canonical_url=canonicalize(link, keep_fragment=True),
+        title=title or shorten(text, TITLE_CHARS),
+        published_at=block_time(element, zone),
+        summary=shorten(text),
+        html=html,
+        text=text,
+        images=block_images(element, url),
+        key_event=key,
+        pinned=pinned,
+        external_id=anchor,
+    )

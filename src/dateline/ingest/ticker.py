@@ -1,0 +1,160 @@
+"""Tickers: live pages whose only structure is a time at the start of a heading or paragraph.
+
+    <h3>12.31 Uhr: Polizei sperrt Innenstadt</h3><p>…</p>      (German, 24 h, "Uhr")
+    <p>4:14 p.m.</p><p>The governor said …</p>                  (English, 12 h, bare time)
+    <p><strong>16:05</strong> – Der Zug fährt wieder.</p>
+
+Each marker starts an update; the elements after it (its siblings, up to the next marker) are
+its body. A heading marker's remaining text is the headline. A bare 24-hour time ("16:05")
+counts only when it stands alone, in bold, or before a separator (":", "–", "-"), so that
+"16.50 Euro" at the start of a sentence is not a marker. At least two markers make a ticker.
+
+Dates: a time is put on the page's day in the page's zone. Pages listing the oldest first
+start on the publication date and move to the next day when the clock goes backwards; pages
+listing the newest first start on the last-modified date (else the publication date) and move
+to the day before when the clock goes forwards. A page that states no date: today.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from typing import TypeAlias
+
+import lxml.html
+
+from dateline.ingest.canonical import canonicalize
+from dateline.ingest.clean import TITLE_CHARS, clean_html, html_text, shorten, to_text
+from dateline.ingest.htmlblocks import block_images, markers
+from dateline.ingest.items import ParsedItem
+
+Element: TypeAlias = lxml.html.HtmlElement
+MARKER_TAGS = ("h2", "h3", "h4", "h5", "p")
+HEADINGS = frozenset({"h2", "h3", "h4", "h5"})
+_SEP = r"\s*(?:[:–—-]\s*|$)"
+_TWELVE = re.compile(
+    r"^(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ap>[ap])\.?\s?m\.?(?=\W|$)" + _SEP,
+    re.IGNORECASE,
+)
+_UHR = re.compile(r"^(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)\s*Uhr\b" + _SEP)
+_CLOCK = re.compile(r"^(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)(?=\s*(?:[:–—-]|$))" + _SEP)
+
+
+def page_zone(published: str) -> tzinfo:
+    """The fixed UTC offset the page's publication time is written with; UTC otherwise."""
+    try:
+        moment = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return UTC
+    offset = moment.utcoffset()
+    return timezone(offset) if offset is not None else UTC
+
+
+def _marker(element: Element) -> tuple[time, str] | None:
+    """(clock time, text after it) when element starts with a ticker time."""
+    text = " ".join(element.text_content().split())
+    match = _TWELVE.match(text) or _UHR.match(text)
+    if match is None:
+        first = next(iter(element), None)
+        bold = first is not None and first.tag in ("strong", "b", "time") and not element.text
+        match = _CLOCK.match(text) if bold or element.tag in HEADINGS else None
+    if match is None:
+        return None
+    hour, minute = int(match["h"]), int(match["m"] or 0)
+    if "ap" in match.groupdict():
+        hour = hour % 12 + (12 if match["ap"].lower() == "p" else 0)
+    return time(hour, minute), text[match.end() :].strip()
+
+
+def ticker_updates(
+    root: Element, url: str, zone: tzinfo, published: datetime | None,
+    modified: datetime | None = None,
+) -> list[ParsedItem]:  # fmt: skip
+    found = [
+        (element, *marked)
+        for element in root.iter(*MARKER_TAGS)
+        if (marked := _marker(element)) is not None
+    ]
+    if len(found) < 2:
+        return []
+    moments = _dates([clock for _, clock, _ in found], zone, published, modified)
+    return [
+        _item(element, rest, moment, url, [other for other, _, _ in found])
+        for (element, _, rest), moment in zip(found, moments, strict=True)
+    ]
+
+
+def _dates(
+    clocks: list[time], zone: tzinfo, published: datetime | None, modified: datetime | None
+) -> list[datetime]:
+    pairs = list(itertools.pairwise(clocks))
+    newest_first = sum(a > b for a, b in pairs) > sum(a < b for a, b in pairs)
+    anchor = (modified or published) if newest_first else published
+    day: date = (anchor or datetime.now(UTC)).astimezone(zone).date()
+    step = timedelta(days=-1 if newest_first else 1)
+    result: list[datetime] = []
+    previous: time | None = None
+    for clock in clocks:
+        if previous is not None and (clock > previous if newest_first else clock < previous):
+            day += step
+        result.append(datetime.combine(day, clock, zone).astimezone(UTC))
+        previous = clock
+    return result
+
+
+def _body(element: Element, markers_: list[Element]) -> list[Element]:
+    """The marker's following siblings, up to the next marker (or a block holding one)."""
+    stops = set(markers_)
+    body: list[Element] = []
+    for sibling in element.itersiblings():
+        if sibling in stops or any(node in stops for node in sibling.iter()):
+            break
+        if element.tag in HEADINGS and sibling.tag in HEADINGS:
+            break
+        body.append(sibling)
+    return body
+
+
+def _item(
+    element: Element, rest: str, moment: datetime, url: str, all_markers: list[Element]
+) -> ParsedItem:
+    parts = _body(element, all_markers)
+    heading = element.tag in HEADINGS
+    title = rest if heading else ""
+    if not heading and not rest and parts and parts[0].tag in HEADINGS:
+        title, parts = to_text(parts[0].text_content()), parts[1:]
+    lead = "" if heading or not rest else f"<p>{_escape(rest)}</p>"
+    raw = lead + "".join(lxml.html.tostring(p, encoding="unicode", with_tail=False) for p in parts)
+    html = clean_html(raw, url)
+    text = html_text(html)
+    title = title or shorten(text.split(". ")[0], TITLE_CHARS)
+    anchor = element.get("id") or _stable_id(moment, title)
+    link = f"{url.split('#', 1)[0]}#{anchor}"
+    flags = [markers(part) for part in (element, *parts)]
+    key, pinned = any(k for k, _ in flags), any(p for _, p in flags)
+    images = tuple(image for part in parts for image in block_images(part, url))
+    return ParsedItem(
+        url=link,
+        canonical_url=canonicalize(link, keep_fragment=True),
+        title=title,
+        published_at=moment,
+        summary=shorten(text),
+        html=html,
+        text=text,
+        images=images,
+        key_event=key,
+        pinned=pinned,
+        external_id=anchor,
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _stable_id(moment: datetime, title: str) -> str:
+    """Same update on the next fetch → same id, even as newer ones are added above it."""
+    digest = hashlib.sha1(title.encode(), usedforsecurity=False).hexdigest()[:8]
+    return f"t{moment:%Y%m%d%H%M}-{digest}"

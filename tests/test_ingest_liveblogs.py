@@ -1,0 +1,162 @@
+"""Other sites' live blogs split into updates: what an editor sees in the inbox (headlines,
+times, order, key events, pinned posts, images with captions)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from dateline.ingest.fetch import Fetcher
+from dateline.ingest.liveblogs import parse_liveblog
+from tests.ingest_server import IngestServer, Reply, ingest_server
+
+__all__ = ["ingest_server"]
+
+DATA = Path(__file__).parent / "data" / "ingest"
+FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
+
+
+def fixture(relative: str) -> bytes:
+    path = FIXTURES / relative
+    if not path.exists():
+        pytest.skip(f"shared fixture {relative} is absent (see ../shared/fixtures/README.md)")
+    raw = path.read_bytes()
+    return gzip.decompress(raw) if path.suffix == ".gz" else raw
+
+
+def test_german_ticker_times_headlines_and_key_event() -> None:
+    doc = parse_liveblog((DATA / "ticker_de.html").read_bytes(), "https://example.de/ticker")
+    titles = [item.title for item in doc.items]
+    assert titles == ["Pegel sinkt langsam", "Brücke gesperrt", "Der Krisenstab tagt im Rathaus"]
+    berlin = timezone(timedelta(hours=1))
+    assert [item.published_at for item in doc.items] == [
+        datetime(2025, 3, 14, 16, 5, tzinfo=berlin),
+        datetime(2025, 3, 14, 12, 31, tzinfo=berlin),
+        datetime(2025, 3, 14, 9, 15, tzinfo=berlin),
+    ]
+    bridge = doc.items[1]
+    assert bridge.key_event
+    assert not doc.items[0].key_event
+    assert "Augustusbrücke" in bridge.text
+    assert bridge.images[0].url == "https://example.de/bilder/bruecke.jpg"
+    assert bridge.images[0].caption == "Die gesperrte Brücke am Mittag"
+    assert "16.50 Euro" in doc.items[2].text  # a price, not a new update
+    assert doc.language == "de"
+
+
+def test_english_ticker_with_bare_times_crosses_midnight_backwards() -> None:
+    doc = parse_liveblog((DATA / "ticker_en.html").read_bytes(), "https://example.com/latest")
+    eastern = timezone(timedelta(hours=-4))
+    times = [item.published_at for item in doc.items]
+    assert times == [
+        datetime(2025, 10, 2, 23, 50, tzinfo=eastern),
+        datetime(2025, 10, 2, 16, 14, tzinfo=eastern),
+        datetime(2025, 10, 2, 9, 0, tzinfo=eastern),
+    ]
+    assert doc.items[1].title == "Evacuation order lifted"
+    assert doc.items[0].text.startswith("Power has been restored")
+
+
+def test_explicit_time_zone_wins_over_the_page_offset() -> None:
+    doc = parse_liveblog(
+        (DATA / "ticker_en.html").read_bytes(), "https://example.com/latest", tz=UTC
+    )
+    assert doc.items[-1].published_at == datetime(2025, 10, 2, 9, 0, tzinfo=UTC)
+
+
+def test_ticker_ids_stay_the_same_when_the_page_grows() -> None:
+    page = (DATA / "ticker_de.html").read_text()
+    grown = page.replace(
+        "<h3>16.05 Uhr", "<h3>17.20 Uhr: Entwarnung</h3><p>Alles ruhig.</p><h3>16.05 Uhr"
+    )
+    before = parse_liveblog(page, "https://example.de/ticker")
+    after = parse_liveblog(grown, "https://example.de/ticker")
+    assert [i.external_id for i in after.items[1:]] == [i.external_id for i in before.items]
+    assert after.items[0].title == "Entwarnung"
+
+
+def test_html_blocks_with_time_ids_markers() -> None:
+    doc = parse_liveblog((DATA / "blocks.html").read_bytes(), "https://news.example.org/live")
+    assert [item.external_id for item in doc.items] == ["post-3", "post-2", "post-1"]
+    pinned, exit_poll, polls = doc.items
+    assert pinned.pinned
+    assert not pinned.key_event
+    assert exit_poll.key_event
+    assert not exit_poll.pinned
+    assert exit_poll.title == "Exit poll published"
+    assert exit_poll.url == "https://news.example.org/live#post-2"
+    assert 'href="https://news.example.org/results"' in exit_poll.html
+    assert exit_poll.images[0].caption == "The exit poll on screen"
+    assert "The exit poll on screen" not in exit_poll.text
+    # a time without offset is read in the page's zone (+01:00)
+    assert pinned.published_at == datetime(2025, 5, 1, 21, 40, tzinfo=UTC)
+    assert polls.title == "Polls close in five minutes."
+
+
+async def test_live_page_growing_between_two_fetches(ingest_server: IngestServer) -> None:
+    page = (DATA / "blocks.html").read_text()
+    newer = page.replace(
+        '<article id="post-3"',
+        '<article id="post-4" class="live-post"><time datetime="2025-05-01T23:05:00+01:00">'
+        "23:05</time><h2>Turnout up</h2><p>Turnout is higher.</p></article>"
+        '<article id="post-3"',
+    )
+    url = ingest_server.sequence("/live", [Reply(page.encode()), Reply(newer.encode())])
+    async with Fetcher(allow_private=True, host_delay=0) as fetcher:
+        first = parse_liveblog((await fetcher.fetch(url)).text, url)
+        second = parse_liveblog((await fetcher.fetch(url)).text, url)
+    known = {item.external_id for item in first.items}
+    new = [item.title for item in second.items if item.external_id not in known]
+    assert new == ["Turnout up"]
+
+
+def test_mirror_live_blog_from_json_ld_with_key_events() -> None:
+    raw = fixture("fundus/tests/resources/parser/test_data/uk/TheMirror_2024_08_05.html.gz")
+    doc = parse_liveblog(raw, "https://www.mirror.co.uk/news/uk-news/live")
+    assert len(doc.items) == 428  # the JSON-LD lists the whole blog
+    assert sum(item.key_event for item in doc.items) == 9  # the 9 key events shown on the page
+    times = [item.published_at for item in doc.items]
+    assert times == sorted(times, reverse=True)  # type: ignore[type-var]
+    newest = doc.items[0]
+    assert newest.external_id == "751105"
+    assert newest.title == "Loud bang heard at Plymouth scene"
+    assert '"loud bang"' in newest.text
+    key = next(item for item in doc.items if item.external_id == "751101")
+    assert key.key_event
+    assert key.title.startswith("Plymouth protests erupt in violence")
+
+
+def test_corkbeo_live_blog_has_26_updates_and_one_key_event() -> None:
+    raw = fixture("trafilatura/tests/eval/corkbeo.ie.level.html")
+    doc = parse_liveblog(raw, "https://www.corkbeo.ie/news/live")
+    assert len(doc.items) == 26
+    assert sum(item.key_event for item in doc.items) == 1
+    assert doc.items[0].title == "Goodnight"
+
+
+def test_guardian_live_blog_linked_data() -> None:
+    base = "guardian-dotcom-rendering"
+    matches = sorted((FIXTURES / base).rglob("Live.json")) if (FIXTURES / base).exists() else []
+    if not matches:
+        pytest.skip("Guardian Live.json fixture is absent (see ../shared/fixtures/README.md)")
+    model = json.loads(matches[0].read_text())
+    linked = json.dumps(model.get("linkedData") or model.get("frontendData", {}).get("linkedData"))
+    page = f'<html><head><script type="application/ld+json">{linked}</script></head></html>'
+    doc = parse_liveblog(page, model.get("webURL") or "https://www.theguardian.com/live")
+    assert len(doc.items) >= 5
+    assert all(item.published_at is not None for item in doc.items)
+    assert len({item.external_id for item in doc.items}) == len(doc.items)
+
+
+def test_ap_the_latest_page_with_bare_time_paragraphs() -> None:
+    folder = FIXTURES / "article-extraction-benchmark" / "html"
+    pages = sorted(folder.glob("5caf91b8*.html.gz")) if folder.exists() else []
+    if not pages:
+        pytest.skip("AP 'The Latest' page is absent (see ../shared/fixtures/README.md)")
+    doc = parse_liveblog(gzip.decompress(pages[0].read_bytes()), "https://apnews.com/latest")
+    assert len(doc.items) >= 2
+    assert doc.items[-1].text.startswith("A California transit chief says")

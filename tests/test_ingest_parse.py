@@ -1,0 +1,229 @@
+"""Parsing fetched documents: feeds (checked against feedparser on its own test feeds),
+canonical URLs, feed discovery, OPML, articles and the dispatcher."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from calendar import timegm
+from datetime import UTC, datetime
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from dateline.ingest.canonical import canonical_from_html, canonicalize
+from dateline.ingest.clean import to_text
+from dateline.ingest.discover import FeedLink, discover_feeds
+from dateline.ingest.feeds import parse_feed
+from dateline.ingest.items import ParseError
+from dateline.ingest.opml import OpmlFeed, parse_opml, write_opml
+from dateline.ingest.parse import guess_kind, parse_document
+
+FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
+FEEDPARSER = FIXTURES / "feedparser" / "tests"
+DATA = Path(__file__).parent / "data" / "ingest"
+# Where we knowingly differ from feedparser, and why.
+KNOWN_DIFFERENCES = {
+    "item_category_image.xml": "feedparser takes an <image> title nested in <category>",
+    "entry_title_base64.xml": "base64 Atom content (mode=base64) is not decoded",
+    "entry_title_base64_2.xml": "base64 Atom content is not decoded",
+    "entry_title_content_mode_base64.xml": "base64 Atom content is not decoded",
+    "entry_id_no_normalization_4.xml": "feedparser uses an id as link; we keep links only",
+    "entry_id_with_attributes.xml": "feedparser reads the link's text, not its href",
+    "entry_link_no_href.xml": "a link without href: feedparser invents one",
+    "entry_link_no_href_link_priority.xml": "a link without href: feedparser invents one",
+    "entry_link_rel_enclosure_no_href.xml": "we prefer rel=alternate over an enclosure",
+}
+SETS = ("wellformed/rss", "wellformed/atom10", "wellformed/rdf", "encoding", "illformed")
+
+
+def fixture(relative: str) -> bytes:
+    path = FIXTURES / relative
+    if not path.exists():
+        pytest.skip(f"shared fixture {relative} is absent (see ../shared/fixtures/README.md)")
+    raw = path.read_bytes()
+    return gzip.decompress(raw) if path.suffix == ".gz" else raw
+
+
+def _theirs(raw: bytes) -> list[tuple[str, str, datetime | None]]:
+    result = feedparser.parse(raw, resolve_relative_uris=False)
+    rows = []
+    for entry in result.entries:
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        when = datetime.fromtimestamp(timegm(stamp), UTC) if stamp else None
+        rows.append((to_text(entry.get("title", "")), entry.get("link", ""), when))
+    return rows
+
+
+def _disagreements(path: Path) -> list[str]:
+    raw = path.read_bytes()
+    theirs = _theirs(raw)
+    try:
+        ours = [(i.title, i.url, i.published_at) for i in parse_feed(raw).items]
+    except ParseError as exc:
+        return [f"{path.name}: {exc.message}"] if theirs else []
+    if len(ours) != len(theirs):
+        return [f"{path.name}: {len(ours)} items, feedparser {len(theirs)}"]
+    return [
+        f"{path.name}: {mine} != {other}"
+        for mine, other in zip(ours, theirs, strict=True)
+        if any(b and a != b for a, b in zip(mine, other, strict=True))
+    ]
+
+
+def test_fast_path_agrees_with_feedparser_on_its_own_test_feeds() -> None:
+    if not FEEDPARSER.exists():
+        pytest.skip("feedparser's test feeds are absent (see ../shared/fixtures/README.md)")
+    paths = [p for s in SETS for p in sorted((FEEDPARSER / s).glob("*.xml"))]
+    problems = [
+        problem
+        for path in paths
+        if path.name not in KNOWN_DIFFERENCES
+        for problem in _disagreements(path)
+    ]
+    assert len(paths) > 500
+    assert problems == []
+
+
+def test_fast_path_carries_well_formed_feeds_and_fallback_is_recorded() -> None:
+    if not FEEDPARSER.exists():
+        pytest.skip("feedparser's test feeds are absent (see ../shared/fixtures/README.md)")
+    paths = sorted((FEEDPARSER / "wellformed" / "atom10").glob("*.xml"))
+    fell_back = [p.name for p in paths if parse_feed(p.read_bytes()).warnings]
+    assert len(fell_back) < len(paths) / 20, fell_back
+    xhtml = parse_feed(
+        (FEEDPARSER / "wellformed/atom10/entry_title_inline_markup.xml").read_bytes()
+    )
+    assert xhtml.items[0].title == "Example Atom"
+    assert xhtml.warnings[0].startswith("fell back to feedparser")
+
+
+def test_ill_formed_feed_still_yields_items() -> None:
+    raw = fixture("feedparser/tests/illformed/rss_item_link_corrupted_ampersands.xml")
+    assert parse_feed(raw).items
+
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:media="http://search.yahoo.com/mrss/"><channel>
+<title>City &amp; County News</title><link>https://news.example.org/</link><language>en-GB</language>
+<item><title>Bridge reopens</title><link>/2025/bridge?utm_source=rss&amp;id=7</link>
+<guid isPermaLink="false">bridge-7</guid><author>desk@example.org (Ana Ruiz)</author>
+<pubDate>Tue, 01 Jul 2025 12:00:00 +0200</pubDate>
+<description>&lt;p&gt;The bridge is &lt;b&gt;open&lt;/b&gt; again.&lt;/p&gt;</description>
+<content:encoded><![CDATA[<p>Open again <script>alert(1)</script>
+<a href="/map">map</a></p>]]></content:encoded>
+<media:content url="https://img.example.org/bridge.jpg" medium="image">
+<media:description>The bridge at dawn</media:description><media:credit>Photo: A. Ruiz</media:credit>
+</media:content></item></channel></rss>"""
+
+
+def test_rss_item_is_clean_and_complete() -> None:
+    doc = parse_feed(RSS, "https://news.example.org/feed.xml")
+    assert (doc.title, doc.site_url, doc.language) == (
+        "City & County News",
+        "https://news.example.org/",
+        "en-GB",
+    )
+    (item,) = doc.items
+    assert item.title == "Bridge reopens"
+    assert item.url == "https://news.example.org/2025/bridge?utm_source=rss&id=7"
+    assert item.canonical_url == "https://news.example.org/2025/bridge?id=7"
+    assert item.author == "Ana Ruiz"
+    assert item.published_at == datetime(2025, 7, 1, 10, 0, tzinfo=UTC)
+    assert item.summary == "The bridge is open again."
+    assert "<script" not in item.html
+    assert "alert" not in item.text
+    assert 'href="https://news.example.org/map"' in item.html
+    assert item.images[0].caption == "The bridge at dawn"
+    assert item.images[0].credit == "Photo: A. Ruiz"
+    assert item.external_id == "bridge-7"
+
+
+def test_json_feed() -> None:
+    doc = parse_feed(fixture("feedparser/tests/json/example.json"))
+    assert doc.title == "My Example Feed"
+    assert [item.title for item in doc.items] == ["post 2", "Hello, world!"]
+    assert "alert" not in doc.items[1].html
+    assert doc.items[1].author == "you"
+
+
+@pytest.mark.parametrize(
+    "body", [b"", b"<html><body>not a feed</body></html>", b"{not json", b'{"items": 3}']
+)
+def test_not_a_feed_is_a_parse_error(body: bytes) -> None:
+    with pytest.raises(ParseError):
+        parse_document("feed", body, "https://example.org/feed")
+
+
+def test_canonical_urls() -> None:
+    assert (
+        canonicalize("HTTPS://Example.ORG:443/a?b=2&utm_medium=x&a=1&fbclid=z#top")
+        == "https://example.org/a?a=1&b=2"
+    )
+    assert canonicalize("http://example.org:8080") == "http://example.org:8080/"
+    assert canonicalize("../b#update-9", "https://example.org/x/y", keep_fragment=True) == (
+        "https://example.org/b#update-9"
+    )
+    assert canonicalize("mailto:desk@example.org") == "mailto:desk@example.org"
+    page = '<head><link rel="canonical" href="/story?gclid=1"></head>'
+    assert canonical_from_html(page, "https://m.example.org/s") == "https://m.example.org/story"
+
+
+def test_discover_feeds_from_a_page() -> None:
+    page = """<html><head><base href="/news/">
+    <link rel="alternate" type="application/rss+xml" title="All  news" href="rss.xml">
+    <link rel="alternate" type="application/atom+xml" href="https://example.org/atom">
+    <link rel="alternate" type="application/feed+json" href="/feed.json">
+    <link rel="stylesheet" type="text/css" href="/s.css"></head></html>"""
+    assert discover_feeds(page, "https://example.org/page") == [
+        FeedLink("https://example.org/news/rss.xml", "All news", "rss"),
+        FeedLink("https://example.org/atom", "", "atom"),
+        FeedLink("https://example.org/feed.json", "", "json"),
+    ]
+    assert discover_feeds("", "https://example.org/") == []
+
+
+def test_opml_round_trip() -> None:
+    feeds = [("https://a.example/rss", "A & B"), ("https://c.example/atom", "C")]
+    text = write_opml(feeds, title="Sources")
+    assert parse_opml(text) == [OpmlFeed(url, title) for url, title in feeds]
+    nested = b"""<opml version="1.0"><body><outline text="Folder">
+      <outline text="X" xmlURL="https://x.example/feed" htmlUrl="https://x.example/"/>
+      <outline text="not a feed"/></outline></body></opml>"""
+    assert parse_opml(nested) == [OpmlFeed("https://x.example/feed", "X", "https://x.example/")]
+    with pytest.raises(ParseError):
+        parse_opml(b"<html></html>")
+
+
+def test_article_from_a_real_page_matches_the_expected_text() -> None:
+    raw = fixture("fundus/tests/resources/parser/test_data/uk/TheGuardian_2024_02_24.html.gz")
+    expected = json.loads(fixture("fundus/tests/resources/parser/test_data/uk/TheGuardian.json"))
+    version = next(iter(expected.values()))
+    doc = parse_document("article", raw, "https://www.theguardian.com/x")
+    (item,) = doc.items
+    assert item.title == version["title"]
+    assert item.published_at == datetime(2024, 2, 24, 11, 42, 23, tzinfo=UTC)
+    assert item.language == "en"
+    assert item.canonical_url.startswith("https://www.theguardian.com/world/2024/feb/24/")
+    first = version["body"]["sections"][0]["paragraphs"][0]
+    assert first in item.text
+    assert item.images
+    assert item.images[0].url.startswith("https://i.guim.co.uk/")
+
+
+def test_page_without_article_is_a_parse_error() -> None:
+    with pytest.raises(ParseError):
+        parse_document("article", b"<html><body></body></html>", "https://example.org/")
+
+
+def test_guess_kind() -> None:
+    assert guess_kind("application/rss+xml", RSS) == "feed"
+    assert guess_kind("text/html", RSS) == "feed"  # misconfigured server, still a feed
+    assert guess_kind("application/feed+json", b'{"version": "x", "items": []}') == "feed"
+    assert guess_kind("text/html", (DATA / "ticker_de.html").read_bytes()) == "liveblog"
+    assert guess_kind("text/html", (DATA / "ticker_en.html").read_bytes()) == "liveblog"
+    live = b'<html><script type="application/ld+json">{"@type":"LiveBlogPosting"}</script>'
+    assert guess_kind("text/html", live) == "liveblog"
+    assert guess_kind("text/html", b"<!doctype html><html><p>Story</p></html>") == "article"
