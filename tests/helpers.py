@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import httpx
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from dateline.accounts.service import User, create_user
-from dateline.db import Database
+from argon2 import PasswordHasher
+from sqlalchemy import insert
+
+from dateline.accounts.service import User
+from dateline.db import Database, inserted_id
+from dateline.db.tables import users, utcnow
 from dateline.liveblog import service
 from dateline.liveblog.models import Blog, BlogDraft, Update, UpdateDraft
 
@@ -17,9 +23,28 @@ PASSWORD = "correct horse battery"
 _counter = iter(range(1, 10**9))
 
 
+@cache
+def _password_hash() -> str:
+    """PASSWORD hashed once per run: argon2 is slow on purpose, and factories make many users."""
+    return PasswordHasher().hash(PASSWORD)
+
+
 async def make_user(db: Database, role: str = "editor", email: str | None = None) -> User:
+    """An active account with PASSWORD (the app's own login verifies it like any other)."""
     address = email or f"user{next(_counter)}@example.org"
-    return await create_user(db, address, PASSWORD, role, display_name=f"Reporter {role}")
+    name = f"Reporter {role}"
+    async with db.write() as conn:
+        result = await conn.execute(
+            insert(users).values(
+                email=address,
+                display_name=name,
+                password_hash=_password_hash(),
+                role=role,
+                active=True,
+                created_at=utcnow(),
+            )
+        )
+    return User(inserted_id(result), address, name, role)
 
 
 async def make_blog(db: Database, user: User, slug: str = "election-night", **fields: str) -> Blog:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from dateline.accounts.service import User, create_api_token
+from dateline.accounts.service import User
+from dateline.accounts.tokens import create_token_for
 from dateline.db import Database
 from dateline.liveblog import service
 from dateline.liveblog.models import Blog
@@ -14,7 +15,9 @@ from tests.helpers import png_bytes, post
 
 @pytest.fixture
 async def api(client: httpx.AsyncClient, db: Database, editor: User) -> httpx.AsyncClient:
-    client.headers["Authorization"] = f"Bearer {await create_api_token(db, editor.email)}"
+    client.headers["Authorization"] = (
+        f"Bearer {await create_token_for(db, editor.email, 'tests', 'write')}"
+    )
     return client
 
 

@@ -16,7 +16,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from dateline.accounts.service import User, create_api_token
+from dateline.accounts.service import User
+from dateline.accounts.tokens import create_token_for
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import webhook_cursors, webhooks
@@ -32,10 +33,18 @@ from dateline.distribution.webhooks import (
 from dateline.liveblog import queries
 from dateline.liveblog.models import Blog
 from dateline.liveblog.service import end_coverage, set_key_event
-from tests.helpers import csrf_from, parse, post
+from tests.helpers import csrf_from, make_user, parse, post
 from tests.test_ssrf import LocalServer, Received
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "webhooks.md"
+# Reads the deliveries the way the admin page does (authorisation is tested on its own).
+OVERSEER = User(0, "overseer@example.org", "Overseer", "admin")
+
+
+@pytest.fixture
+async def editor(db: Database) -> User:
+    """Webhooks are managed by admins: the account of these tests is one."""
+    return await make_user(db, role="admin")
 
 
 @pytest.fixture
@@ -101,7 +110,7 @@ async def register(
     blog: Blog | None = None,
 ) -> None:
     draft = WebhookDraft(f"{receiver.url}/hook", blog.slug if blog else "", events)
-    _, receiver.secret = await service.create_webhook(db, draft, user.id, allow_private=True)
+    _, receiver.secret = await service.create_webhook(db, draft, user, allow_private=True)
 
 
 async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
@@ -123,11 +132,11 @@ async def settled(db: Database) -> list[DeliveryView]:
     """Deliveries once there are some and none is pending any more."""
 
     async def done() -> bool:
-        found = await service.recent_deliveries(db)
+        found = await service.recent_deliveries(db, OVERSEER)
         return bool(found) and all(d.status != "pending" for d in found)
 
     await eventually(done)
-    return await service.recent_deliveries(db)
+    return await service.recent_deliveries(db, OVERSEER)
 
 
 # Deliveries ---------------------------------------------------------------------------------
@@ -300,13 +309,13 @@ async def test_a_target_that_became_private_is_refused_at_delivery(
     try:
 
         async def tried() -> bool:
-            return any(d.attempts for d in await service.recent_deliveries(db))
+            return any(d.attempts for d in await service.recent_deliveries(db, OVERSEER))
 
         await eventually(tried)
     finally:
         await strict.stop()
 
-    [delivery] = await service.recent_deliveries(db)
+    [delivery] = await service.recent_deliveries(db, OVERSEER)
     assert "127.0.0.1 is a loopback address" in delivery.attempts[0].error
     assert delivery.attempts[0].status_code is None
     assert receiver.received == []
@@ -375,7 +384,7 @@ async def test_a_private_address_is_refused_in_the_form_which_keeps_the_input(
     assert "selected" in html.css_first(f"option[value={blog.slug}]").attributes
     checked = [node.attributes["value"] for node in html.css("input[name=events][checked]")]
     assert checked == ["update.key_event", "blog.ended"]
-    assert await service.list_webhooks(db) == []
+    assert await service.list_webhooks(db, OVERSEER) == []
 
 
 async def test_a_stale_form_is_refused_and_keeps_the_input(
@@ -429,12 +438,14 @@ async def test_the_page_shows_the_secret_once_then_deliveries_and_deletes(
         f"/admin/webhooks/{webhook_id}/delete", data={"csrf_token": csrf_from(listing)}
     )
     assert gone.status_code == 303
-    assert await service.list_webhooks(db) == []
+    assert await service.list_webhooks(db, OVERSEER) == []
 
 
 @pytest.fixture
 async def api(client: httpx.AsyncClient, db: Database, editor: User) -> httpx.AsyncClient:
-    client.headers["Authorization"] = f"Bearer {await create_api_token(db, editor.email)}"
+    client.headers["Authorization"] = (
+        f"Bearer {await create_token_for(db, editor.email, 'tests', 'write')}"
+    )
     return client
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -36,6 +37,17 @@ FLASHES = {
     "ended": "Coverage ended. The blog is kept as it is.",
     "created": "Live blog created. Post the first update.",
     "logged-out": "You are logged out.",
+    "draft-submitted": "Draft sent to the blog's editors. It is not public until they publish it.",
+    "draft-published": "Draft published.",
+    "draft-rejected": "Draft sent back to its author with your note.",
+    "member-added": "Added to this live blog's team.",
+    "member-removed": "Removed from this live blog's team.",
+    "password-changed": "Password changed. Your other sessions are signed out.",
+    "session-revoked": "That session is signed out.",
+    "token-revoked": "API token revoked.",
+    "user-deactivated": "Account deactivated: signed out everywhere, API tokens revoked.",
+    "user-reactivated": "Account reactivated.",
+    "welcome": "Welcome to the newsroom. Your account is ready.",
 }
 
 
@@ -123,6 +135,23 @@ def render(
     return response
 
 
+STALE_FORM = "This form had expired, so nothing was saved. Your text is kept: submit it again."
+
+
+async def posted_form(request: Request) -> tuple[FormData, dict[str, str]]:
+    """The posted form, and an error for the whole form when its CSRF token is stale."""
+    form = await request.form()
+    valid = request.app.state.csrf.valid(request, form.get(csrf.FIELD))
+    return form, {} if valid else {"form": STALE_FORM}
+
+
+def form_status(errors: dict[str, str]) -> int:
+    """200 for a clean form, 403 for a stale one, 422 for one with mistakes in it."""
+    if not errors:
+        return 200
+    return 403 if errors.get("form") == STALE_FORM else 422
+
+
 def redirect(request: Request, url: str, flash: str | None = None) -> RedirectResponse:
     """POST/redirect/GET: 303 so a reload never posts twice."""
     response = RedirectResponse(url, status_code=303)
@@ -149,7 +178,7 @@ def set_cookie(
         path="/",
         httponly=True,
         samesite="lax",
-        secure=settings.cookie_secure,
+        secure=settings.cookie_secure or request.url.scheme == "https",
     )
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from dateline.accounts import service
+from dateline.accounts import service, tokens
 from dateline.accounts.service import User
-from dateline.errors import DatelineError
+from dateline.errors import DatelineError, Forbidden
 
 SESSION_COOKIE = "dl_session"
 
@@ -34,13 +34,25 @@ async def require_editor(request: Request) -> User:
     return user
 
 
+async def require_api_reader(request: Request) -> User:
+    """Dependency of API calls that need an account but change nothing (any token scope)."""
+    return (await _caller(request)).user
+
+
 async def require_api_user(request: Request) -> User:
-    """Dependency of every API call that changes something."""
+    """Dependency of every API call that changes something: needs a "write" token."""
+    caller = await _caller(request)
+    if not caller.can_write:
+        raise Forbidden("This API token is read-only; create a token with the write scope.")
+    return caller.user
+
+
+async def _caller(request: Request) -> tokens.Caller:
     header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
-    user = await service.user_for_api_token(request.app.state.db, token.strip())
-    if user is None:
+    caller = await tokens.caller_for_token(request.app.state.db, secret.strip())
+    if caller is None:
         raise Unauthorized("That API token is unknown or revoked.")
-    return user
+    return caller

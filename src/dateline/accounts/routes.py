@@ -1,4 +1,4 @@
-"""Log in and log out."""
+"""Log in, log out, and accept an invitation."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from dateline.accounts import csrf, service
+from dateline.accounts import csrf, invites, service, throttle
 from dateline.accounts.auth import SESSION_COOKIE
-from dateline.web import redirect, render, set_cookie
+from dateline.errors import Invalid
+from dateline.liveblog.forms import text
+from dateline.web import form_status, posted_form, redirect, render, set_cookie
 
 router = APIRouter()
 
@@ -36,18 +38,64 @@ async def log_in(request: Request) -> Response:
     if not request.app.state.csrf.valid(request, form.get(csrf.FIELD)):
         context["error"] = "The form had expired. Please log in again."
         return render(request, "login.html", context, status=403)
-    user = await service.authenticate(request.app.state.db, email, password)
+    db, settings, ip = request.app.state.db, request.app.state.settings, _address(request)
+    try:
+        await throttle.check(db, email, ip)
+    except throttle.TooManyAttempts as exc:
+        context["error"] = exc.message
+        response = render(request, "login.html", context, status=429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    user = await service.authenticate(db, email, password)
     if user is None:
+        await throttle.failed(db, email, ip, throttle.Policy.of(settings))
         context["error"] = "That email and password do not match an account."
         return render(request, "login.html", context, status=401)
+    await throttle.succeeded(db, email)
+    return await _signed_in(request, user, target)
+
+
+async def _signed_in(
+    request: Request, user: service.User, target: str, flash: str | None = None
+) -> Response:
+    """Start a session for the user and send the browser on with its cookie."""
+    days = request.app.state.settings.session_days
+    agent = request.headers.get("user-agent", "")
     token = await service.start_session(
-        request.app.state.db, user, request.app.state.settings.session_days
+        request.app.state.db, user, days, user_agent=agent, ip=_address(request)
     )
     csrf.renew(request)
-    response = redirect(request, target)
-    days = request.app.state.settings.session_days
+    response = redirect(request, target, flash=flash)
     set_cookie(request, response, SESSION_COOKIE, token, max_age=days * 86400)
     return response
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+@router.get("/invite/{token}")
+async def show_invite(request: Request, token: str) -> Response:
+    invite = await invites.pending_invite(request.app.state.db, token)
+    context = {"invite": invite, "token": token, "name": "", "errors": {}}
+    return render(request, "invite.html", context)
+
+
+@router.post("/invite/{token}")
+async def accept_invite(request: Request, token: str) -> Response:
+    form, errors = await posted_form(request)
+    invite = await invites.pending_invite(request.app.state.db, token)
+    name, password = text(form, "display_name"), str(form.get("password", ""))
+    if not errors and password != str(form.get("password_again", "")):
+        errors = {"password_again": "The two passwords differ; type the same one twice."}
+    if not errors:
+        try:
+            user = await invites.accept(request.app.state.db, token, password, name)
+            return await _signed_in(request, user, "/admin", flash="welcome")
+        except Invalid as exc:
+            errors = exc.errors
+    context = {"invite": invite, "token": token, "name": name, "errors": errors}
+    return render(request, "invite.html", context, status=form_status(errors))
 
 
 @router.post("/logout")

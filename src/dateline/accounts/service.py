@@ -1,7 +1,7 @@
-"""Accounts: users with argon2 passwords, login sessions and API tokens.
+"""Accounts: users with argon2id passwords and their login sessions.
 
-Session and API tokens are random; only their SHA-256 is stored, so a leaked database does
-not hand out live credentials.
+Session tokens are random; only their SHA-256 is stored, so a leaked database does not hand
+out live credentials. API tokens (tokens.py) and invites (invites.py) work the same way.
 """
 
 from __future__ import annotations
@@ -9,21 +9,25 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dateline.accounts.permissions import Action, authorize
 from dateline.db import Database, inserted_id
-from dateline.db.tables import api_tokens, sessions, users, utcnow
+from dateline.db.tables import api_tokens, audit_events, sessions, users, utcnow
 from dateline.errors import Conflict, Invalid, NotFound
 
-ROLES = ("admin", "editor")
+ROLES = ("admin", "editor", "contributor")
 MIN_PASSWORD = 10
+MAX_PASSWORD = 1000  # argon2 hashes any length; this only bounds the work per attempt
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -40,42 +44,76 @@ class User:
     email: str
     display_name: str
     role: str
+    active: bool = True
 
 
-def _user(row: object) -> User:
-    return User(row.id, row.email, row.display_name, row.role)  # type: ignore[attr-defined]
+@dataclass(frozen=True)
+class Session:
+    """One signed-in browser, as the account page lists it."""
+
+    id: str  # the token's SHA-256: identifies the session without being usable as a cookie
+    created_at: datetime
+    expires_at: datetime
+    user_agent: str
+    ip: str
+    current: bool
+
+
+def user_from_row(row: object) -> User:
+    r: Any = row
+    return User(r.id, r.email, r.display_name, r.role, r.active)
 
 
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_user(
-    db: Database, email: str, password: str, role: str, display_name: str = ""
-) -> User:
+def check_new_user(email: str, role: str, password: str | None = None) -> str:
+    """The normalised email, or Invalid with a message per field (password: when known)."""
     email = email.strip().lower()
     errors = {}
     if not _EMAIL.match(email) or len(email) > 254:
         errors["email"] = "Enter an email address like name@example.org."
-    if len(password) < MIN_PASSWORD:
-        errors["password"] = f"Use at least {MIN_PASSWORD} characters."
+    if password is not None:
+        errors.update(_password_errors(password))
     if role not in ROLES:
         errors["role"] = f"Role must be one of: {', '.join(ROLES)}."
     if errors:
         raise Invalid(errors)
-    name = display_name.strip() or email.split("@")[0]
-    try:
-        async with db.write() as conn:
-            result = await conn.execute(
-                insert(users).values(
-                    email=email,
-                    display_name=name[:120],
-                    password_hash=_hasher.hash(password),
-                    role=role,
-                    active=True,
-                    created_at=utcnow(),
-                )
+    return email
+
+
+def _password_errors(password: str, field: str = "password") -> dict[str, str]:
+    if len(password) < MIN_PASSWORD:
+        return {field: f"Use at least {MIN_PASSWORD} characters."}
+    if len(password) > MAX_PASSWORD:
+        return {field: f"Use at most {MAX_PASSWORD} characters."}
+    return {}
+
+
+async def create_user(
+    db: Database, email: str, password: str, role: str, display_name: str = ""
+) -> User:
+    email = check_new_user(email, role, password)
+    async with db.write() as conn:
+        return await insert_user(conn, email, password, role, display_name)
+
+
+async def insert_user(
+    conn: AsyncConnection, email: str, password: str, role: str, display_name: str
+) -> User:
+    name = (display_name.strip() or email.split("@")[0])[:120]
+    try:  # the caller's transaction rolls back on the Conflict
+        result = await conn.execute(
+            insert(users).values(
+                email=email,
+                display_name=name,
+                password_hash=_hasher.hash(password),
+                role=role,
+                active=True,
+                created_at=utcnow(),
             )
+        )
     except IntegrityError as exc:
         raise Conflict(f"A user with the email {email} already exists.") from exc
     return User(inserted_id(result), email, name, role)
@@ -93,7 +131,7 @@ async def authenticate(db: Database, email: str, password: str) -> User | None:
         _hasher.verify(row.password_hash if row else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
-    return _user(row) if row else None
+    return user_from_row(row) if row else None
 
 
 async def find_user(db: Database, email: str) -> User:
@@ -101,10 +139,12 @@ async def find_user(db: Database, email: str) -> User:
         row = (await conn.execute(select(users).where(users.c.email == email.lower()))).first()
     if row is None:
         raise NotFound(f"No user with the email {email}.")
-    return _user(row)
+    return user_from_row(row)
 
 
-async def start_session(db: Database, user: User, days: int) -> str:
+async def start_session(
+    db: Database, user: User, days: int, user_agent: str = "", ip: str = ""
+) -> str:
     token = secrets.token_urlsafe(32)
     now = utcnow()
     async with db.write() as conn:
@@ -114,6 +154,8 @@ async def start_session(db: Database, user: User, days: int) -> str:
                 user_id=user.id,
                 created_at=now,
                 expires_at=now + timedelta(days=days),
+                user_agent=user_agent[:300],
+                ip=ip[:45],
             )
         )
     return token
@@ -131,7 +173,7 @@ async def user_for_session(db: Database, token: str) -> User | None:
     )
     async with db.read() as conn:
         row = (await conn.execute(query)).first()
-    return _user(row) if row else None
+    return user_from_row(row) if row else None
 
 
 async def end_session(db: Database, token: str) -> None:
@@ -139,28 +181,118 @@ async def end_session(db: Database, token: str) -> None:
         await conn.execute(delete(sessions).where(sessions.c.token_hash == digest(token)))
 
 
-async def create_api_token(db: Database, email: str, name: str = "cli") -> str:
-    user = await find_user(db, email)
-    token = "dl_" + secrets.token_urlsafe(32)
-    async with db.write() as conn:
-        await conn.execute(
-            insert(api_tokens).values(
-                user_id=user.id, name=name, token_hash=digest(token), created_at=utcnow()
-            )
-        )
-    return token
-
-
-async def user_for_api_token(db: Database, token: str) -> User | None:
+async def list_sessions(db: Database, user: User, current_token: str) -> list[Session]:
+    """The user's unexpired sessions, newest first; `current` marks the asking browser."""
     query = (
-        select(users)
-        .join(api_tokens, api_tokens.c.user_id == users.c.id)
-        .where(
-            api_tokens.c.token_hash == digest(token),
-            api_tokens.c.revoked_at.is_(None),
-            users.c.active,
-        )
+        select(sessions)
+        .where(sessions.c.user_id == user.id, sessions.c.expires_at > utcnow())
+        .order_by(sessions.c.created_at.desc())
     )
     async with db.read() as conn:
-        row = (await conn.execute(query)).first()
-    return _user(row) if row else None
+        rows = (await conn.execute(query)).all()
+    mine = digest(current_token)
+    return [
+        Session(r.token_hash, r.created_at, r.expires_at, r.user_agent, r.ip, r.token_hash == mine)
+        for r in rows
+    ]
+
+
+async def revoke_session(db: Database, user: User, session_id: str) -> None:
+    """Sign one of the user's own browsers out (someone else's session id does nothing)."""
+    async with db.write() as conn:
+        gone = await conn.execute(
+            delete(sessions).where(
+                sessions.c.token_hash == session_id, sessions.c.user_id == user.id
+            )
+        )
+        if gone.rowcount == 0:
+            raise NotFound("That session has already ended.")
+        await record(conn, user, "session.revoked")
+
+
+async def change_password(
+    db: Database, user: User, current: str, new: str, current_token: str
+) -> None:
+    """Check the current password, store the new one and sign out every other session."""
+    errors = _password_errors(new, "new_password")
+    async with db.read() as conn:
+        row = (await conn.execute(select(users).where(users.c.id == user.id))).one()
+    try:
+        _hasher.verify(row.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        errors["current_password"] = "That is not your current password."  # noqa: S105
+    if errors:
+        raise Invalid(errors)
+    async with db.write() as conn:
+        await conn.execute(
+            update(users).where(users.c.id == user.id).values(password_hash=_hasher.hash(new))
+        )
+        await conn.execute(
+            delete(sessions).where(
+                sessions.c.user_id == user.id, sessions.c.token_hash != digest(current_token)
+            )
+        )
+        await record(conn, user, "password.changed")
+
+
+async def set_password(db: Database, email: str, password: str) -> None:
+    """The server operator's reset (CLI): new password, every session signed out."""
+    errors = _password_errors(password)
+    if errors:
+        raise Invalid(errors)
+    user = await find_user(db, email)
+    async with db.write() as conn:
+        await conn.execute(
+            update(users).where(users.c.id == user.id).values(password_hash=_hasher.hash(password))
+        )
+        await conn.execute(delete(sessions).where(sessions.c.user_id == user.id))
+        await record(conn, None, "password.reset", email=user.email)
+
+
+async def list_users(db: Database, actor: User) -> list[User]:
+    async with db.read() as conn:
+        await authorize(conn, actor, Action.MANAGE_USERS)
+        rows = (await conn.execute(select(users).order_by(users.c.email))).all()
+    return [user_from_row(row) for row in rows]
+
+
+async def set_active(db: Database, actor: User, user_id: int, active: bool) -> User:
+    """Deactivating signs the user out everywhere and revokes their API tokens; nothing they
+    wrote is removed. An admin cannot lock themselves out."""
+    if user_id == actor.id and not active:
+        raise Conflict("You cannot deactivate your own account.")
+    async with db.write() as conn:
+        await authorize(conn, actor, Action.MANAGE_USERS)
+        row = (await conn.execute(select(users).where(users.c.id == user_id))).first()
+        if row is None:
+            raise NotFound("No such user.")
+        await conn.execute(update(users).where(users.c.id == user_id).values(active=active))
+        if not active:
+            await conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
+            await conn.execute(
+                update(api_tokens)
+                .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+            )
+        action = "user.reactivated" if active else "user.deactivated"
+        await record(conn, actor, action, email=row.email)
+        return replace(user_from_row(row), active=active)
+
+
+async def record(
+    conn: AsyncConnection,
+    actor: User | None,
+    action: str,
+    blog_id: int | None = None,
+    **detail: Any,
+) -> None:
+    """Add a line to the audit log, in the caller's transaction."""
+    await conn.execute(
+        insert(audit_events).values(
+            blog_id=blog_id,
+            actor_id=actor.id if actor else None,
+            action=action,
+            detail=detail,
+            created_at=utcnow(),
+        )
+    )

@@ -14,7 +14,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -83,6 +85,13 @@ class Database:
 def appended(conn: AsyncConnection, blog_id: int, seq: int) -> None:
     """Note that this transaction appended event `seq` to blog `blog_id`'s log."""
     conn.info["dateline.appended"].append((blog_id, seq))
+
+
+def insert_new(conn: AsyncConnection, table: Table) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING for the connection's dialect: rows that already exist
+    (same primary key or unique value) are skipped, even when another node inserted them."""
+    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+    return dialect_insert(table).on_conflict_do_nothing()
 
 
 def inserted_id(result: Any) -> int:

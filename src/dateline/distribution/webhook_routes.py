@@ -20,7 +20,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from dateline.accounts import csrf
 from dateline.accounts.auth import require_api_user, require_editor
 from dateline.accounts.service import User
 from dateline.distribution import webhooks
@@ -28,10 +27,9 @@ from dateline.distribution.webhooks import EVENTS, Webhook, WebhookDraft
 from dateline.errors import Invalid
 from dateline.liveblog import queries
 from dateline.liveblog.api_schema import INVALID, MALFORMED, NOT_FOUND, UNAUTHORIZED, ok
-from dateline.liveblog.editor import STALE_FORM
 from dateline.liveblog.forms import text
 from dateline.liveblog.present import iso
-from dateline.web import redirect, render
+from dateline.web import form_status, posted_form, redirect, render
 
 router = APIRouter(prefix="/admin/webhooks")
 api_router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
@@ -49,13 +47,12 @@ async def webhooks_page(request: Request, user: User = Depends(require_editor)) 
 
 @router.post("")
 async def create_webhook(request: Request, user: User = Depends(require_editor)) -> Response:
-    form = await request.form()
+    form, errors = await posted_form(request)
     draft = _draft(form)
-    errors = {} if _fresh(request, form) else {"form": STALE_FORM}
     if not errors:
         try:
             webhook, secret = await webhooks.create_webhook(
-                request.app.state.db, draft, user.id, allow_private=_allow_private(request)
+                request.app.state.db, draft, user, allow_private=_allow_private(request)
             )
             context = {"user": user, "webhook": webhook, "secret": secret}
             return render(request, "distribution/webhooks_created.html", context, status=201)
@@ -68,15 +65,11 @@ async def create_webhook(request: Request, user: User = Depends(require_editor))
 async def delete_webhook(
     request: Request, webhook_id: int, user: User = Depends(require_editor)
 ) -> Response:
-    if not _fresh(request, await request.form()):
-        return await _page(request, user, WebhookDraft(), {"form": STALE_FORM})
-    await webhooks.delete_webhook(request.app.state.db, webhook_id)
+    _, errors = await posted_form(request)
+    if errors:
+        return await _page(request, user, WebhookDraft(), errors)
+    await webhooks.delete_webhook(request.app.state.db, webhook_id, user)
     return redirect(request, "/admin/webhooks")
-
-
-def _fresh(request: Request, form: FormData) -> bool:
-    """The form carries this browser's CSRF token (see accounts/csrf.py)."""
-    return bool(request.app.state.csrf.valid(request, form.get(csrf.FIELD)))
 
 
 def _draft(form: FormData) -> WebhookDraft:
@@ -97,15 +90,14 @@ async def _page(
         blogs = [summary.blog for summary in await queries.list_blogs(conn)]
     context: dict[str, Any] = {
         "user": user,
-        "webhooks": await webhooks.list_webhooks(db),
-        "deliveries": await webhooks.recent_deliveries(db),
+        "webhooks": await webhooks.list_webhooks(db, user),
+        "deliveries": await webhooks.recent_deliveries(db, user),
         "blogs": blogs,
         "event_names": EVENTS,
         "draft": draft,
         "errors": errors,
     }
-    status = 200 if not errors else 403 if errors.get("form") == STALE_FORM else 422
-    return render(request, "distribution/webhooks.html", context, status=status)
+    return render(request, "distribution/webhooks.html", context, status=form_status(errors))
 
 
 # JSON API -----------------------------------------------------------------------------------
@@ -163,7 +155,7 @@ WEBHOOK = {
     responses={**ok("Every webhook, secrets left out.", {"items": [WEBHOOK]}), **UNAUTHORIZED},
 )
 async def list_webhooks(request: Request, user: ApiUser) -> dict[str, Any]:
-    found = await webhooks.list_webhooks(request.app.state.db)
+    found = await webhooks.list_webhooks(request.app.state.db, user)
     return {"items": [_out(webhook) for webhook in found]}
 
 
@@ -184,7 +176,7 @@ async def register_webhook(request: Request, body: WebhookIn, user: ApiUser) -> 
     An address that leads to a private network is refused with 422."""
     draft = WebhookDraft(url=body.url, blog=body.blog or "", events=list(body.events))
     webhook, secret = await webhooks.create_webhook(
-        request.app.state.db, draft, user.id, allow_private=_allow_private(request)
+        request.app.state.db, draft, user, allow_private=_allow_private(request)
     )
     return {**_out(webhook), "secret": secret}
 
@@ -196,5 +188,5 @@ async def register_webhook(request: Request, body: WebhookIn, user: ApiUser) -> 
     responses={204: {"description": "Deleted."}, **UNAUTHORIZED, **NOT_FOUND, **INVALID},
 )
 async def remove_webhook(request: Request, webhook_id: int, user: ApiUser) -> Response:
-    await webhooks.delete_webhook(request.app.state.db, webhook_id)
+    await webhooks.delete_webhook(request.app.state.db, webhook_id, user)
     return Response(status_code=204)

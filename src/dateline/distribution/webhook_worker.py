@@ -28,12 +28,10 @@ from typing import Any
 
 import httpx
 from sqlalchemy import insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.config import Settings
-from dateline.db import Database
+from dateline.db import Database, insert_new
 from dateline.db.tables import (
     blog_events,
     blogs,
@@ -112,8 +110,7 @@ async def _fan_out_blog(conn: AsyncConnection, blog_id: int, base_url: str) -> b
 async def _lock_cursor(conn: AsyncConnection, blog_id: int) -> int | None:
     """The blog's cursor, locked until commit; None when another worker holds it."""
     sqlite = conn.dialect.name == "sqlite"
-    first = (sqlite_insert if sqlite else pg_insert)(webhook_cursors)
-    await conn.execute(first.values(blog_id=blog_id, seq=0).on_conflict_do_nothing())
+    await conn.execute(insert_new(conn, webhook_cursors).values(blog_id=blog_id, seq=0))
     query = select(webhook_cursors.c.seq).where(webhook_cursors.c.blog_id == blog_id)
     if not sqlite:  # SQLite: BEGIN IMMEDIATE already made this transaction the only writer
         query = query.with_for_update(skip_locked=True)

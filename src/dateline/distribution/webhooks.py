@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dateline.accounts.permissions import Action, authorize
+from dateline.accounts.service import User
 from dateline.db import Database, inserted_id
 from dateline.db.tables import blogs, webhook_attempts, webhook_deliveries, webhooks
 from dateline.db.tables import utcnow as now
@@ -98,12 +100,14 @@ class DeliveryView:
 async def create_webhook(
     db: Database,
     draft: WebhookDraft,
-    actor_id: int,
+    actor: User,
     *,
     allow_private: bool,
     resolver: Resolver = system_resolver,
 ) -> tuple[Webhook, str]:
     """Register a webhook; answers it with its secret, which is never shown again."""
+    async with db.read() as conn:  # before looking the address up: outsiders learn nothing
+        await authorize(conn, actor, Action.MANAGE_WEBHOOKS)
     draft = draft.validate()
     try:
         await check_url(draft.url, allow_private, resolver)  # before the write lock: DNS is slow
@@ -120,7 +124,7 @@ async def create_webhook(
                 blog_id=blog_id,
                 events=draft.events,
                 secret=secret,
-                created_by=actor_id,
+                created_by=actor.id,
                 created_at=now(),
             )
         )
@@ -161,20 +165,22 @@ async def _webhook(conn: AsyncConnection, webhook_id: int) -> Webhook:
     return _webhook_of(row)
 
 
-async def list_webhooks(db: Database) -> list[Webhook]:
+async def list_webhooks(db: Database, actor: User) -> list[Webhook]:
     async with db.read() as conn:
+        await authorize(conn, actor, Action.MANAGE_WEBHOOKS)
         return [_webhook_of(row) for row in await conn.execute(_webhooks_query())]
 
 
-async def delete_webhook(db: Database, webhook_id: int) -> None:
+async def delete_webhook(db: Database, webhook_id: int, actor: User) -> None:
     """Delete a webhook with its deliveries; one being sent right now is not recalled."""
     async with db.write() as conn:
+        await authorize(conn, actor, Action.MANAGE_WEBHOOKS)
         gone = await conn.execute(webhooks.delete().where(webhooks.c.id == webhook_id))
         if gone.rowcount == 0:
             raise NotFound(f"There is no webhook {webhook_id}.")
 
 
-async def recent_deliveries(db: Database, limit: int = 30) -> list[DeliveryView]:
+async def recent_deliveries(db: Database, actor: User, limit: int = 30) -> list[DeliveryView]:
     """The newest deliveries with every attempt, for the admin page."""
     d, a = webhook_deliveries, webhook_attempts
     query = (
@@ -185,6 +191,7 @@ async def recent_deliveries(db: Database, limit: int = 30) -> list[DeliveryView]
         .limit(limit)
     )
     async with db.read() as conn:
+        await authorize(conn, actor, Action.MANAGE_WEBHOOKS)
         rows = (await conn.execute(query)).all()
         tried = select(a).where(a.c.delivery_id.in_([r.id for r in rows])).order_by(a.c.number)
         attempts: dict[int, list[AttemptView]] = {row.id: [] for row in rows}

@@ -12,20 +12,29 @@ from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from dateline.accounts.auth import require_api_user
+from dateline.accounts.auth import require_api_reader, require_api_user
 from dateline.accounts.service import User
 from dateline.errors import Invalid, NotFound
 from dateline.liveblog import api_schema as doc
-from dateline.liveblog import archive, queries, service
-from dateline.liveblog.api_schema import CHANGE, INVALID, MALFORMED, READ, UNAUTHORIZED, ok
+from dateline.liveblog import archive, drafts, queries, service
+from dateline.liveblog.api_schema import (
+    CHANGE,
+    FORBIDDEN,
+    INVALID,
+    MALFORMED,
+    READ,
+    UNAUTHORIZED,
+    ok,
+)
 from dateline.liveblog.forms import draft_of
 from dateline.liveblog.models import BlogDraft, ImageRef, UpdateDraft
-from dateline.liveblog.present import blog_json, iso, update_json
+from dateline.liveblog.present import blog_json, draft_json, iso, update_json
 from dateline.liveblog.queries import BlogSummary
 from dateline.media.service import store_image
 
 router = APIRouter(prefix="/api/v1", tags=["live blogs"])
-Editor = Annotated[User, Depends(require_api_user)]
+Editor = Annotated[User, Depends(require_api_user)]  # a "write" token
+Reader = Annotated[User, Depends(require_api_reader)]  # any token
 
 
 class Strict(BaseModel):
@@ -215,7 +224,7 @@ async def set_recap(
         **READ,
     },
 )
-async def export_blog(request: Request, slug: str, user: Editor) -> Response:
+async def export_blog(request: Request, slug: str, user: Reader) -> Response:
     """The blog with every update and image (base64), ready for `dateline blog import`."""
     state = request.app.state
     document = await archive.export_blog(state.db, state.settings, slug)
@@ -275,7 +284,22 @@ async def _current(request: Request, slug: str, update_id: int) -> dict[str, Any
     "/blogs/{slug}/updates",
     status_code=201,
     summary="Post an update",
-    responses={**ok("The update as published.", doc.UPDATE, 201), **CHANGE},
+    responses={
+        201: {
+            "description": 'Published (`"status": "published"`, the update) when the token\'s '
+            'account is an editor of the blog; otherwise a draft (`"status": "draft"`) that '
+            "nothing shows until an editor publishes it.",
+            "content": {
+                "application/json": {
+                    "examples": {
+                        "published": {"value": doc.UPDATE},
+                        "draft": {"value": doc.DRAFT},
+                    }
+                }
+            },
+        },
+        **CHANGE,
+    },
 )
 async def post_update(
     request: Request,
@@ -283,9 +307,12 @@ async def post_update(
     body: Annotated[UpdateIn, Body(openapi_examples=doc.UPDATE_IN)],
     user: Editor,
 ) -> dict[str, Any]:
+    """Editors publish at once; a contributor's update waits as a draft for the editors."""
     draft = UpdateDraft(body.body, body.headline, body.key_event, body.pinned, _refs(body.images))
-    update = await service.post_update(request.app.state.db, slug, draft, user)
-    return update_json(update, _base(request))
+    done = await drafts.submit(request.app.state.db, slug, draft, user)
+    if isinstance(done, drafts.Draft):
+        return draft_json(done)
+    return update_json(done, _base(request))
 
 
 @router.patch(
@@ -366,6 +393,54 @@ async def delete_update(
     note = body.correction_note if body else ""
     await service.delete_update(request.app.state.db, slug, update_id, user, note)
     return Response(status_code=204)
+
+
+# Drafts ------------------------------------------------------------------------------------
+
+
+class RejectIn(Strict):
+    note: str = Field(description="Why, for the author.", examples=["Source? Please add it."])
+
+
+@router.get(
+    "/blogs/{slug}/drafts",
+    summary="List drafts",
+    tags=["drafts"],
+    responses={**ok("Waiting drafts first.", doc.DRAFT_LIST), **UNAUTHORIZED, **FORBIDDEN, **READ},
+)
+async def list_drafts(request: Request, slug: str, user: Reader) -> dict[str, Any]:
+    """The blog's editors see every draft; a contributor sees their own."""
+    _, found = await drafts.list_drafts(request.app.state.db, slug, user)
+    return {"items": [draft_json(draft) for draft in found]}
+
+
+@router.post(
+    "/blogs/{slug}/drafts/{draft_id}/publish",
+    status_code=201,
+    summary="Publish a draft",
+    tags=["drafts"],
+    responses={**ok("The published update.", doc.UPDATE, 201), **CHANGE},
+)
+async def publish_draft(request: Request, slug: str, draft_id: int, user: Editor) -> dict[str, Any]:
+    """Publish the draft as its author wrote it; the update carries the author's name."""
+    db = request.app.state.db
+    _, draft = await drafts.get_draft(db, slug, draft_id, user)
+    update = await drafts.publish_draft(db, slug, draft_id, draft.content, user)
+    return update_json(update, _base(request))
+
+
+@router.post(
+    "/blogs/{slug}/drafts/{draft_id}/reject",
+    summary="Reject a draft",
+    tags=["drafts"],
+    responses={**ok("The draft, rejected.", {**doc.DRAFT, "status": "rejected"}), **CHANGE},
+)
+async def reject_draft(
+    request: Request, slug: str, draft_id: int, body: RejectIn, user: Editor
+) -> dict[str, Any]:
+    db = request.app.state.db
+    await drafts.reject_draft(db, slug, draft_id, body.note, user)
+    return draft_json((await drafts.get_draft(db, slug, draft_id, user))[1])
 
 
 # Images ------------------------------------------------------------------------------------

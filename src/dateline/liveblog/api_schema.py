@@ -50,6 +50,14 @@ UNAUTHORIZED = problem(
     "No token, or an unknown or revoked one.",
     unauthorized={"error": "unauthorized", "detail": "That API token is unknown or revoked."},
 )
+FORBIDDEN = problem(
+    403,
+    "The token's account may not do this here (role, blog team), or the token is read-only.",
+    forbidden={
+        "error": "forbidden",
+        "detail": "Your account may not publish and change updates on this live blog.",
+    },
+)
 NOT_FOUND = problem(
     404,
     "No such blog or update.",
@@ -70,7 +78,7 @@ INVALID = problem(
     content={"error": "invalid", "detail": {"body": "Write the text of the update."}},
 )
 READ: Answers = {**NOT_FOUND, **INVALID}
-CHANGE: Answers = {**MALFORMED, **UNAUTHORIZED, **NOT_FOUND, **CONFLICT, **INVALID}
+CHANGE: Answers = {**MALFORMED, **UNAUTHORIZED, **FORBIDDEN, **NOT_FOUND, **CONFLICT, **INVALID}
 
 # Answers -----------------------------------------------------------------------------------
 
@@ -117,7 +125,21 @@ UPDATE: dict[str, Any] = {
     "author": "Mara Quell",
     "published_at": "2026-11-29T14:05:12Z",
     "edited_at": None,
+    "status": "published",
 }
+DRAFT: dict[str, Any] = {
+    "id": 4,
+    "status": "draft",
+    "headline": "Bridge closed",
+    "body": "Police closed the **Wey bridge** to traffic.",
+    "key_event": False,
+    "images": [],
+    "author": "Ines Paller",
+    "created_at": "2026-11-29T14:07:00Z",
+    "review_note": "",
+    "update_id": None,
+}
+DRAFT_LIST = {"items": [DRAFT]}
 EDITED_UPDATE = {**UPDATE, "edited_at": "2026-11-29T14:20:00Z"}
 UPDATE_LIST = {"items": [UPDATE], "next": "/api/v1/blogs/storm-live/updates?limit=20&before=17"}
 UPLOADED = {"id": IMAGE_ID, "width": 4000, "height": 2250}

@@ -45,7 +45,7 @@ from dateline.config import Settings
 from dateline.db import Database, appended, inserted_id
 from dateline.db.tables import blog_events, blogs, images, update_images, updates, utcnow
 from dateline.errors import Conflict, DatelineError, Invalid
-from dateline.liveblog import queries
+from dateline.liveblog import queries, team
 from dateline.liveblog.archive_format import (
     FORMAT,
     VERSION,
@@ -312,6 +312,8 @@ def _taken(slug: str) -> Conflict:
 async def _insert(conn: AsyncConnection, plan: _Plan, actor: User | None, is_sqlite: bool) -> Blog:
     await _insert_images(conn, plan.images, is_sqlite)
     blog_id = await _insert_blog(conn, plan, actor)
+    if actor is not None:
+        await team.join(conn, blog_id, actor.id, actor.id)
     for columns, refs in plan.updates:  # one at a time, oldest first: ids keep their order
         result = await conn.execute(insert(updates).values(blog_id=blog_id, **columns))
         if refs:

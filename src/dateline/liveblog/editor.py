@@ -12,34 +12,28 @@ from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from dateline.accounts import csrf
 from dateline.accounts.auth import require_editor
+from dateline.accounts.permissions import member_blog_ids, rights
 from dateline.accounts.service import User
-from dateline.errors import Conflict, DatelineError, Invalid
+from dateline.errors import Conflict, DatelineError, Forbidden, Invalid
 from dateline.html import render_markdown
-from dateline.liveblog import forms, queries, service
+from dateline.liveblog import drafts, forms, queries, service
 from dateline.liveblog.models import ImageRef, UpdateDraft
 from dateline.media.service import store_image
-from dateline.web import redirect, render
+from dateline.web import form_status, posted_form, redirect, render
 
 router = APIRouter(prefix="/admin")
-STALE_FORM = "This form had expired, so nothing was saved. Your text is kept: submit it again."
-
-
-async def _form(request: Request) -> tuple[FormData, dict[str, str]]:
-    """The posted form, and an error for the whole form when its CSRF token is stale."""
-    form = await request.form()
-    errors = (
-        {} if request.app.state.csrf.valid(request, form.get(csrf.FIELD)) else {"form": STALE_FORM}
-    )
-    return form, errors
 
 
 @router.get("")
 async def dashboard(request: Request, user: User = Depends(require_editor)) -> Response:
     async with request.app.state.db.read() as conn:
         blogs = await queries.list_blogs(conn)
-    return render(request, "admin/dashboard.html", {"user": user, "blogs": blogs})
+        mine = await member_blog_ids(conn, user)
+    if mine is not None:
+        blogs = [summary for summary in blogs if summary.blog.id in mine]
+    context = {"user": user, "blogs": blogs, "may_create": user.role in ("admin", "editor")}
+    return render(request, "admin/dashboard.html", context)
 
 
 @router.get("/blogs/new")
@@ -50,7 +44,7 @@ async def new_blog_form(request: Request, user: User = Depends(require_editor)) 
 
 @router.post("/blogs/new")
 async def create_blog(request: Request, user: User = Depends(require_editor)) -> Response:
-    form, errors = await _form(request)
+    form, errors = await posted_form(request)
     draft = forms.blog_draft(form)
     if not errors:
         try:
@@ -59,7 +53,7 @@ async def create_blog(request: Request, user: User = Depends(require_editor)) ->
         except Invalid as exc:
             errors = exc.errors
     context = {"user": user, "draft": draft, "errors": errors}
-    return render(request, "admin/blog_form.html", context, status=_status(errors))
+    return render(request, "admin/blog_form.html", context, status=form_status(errors))
 
 
 @router.get("/live/{slug}")
@@ -85,13 +79,15 @@ async def editor_page(
 async def post_update(
     request: Request, slug: str, user: User = Depends(require_editor)
 ) -> Response:
-    form, errors = await _form(request)
+    form, errors = await posted_form(request)
     draft, new_image = await _draft_with_upload(request, form, errors)
     preview = forms.text(form, "action") == "preview"
     if not errors and not preview:
         try:
-            update = await service.post_update(request.app.state.db, slug, draft, user)
-            return redirect(request, f"/admin/live/{slug}#update-{update.id}", flash="published")
+            done = await drafts.submit(request.app.state.db, slug, draft, user)
+            if isinstance(done, drafts.Draft):
+                return redirect(request, f"/admin/live/{slug}/drafts", flash="draft-submitted")
+            return redirect(request, f"/admin/live/{slug}#update-{done.id}", flash="published")
         except (Invalid, Conflict) as exc:
             errors = _errors(exc)
     return await _editor_page(
@@ -114,7 +110,7 @@ async def edit_form(
 async def save_edit(
     request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
 ) -> Response:
-    form, errors = await _form(request)
+    form, errors = await posted_form(request)
     draft, new_image = await _draft_with_upload(request, form, errors)
     preview = forms.text(form, "action") == "preview"
     if not errors and not preview:
@@ -128,7 +124,7 @@ async def save_edit(
         update = await queries.update_by_id(conn, blog.id, update_id)
     context = {"user": user, "blog": blog, "update": update, "draft": draft, "errors": errors}
     context.update(preview=_preview(draft) if preview else None, new_image=new_image)
-    return render(request, "admin/edit_update.html", context, status=_status(errors))
+    return render(request, "admin/edit_update.html", context, status=form_status(errors))
 
 
 @router.get("/live/{slug}/updates/{update_id}/delete")
@@ -142,7 +138,7 @@ async def delete_form(
 async def delete_update(
     request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
 ) -> Response:
-    form, errors = await _form(request)
+    form, errors = await posted_form(request)
     note = forms.text(form, "correction_note")
     if not errors:
         try:
@@ -185,7 +181,7 @@ async def recap_form(request: Request, slug: str, user: User = Depends(require_e
 
 @router.post("/live/{slug}/recap")
 async def save_recap(request: Request, slug: str, user: User = Depends(require_editor)) -> Response:
-    form, errors = await _form(request)
+    form, errors = await posted_form(request)
     if not errors:
         try:
             await service.set_recap(request.app.state.db, slug, forms.recap_items(form), user)
@@ -195,7 +191,7 @@ async def save_recap(request: Request, slug: str, user: User = Depends(require_e
     async with request.app.state.db.read() as conn:
         blog = await queries.blog_by_slug(conn, slug)
     context = {"user": user, "blog": blog, "text": forms.text(form, "items"), "errors": errors}
-    return render(request, "admin/recap.html", context, status=_status(errors))
+    return render(request, "admin/recap.html", context, status=form_status(errors))
 
 
 @router.get("/live/{slug}/end")
@@ -209,7 +205,7 @@ async def end_form(request: Request, slug: str, user: User = Depends(require_edi
 async def end_coverage(
     request: Request, slug: str, user: User = Depends(require_editor)
 ) -> Response:
-    _, errors = await _form(request)
+    _, errors = await posted_form(request)
     if not errors:
         try:
             await service.end_coverage(request.app.state.db, slug, user)
@@ -219,12 +215,12 @@ async def end_coverage(
     async with request.app.state.db.read() as conn:
         blog = await queries.blog_by_slug(conn, slug)
     context = {"user": user, "blog": blog, "errors": errors}
-    return render(request, "admin/end.html", context, status=_status(errors))
+    return render(request, "admin/end.html", context, status=form_status(errors))
 
 
 async def _switch(request: Request) -> bool:
     """The on/off value of a toggle button; a stale form is refused before anything changes."""
-    form, errors = await _form(request)
+    form, errors = await posted_form(request)
     if errors:
         raise StaleForm(errors["form"])
     return forms.text(form, "on") == "1"
@@ -269,6 +265,10 @@ async def _editor_page(
     settings = request.app.state.settings
     async with request.app.state.db.read() as conn:
         view = await queries.reader_page(conn, slug, page, settings.page_size, key_events_only)
+        allowed = await rights(conn, user, view.blog.id)
+        pending = await drafts.pending_count(conn, view.blog.id) if allowed.manage else 0
+    if not allowed.draft:
+        raise Forbidden("Your account is not on this live blog's team. Ask one of its editors.")
     context: dict[str, Any] = {
         "user": user,
         "view": view,
@@ -277,8 +277,10 @@ async def _editor_page(
         "preview": _preview(draft) if preview else None,
         "new_image": new_image,
         "editor": True,
+        "rights": allowed,
+        "pending_drafts": pending,
     }
-    return render(request, "admin/liveblog.html", context, status=_status(errors))
+    return render(request, "admin/liveblog.html", context, status=form_status(errors))
 
 
 async def _delete_page(
@@ -288,7 +290,7 @@ async def _delete_page(
         blog = await queries.blog_by_slug(conn, slug)
         update = await queries.update_by_id(conn, blog.id, update_id)
     context = {"user": user, "blog": blog, "update": update, "note": note, "errors": errors}
-    return render(request, "admin/delete.html", context, status=_status(errors))
+    return render(request, "admin/delete.html", context, status=form_status(errors))
 
 
 def _preview(draft: UpdateDraft) -> str:
@@ -297,9 +299,3 @@ def _preview(draft: UpdateDraft) -> str:
 
 def _errors(exc: DatelineError) -> dict[str, str]:
     return exc.errors if isinstance(exc, Invalid) else {"form": exc.message}
-
-
-def _status(errors: dict[str, str]) -> int:
-    if not errors:
-        return 200
-    return 403 if errors.get("form") == STALE_FORM else 422

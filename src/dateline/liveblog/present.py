@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateline.liveblog.models import Blog, Image, Update
+
+if TYPE_CHECKING:  # drafts imports the services, which need nothing from here
+    from dateline.liveblog.drafts import Draft
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -53,6 +56,26 @@ def update_json(update: Update, base_url: str) -> dict[str, Any]:
         "author": update.author_name,
         "published_at": iso(update.published_at),
         "edited_at": iso(update.edited_at),
+        "status": "published",
+    }
+
+
+def draft_json(draft: Draft) -> dict[str, Any]:
+    """A contributor's draft: "status" is "draft" while it waits, then published/rejected."""
+    return {
+        "id": draft.id,
+        "status": "draft" if draft.status == "pending" else draft.status,
+        "headline": draft.headline,
+        "body": draft.body,
+        "key_event": draft.key_event,
+        "images": [
+            {"id": i.hash, "alt": i.alt, "caption": i.caption, "credit": i.credit}
+            for i in draft.images
+        ],
+        "author": draft.author_name,
+        "created_at": iso(draft.created_at),
+        "review_note": draft.review_note,
+        "update_id": draft.update_id,
     }
 
 

@@ -11,12 +11,13 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dateline.accounts.permissions import Action, authorize
 from dateline.accounts.service import User
 from dateline.db import Database, appended, inserted_id
 from dateline.db.tables import blog_events, blogs, images, update_images, updates, utcnow
 from dateline.errors import Conflict, Invalid
 from dateline.html import plain_text, render_markdown
-from dateline.liveblog import queries
+from dateline.liveblog import queries, team
 from dateline.liveblog.models import (
     Blog,
     BlogDraft,
@@ -34,6 +35,7 @@ async def create_blog(
     now = utcnow()
     try:
         async with db.write() as conn:
+            await authorize(conn, actor, Action.CREATE_BLOG)
             result = await conn.execute(
                 insert(blogs).values(
                     slug=draft.slug,
@@ -51,6 +53,7 @@ async def create_blog(
                 )
             )
             blog_id = inserted_id(result)
+            await team.join(conn, blog_id, actor.id, actor.id)
             await _append(conn, blog_id, "blog.created", actor, payload={"title": draft.title})
             return await queries.blog_by_slug(conn, draft.slug)
     except IntegrityError as exc:
@@ -69,25 +72,48 @@ async def post_update(
     draft = draft.validate()
     async with db.write() as conn:
         blog = await queries.blog_by_slug(conn, slug, lock=True)
-        if not blog.is_live:
-            raise Conflict("Coverage of this live blog has ended; it takes no new updates.")
-        await _check_images(conn, draft)
-        result = await conn.execute(
-            insert(updates).values(
-                blog_id=blog.id,
-                author_id=actor.id,
-                author_name=author_name or actor.display_name,
-                published_at=published_at or utcnow(),
-                correction_note="",
-                **_content(draft),
-            )
+        await authorize(conn, actor, Action.PUBLISH, blog.id)
+        update_id = await publish(
+            conn,
+            blog,
+            draft,
+            actor,
+            author=(actor.id, author_name or actor.display_name),
+            published_at=published_at,
         )
-        update_id = inserted_id(result)
-        await _attach_images(conn, update_id, draft)
-        if draft.pinned:
-            await _unpin_others(conn, blog.id, update_id, actor)
-        await _append(conn, blog.id, "update.published", actor, update_id, _flags(draft))
         return await queries.update_by_id(conn, blog.id, update_id)
+
+
+async def publish(
+    conn: AsyncConnection,
+    blog: Blog,
+    draft: UpdateDraft,
+    actor: User,
+    *,
+    author: tuple[int | None, str],
+    published_at: datetime | None = None,
+) -> int:
+    """Insert a validated update in the caller's transaction (the caller has authorized
+    `actor`); `author` is who wrote it, `actor` who published it. The new update's id."""
+    if not blog.is_live:
+        raise Conflict("Coverage of this live blog has ended; it takes no new updates.")
+    await check_images(conn, draft)
+    result = await conn.execute(
+        insert(updates).values(
+            blog_id=blog.id,
+            author_id=author[0],
+            author_name=author[1],
+            published_at=published_at or utcnow(),
+            correction_note="",
+            **_content(draft),
+        )
+    )
+    update_id = inserted_id(result)
+    await _attach_images(conn, update_id, draft)
+    if draft.pinned:
+        await _unpin_others(conn, blog.id, update_id, actor)
+    await _append(conn, blog.id, "update.published", actor, update_id, _flags(draft))
+    return update_id
 
 
 async def edit_update(
@@ -96,8 +122,9 @@ async def edit_update(
     draft = draft.validate()
     async with db.write() as conn:
         blog = await queries.blog_by_slug(conn, slug, lock=True)
+        await authorize(conn, actor, Action.PUBLISH, blog.id)
         current = await _live_update(conn, blog, update_id)
-        await _check_images(conn, draft)
+        await check_images(conn, draft)
         if draft.pinned and not current.pinned:
             await _unpin_others(conn, blog.id, update_id, actor)
         await conn.execute(
@@ -120,6 +147,7 @@ async def delete_update(
     note = validate_correction(correction_note)
     async with db.write() as conn:
         blog = await queries.blog_by_slug(conn, slug, lock=True)
+        await authorize(conn, actor, Action.PUBLISH, blog.id)
         await _live_update(conn, blog, update_id)
         await conn.execute(
             update(updates)
@@ -133,6 +161,7 @@ async def delete_update(
 async def set_key_event(db: Database, slug: str, update_id: int, on: bool, actor: User) -> None:
     async with db.write() as conn:
         blog = await queries.blog_by_slug(conn, slug, lock=True)
+        await authorize(conn, actor, Action.PUBLISH, blog.id)
         await _live_update(conn, blog, update_id)
         await conn.execute(update(updates).where(updates.c.id == update_id).values(key_event=on))
         await _append(conn, blog.id, "update.key_event", actor, update_id, {"key_event": on})
@@ -142,6 +171,7 @@ async def set_pinned(db: Database, slug: str, update_id: int, on: bool, actor: U
     """At most one update is pinned: pinning one unpins the one before."""
     async with db.write() as conn:
         blog = await queries.blog_by_slug(conn, slug, lock=True)
+        await authorize(conn, actor, Action.PUBLISH, blog.id)
         await _live_update(conn, blog, update_id)
         if on:
             await _unpin_others(conn, blog.id, update_id, actor)
@@ -153,6 +183,7 @@ async def set_recap(db: Database, slug: str, items: list[str], actor: User) -> B
     cleaned = validate_recap(items)
     async with db.write() as conn:
         blog = await queries.blog_by_slug(conn, slug, lock=True)
+        await authorize(conn, actor, Action.PUBLISH, blog.id)
         await conn.execute(
             update(blogs)
             .where(blogs.c.id == blog.id)
@@ -165,6 +196,7 @@ async def set_recap(db: Database, slug: str, items: list[str], actor: User) -> B
 async def end_coverage(db: Database, slug: str, actor: User) -> Blog:
     async with db.write() as conn:
         blog = await queries.blog_by_slug(conn, slug, lock=True)
+        await authorize(conn, actor, Action.PUBLISH, blog.id)
         if not blog.is_live:
             raise Conflict("Coverage of this live blog has already ended.")
         await conn.execute(
@@ -226,7 +258,7 @@ async def _unpin_others(conn: AsyncConnection, blog_id: int, keep: int, actor: U
         await _append(conn, blog_id, "update.pinned", actor, update_id, {"pinned": False})
 
 
-async def _check_images(conn: AsyncConnection, draft: UpdateDraft) -> None:
+async def check_images(conn: AsyncConnection, draft: UpdateDraft) -> None:
     wanted = {image.hash for image in draft.images}
     if not wanted:
         return

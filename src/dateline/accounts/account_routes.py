@@ -1,0 +1,170 @@
+"""Account pages: your password, sessions and API tokens; and, for admins, everyone's accounts.
+
+Handlers: check CSRF → call one service → redirect, or re-render with the input and a message.
+A new API token or invitation link is shown once, in the answer to the POST that made it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from dateline.accounts import invites, service, tokens
+from dateline.accounts.auth import SESSION_COOKIE, require_editor
+from dateline.accounts.service import ROLES, User
+from dateline.errors import Conflict, Invalid, NotFound
+from dateline.liveblog.forms import text
+from dateline.web import form_status, posted_form, redirect, render
+
+router = APIRouter(prefix="/admin")
+
+
+# Your account ---------------------------------------------------------------------------
+
+
+@router.get("/account")
+async def account_page(request: Request, user: User = Depends(require_editor)) -> Response:
+    return await _account(request, user, {})
+
+
+@router.post("/account/password")
+async def change_password(request: Request, user: User = Depends(require_editor)) -> Response:
+    form, errors = await posted_form(request)
+    new = str(form.get("new_password", ""))
+    if not errors and new != str(form.get("new_password_again", "")):
+        errors = {"new_password_again": "The two new passwords differ."}
+    if not errors:
+        try:
+            current, token = str(form.get("current_password", "")), _session(request)
+            await service.change_password(request.app.state.db, user, current, new, token)
+            return redirect(request, "/admin/account", flash="password-changed")
+        except Invalid as exc:
+            errors = exc.errors
+    return await _account(request, user, errors)
+
+
+@router.post("/account/sessions/revoke")
+async def revoke_session(request: Request, user: User = Depends(require_editor)) -> Response:
+    form, errors = await posted_form(request)
+    if not errors:
+        try:
+            await service.revoke_session(request.app.state.db, user, text(form, "session"))
+            return redirect(request, "/admin/account", flash="session-revoked")
+        except NotFound as exc:
+            errors = {"form": exc.message}
+    return await _account(request, user, errors)
+
+
+@router.post("/account/tokens")
+async def create_token(request: Request, user: User = Depends(require_editor)) -> Response:
+    form, errors = await posted_form(request)
+    name, scope = text(form, "name"), text(form, "scope")
+    if not errors:
+        try:
+            _, secret = await tokens.create_token(request.app.state.db, user, name, scope)
+            return await _account(request, user, {}, new_token=secret, status=201)
+        except Invalid as exc:
+            errors = exc.errors
+    return await _account(request, user, errors, token_form={"name": name, "scope": scope})
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+async def revoke_token(
+    request: Request, token_id: int, user: User = Depends(require_editor)
+) -> Response:
+    _, errors = await posted_form(request)
+    if not errors:
+        try:
+            await tokens.revoke_token(request.app.state.db, user, token_id)
+            return redirect(request, "/admin/account", flash="token-revoked")
+        except NotFound as exc:
+            errors = {"form": exc.message}
+    return await _account(request, user, errors)
+
+
+def _session(request: Request) -> str:
+    return request.cookies.get(SESSION_COOKIE, "")
+
+
+async def _account(
+    request: Request,
+    user: User,
+    errors: dict[str, str],
+    *,
+    new_token: str = "",
+    token_form: dict[str, str] | None = None,
+    status: int | None = None,
+) -> Response:
+    db = request.app.state.db
+    context: dict[str, Any] = {
+        "user": user,
+        "sessions": await service.list_sessions(db, user, _session(request)),
+        "tokens": await tokens.list_tokens(db, user),
+        "scopes": tokens.SCOPES,
+        "new_token": new_token,
+        "token_form": token_form or {"name": "", "scope": "read"},
+        "errors": errors,
+    }
+    return render(request, "account.html", context, status=status or form_status(errors))
+
+
+# Everyone's accounts (admins) ----------------------------------------------------------
+
+
+@router.get("/users")
+async def users_page(request: Request, user: User = Depends(require_editor)) -> Response:
+    return await _users(request, user, {})
+
+
+@router.post("/users/invite")
+async def invite_user(request: Request, user: User = Depends(require_editor)) -> Response:
+    form, errors = await posted_form(request)
+    email, role = text(form, "email"), text(form, "role")
+    if not errors:
+        try:
+            _, token = await invites.invite(request.app.state.db, user, email, role)
+            link = f"{request.app.state.settings.base_url.rstrip('/')}/invite/{token}"
+            return await _users(request, user, {}, link=link, invited=email, status=201)
+        except Invalid as exc:
+            errors = exc.errors
+    return await _users(request, user, errors, invite_form={"email": email, "role": role})
+
+
+@router.post("/users/{user_id}/active")
+async def set_active(
+    request: Request, user_id: int, user: User = Depends(require_editor)
+) -> Response:
+    form, errors = await posted_form(request)
+    on = text(form, "on") == "1"
+    if not errors:
+        try:
+            await service.set_active(request.app.state.db, user, user_id, on)
+            flash = "user-reactivated" if on else "user-deactivated"
+            return redirect(request, "/admin/users", flash=flash)
+        except (Conflict, NotFound) as exc:
+            errors = {"form": exc.message}
+    return await _users(request, user, errors)
+
+
+async def _users(
+    request: Request,
+    user: User,
+    errors: dict[str, str],
+    *,
+    link: str = "",
+    invited: str = "",
+    invite_form: dict[str, str] | None = None,
+    status: int | None = None,
+) -> Response:
+    context: dict[str, Any] = {
+        "user": user,
+        "users": await service.list_users(request.app.state.db, user),
+        "roles": ROLES,
+        "link": link,
+        "invited": invited,
+        "invite_form": invite_form or {"email": "", "role": "contributor"},
+        "errors": errors,
+    }
+    return render(request, "users.html", context, status=status or form_status(errors))

@@ -1,0 +1,93 @@
+"""Who may do what. Services call `authorize` inside their transaction, so a refused action
+is refused whichever door it came through (page, API, CLI), not merely hidden in the page.
+
+Roles are global; what a user may do on a blog also depends on membership:
+- admin: everything, on every blog; manages users and webhooks.
+- editor: creates blogs (becoming their first member); full control of the blogs they are a
+  member of: publish, edit, delete, key events, pin, recap, end, members, drafts, audit log.
+- contributor: writes drafts on the blogs they are a member of; an editor publishes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from dateline.db.tables import blog_members
+from dateline.errors import Forbidden
+
+if TYPE_CHECKING:  # accounts.service imports this module to check its own actions
+    from dateline.accounts.service import User
+
+
+class Action(Enum):
+    CREATE_BLOG = "create live blogs"
+    PUBLISH = "publish and change updates on this live blog"
+    WRITE_DRAFT = "write drafts on this live blog"
+    MANAGE_BLOG = "manage this live blog's team, drafts and audit log"
+    MANAGE_USERS = "manage accounts"
+    MANAGE_WEBHOOKS = "manage webhooks"
+
+
+_BLOG_ACTIONS = {Action.PUBLISH, Action.WRITE_DRAFT, Action.MANAGE_BLOG}
+_MEMBER_ROLES = {
+    Action.PUBLISH: {"editor"},
+    Action.MANAGE_BLOG: {"editor"},
+    Action.WRITE_DRAFT: {"editor", "contributor"},
+}
+
+
+async def can(
+    conn: AsyncConnection, user: User, action: Action, blog_id: int | None = None
+) -> bool:
+    if user.role == "admin":
+        return True
+    if action is Action.CREATE_BLOG:
+        return user.role == "editor"
+    if action not in _BLOG_ACTIONS or blog_id is None:
+        return False
+    return user.role in _MEMBER_ROLES[action] and await is_member(conn, blog_id, user.id)
+
+
+@dataclass(frozen=True)
+class Rights:
+    """What the user may do on one blog: the editor page shows only those controls."""
+
+    publish: bool
+    draft: bool
+    manage: bool
+
+
+async def rights(conn: AsyncConnection, user: User, blog_id: int) -> Rights:
+    return Rights(
+        publish=await can(conn, user, Action.PUBLISH, blog_id),
+        draft=await can(conn, user, Action.WRITE_DRAFT, blog_id),
+        manage=await can(conn, user, Action.MANAGE_BLOG, blog_id),
+    )
+
+
+async def member_blog_ids(conn: AsyncConnection, user: User) -> set[int] | None:
+    """The blogs the user works on; None for admins, who work on all."""
+    if user.role == "admin":
+        return None
+    query = select(blog_members.c.blog_id).where(blog_members.c.user_id == user.id)
+    return set((await conn.execute(query)).scalars())
+
+
+async def authorize(
+    conn: AsyncConnection, user: User, action: Action, blog_id: int | None = None
+) -> None:
+    """Raise Forbidden (403) with a message saying what is not allowed."""
+    if not await can(conn, user, action, blog_id):
+        raise Forbidden(f"Your account may not {action.value}.")
+
+
+async def is_member(conn: AsyncConnection, blog_id: int, user_id: int) -> bool:
+    query = select(blog_members.c.user_id).where(
+        blog_members.c.blog_id == blog_id, blog_members.c.user_id == user_id
+    )
+    return (await conn.execute(query)).first() is not None

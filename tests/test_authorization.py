@@ -1,0 +1,194 @@
+"""Every role × every action, over HTTP: allowed ones work, refused ones change nothing.
+
+The roles: an admin; the editor who made the blog (a team member); an editor of another
+blog; a contributor on the blog's team; a contributor who is not; and an anonymous caller.
+Authorisation lives in the services, so the API and the pages answer alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from dateline.accounts.service import User
+from dateline.accounts.tokens import create_token_for
+from dateline.config import Settings
+from dateline.db import Database
+from dateline.liveblog import queries, team
+from dateline.liveblog.models import Blog
+from tests.helpers import log_in, make_blog, make_user, post
+
+ROLES = ("admin", "member", "outsider", "contributor", "stranger", "anonymous")
+
+
+@dataclass
+class World:
+    db: Database
+    http: httpx.AsyncClient
+    blog: Blog
+    users: dict[str, User]
+    update_id: int
+
+    async def as_(self, role: str) -> httpx.AsyncClient:
+        """The client speaking for `role`: its API token, or none for anonymous."""
+        self.http.headers.pop("Authorization", None)
+        if role != "anonymous":
+            secret = await create_token_for(self.db, self.users[role].email, "matrix", "write")
+            self.http.headers["Authorization"] = f"Bearer {secret}"
+        return self.http
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Webhook targets on 127.0.0.1 are allowed here: this module tests who, not where."""
+    return settings.model_copy(update={"allow_private_addresses": True})
+
+
+@pytest.fixture
+async def world(db: Database, client: httpx.AsyncClient) -> World:
+    users = {
+        "admin": await make_user(db, "admin"),
+        "member": await make_user(db, "editor"),
+        "outsider": await make_user(db, "editor"),
+        "contributor": await make_user(db, "contributor"),
+        "stranger": await make_user(db, "contributor"),
+    }
+    blog = await make_blog(db, users["member"])
+    async with db.write() as conn:
+        await team.join(conn, blog.id, users["contributor"].id, users["member"].id)
+    update = await post(db, blog, users["member"], "The count has begun.")
+    return World(db, client, blog, users, update.id)
+
+
+Call = Callable[[httpx.AsyncClient, World], Awaitable[httpx.Response]]
+
+
+def _updates(w: World) -> str:
+    return f"/api/v1/blogs/{w.blog.slug}/updates"
+
+
+ACTIONS: dict[str, tuple[Call, dict[str, int]]] = {
+    "create a blog": (
+        lambda h, w: h.post("/api/v1/blogs", json={"slug": "new-one", "title": "New"}),
+        {"admin": 201, "member": 201, "outsider": 201, "contributor": 403, "stranger": 403},
+    ),
+    "post an update": (
+        lambda h, w: h.post(_updates(w), json={"body": "Turnout is 61 per cent."}),
+        {"admin": 201, "member": 201, "outsider": 403, "contributor": 201, "stranger": 403},
+    ),
+    "edit an update": (
+        lambda h, w: h.patch(f"{_updates(w)}/{w.update_id}", json={"body": "Changed."}),
+        {"admin": 200, "member": 200, "outsider": 403, "contributor": 403, "stranger": 403},
+    ),
+    "mark a key event": (
+        lambda h, w: h.put(f"{_updates(w)}/{w.update_id}/key-event", json={"on": True}),
+        {"admin": 200, "member": 200, "outsider": 403, "contributor": 403, "stranger": 403},
+    ),
+    "pin": (
+        lambda h, w: h.put(f"{_updates(w)}/{w.update_id}/pin", json={"on": True}),
+        {"admin": 200, "member": 200, "outsider": 403, "contributor": 403, "stranger": 403},
+    ),
+    "delete an update": (
+        lambda h, w: h.delete(f"{_updates(w)}/{w.update_id}"),
+        {"admin": 204, "member": 204, "outsider": 403, "contributor": 403, "stranger": 403},
+    ),
+    "change the recap": (
+        lambda h, w: h.put(f"/api/v1/blogs/{w.blog.slug}/recap", json={"items": ["Hacked"]}),
+        {"admin": 200, "member": 200, "outsider": 403, "contributor": 403, "stranger": 403},
+    ),
+    "end coverage": (
+        lambda h, w: h.post(f"/api/v1/blogs/{w.blog.slug}/end"),
+        {"admin": 200, "member": 200, "outsider": 403, "contributor": 403, "stranger": 403},
+    ),
+    "list drafts": (
+        lambda h, w: h.get(f"/api/v1/blogs/{w.blog.slug}/drafts"),
+        {"admin": 200, "member": 200, "outsider": 403, "contributor": 200, "stranger": 403},
+    ),
+    "register a webhook": (
+        lambda h, w: h.post(
+            "/api/v1/webhooks", json={"url": "http://127.0.0.1:9/hook", "events": ["blog.ended"]}
+        ),
+        {"admin": 201, "member": 403, "outsider": 403, "contributor": 403, "stranger": 403},
+    ),
+}
+
+
+async def _public_state(w: World) -> tuple[object, ...]:
+    """What readers see: the blog row and its updates."""
+    async with w.db.read() as conn:
+        blog = await queries.blog_by_slug(conn, w.blog.slug)
+        updates = await queries.updates_before(conn, blog.id, 100, None, False)
+    return blog, [(u.id, u.body, u.key_event, u.pinned, u.is_deleted) for u in updates]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", list(ACTIONS))
+async def test_each_role_may_do_exactly_what_it_should_over_the_api(
+    world: World, action: str, role: str
+) -> None:
+    call, allowed = ACTIONS[action]
+    before = await _public_state(world)
+    answer = await call(await world.as_(role), world)
+    expected = allowed.get(role, 401)
+    assert answer.status_code == expected, answer.text
+    if expected >= 400:
+        problem = answer.json()
+        assert problem["error"] in {"forbidden", "unauthorized"} and problem["detail"]
+        assert await _public_state(world) == before, "a refused action changed something"
+
+
+async def test_a_contributors_update_is_a_draft_nobody_reads(world: World) -> None:
+    http = await world.as_("contributor")
+    answer = await http.post(_updates(world), json={"body": "Recount in Eastfold."})
+    assert answer.status_code == 201
+    assert answer.json()["status"] == "draft"
+    page = await http.get(f"/live/{world.blog.slug}")
+    assert "Recount in Eastfold" not in page.text
+    listed = await http.get(_updates(world))
+    assert all("Recount" not in item["body"] for item in listed.json()["items"])
+
+
+async def test_a_read_only_token_reads_but_changes_nothing(world: World) -> None:
+    secret = await create_token_for(world.db, world.users["member"].email, "reader", "read")
+    world.http.headers["Authorization"] = f"Bearer {secret}"
+    before = await _public_state(world)
+    refused = await world.http.post(_updates(world), json={"body": "Should not appear."})
+    assert refused.status_code == 403
+    assert "read-only" in refused.json()["detail"]
+    assert await _public_state(world) == before
+    assert (await world.http.get(f"/api/v1/blogs/{world.blog.slug}/drafts")).status_code == 200
+
+
+PAGES: dict[str, tuple[str, dict[str, int]]] = {
+    "accounts": ("/admin/users", {"admin": 200}),
+    "team": ("/admin/live/{slug}/team", {"admin": 200, "member": 200}),
+    "audit log": ("/admin/live/{slug}/audit", {"admin": 200, "member": 200}),
+    "drafts": (
+        "/admin/live/{slug}/drafts",
+        {"admin": 200, "member": 200, "contributor": 200},
+    ),
+    "editor page": (
+        "/admin/live/{slug}",
+        {"admin": 200, "member": 200, "contributor": 200},
+    ),
+    "webhooks": ("/admin/webhooks", {"admin": 200}),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", list(PAGES))
+async def test_each_role_sees_exactly_the_newsroom_pages_it_should(
+    world: World, page: str, role: str
+) -> None:
+    path, allowed = PAGES[page]
+    if role != "anonymous":
+        await log_in(world.http, world.users[role].email)
+    answer = await world.http.get(path.format(slug=world.blog.slug))
+    if role == "anonymous":
+        assert answer.status_code == 303
+        assert answer.headers["location"].startswith("/login")
+    else:
+        assert answer.status_code == allowed.get(role, 403)
