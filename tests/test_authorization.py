@@ -17,8 +17,8 @@ from dateline.accounts.service import User
 from dateline.accounts.tokens import create_token_for
 from dateline.config import Settings
 from dateline.db import Database
-from dateline.liveblog import queries, team
-from dateline.liveblog.models import Blog
+from dateline.liveblog import drafts, queries, team
+from dateline.liveblog.models import Blog, UpdateDraft
 from tests.helpers import log_in, make_blog, make_user, post
 
 ROLES = ("admin", "member", "outsider", "contributor", "stranger", "anonymous")
@@ -31,6 +31,7 @@ class World:
     blog: Blog
     users: dict[str, User]
     update_id: int
+    draft_id: int
 
     async def as_(self, role: str) -> httpx.AsyncClient:
         """The client speaking for `role`: its API token, or none for anonymous."""
@@ -60,7 +61,10 @@ async def world(db: Database, client: httpx.AsyncClient) -> World:
     async with db.write() as conn:
         await team.join(conn, blog.id, users["contributor"].id, users["member"].id)
     update = await post(db, blog, users["member"], "The count has begun.")
-    return World(db, client, blog, users, update.id)
+    draft = await drafts.save_draft(
+        db, blog.slug, UpdateDraft("Queues at noon."), users["contributor"]
+    )
+    return World(db, client, blog, users, update.id, draft.id)
 
 
 Call = Callable[[httpx.AsyncClient, World], Awaitable[httpx.Response]]
@@ -106,6 +110,16 @@ ACTIONS: dict[str, tuple[Call, dict[str, int]]] = {
     "list drafts": (
         lambda h, w: h.get(f"/api/v1/blogs/{w.blog.slug}/drafts"),
         {"admin": 200, "member": 200, "outsider": 403, "contributor": 200, "stranger": 403},
+    ),
+    "publish a draft": (
+        lambda h, w: h.post(f"/api/v1/blogs/{w.blog.slug}/drafts/{w.draft_id}/publish"),
+        {"admin": 201, "member": 201, "outsider": 403, "contributor": 403, "stranger": 403},
+    ),
+    "reject a draft": (
+        lambda h, w: h.post(
+            f"/api/v1/blogs/{w.blog.slug}/drafts/{w.draft_id}/reject", json={"note": "Source?"}
+        ),
+        {"admin": 200, "member": 200, "outsider": 403, "contributor": 403, "stranger": 403},
     ),
     "register a webhook": (
         lambda h, w: h.post(

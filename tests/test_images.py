@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import httpx
 import pytest
 from PIL import Image
 
@@ -58,3 +59,33 @@ async def test_decompression_bomb_is_refused(db: Database, settings: Settings) -
 async def test_truncated_image_is_refused(db: Database, settings: Settings) -> None:
     with pytest.raises(Invalid, match="not a JPEG"):
         await store_image(db, settings, png_bytes()[:200])
+
+
+SVG = b"""<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600" onload="window.__xss=1">
+  <script>window.__xss = 1</script><rect width="800" height="600"/>
+</svg>"""
+
+
+async def test_svg_is_refused_since_it_can_carry_script(db: Database, settings: Settings) -> None:
+    with pytest.raises(Invalid, match="not a JPEG"):
+        await store_image(db, settings, SVG)
+
+
+async def test_an_upload_over_the_size_cap_is_refused_before_decoding(
+    db: Database, settings: Settings
+) -> None:
+    settings.max_upload_bytes = 2 * 1024 * 1024
+    with pytest.raises(Invalid, match="larger than 2 MB"):
+        await store_image(db, settings, png_bytes() + bytes(3 * 1024 * 1024))
+
+
+async def test_stored_images_are_only_ever_served_as_webp_and_never_sniffed(
+    db: Database, settings: Settings, client: httpx.AsyncClient
+) -> None:
+    stored = await store_image(db, settings, png_bytes())
+    answer = await client.get(f"/media/{stored.hash}-320.webp")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "image/webp"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert (await client.get(f"/media/{stored.hash}-320.svg")).status_code == 404
