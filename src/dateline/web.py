@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from dateline import timefmt
 from dateline.accounts import csrf
 from dateline.config import Settings
-from dateline.errors import NotFound
+from dateline.errors import DatelineError, Invalid, NotFound
 
 PACKAGE = Path(__file__).parent
 FLASH_COOKIE = "dl_flash"
@@ -143,6 +143,11 @@ async def posted_form(request: Request) -> tuple[FormData, dict[str, str]]:
     form = await request.form()
     valid = request.app.state.csrf.valid(request, form.get(csrf.FIELD))
     return form, {} if valid else {"form": STALE_FORM}
+
+
+def form_errors(exc: DatelineError) -> dict[str, str]:
+    """A service's refusal as form errors: per field when it says, else for the whole form."""
+    return exc.errors if isinstance(exc, Invalid) else {"form": exc.message}
 
 
 def form_status(errors: dict[str, str]) -> int:

@@ -20,7 +20,7 @@ from dateline.html import render_markdown
 from dateline.liveblog import drafts, forms, queries, service
 from dateline.liveblog.models import ImageRef, UpdateDraft
 from dateline.media.service import store_image
-from dateline.web import form_status, posted_form, redirect, render
+from dateline.web import form_errors, form_status, posted_form, redirect, render
 
 router = APIRouter(prefix="/admin")
 
@@ -89,7 +89,7 @@ async def post_update(
                 return redirect(request, f"/admin/live/{slug}/drafts", flash="draft-submitted")
             return redirect(request, f"/admin/live/{slug}#update-{done.id}", flash="published")
         except (Invalid, Conflict) as exc:
-            errors = _errors(exc)
+            errors = form_errors(exc)
     return await _editor_page(
         request, slug, user, draft, errors, preview=preview, new_image=new_image
     )
@@ -118,7 +118,7 @@ async def save_edit(
             await service.edit_update(request.app.state.db, slug, update_id, draft, user)
             return redirect(request, f"/admin/live/{slug}#update-{update_id}", flash="edited")
         except (Invalid, Conflict) as exc:
-            errors = _errors(exc)
+            errors = form_errors(exc)
     async with request.app.state.db.read() as conn:
         blog = await queries.blog_by_slug(conn, slug)
         update = await queries.update_by_id(conn, blog.id, update_id)
@@ -145,7 +145,7 @@ async def delete_update(
             await service.delete_update(request.app.state.db, slug, update_id, user, note)
             return redirect(request, f"/admin/live/{slug}", flash="deleted")
         except (Invalid, Conflict) as exc:
-            errors = _errors(exc)
+            errors = form_errors(exc)
     return await _delete_page(request, slug, update_id, user, note, errors)
 
 
@@ -211,7 +211,7 @@ async def end_coverage(
             await service.end_coverage(request.app.state.db, slug, user)
             return redirect(request, f"/admin/live/{slug}", flash="ended")
         except Conflict as exc:
-            errors = _errors(exc)
+            errors = form_errors(exc)
     async with request.app.state.db.read() as conn:
         blog = await queries.blog_by_slug(conn, slug)
     context = {"user": user, "blog": blog, "errors": errors}

@@ -16,7 +16,7 @@ from dateline.accounts.service import User
 from dateline.errors import Conflict, Invalid, NotFound
 from dateline.liveblog import drafts, forms, team
 from dateline.liveblog.models import UpdateDraft
-from dateline.web import form_status, posted_form, redirect, render
+from dateline.web import form_errors, form_status, posted_form, redirect, render
 
 router = APIRouter(prefix="/admin/live/{slug}")
 
@@ -50,7 +50,7 @@ async def publish_draft(
                 request, f"/admin/live/{slug}#update-{done.id}", flash="draft-published"
             )
         except (Invalid, Conflict) as exc:
-            errors = exc.errors if isinstance(exc, Invalid) else {"form": exc.message}
+            errors = form_errors(exc)
     return await _review(request, user, slug, draft_id, content, errors)
 
 
@@ -65,7 +65,7 @@ async def reject_draft(
             await drafts.reject_draft(request.app.state.db, slug, draft_id, note, user)
             return redirect(request, f"/admin/live/{slug}/drafts", flash="draft-rejected")
         except (Invalid, Conflict) as exc:
-            errors = exc.errors if isinstance(exc, Invalid) else {"form": exc.message}
+            errors = form_errors(exc)
     return await _review(request, user, slug, draft_id, None, errors, note=note)
 
 
