@@ -114,11 +114,7 @@ def test_no_probe_runs_on_editor_pages(
     browser: Browser, live_server: LiveServer, slugs: list[str], api: httpx.Client
 ) -> None:
     page = context_page(browser, live_server)
-    page.goto("/login")
-    page.fill("#email", live_server.email)
-    page.fill("#password", live_server.password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin")
+    _log_in(page, live_server)
     assert_nothing_ran(page, "/admin")
     for slug in slugs:
         assert_nothing_ran(page, f"/admin/live/{slug}")
@@ -126,6 +122,45 @@ def test_no_probe_runs_on_editor_pages(
         newest = api.get(f"/api/v1/blogs/{slug}/updates?limit=1").json()["items"][0]["id"]
         assert_nothing_ran(page, f"/admin/live/{slug}/updates/{newest}/edit")
     page.context.close()
+
+
+def test_no_probe_runs_on_newsroom_pages(
+    browser: Browser, live_server: LiveServer, slugs: list[str]
+) -> None:
+    """Drafts, the team, the audit log and the account page show words other people chose:
+    a contributor's name and drafts, token names."""
+    contributor, slug = "probe@example.org", slugs[0]
+    live_server.cli(
+        "user", "create", contributor, "--role", "contributor", "--name", PAYLOADS[3][:120],
+        "--password-stdin", stdin="a long enough password\n",
+    )  # fmt: skip
+    live_server.cli("token", "create", live_server.email, "--name", PAYLOADS[4][:120])
+    secret = live_server.cli("token", "create", contributor).strip()
+    page = context_page(browser, live_server)
+    _log_in(page, live_server)
+    page.goto(f"/admin/live/{slug}/team")
+    page.fill("#member-email", contributor)
+    page.click("text=Add to the team")
+    headers = {"Authorization": f"Bearer {secret}"}
+    with httpx.Client(base_url=live_server.base_url, headers=headers, timeout=20) as theirs:
+        for probe in PAYLOADS[:CHUNK]:
+            sent = theirs.post(
+                f"/api/v1/blogs/{slug}/updates", json={"headline": probe[:200], "body": probe}
+            )
+            assert sent.json()["status"] == "draft"
+        first = theirs.get(f"/api/v1/blogs/{slug}/drafts").json()["items"][-1]["id"]
+    for path in ("team", "drafts", "audit", f"drafts/{first}", ""):
+        assert_nothing_ran(page, f"/admin/live/{slug}/{path}")
+    assert_nothing_ran(page, "/admin/account")
+    page.context.close()
+
+
+def _log_in(page: Page, server: LiveServer) -> None:
+    page.goto("/login")
+    page.fill("#email", server.email)
+    page.fill("#password", server.password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin")
 
 
 def test_no_probe_runs_when_updates_arrive_live(
