@@ -50,6 +50,7 @@ nchan: ## Install nginx with Debian's nchan module, the reference server of benc
 bench: $(STAMP) nchan ## Run the benchmarks in bench/ and print their figures
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/ingest.py
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

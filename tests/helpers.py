@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 import httpx
-from selectolax.lexbor import LexborHTMLParser as HTMLParser
-
 from argon2 import PasswordHasher
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy import insert
 
 from dateline.accounts.service import User

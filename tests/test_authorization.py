@@ -150,7 +150,8 @@ async def test_each_role_may_do_exactly_what_it_should_over_the_api(
     assert answer.status_code == expected, answer.text
     if expected >= 400:
         problem = answer.json()
-        assert problem["error"] in {"forbidden", "unauthorized"} and problem["detail"]
+        assert problem["error"] in {"forbidden", "unauthorized"}
+        assert problem["detail"]
         assert await _public_state(world) == before, "a refused action changed something"
 
 

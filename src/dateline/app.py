@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dateline.accounts import account_routes as account_pages
 from dateline.accounts import routes as account_routes
 from dateline.accounts.auth import LoginRequired
 from dateline.accounts.csrf import Csrf
@@ -24,7 +25,10 @@ from dateline.distribution import http_cache, webhook_routes
 from dateline.distribution import routes as distribution_routes
 from dateline.distribution.webhook_worker import WebhookWorker
 from dateline.errors import DatelineError
-from dateline.liveblog import api, editor, reader
+from dateline.ingest import api as ingest_api
+from dateline.ingest import routes as ingest_routes
+from dateline.ingest.worker import IngestWorker
+from dateline.liveblog import api, editor, reader, team_routes
 from dateline.media import routes as media_routes
 from dateline.realtime import routes as realtime_routes
 from dateline.realtime.broker import MemoryBroker, make_broker
@@ -59,6 +63,19 @@ EMBED_HEADERS = [
 ]
 
 
+class DatelineApp(FastAPI):
+    """FastAPI, except that live event streams skip the middleware stack: thousands stay
+    open at once, and each would keep its frames alive (see realtime/sse.py)."""
+
+    event_stream: EventStream | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.event_stream is not None and self.event_stream.wants(scope):
+            await self.event_stream(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     db = Database(settings.database_url)
@@ -69,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     db.commit_listeners.append(broker.publish)
     webhook_worker = WebhookWorker(db, settings)
     db.commit_listeners.append(webhook_worker.wake)
+    ingest_worker = IngestWorker(db, settings)
     if isinstance(broker, MemoryBroker):
         # One process: nothing to subscribe to, so even tests without a lifespan hear events.
         broker.listen(hub.announce)
@@ -83,13 +101,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await broker.start(hub.announce)
         heartbeat = await hub.run_heartbeat(settings.sse_heartbeat_seconds)
         await webhook_worker.start()
+        if settings.ingest_in_serve:
+            await ingest_worker.start()
         yield
+        await ingest_worker.stop()
         await webhook_worker.stop()
         await hub.stop(heartbeat)
         await broker.close()
         await db.dispose()
 
-    app = FastAPI(
+    app = DatelineApp(
         title="Dateline API",
         version="1",
         docs_url=None,
@@ -104,17 +125,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = templates
     app.state.hub = hub
     app.state.webhook_worker = webhook_worker
+    app.state.ingest_worker = ingest_worker
     app.state.page_cache = RenderCache()
     app.state.csrf = Csrf(settings.secret_key.get_secret_value())
-    app.router.routes.append(Route("/live/{slug}/events", EventStream(hub), methods=["GET"]))
+    app.event_stream = EventStream(hub, SECURITY_HEADERS)
+    app.router.routes.append(Route("/live/{slug}/events", app.event_stream, methods=["GET"]))
     app.include_router(api.router)
     app.include_router(webhook_routes.api_router)
-    pages = (reader, editor, account_routes, media_routes, realtime_routes)
+    app.include_router(ingest_api.router)
+    pages = (
+        reader,
+        editor,
+        team_routes,
+        account_routes,
+        account_pages,
+        media_routes,
+        realtime_routes,
+    )
     for router in (module.router for module in pages):
         app.include_router(router, include_in_schema=False)  # pages, not API
     app.include_router(static_routes, include_in_schema=False)
     app.include_router(distribution_routes.router, include_in_schema=False)
     app.include_router(webhook_routes.router, include_in_schema=False)
+    app.include_router(ingest_routes.router, include_in_schema=False)
     _add_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     return app

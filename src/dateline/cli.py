@@ -17,6 +17,8 @@ from dateline.config import Settings, describe, markdown_reference
 from dateline.db import Database
 from dateline.db.migrate import upgrade
 from dateline.errors import DatelineError
+from dateline.ingest.commands import source_app
+from dateline.ingest.commands import worker as worker_command
 
 app = typer.Typer(help="Dateline: self-hosted live news coverage.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -29,6 +31,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(config_app, name="config")
 app.add_typer(blog_app, name="blog")
+app.add_typer(source_app, name="source")
 console = Console(stderr=True)
 T = TypeVar("T")
 
@@ -100,28 +103,62 @@ def demo(
 @user_app.command("create")
 def user_create(
     email: str,
-    role: Annotated[str, typer.Option(help="admin or editor.")] = "editor",
+    role: Annotated[str, typer.Option(help="admin, editor or contributor.")] = "editor",
     name: Annotated[str, typer.Option(help="Name shown on updates.")] = "",
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
 ) -> None:
     """Create a newsroom account."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     user = _run(lambda db, _: accounts.create_user(db, email, password, role, name))
     console.print(f"Created {user.role} {user.email}.")
 
 
+@user_app.command("invite")
+def user_invite(
+    email: str,
+    role: Annotated[str, typer.Option(help="admin, editor or contributor.")] = "editor",
+) -> None:
+    """Print a one-time link (valid 48 hours) with which the person sets their password."""
+    from dateline.accounts import invites
+
+    async def work(db: Database, settings: Settings) -> str:
+        _, token = await invites.invite(db, None, email, role)
+        return f"{settings.base_url.rstrip('/')}/invite/{token}"
+
+    typer.echo(_run(work))
+
+
+@user_app.command("password")
+def user_password(
+    email: str,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a user's password (for a forgotten one) and sign them out everywhere."""
+    password = _read_password(password_stdin)
+    _run(lambda db, _: accounts.set_password(db, email, password))
+    console.print(f"Password set for {email}; their sessions are signed out.")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
 @token_app.command("create")
 def token_create(
-    email: str, name: Annotated[str, typer.Option(help="What the token is for.")] = "cli"
+    email: str,
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+    scope: Annotated[str, typer.Option(help="read or write.")] = "write",
 ) -> None:
     """Print a new API token for a user (shown once; only its hash is kept)."""
-    token = _run(lambda db, _: accounts.create_api_token(db, email, name))
-    typer.echo(token)
+    from dateline.accounts import tokens
+
+    typer.echo(_run(lambda db, _: tokens.create_token_for(db, email, name, scope)))
 
 
 @config_app.command("show")
@@ -183,3 +220,6 @@ def blog_export_static(
     console.print(
         f"Wrote {done.updates} updates and {done.images} images to {done.folder / 'index.html'}."
     )
+
+
+app.command("worker")(worker_command)

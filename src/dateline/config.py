@@ -39,10 +39,23 @@ class Settings(BaseSettings):
     )
     cookie_secure: bool = Field(
         default=False,
-        description="Mark cookies Secure (only sent over https). Turn on behind https.",
+        description="Always mark cookies Secure (only sent over https). Requests that arrive "
+        "over https get Secure cookies anyway; turn this on behind a proxy that ends https.",
     )
     session_days: int = Field(
         default=14, ge=1, description="How many days an editor stays logged in."
+    )
+    login_free_failures_per_account: int = Field(
+        default=5,
+        ge=1,
+        description="Failed logins to one account before each further one makes it wait "
+        "(1 s, doubling, at most 15 minutes).",
+    )
+    login_free_failures_per_address: int = Field(
+        default=20,
+        ge=1,
+        description="Failed logins from one IP address (to any accounts) before each further "
+        "one makes it wait the same growing delay.",
     )
     max_upload_bytes: int = Field(
         default=15 * 1024 * 1024, ge=1024, description="Largest image upload accepted, in bytes."
@@ -91,6 +104,40 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds between checks for due webhook deliveries (new events also wake "
         "the sender at once, within one process).",
+    )
+    allow_private_sources: bool = Field(
+        default=False,
+        description="Let source fetching reach loopback, private and link-local addresses "
+        "(tests, intranet feeds). Off, every hop of every fetch is checked (SSRF guard).",
+    )
+    source_interval_seconds: int = Field(
+        default=300, ge=30, le=7 * 86400, description="Default polling interval of a new source."
+    )
+    ingest_in_serve: bool = Field(
+        default=True,
+        description="Run the source fetcher inside `dateline serve`. Turn off when separate "
+        "`dateline worker` processes do the fetching.",
+    )
+    ingest_concurrency: int = Field(
+        default=20, ge=1, le=500, description="Most sources one worker fetches at the same time."
+    )
+    ingest_poll_seconds: float = Field(
+        default=5.0, gt=0, description="Seconds between checks for sources that are due."
+    )
+    fetch_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="Longest one source fetch may take, redirects included."
+    )
+    fetch_max_bytes: int = Field(
+        default=5_000_000, ge=10_000, description="Largest source document read, in bytes."
+    )
+    fetch_max_redirects: int = Field(
+        default=5, ge=0, le=20, description="Most redirects followed when fetching a source."
+    )
+    fetch_per_host: int = Field(
+        default=2, ge=1, description="Most requests to one host at the same time."
+    )
+    fetch_host_delay_seconds: float = Field(
+        default=1.0, ge=0, description="Least time between two requests to the same host."
     )
 
     @property

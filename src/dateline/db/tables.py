@@ -72,6 +72,9 @@ sessions = Table(
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
+    # Shown in the editor's session list so they can tell their devices apart.
+    Column("user_agent", String(300), nullable=False, default="", server_default=""),
+    Column("ip", String(45), nullable=False, default="", server_default=""),
 )
 
 api_tokens = Table(
@@ -83,6 +86,32 @@ api_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime),
+    # "read" tokens may call what a reader could plus the caller's own drafts; "write" all.
+    Column("scope", String(10), nullable=False, default="write", server_default="write"),
+    Column("last_used_at", UTCDateTime),
+)
+
+# One-time links that let an invited person set a password (`dateline user invite`).
+invites = Table(
+    "invites",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("email", String(254), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("created_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
+)
+
+# Failed logins per key ("email:…" or "ip:…"): what the growing delays are computed from.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("key", String(300), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", UTCDateTime, nullable=False),
+    Column("locked_until", UTCDateTime),
 )
 
 blogs = Table(
@@ -163,6 +192,52 @@ blog_events = Table(
     UniqueConstraint("blog_id", "seq"),
 )
 
+# Newsroom: who works on which blog, contributors' drafts, and what the audit page shows --------
+
+# Editors and contributors of a blog (the creator is one). Admins need no membership.
+blog_members = Table(
+    "blog_members",
+    metadata,
+    Column("blog_id", ForeignKey("blogs.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("added_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("added_at", UTCDateTime, nullable=False),
+)
+
+# A contributor's update waiting for an editor; public only once published (then update_id).
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("blog_id", ForeignKey("blogs.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("author_name", String(120), nullable=False),
+    Column("headline", String(200), nullable=False, default=""),
+    Column("body", Text, nullable=False),
+    Column("key_event", Boolean, nullable=False, default=False),
+    Column("images", JSON, nullable=False, default=list),  # [{hash, alt, caption, credit}]
+    Column("status", String(10), nullable=False),  # pending, published, rejected
+    Column("review_note", Text, nullable=False, default=""),
+    Column("reviewed_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("reviewed_at", UTCDateTime),
+    Column("update_id", ForeignKey("updates.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_drafts_blog_status", "blog_id", "status"),
+)
+
+# What the public log (blog_events) does not hold: drafts, membership, account changes.
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("blog_id", ForeignKey("blogs.id", ondelete="CASCADE")),
+    Column("actor_id", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("action", String(40), nullable=False),
+    Column("detail", JSON, nullable=False, default=dict),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_audit_events_blog", "blog_id", "created_at"),
+)
+
 # Webhooks (docs/webhooks.md) ----------------------------------------------------------------
 
 webhooks = Table(
@@ -228,3 +303,74 @@ webhook_attempts = Table(
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# Sources (docs/ingest.md) -------------------------------------------------------------------
+
+# A feed, article page or other site's live blog that the ingest worker polls.
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String(2000), nullable=False),  # as the editor typed it
+    Column("canonical_url", String(2000), nullable=False, unique=True),  # one row per source
+    Column("kind", String(10), nullable=False),  # feed, article, liveblog
+    Column("title", String(300), nullable=False, default=""),
+    Column("site_url", String(2000), nullable=False, default=""),
+    Column("interval_seconds", Integer, nullable=False, default=300),
+    # The live blog whose inbox shows this source's items (NULL: none).
+    Column("blog_id", ForeignKey("blogs.id", ondelete="SET NULL"), index=True),
+    Column("etag", String(500)),
+    Column("last_modified", String(100)),
+    Column("last_fetch_at", UTCDateTime),
+    Column("last_success_at", UTCDateTime),
+    Column("next_fetch_at", UTCDateTime, nullable=False),
+    Column("consecutive_failures", Integer, nullable=False, default=0),
+    Column("failing_since", UTCDateTime),  # first failure of the current run of failures
+    Column("status", String(10), nullable=False, default="ok"),  # ok, failing
+    Column("last_error", String(500), nullable=False, default=""),  # plain words
+    Column("lease_until", UTCDateTime),  # a worker is fetching it until then
+    Column("created_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_sources_due", "next_fetch_at"),
+)
+
+# What sources published. Exact duplicates cannot exist: one row per canonical URL, per
+# content hash and per (source, external id); NULL external ids never collide.
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("canonical_url", String(2000), nullable=False, unique=True),
+    Column("external_id", String(500)),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("title", String(1000), nullable=False, default=""),
+    Column("author", String(300), nullable=False, default=""),
+    Column("published_at", UTCDateTime),
+    Column("updated_at", UTCDateTime),
+    Column("summary", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False, default=""),
+    Column("html", Text, nullable=False, default=""),
+    Column("images", JSON, nullable=False, default=list),  # [{url, caption, credit}]
+    Column("key_event", Boolean, nullable=False, default=False),
+    Column("pinned", Boolean, nullable=False, default=False),
+    Column("language", String(20), nullable=False, default=""),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("changed_at", UTCDateTime),  # last time a fetch changed its text
+    # Newest-first key: published time, but never later than first seen (no future dates).
+    Column("listed_at", UTCDateTime, nullable=False),
+    UniqueConstraint("source_id", "external_id"),
+    Index("ix_items_source_listed", "source_id", "listed_at", "id"),
+)
+
+# An item an editor dismissed from one blog's inbox.
+item_dismissals = Table(
+    "item_dismissals",
+    metadata,
+    Column("item_id", ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("blog_id", ForeignKey("blogs.id", ondelete="CASCADE"), primary_key=True),
+    Column("dismissed_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("dismissed_at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,209 @@
+"""How fast does one ingest worker read feeds? A benchmark that prints figures, asserts nothing.
+
+A separate process (uvicorn, on a free 127.0.0.1 port) serves N feeds (default 1,000) of 50
+RSS items each, about 60 KB apiece, every item unique, with ETags. One `IngestWorker` in this
+process, on a throw-away SQLite database (or --database-url), then:
+
+- cold: fetches every feed, parses it, de-duplicates and stores its 50 items (feeds/s);
+- 304s: fetches every feed again with its ETag; the server answers 304 and nothing is parsed;
+- parsers: the median time to parse one of these feeds with the parser the worker uses
+  (`dateline.ingest.feeds.parse_feed`) and with plain feedparser, on the same documents.
+
+Targets (docs/ingest.md): cold ≥ 300 feeds/s, 304-heavy ≥ 1,000 feeds/s. Machines here are
+small and shared: compare runs on the same machine, and read the parser ratio, which moves
+least.
+
+    .venv/bin/python bench/ingest.py [--feeds N] [--concurrency N] [--database-url URL]
+
+--database-url names an existing, empty database (it is migrated, then filled).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ITEMS = 50
+WORDS = [
+    *("storm", "river", "flood", "council", "minister", "rescue", "crews", "bridge"),
+    *("harbour", "police", "evacuation", "warning", "rainfall", "closure", "ferry"),
+    *("power", "outage", "hospital", "school", "volunteers", "update"),
+]
+
+
+def feed(number: int) -> bytes:
+    """Feed `number`: 50 unique items, ~60 KB, the same bytes in both processes."""
+    items = []
+    for n in range(ITEMS):
+        words = " ".join(WORDS[(number * 7 + n * 3 + k) % len(WORDS)] for k in range(60))
+        text = f"Feed {number} item {n}: {words}."
+        items.append(
+            f"<item><title>Feed {number} story {n}</title>"
+            f"<link>https://wire{number % 50}.example.org/{number}/story-{n}</link>"
+            f"<guid isPermaLink='false'>feed-{number}-item-{n}</guid>"
+            f"<pubDate>Sun, 29 Nov 2026 {n % 24:02d}:{n % 60:02d}:00 GMT</pubDate>"
+            f"<author>desk@wire.example.org (Wire desk)</author>"
+            f"<description>{html.escape(f'<p>{text}</p><p>{text[::-1]}</p>')}</description>"
+            "</item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Bench wire {number}</title><link>https://wire.example.org/</link>"
+        + "".join(items)
+        + "</channel></rss>"
+    ).encode()
+
+
+def serve(port: int, feeds: int) -> None:
+    """The feed server (run in its own process): /feed/N, ETag, 304 on If-None-Match."""
+    import uvicorn
+
+    bodies = {f"/feed/{n}": feed(n) for n in range(feeds)}
+
+    async def app(scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
+        if scope["type"] != "http":
+            return
+        path = scope["path"]
+        body = bodies.get(path)
+        tag = f'"{path}"'.encode()
+        headers = dict(scope["headers"])
+        if body is None:
+            status, body, extra = 404, b"not here", []
+        elif headers.get(b"if-none-match") == tag:
+            status, body, extra = 304, b"", [(b"etag", tag)]
+        else:
+            status, extra = 200, [(b"etag", tag), (b"content-type", b"application/rss+xml")]
+        start = {"type": "http.response.start", "status": status, "headers": extra}
+        await send(start)  # type: ignore[operator]
+        await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
+
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(600):
+            if process.poll() is not None:
+                raise SystemExit("the feed server did not start")
+            try:
+                if (await client.get(f"{base}/feed/0")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+    raise SystemExit("the feed server did not answer")
+
+
+async def seed(database_url: str, base: str, feeds: int) -> tuple[object, object, list[int]]:
+    from dateline.config import Settings
+    from dateline.db import Database
+    from dateline.db.migrate import upgrade
+    from dateline.ingest import service
+    from dateline.ingest.models import SourceDraft
+
+    settings = Settings(
+        database_url=database_url,
+        allow_private_sources=True,
+        fetch_host_delay_seconds=0,
+        fetch_per_host=10_000,  # every feed is on 127.0.0.1: politeness would be the bench
+    )
+    db = Database(database_url)
+    await upgrade(db)
+    drafts = [SourceDraft(f"{base}/feed/{n}") for n in range(feeds)]
+    report = await service.add_many(db, settings, drafts)
+    return db, settings, [source.id for source in report.added]
+
+
+async def timed_round(db: object, settings: object, ids: list[int], concurrency: int) -> float:
+    from dateline.ingest.worker import IngestWorker
+
+    tuned = settings.model_copy(update={"ingest_concurrency": concurrency})  # type: ignore[attr-defined]
+    worker = IngestWorker(db, tuned)  # type: ignore[arg-type]
+    started = time.perf_counter()
+    try:
+        tally = await worker.run_round(only=ids)
+    finally:
+        await worker.close()
+    elapsed = time.perf_counter() - started
+    if tally.failed:
+        print(f"  warning: {len(tally.failed)} fetches failed")
+    print(f"  {sum(tally.new.values()):,} new items, {sum(tally.updated.values())} updated")
+    return elapsed
+
+
+def parser_medians(samples: int) -> tuple[float, float]:
+    import feedparser
+
+    from dateline.ingest.feeds import parse_feed
+
+    documents = [feed(n) for n in range(samples)]
+    ours, theirs = [], []
+    for body in documents:
+        started = time.perf_counter()
+        parse_feed(body, "https://wire.example.org/feed")
+        ours.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        feedparser.parse(body)
+        theirs.append(time.perf_counter() - started)
+    return statistics.median(ours) * 1000, statistics.median(theirs) * 1000
+
+
+async def rounds(arguments: argparse.Namespace, base: str, server: subprocess.Popen[bytes]) -> None:
+    await wait_until_up(base, server)
+    with tempfile.TemporaryDirectory() as folder:
+        url = arguments.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        db, settings, ids = await seed(url, base, arguments.feeds)
+        size = len(feed(0)) / 1000
+        print(f"{len(ids)} feeds of {ITEMS} items (~{size:.0f} KB) on {url.split(':')[0]}")
+        cold = await timed_round(db, settings, ids, arguments.concurrency)
+        print(f"cold:  {len(ids) / cold:7.0f} feeds/s  ({cold:.2f} s)   target ≥ 300")
+        warm = await timed_round(db, settings, ids, arguments.concurrency)
+        print(f"304s:  {len(ids) / warm:7.0f} feeds/s  ({warm:.2f} s)   target ≥ 1,000")
+        await db.dispose()  # type: ignore[attr-defined]
+
+
+def main(arguments: argparse.Namespace) -> None:
+    """The feed server runs in its own process, so its CPU is not the worker's."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(port), "--feeds", str(arguments.feeds)]
+    )
+    try:
+        asyncio.run(rounds(arguments, f"http://127.0.0.1:{port}", server))
+    finally:
+        server.terminate()
+        server.wait(10)
+    ours, theirs = parser_medians(arguments.parse_samples)
+    print(
+        f"parse, median per feed: parse_feed {ours:.2f} ms, feedparser {theirs:.2f} ms "
+        f"({theirs / ours:.1f}× slower)"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--parse-samples", type=int, default=100)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.serve:
+        serve(options.serve, options.feeds)
+    else:
+        main(options)

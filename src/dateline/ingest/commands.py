@@ -1,0 +1,179 @@
+"""`dateline source …` and `dateline worker`: follow sources and fetch them from the shell."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from dateline.config import Settings
+from dateline.db import Database
+from dateline.db.tables import utcnow
+from dateline.errors import Invalid
+from dateline.ingest import exchange, queries, service
+from dateline.ingest.models import Source, SourceDraft
+from dateline.ingest.store import Outcome, Tally
+from dateline.ingest.worker import IngestWorker
+from dateline.timefmt import relative
+
+source_app = typer.Typer(help="Sources: feeds and pages to follow.", no_args_is_help=True)
+console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _run(work: Callable[[Database, Settings], Awaitable[T]]) -> T:
+    from dateline.cli import _run as run  # the one runner: settings, database, error exit
+
+    return run(work)
+
+
+@source_app.command("add")
+def source_add(
+    url: str,
+    kind: Annotated[str, typer.Option(help="feed, article or liveblog.")] = "feed",
+    interval: Annotated[str, typer.Option(help="How often to fetch: 90s, 5m, 2h, 1d.")] = "",
+    blog: Annotated[str, typer.Option(help="Slug of the live blog whose inbox shows it.")] = "",
+) -> None:
+    """Follow a feed, an article page or another site's live blog."""
+
+    async def work(db: Database, settings: Settings) -> Source:
+        seconds = service.parse_interval(interval) if interval else None
+        return await service.add_source(db, settings, SourceDraft(url, kind, seconds, blog))
+
+    source = _run(work)
+    inbox = f", in the inbox of /live/{source.blog_slug}" if source.blog_slug else ""
+    console.print(
+        f"Following source #{source.id} ({source.kind}) every "
+        f"{source.interval_seconds // 60 or 1} min{inbox}."
+    )
+
+
+@source_app.command("list")
+def source_list() -> None:
+    """Show every source with its state: last fetch, next fetch, failures, last error."""
+
+    async def work(db: Database, _: Settings) -> list[Source]:
+        async with db.read() as conn:
+            return await queries.list_sources(conn)
+
+    table = Table("#", "Source", "Kind", "Blog", "Status", "Last success", "Next fetch", "Error")
+    moment = utcnow()
+    for s in _run(work):
+        failures = s.consecutive_failures
+        status = f"{s.status}, {failures} failed" if failures else s.status
+        table.add_row(
+            str(s.id),
+            f"{s.name}\n{s.url}",
+            s.kind,
+            s.blog_slug or "",
+            status,
+            relative(s.last_success_at, moment) if s.last_success_at else "never",
+            "due" if s.next_fetch_at <= moment else _in(s, moment),
+            s.last_error,
+        )
+    Console().print(table)
+
+
+@source_app.command("fetch")
+def source_fetch(
+    source_id: Annotated[int | None, typer.Argument(help="The source's number.")] = None,
+    all_sources: Annotated[bool, typer.Option("--all", help="Every source.")] = False,
+) -> None:
+    """Fetch now (one source, or --all), whether due or not, and say what came in."""
+    if (source_id is None) == (not all_sources):
+        console.print("[red]Error:[/red] Give a source number or --all.")
+        raise typer.Exit(2)
+    names: dict[int, str] = {}
+
+    async def work(db: Database, settings: Settings) -> Tally:
+        async with db.read() as conn:
+            found = await queries.list_sources(conn)
+        chosen = [s for s in found if all_sources or s.id == source_id]
+        if not chosen:
+            raise Invalid({"source": f"There is no source #{source_id}."})
+        names.update((s.id, s.name) for s in chosen)
+        return await _fetch_with_progress(db, settings, [s.id for s in chosen])
+
+    tally = _run(work)
+    new, updated = sum(tally.new.values()), sum(tally.updated.values())
+    console.print(
+        f"Fetched {len(names)} sources: {new} new items, {updated} updated, "
+        f"{len(tally.failed)} failed."
+    )
+
+
+async def _fetch_with_progress(db: Database, settings: Settings, ids: Sequence[int]) -> Tally:
+    worker = IngestWorker(db, settings)
+    with Progress(console=console, transient=False) as progress:
+        bar = progress.add_task("Fetching", total=len(ids))
+
+        def advance(outcomes: Sequence[Outcome]) -> None:
+            progress.advance(bar, len(outcomes))
+            for outcome in outcomes:
+                if not outcome.ok:
+                    progress.console.print(f"#{outcome.source.id}: {outcome.error}")
+
+        try:
+            return await worker.run_round(only=ids, progress=advance)
+        finally:
+            await worker.close()
+
+
+@source_app.command("import")
+def source_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="An OPML file.")],
+    blog: Annotated[str, typer.Option(help="Show their items in this blog's inbox.")] = "",
+) -> None:
+    """Follow every feed listed in an OPML file."""
+    data = file.read_bytes()
+    report = _run(lambda db, settings: exchange.import_opml(db, settings, data, blog))
+    for url, why in report.skipped:
+        console.print(f"Skipped {url}: {why}")
+    console.print(f"Imported {len(report.added)} feeds; skipped {len(report.skipped)}.")
+
+
+@source_app.command("export")
+def source_export() -> None:
+    """Print the feed sources as OPML (to standard output)."""
+    text = _run(lambda db, settings: exchange.export_opml(db, f"{settings.site_name} sources"))
+    sys.stdout.write(text)
+
+
+def worker() -> None:
+    """Fetch sources and send webhooks, without serving pages (run any number of these)."""
+    from dateline.distribution.webhook_worker import WebhookWorker
+
+    async def work(db: Database, settings: Settings) -> None:
+        workers: list[IngestWorker | WebhookWorker] = [
+            IngestWorker(db, settings),
+            WebhookWorker(db, settings),
+        ]
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        for running in workers:
+            await running.start()
+        console.print("Worker running: fetching sources and sending webhooks. Ctrl-C stops it.")
+        try:
+            await stop.wait()
+        finally:
+            for running in reversed(workers):
+                await running.stop()
+        console.print("Worker stopped; unfinished fetches were handed back.")
+
+    _run(work)
+
+
+def _in(source: Source, moment: datetime) -> str:
+    seconds = int((source.next_fetch_at - moment).total_seconds())
+    return f"in {seconds // 60} min" if seconds >= 60 else f"in {seconds} s"

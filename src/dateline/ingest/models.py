@@ -1,0 +1,124 @@
+"""What the ingest pages, API and CLI show: a followed source with its state, and its items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+OK, FAILING = "ok", "failing"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: int
+    url: str
+    canonical_url: str
+    kind: str
+    title: str
+    site_url: str
+    interval_seconds: int
+    blog_id: int | None
+    blog_slug: str | None
+    etag: str
+    last_modified: str
+    last_fetch_at: datetime | None
+    last_success_at: datetime | None
+    next_fetch_at: datetime
+    consecutive_failures: int
+    failing_since: datetime | None
+    status: str
+    last_error: str
+    created_at: datetime
+
+    @property
+    def name(self) -> str:
+        """The title the source gives itself, or its host until the first fetch says."""
+        return self.title or urlsplit(self.url).hostname or self.url
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDraft:
+    """A source as a user asks for it (CLI, API or form), before any check."""
+
+    url: str
+    kind: str = ""  # "" means feed
+    interval_seconds: int | None = None  # None means the configured default
+    blog_slug: str = ""  # "" means no blog
+    title: str = ""  # until the first fetch names it (an OPML file gives one)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: int
+    source_id: int
+    url: str
+    canonical_url: str
+    external_id: str
+    title: str
+    author: str
+    published_at: datetime | None
+    updated_at: datetime | None
+    summary: str
+    text: str
+    html: str
+    images: list[dict[str, str]]
+    key_event: bool
+    pinned: bool
+    first_seen_at: datetime
+    changed_at: datetime | None
+    listed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    item: Item
+    source_name: str
+
+
+def source_from_row(row: Any) -> Source:
+    return Source(
+        id=row.id,
+        url=row.url,
+        canonical_url=row.canonical_url,
+        kind=row.kind,
+        title=row.title,
+        site_url=row.site_url,
+        interval_seconds=row.interval_seconds,
+        blog_id=row.blog_id,
+        blog_slug=row.blog_slug,
+        etag=row.etag or "",
+        last_modified=row.last_modified or "",
+        last_fetch_at=row.last_fetch_at,
+        last_success_at=row.last_success_at,
+        next_fetch_at=row.next_fetch_at,
+        consecutive_failures=row.consecutive_failures,
+        failing_since=row.failing_since,
+        status=row.status,
+        last_error=row.last_error,
+        created_at=row.created_at,
+    )
+
+
+def item_from_row(row: Any) -> Item:
+    return Item(
+        id=row.id,
+        source_id=row.source_id,
+        url=row.url,
+        canonical_url=row.canonical_url,
+        external_id=row.external_id or "",
+        title=row.title,
+        author=row.author,
+        published_at=row.published_at,
+        updated_at=row.updated_at,
+        summary=row.summary,
+        text=row.text,
+        html=row.html,
+        images=list(row.images or []),
+        key_event=row.key_event,
+        pinned=row.pinned,
+        first_seen_at=row.first_seen_at,
+        changed_at=row.changed_at,
+        listed_at=row.listed_at,
+    )

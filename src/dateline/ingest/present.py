@@ -1,0 +1,97 @@
+"""How sources and their items look as JSON (the API), with the examples its schema shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dateline.ingest.models import Item, Source
+from dateline.liveblog.present import iso
+
+
+def source_json(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "url": source.url,
+        "canonical_url": source.canonical_url,
+        "kind": source.kind,
+        "title": source.title,
+        "name": source.name,
+        "interval_seconds": source.interval_seconds,
+        "blog": source.blog_slug,
+        "created_at": iso(source.created_at),
+        "state": {
+            "status": source.status,
+            "last_fetch_at": iso(source.last_fetch_at),
+            "last_success_at": iso(source.last_success_at),
+            "next_fetch_at": iso(source.next_fetch_at),
+            "consecutive_failures": source.consecutive_failures,
+            "failing_since": iso(source.failing_since),
+            "last_error": source.last_error,
+        },
+    }
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "url": item.url,
+        "canonical_url": item.canonical_url,
+        "title": item.title,
+        "author": item.author,
+        "published_at": iso(item.published_at),
+        "updated_at": iso(item.updated_at),
+        "first_seen_at": iso(item.first_seen_at),
+        "summary": item.summary,
+        "text": item.text,
+        "html": item.html,
+        "images": [
+            {
+                "url": i.get("url", ""),
+                "caption": i.get("caption", ""),
+                "credit": i.get("credit", ""),
+            }
+            for i in item.images
+        ],
+        "key_event": item.key_event,
+        "pinned": item.pinned,
+        "external_id": item.external_id,
+    }
+
+
+SOURCE_EXAMPLE: dict[str, Any] = {
+    "id": 3,
+    "url": "https://wire.example.org/world.rss",
+    "canonical_url": "https://wire.example.org/world.rss",
+    "kind": "feed",
+    "title": "Example Wire: World",
+    "name": "Example Wire: World",
+    "interval_seconds": 300,
+    "blog": "storm-live",
+    "created_at": "2026-11-29T06:00:00Z",
+    "state": {
+        "status": "ok",
+        "last_fetch_at": "2026-11-29T14:05:00Z",
+        "last_success_at": "2026-11-29T14:05:00Z",
+        "next_fetch_at": "2026-11-29T14:10:02Z",
+        "consecutive_failures": 0,
+        "failing_since": None,
+        "last_error": "",
+    },
+}
+ITEM_EXAMPLE: dict[str, Any] = {
+    "id": 812,
+    "url": "https://wire.example.org/2026/11/29/river-peaks?utm_source=rss",
+    "canonical_url": "https://wire.example.org/2026/11/29/river-peaks",
+    "title": "River Harrow peaks at 5.9 metres",
+    "author": "Mara Quell",
+    "published_at": "2026-11-29T14:01:00Z",
+    "updated_at": None,
+    "first_seen_at": "2026-11-29T14:05:00Z",
+    "summary": "The river peaked overnight.",
+    "text": "The river peaked overnight at 5.9 metres, the highest since 1998.",
+    "html": "<p>The river peaked overnight at 5.9 metres, the highest since 1998.</p>",
+    "images": [{"url": "https://wire.example.org/i/harrow.jpg", "caption": "", "credit": ""}],
+    "key_event": False,
+    "pinned": False,
+    "external_id": "urn:wire:2026-11-29:harrow",
+}

@@ -1,0 +1,110 @@
+"""Reads about sources and their items: one function per question the pages and the API ask."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from dateline.db.tables import blogs, item_dismissals, items, sources
+from dateline.errors import NotFound
+from dateline.ingest.models import InboxItem, Item, Source, item_from_row, source_from_row
+
+NEWEST_FIRST = (items.c.listed_at.desc(), items.c.id.desc())
+
+
+def _sources() -> Select[tuple[object, ...]]:
+    joined = sources.outerjoin(blogs, blogs.c.id == sources.c.blog_id)
+    return select(sources, blogs.c.slug.label("blog_slug")).select_from(joined)
+
+
+async def list_sources(conn: AsyncConnection) -> list[Source]:
+    """Every source, in the order they were added."""
+    rows = await conn.execute(_sources().order_by(sources.c.id))
+    return [source_from_row(row) for row in rows]
+
+
+async def source_by_id(conn: AsyncConnection, source_id: int) -> Source:
+    row = (await conn.execute(_sources().where(sources.c.id == source_id))).first()
+    if row is None:
+        raise NotFound(f"There is no source #{source_id}.")
+    return source_from_row(row)
+
+
+async def source_by_canonical_url(conn: AsyncConnection, canonical_url: str) -> Source | None:
+    row = (await conn.execute(_sources().where(sources.c.canonical_url == canonical_url))).first()
+    return None if row is None else source_from_row(row)
+
+
+async def blog_id_by_slug(conn: AsyncConnection, slug: str) -> int | None:
+    found = await conn.execute(select(blogs.c.id).where(blogs.c.slug == slug))
+    blog_id: int | None = found.scalar_one_or_none()
+    return blog_id
+
+
+async def item_by_id(conn: AsyncConnection, item_id: int) -> Item:
+    row = (await conn.execute(select(items).where(items.c.id == item_id))).first()
+    if row is None:
+        raise NotFound(f"There is no item #{item_id}.")
+    return item_from_row(row)
+
+
+async def _older_than(conn: AsyncConnection, before: int | None) -> ColumnElement[bool]:
+    """Keyset condition: items after the cursor item in newest-first order."""
+    if before is None:
+        return and_(True)
+    row = (await conn.execute(select(items.c.listed_at).where(items.c.id == before))).first()
+    if row is None:
+        raise NotFound(f"There is no item #{before} to page from.")
+    return or_(
+        items.c.listed_at < row.listed_at,
+        and_(items.c.listed_at == row.listed_at, items.c.id < before),
+    )
+
+
+async def items_of_source(
+    conn: AsyncConnection, source_id: int, limit: int, before: int | None = None
+) -> list[Item]:
+    """Newest first; `before` is the id of the last item of the previous page."""
+    query = (
+        select(items)
+        .where(items.c.source_id == source_id, await _older_than(conn, before))
+        .order_by(*NEWEST_FIRST)
+        .limit(limit)
+    )
+    return [item_from_row(row) for row in await conn.execute(query)]
+
+
+def _in_inbox(blog_id: int) -> ColumnElement[bool]:
+    dismissed = exists().where(
+        item_dismissals.c.item_id == items.c.id, item_dismissals.c.blog_id == blog_id
+    )
+    return and_(sources.c.blog_id == blog_id, ~dismissed)
+
+
+async def inbox(
+    conn: AsyncConnection, blog_id: int, limit: int, before: int | None = None
+) -> list[InboxItem]:
+    """New items from the sources attached to the blog, newest first, less dismissed ones."""
+    query = (
+        select(items, sources.c.title.label("source_title"), sources.c.url.label("source_url"))
+        .join(sources, sources.c.id == items.c.source_id)
+        .where(_in_inbox(blog_id), await _older_than(conn, before))
+        .order_by(*NEWEST_FIRST)
+        .limit(limit)
+    )
+    return [
+        InboxItem(item_from_row(row), row.source_title or row.source_url)
+        for row in await conn.execute(query)
+    ]
+
+
+async def inbox_version(conn: AsyncConnection, blog_id: int) -> str:
+    """Changes whenever the inbox would look different: a new, changed or dismissed item."""
+    query = (
+        select(func.count(), func.max(items.c.id), func.max(items.c.changed_at))
+        .select_from(items.join(sources, sources.c.id == items.c.source_id))
+        .where(_in_inbox(blog_id))
+    )
+    count, newest, changed = (await conn.execute(query)).one()
+    stamp = changed.timestamp() if changed is not None else 0
+    return f"{count}-{newest or 0}-{stamp:.6f}"

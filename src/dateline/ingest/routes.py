@@ -1,0 +1,187 @@
+"""Editor pages for sources and each blog's inbox.
+
+    GET  /admin/sources                          sources with their state, and the add form
+    POST /admin/sources                          follow a source
+    POST /admin/sources/{id}/delete              stop following it
+    GET  /admin/sources/discover?url=            the feeds a page announces, one click to add
+    GET  /admin/sources/import, POST             OPML upload
+    GET  /admin/sources/export.opml              OPML download
+    GET  /admin/live/{slug}/inbox                new items for the blog, newest first
+    GET  /admin/live/{slug}/inbox/items          the same list as a fragment (ETag; inbox.js)
+    POST /admin/live/{slug}/inbox/{id}/dismiss   remove an item from this inbox
+    GET  /admin/live/{slug}/inbox/{id}/use       the update form, prefilled from the item
+
+Every POST checks CSRF, calls one service and redirects, or re-renders the form with the
+editor's input and plain messages.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.datastructures import FormData, UploadFile
+from starlette.responses import Response
+
+from dateline.accounts.auth import require_editor
+from dateline.accounts.service import User
+from dateline.errors import Conflict, DatelineError, Invalid
+from dateline.ingest import exchange, service, views
+from dateline.ingest.models import SourceDraft
+from dateline.web import form_status, posted_form, redirect, render
+
+router = APIRouter(prefix="/admin")
+Editor = Annotated[User, Depends(require_editor)]
+Cursor = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+@router.get("/sources")
+async def sources_page(request: Request, user: Editor) -> Response:
+    return await _sources_page(request, user, {}, {})
+
+
+@router.post("/sources")
+async def add_source(request: Request, user: Editor) -> Response:
+    form, errors = await posted_form(request)
+    typed = {name: _text(form, name) for name in ("url", "kind", "interval", "blog")}
+    if not errors:
+        try:
+            seconds = service.parse_interval(typed["interval"]) if typed["interval"] else None
+            draft = SourceDraft(typed["url"], typed["kind"], seconds, typed["blog"])
+            state = request.app.state
+            added = await service.add_source(state.db, state.settings, draft, user)
+            return redirect(request, f"/admin/sources#source-{added.id}")
+        except (Invalid, Conflict) as exc:
+            errors = exc.errors if isinstance(exc, Invalid) else {"url": exc.message}
+    return await _sources_page(request, user, typed, errors)
+
+
+async def _sources_page(
+    request: Request, user: User, typed: dict[str, str], errors: dict[str, str]
+) -> Response:
+    view = await views.sources_view(request.app.state.db)
+    context = {"user": user, "view": view, "typed": typed, "errors": errors}
+    return render(request, "ingest/sources.html", context, status=form_status(errors))
+
+
+@router.post("/sources/{source_id}/delete")
+async def delete_source(request: Request, source_id: int, user: Editor) -> Response:
+    _, errors = await posted_form(request)
+    if errors:
+        return await _sources_page(request, user, {}, errors)
+    await service.delete_source(request.app.state.db, source_id)
+    return redirect(request, "/admin/sources")
+
+
+@router.get("/sources/discover")
+async def discover_page(request: Request, user: Editor, url: str = "", blog: str = "") -> Response:
+    found, errors = [], {}
+    if url:
+        try:
+            found = await exchange.discover(request.app.state.settings, url)
+        except Invalid as exc:
+            errors = exc.errors
+    view = await views.sources_view(request.app.state.db)
+    context = {"user": user, "url": url, "blog": blog, "found": found, "view": view}
+    context["errors"] = errors
+    return render(request, "ingest/discover.html", context, status=form_status(errors))
+
+
+@router.get("/sources/import")
+async def import_form(request: Request, user: Editor) -> Response:
+    return await _import_page(request, user, None, {})
+
+
+@router.post("/sources/import")
+async def import_opml(request: Request, user: Editor) -> Response:
+    form, errors = await posted_form(request)
+    upload = form.get("file")
+    report = None
+    if not errors and not (isinstance(upload, UploadFile) and upload.filename):
+        errors = {"file": "Choose an OPML file to upload."}
+    if not errors and isinstance(upload, UploadFile):
+        try:
+            state = request.app.state
+            data = await upload.read(state.settings.fetch_max_bytes)
+            report = await exchange.import_opml(
+                state.db, state.settings, data, _text(form, "blog"), user
+            )
+        except DatelineError as exc:
+            errors = {"file": exc.message}
+    await form.close()
+    return await _import_page(request, user, report, errors)
+
+
+async def _import_page(
+    request: Request, user: User, report: service.ImportReport | None, errors: dict[str, str]
+) -> Response:
+    view = await views.sources_view(request.app.state.db)
+    context = {"user": user, "report": report, "errors": errors, "view": view}
+    return render(request, "ingest/import.html", context, status=form_status(errors))
+
+
+@router.get("/sources/export.opml")
+async def export_opml(request: Request, user: Editor) -> Response:
+    state = request.app.state
+    text = await exchange.export_opml(state.db, f"{state.settings.site_name} sources")
+    headers = {"Content-Disposition": 'attachment; filename="dateline-sources.opml"'}
+    return Response(text, media_type="text/x-opml; charset=utf-8", headers=headers)
+
+
+# Inbox -------------------------------------------------------------------------------------
+
+
+@router.get("/live/{slug}/inbox")
+async def inbox_page(request: Request, slug: str, user: Editor, before: Cursor = None) -> Response:
+    view = await views.inbox_view(request.app.state.db, slug, user, before)
+    context = {"user": user, "view": view, "blog": view.blog, "before": before}
+    return render(request, "ingest/inbox.html", context)
+
+
+@router.get("/live/{slug}/inbox/items")
+async def inbox_fragment(request: Request, slug: str, user: Editor) -> Response:
+    """The first page of the list alone, for inbox.js; 304 while nothing changed."""
+    view = await views.inbox_view(request.app.state.db, slug, user, None)
+    tag = f'W/"inbox-{view.version}"'
+    headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers=headers)
+    response = render(
+        request, "ingest/_inbox_items.html", {"user": user, "view": view, "blog": view.blog}
+    )
+    response.headers.update(headers)
+    return response
+
+
+@router.post("/live/{slug}/inbox/{item_id}/dismiss")
+async def dismiss(request: Request, slug: str, item_id: int, user: Editor) -> Response:
+    _, errors = await posted_form(request)
+    if errors:
+        raise StaleForm(errors["form"])
+    await service.dismiss(request.app.state.db, slug, item_id, user)
+    return redirect(request, f"/admin/live/{slug}/inbox")
+
+
+@router.get("/live/{slug}/inbox/{item_id}/use")
+async def use_item(request: Request, slug: str, item_id: int, user: Editor) -> Response:
+    """The editor's own update form, prefilled; it posts to the blog's usual endpoint, so
+    nothing is published until the editor presses Publish there."""
+    composed = await views.compose(request.app.state.db, slug, item_id, user)
+    context: dict[str, Any] = {
+        "user": user,
+        "composed": composed,
+        "blog": composed.blog,
+        "draft": composed.draft,
+        "errors": {},
+        "preview": None,
+    }
+    return render(request, "ingest/use_item.html", context)
+
+
+class StaleForm(DatelineError):
+    status = 403

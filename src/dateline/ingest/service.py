@@ -1,0 +1,172 @@
+"""Use cases of sources: follow one (CLI, API, editor page), import many from OPML, stop
+following, and turn an inbox item into a draft update. Transactions and rules live here;
+fetching and storing items is the worker's (worker.py, store.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from dateline.accounts.service import User
+from dateline.config import Settings
+from dateline.db import Database
+from dateline.db.tables import item_dismissals, items, sources
+from dateline.db.tables import utcnow as now
+from dateline.errors import Conflict, DatelineError, Invalid
+from dateline.ingest import queries
+from dateline.ingest.canonical import canonicalize
+from dateline.ingest.items import SOURCE_KINDS
+from dateline.ingest.models import OK, Item, Source, SourceDraft
+from dateline.liveblog import queries as blog_queries
+from dateline.liveblog.models import UpdateDraft
+from dateline.net.ssrf import RefusedURL, Resolver, check_url, system_resolver
+
+MIN_INTERVAL, MAX_INTERVAL = 60, 7 * 86400
+UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+QUOTE_CHARS = 400  # how much of an item the prefilled update quotes
+
+
+def parse_interval(text: str) -> int:
+    """ "90", "90s", "5m", "2h", "1d" → seconds; Invalid with plain words otherwise."""
+    match = re.fullmatch(r"\s*(\d{1,7})\s*([smhd]?)\s*", text.lower())
+    if match is None:
+        raise Invalid({"interval": "Write the interval as seconds or like 5m, 2h or 1d."})
+    return int(match.group(1)) * UNITS[match.group(2)]
+
+
+async def add_source(
+    db: Database,
+    settings: Settings,
+    draft: SourceDraft,
+    user: User | None = None,
+    resolver: Resolver = system_resolver,
+) -> Source:
+    """Follow a source: checked (kind, interval, address, blog), fetched soon after."""
+    url, kind, interval = await _checked(settings, draft, resolver)
+    canonical = canonicalize(url)
+    async with db.write() as conn:
+        blog_id = None
+        if draft.blog_slug:
+            blog_id = await queries.blog_id_by_slug(conn, draft.blog_slug)
+            if blog_id is None:
+                raise Invalid({"blog": f"There is no live blog at /live/{draft.blog_slug}."})
+        moment = now()
+        insert = sqlite_insert if db.is_sqlite else pg_insert
+        statement = (
+            insert(sources)
+            .values(
+                url=url,
+                canonical_url=canonical,
+                kind=kind,
+                title=draft.title[:300],
+                site_url="",
+                interval_seconds=interval,
+                blog_id=blog_id,
+                next_fetch_at=moment,  # due at once: the editor wants to see items now
+                consecutive_failures=0,
+                status=OK,
+                last_error="",
+                created_by=user.id if user else None,
+                created_at=moment,
+            )
+            .on_conflict_do_nothing()
+            .returning(sources.c.id)
+        )
+        source_id = (await conn.execute(statement)).scalar_one_or_none()
+        if source_id is None:
+            taken = await queries.source_by_canonical_url(conn, canonical)
+            number = f" as source #{taken.id}" if taken else ""
+            raise Conflict(f"{url} is already followed{number}.")
+        return await queries.source_by_id(conn, source_id)
+
+
+async def _checked(
+    settings: Settings, draft: SourceDraft, resolver: Resolver
+) -> tuple[str, str, int]:
+    errors: dict[str, str] = {}
+    kind = draft.kind or "feed"
+    if kind not in SOURCE_KINDS:
+        errors["kind"] = "The kind must be feed, article or liveblog."
+    interval = draft.interval_seconds or settings.source_interval_seconds
+    if not MIN_INTERVAL <= interval <= MAX_INTERVAL:
+        errors["interval"] = "The interval must be between one minute and one week."
+    url = draft.url.strip()
+    if not url:
+        errors["url"] = "Give the address of a feed or page."
+    else:
+        try:
+            url = str((await check_url(url, settings.allow_private_sources, resolver)).url)
+        except RefusedURL as exc:
+            errors["url"] = exc.message
+    if errors:
+        raise Invalid(errors)
+    return url, kind, interval
+
+
+@dataclass
+class ImportReport:
+    added: list[Source] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (url, why)
+
+
+async def add_many(
+    db: Database,
+    settings: Settings,
+    drafts: list[SourceDraft],
+    user: User | None = None,
+    resolver: Resolver = system_resolver,
+) -> ImportReport:
+    """Follow many sources (OPML import): each one added or skipped with its reason."""
+    report = ImportReport()
+    for draft in drafts:
+        try:
+            report.added.append(await add_source(db, settings, draft, user, resolver))
+        except DatelineError as exc:
+            report.skipped.append((draft.url, exc.message))
+    return report
+
+
+async def delete_source(db: Database, source_id: int) -> None:
+    """Stop following a source; its items go with it."""
+    async with db.write() as conn:
+        await queries.source_by_id(conn, source_id)
+        await conn.execute(delete(sources).where(sources.c.id == source_id))
+
+
+async def dismiss(db: Database, slug: str, item_id: int, user: User) -> None:
+    """Remove an item from one blog's inbox (other blogs and the API still have it)."""
+    async with db.write() as conn:
+        blog_id = (await blog_queries.blog_by_slug(conn, slug)).id
+        await queries.item_by_id(conn, item_id)
+        insert = sqlite_insert if db.is_sqlite else pg_insert
+        statement = insert(item_dismissals).values(
+            item_id=item_id, blog_id=blog_id, dismissed_by=user.id, dismissed_at=now()
+        )
+        await conn.execute(statement.on_conflict_do_nothing())
+
+
+async def item_count(db: Database) -> int:
+    async with db.read() as conn:
+        return int((await conn.execute(select(func.count()).select_from(items))).scalar_one())
+
+
+def compose_update(item: Item, source_name: str) -> UpdateDraft:
+    """The update form prefilled from an item: its headline, a short quote as a Markdown
+    blockquote, the source's name and a link to the whole article. Nothing is published
+    until the editor presses Publish."""
+    words = " ".join((item.text or item.summary).split())
+    if len(words) > QUOTE_CHARS:
+        words = words[:QUOTE_CHARS].rsplit(" ", 1)[0] + "…"
+    lines = [f"> {words}", ">", f"> — {source_name}"] if words else [f"— {source_name}"]
+    body = "\n".join([*lines, "", f"[Read entire article]({_link(item.url)})"])
+    return UpdateDraft(body=body, headline=item.title[:200])
+
+
+def _link(url: str) -> str:
+    """A URL safe inside Markdown link parentheses."""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")

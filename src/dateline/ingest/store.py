@@ -1,0 +1,335 @@
+"""Writes of the ingest worker: leases on due sources, and fetch outcomes stored in bulk.
+
+Built for throughput (docs/ingest.md, bench/ingest.py): the outcomes of many fetches are
+written in ONE transaction; new items go in with multi-row `INSERT … ON CONFLICT DO NOTHING
+RETURNING`, so the unique constraints on `items` (canonical URL, content hash, source +
+external id) are the de-duplication, with no read before the write; only items that collided
+are looked at again, to tell an edited item (same source, new text) from a duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from dateline.db import Database
+from dateline.db.tables import items, sources
+from dateline.db.tables import utcnow as now
+from dateline.ingest.items import ParsedDocument, ParsedItem
+from dateline.ingest.models import FAILING, OK
+
+log = logging.getLogger(__name__)
+
+FAILING_AFTER = timedelta(hours=24)  # a source failing this long is marked failing
+MAX_BACKOFF = 6 * 3600.0  # seconds; or the source's own interval when that is longer
+_random = random.SystemRandom()  # jitter only; the system source keeps linters quiet
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A source this worker holds the lease of, with the state the outcome builds on."""
+
+    id: int
+    url: str
+    kind: str
+    title: str
+    etag: str
+    last_modified: str
+    interval_seconds: int
+    consecutive_failures: int
+    failing_since: datetime | None
+    last_success_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one fetch gave: a parsed document, a 304, or an error in plain words."""
+
+    source: Claimed
+    fetched_at: datetime
+    document: ParsedDocument | None = None
+    not_modified: bool = False
+    etag: str = ""
+    last_modified: str = ""
+    error: str = ""
+    retry_after: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+@dataclass
+class Tally:
+    """Per source: items stored new, items updated in place, and whether the fetch failed."""
+
+    new: Counter[int] = field(default_factory=Counter)
+    updated: Counter[int] = field(default_factory=Counter)
+    failed: set[int] = field(default_factory=set)
+
+
+# Leases -------------------------------------------------------------------------------------
+
+
+async def claim(
+    db: Database, limit: int, lease_seconds: float, only: Sequence[int] | None = None
+) -> list[Claimed]:
+    """Lease up to `limit` sources: due ones, or those in `only` whether due or not.
+
+    PostgreSQL: `FOR UPDATE SKIP LOCKED` lets workers claim side by side without waiting on
+    each other; the conditional UPDATE (lease still free) is what makes a claim exclusive on
+    SQLite, where BEGIN IMMEDIATE already makes this transaction the only writer.
+    """
+    moment = now()
+    free = or_(sources.c.lease_until.is_(None), sources.c.lease_until < moment)
+    wanted = sources.c.id.in_(only) if only is not None else sources.c.next_fetch_at <= moment
+    query = select(sources.c.id).where(wanted, free).order_by(sources.c.next_fetch_at)
+    query = query.limit(limit)
+    if not db.is_sqlite:
+        query = query.with_for_update(skip_locked=True)
+    lease = moment + timedelta(seconds=lease_seconds)
+    async with db.write() as conn:
+        ids = list((await conn.execute(query)).scalars())
+        if not ids:
+            return []
+        taken = (
+            update(sources)
+            .where(sources.c.id.in_(ids), free)
+            .values(lease_until=lease)
+            .returning(*(sources.c[name] for name in Claimed.__slots__))
+        )
+        rows = (await conn.execute(taken)).all()
+    return [_claimed(row) for row in sorted(rows, key=lambda row: ids.index(row.id))]
+
+
+def _claimed(row: Any) -> Claimed:
+    values = row._asdict()
+    values["etag"] = values["etag"] or ""
+    values["last_modified"] = values["last_modified"] or ""
+    return Claimed(**values)
+
+
+async def release(db: Database, source_ids: Iterable[int]) -> None:
+    """Give leases back unused (shutdown): another worker may fetch these sources at once."""
+    ids = list(source_ids)
+    if ids:
+        async with db.write() as conn:
+            where = sources.c.id.in_(ids)
+            await conn.execute(update(sources).where(where).values(lease_until=None))
+
+
+# Outcomes -----------------------------------------------------------------------------------
+
+
+async def record(db: Database, outcomes: Sequence[Outcome]) -> Tally:
+    """Store many outcomes in one transaction; when that fails (say a source was deleted
+    meanwhile), store them one by one so one bad outcome costs only itself."""
+    tally = Tally()
+    if not outcomes:
+        return tally
+    try:
+        async with db.write() as conn:
+            await _record(conn, outcomes, tally)
+        return tally
+    except DBAPIError:
+        log.warning("storing a batch of fetch outcomes failed; storing them one by one")
+    tally = Tally()
+    for outcome in outcomes:
+        try:
+            async with db.write() as conn:
+                await _record(conn, [outcome], tally)
+        except DBAPIError:
+            log.exception("storing a fetch outcome failed", extra={"source": outcome.source.id})
+    return tally
+
+
+async def _record(conn: AsyncConnection, outcomes: Sequence[Outcome], tally: Tally) -> None:
+    rows: list[dict[str, Any]] = []
+    moment = now()
+    for outcome in outcomes:
+        if outcome.document is not None and outcome.ok:
+            rows += item_rows(outcome.source.id, outcome.document.items, moment)
+    inserted = await _insert_new(conn, rows)
+    tally.new.update(source_id for source_id, _ in inserted)
+    rest = [row for row in rows if (row["source_id"], row["canonical_url"]) not in inserted]
+    tally.updated.update(await _update_changed(conn, rest, moment))
+    tally.failed.update(outcome.source.id for outcome in outcomes if not outcome.ok)
+    states = [source_state(outcome) for outcome in outcomes]
+    statement = update(sources).where(sources.c.id == bindparam("sid"))
+    await conn.execute(statement, states)
+
+
+def item_rows(
+    source_id: int, parsed: Sequence[ParsedItem], moment: datetime
+) -> list[dict[str, Any]]:
+    """Rows for the items of one document, oldest first: a feed lists its newest item first,
+    and ids then follow the order the source published in."""
+    return [_item_row(source_id, item, moment) for item in reversed(parsed)]
+
+
+def _item_row(source_id: int, item: ParsedItem, moment: datetime) -> dict[str, Any]:
+    published = item.published_at
+    return {
+        "source_id": source_id,
+        "url": _fit(item.url, 2000),
+        "canonical_url": _fit(item.canonical_url, 2000),
+        "external_id": _fit(item.external_id, 500) or None,  # NULLs never collide
+        "content_hash": item.content_hash,
+        "title": _fit(item.title, 1000),
+        "author": _fit(item.author, 300),
+        "published_at": published,
+        "updated_at": item.updated_at,
+        "summary": _fit(item.summary),
+        "text": _fit(item.text),
+        "html": _fit(item.html),
+        "images": [{"url": i.url, "caption": i.caption, "credit": i.credit} for i in item.images],
+        "key_event": item.key_event,
+        "pinned": item.pinned,
+        "language": item.language[:20],
+        "first_seen_at": moment,
+        "changed_at": None,
+        "listed_at": min(published, moment) if published else moment,
+    }
+
+
+def _fit(text: str, size: int | None = None) -> str:
+    """Within the column's size, and without NUL, which PostgreSQL refuses in text."""
+    return text.replace("\x00", "")[:size]
+
+
+async def _insert_new(conn: AsyncConnection, rows: list[dict[str, Any]]) -> set[tuple[int, str]]:
+    """Insert what is new; (source id, canonical URL) of each row that went in.
+
+    One statement executed for many rows: SQLAlchemy compiles it once and sends multi-row
+    INSERTs ("insertmanyvalues"), far cheaper than a fresh `.values([...])` per batch."""
+    if not rows:
+        return set()
+    insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+    statement = (
+        insert(items).on_conflict_do_nothing().returning(items.c.source_id, items.c.canonical_url)
+    )
+    result = await conn.execute(statement, rows)
+    return {(row.source_id, row.canonical_url) for row in result}
+
+
+async def _update_changed(
+    conn: AsyncConnection, rows: list[dict[str, Any]], moment: datetime
+) -> Counter[int]:
+    """Rows that collided: the same source's item with new words (an edited article, a live
+    blog update rewritten) is updated in place; anything else was a duplicate, kept once."""
+    changed: Counter[int] = Counter()
+    for row, item_id in await _same_item_changed(conn, rows):
+        values = {k: row[k] for k in CHANGEABLE}
+        await conn.execute(
+            update(items).where(items.c.id == item_id).values(**values, changed_at=moment)
+        )
+        changed[row["source_id"]] += 1
+    return changed
+
+
+CHANGEABLE = (
+    *("content_hash", "title", "author", "updated_at", "summary", "text", "html"),
+    *("images", "key_event", "pinned"),
+)
+
+
+async def _same_item_changed(
+    conn: AsyncConnection, rows: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], int]]:
+    """(new row, id of the stored item it changes), for rows whose text or flags changed and
+    whose new text is not already stored elsewhere."""
+    if not rows:
+        return []
+    urls = [row["canonical_url"] for row in rows]
+    ids = [row["external_id"] for row in rows if row["external_id"]]
+    where = or_(items.c.canonical_url.in_(urls), items.c.external_id.in_(ids))
+    source_ids = {row["source_id"] for row in rows}
+    columns = (items.c.id, items.c.source_id, items.c.canonical_url, items.c.external_id)
+    query = select(*columns, items.c.content_hash, items.c.key_event, items.c.pinned)
+    stored = (await conn.execute(query.where(where, items.c.source_id.in_(source_ids)))).all()
+    by_url = {(s.source_id, s.canonical_url): s for s in stored}
+    by_id = {(s.source_id, s.external_id): s for s in stored if s.external_id}
+    hashes = {s.content_hash for s in stored}
+    found = []
+    for row in rows:
+        key = row["source_id"]
+        old = by_id.get((key, row["external_id"])) or by_url.get((key, row["canonical_url"]))
+        if old is None or (old.content_hash, old.key_event, old.pinned) == (
+            row["content_hash"],
+            row["key_event"],
+            row["pinned"],
+        ):
+            continue
+        if row["content_hash"] != old.content_hash and await _hash_taken(conn, row, hashes):
+            continue
+        hashes.add(row["content_hash"])
+        found.append((row, old.id))
+    return found
+
+
+async def _hash_taken(conn: AsyncConnection, row: dict[str, Any], known: set[str]) -> bool:
+    if row["content_hash"] in known:
+        return True
+    query = select(items.c.id).where(items.c.content_hash == row["content_hash"])
+    return (await conn.execute(query)).first() is not None
+
+
+def source_state(outcome: Outcome) -> dict[str, Any]:
+    """The source's new state after a fetch: schedule, failure count, plain error."""
+    source, moment = outcome.source, outcome.fetched_at
+    state: dict[str, Any] = {"sid": source.id, "lease_until": None, "last_fetch_at": moment}
+    if outcome.ok:
+        document = outcome.document
+        title = (
+            _fit(document.title, 300) if document is not None and document.title else source.title
+        )
+        state.update(
+            title=title,
+            etag=(outcome.etag or source.etag)[:500] or None,
+            last_modified=(outcome.last_modified or source.last_modified)[:100] or None,
+            last_success_at=moment,
+            next_fetch_at=moment + timedelta(seconds=jittered(source.interval_seconds)),
+            consecutive_failures=0,
+            failing_since=None,
+            status=OK,
+            last_error="",
+        )
+        return state
+    failures = source.consecutive_failures + 1
+    since = source.failing_since or moment
+    wait = max(backoff(source.interval_seconds, failures), outcome.retry_after or 0.0)
+    state.update(
+        title=source.title,
+        etag=source.etag or None,
+        last_modified=source.last_modified or None,
+        last_success_at=source.last_success_at,
+        next_fetch_at=moment + timedelta(seconds=wait),
+        consecutive_failures=failures,
+        failing_since=since,
+        status=FAILING if moment - since >= FAILING_AFTER else OK,
+        last_error=outcome.error[:500],
+    )
+    return state
+
+
+def jittered(seconds: float) -> float:
+    """±10 %: sources added together drift apart instead of being fetched in bursts."""
+    return seconds * _random.uniform(0.9, 1.1)
+
+
+def backoff(interval: float, failures: int) -> float:
+    """Exponential backoff with jitter: the interval, doubled at each further failure, capped
+    at six hours (or the interval when longer), then between 50 % and 100 % of that."""
+    ceiling = max(MAX_BACKOFF, interval)
+    return float(min(ceiling, interval * 2 ** min(failures - 1, 20)) * _random.uniform(0.5, 1.0))

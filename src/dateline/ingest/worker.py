@@ -1,0 +1,200 @@
+"""The ingest worker: claim due sources, fetch them with a bounded pool, store what they say.
+
+    claim (lease) ──► fetch + parse, at most `ingest_concurrency` at a time ──► queue
+                                                                                  │
+                             one writer: many outcomes per transaction ◄──────────┘
+
+- Leases (`store.claim`) keep any number of workers (inside `dateline serve`, or separate
+  `dateline worker` processes) off each other's sources: a source is fetched by one worker
+  per round. A worker that dies leaves leases that run out; shutdown gives them back at once.
+- One writer per worker stores outcomes in batches: few transactions, and on SQLite the single
+  writer is never fought over by the fetches.
+- A malformed document, a refused address or a server error becomes that source's error in
+  plain words; nothing a source sends can stop the worker or delay other sources.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+
+from dateline.config import Settings
+from dateline.db import Database
+from dateline.db.tables import utcnow as now
+from dateline.errors import DatelineError
+from dateline.ingest import store
+from dateline.ingest.fetch import Fetcher, FetchError, FetchResult
+from dateline.ingest.items import SOURCE_KINDS, ParsedDocument, SourceKind
+from dateline.ingest.parse import parse_document
+from dateline.ingest.store import Claimed, Outcome, Tally
+
+log = logging.getLogger(__name__)
+
+WRITE_BATCH = 200  # outcomes per transaction at most
+LEASE_MARGIN = 60.0  # seconds a lease outlives the longest fetch (time to store it)
+Progress = Callable[[Sequence[Outcome]], None]
+KINDS: dict[str, SourceKind] = {kind: kind for kind in SOURCE_KINDS}
+
+
+def make_fetcher(settings: Settings) -> Fetcher:
+    return Fetcher(
+        allow_private=settings.allow_private_sources,
+        total_timeout=settings.fetch_timeout_seconds,
+        max_bytes=settings.fetch_max_bytes,
+        max_redirects=settings.fetch_max_redirects,
+        per_host_concurrency=settings.fetch_per_host,
+        host_delay=settings.fetch_host_delay_seconds,
+    )
+
+
+def parse(source: Claimed, result: FetchResult) -> ParsedDocument:
+    """The document as the source's kind reads it; ParseError says what is wrong."""
+    kind = KINDS.get(source.kind, "article")
+    # Feeds as bytes, so the XML's own encoding declaration wins; pages as decoded text.
+    data = result.body if kind == "feed" or not result.text else result.text
+    return parse_document(kind, data, result.url, result.content_type)
+
+
+async def fetch_one(fetcher: Fetcher, source: Claimed) -> Outcome:
+    """Fetch and parse one source; every failure becomes an Outcome with plain words."""
+    started = now()
+    try:
+        result = await fetcher.fetch(
+            source.url, etag=source.etag, last_modified=source.last_modified
+        )
+    except FetchError as exc:
+        return Outcome(source, started, error=exc.message, retry_after=exc.retry_after)
+    etag, modified = result.etag, result.last_modified
+    if result.not_modified:
+        return Outcome(
+            source, started, not_modified=True, etag=etag, last_modified=modified
+        )  # 304: nothing to parse
+    try:
+        document = parse(source, result)
+    except DatelineError as exc:
+        return Outcome(source, started, error=exc.message)
+    except Exception as exc:  # a parser bug must cost one source, never the worker
+        log.exception("parsing a source failed", extra={"source": source.id, "url": source.url})
+        return Outcome(
+            source, started, error=f"Could not read this document ({type(exc).__name__})."
+        )
+    return Outcome(source, started, document=document, etag=etag, last_modified=modified)
+
+
+class IngestWorker:
+    """Fetches due sources in rounds; `start()`/`stop()` run it in the background."""
+
+    def __init__(self, db: Database, settings: Settings, fetcher: Fetcher | None = None) -> None:
+        self.db = db
+        self.settings = settings
+        self.concurrency = settings.ingest_concurrency
+        self.lease_seconds = settings.fetch_timeout_seconds + LEASE_MARGIN
+        self._fetcher = fetcher
+        self._own_fetcher = fetcher is None
+        self._held: set[int] = set()  # claimed here, not stored yet
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            self._fetcher = make_fetcher(self.settings)
+        return self._fetcher
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="ingest-worker")
+
+    async def stop(self) -> None:
+        """Stop now: fetches in flight are dropped and their leases given back, so another
+        worker (or the next start) fetches those sources at once."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.close()
+
+    async def close(self) -> None:
+        await self._release_held()
+        if self._own_fetcher and self._fetcher is not None:
+            await self._fetcher.aclose()
+            self._fetcher = None
+
+    async def _release_held(self) -> None:
+        held, self._held = list(self._held), set()
+        await store.release(self.db, held)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.run_round()
+            except Exception:
+                # The database may be restarting; the next round retries, nothing is lost.
+                log.exception("ingest round failed")
+            await asyncio.sleep(self.settings.ingest_poll_seconds)
+
+    async def run_round(
+        self, only: Sequence[int] | None = None, progress: Progress | None = None
+    ) -> Tally:
+        """Fetch every due source (or just `only`, due or not) once; what was stored."""
+        tally = Tally()
+        queue: asyncio.Queue[Outcome | None] = asyncio.Queue()
+        writer = asyncio.create_task(self._write(queue, tally, progress))
+        try:
+            await self._fetch_all(queue, list(only) if only is not None else None)
+        finally:
+            queue.put_nowait(None)
+            try:
+                await writer  # what was fetched is stored, even when the round is stopped
+            finally:
+                await self._release_held()  # fetches cut off: another worker may take them
+        return tally
+
+    async def _fetch_all(
+        self, queue: asyncio.Queue[Outcome | None], only: list[int] | None
+    ) -> None:
+        """Keep up to `concurrency` fetches running; claim more when half the pool is free."""
+        running: set[asyncio.Task[None]] = set()
+        exhausted = False
+        try:
+            while True:
+                room = self.concurrency - len(running)
+                if not exhausted and room >= max(1, self.concurrency // 2):
+                    claimed = await store.claim(self.db, room, self.lease_seconds, only)
+                    exhausted = len(claimed) < room
+                    if only is not None:
+                        only = [i for i in only if i not in {c.id for c in claimed}]
+                    for source in claimed:
+                        self._held.add(source.id)
+                        running.add(asyncio.create_task(self._fetch_into(source, queue)))
+                if not running:
+                    return
+                _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in running:
+                task.cancel()
+
+    async def _fetch_into(self, source: Claimed, queue: asyncio.Queue[Outcome | None]) -> None:
+        await queue.put(await fetch_one(self.fetcher, source))
+
+    async def _write(
+        self, queue: asyncio.Queue[Outcome | None], tally: Tally, progress: Progress | None
+    ) -> None:
+        """Store outcomes as they come, everything waiting at once in one transaction."""
+        finished = False
+        while not finished:
+            batch = [await queue.get()]
+            while not queue.empty() and len(batch) < WRITE_BATCH:
+                batch.append(queue.get_nowait())
+            finished = None in batch
+            outcomes = [outcome for outcome in batch if outcome is not None]
+            if not outcomes:
+                continue
+            stored = await store.record(self.db, outcomes)
+            self._held.difference_update(outcome.source.id for outcome in outcomes)
+            tally.new.update(stored.new)
+            tally.updated.update(stored.updated)
+            tally.failed.update(stored.failed)
+            if progress is not None:
+                progress(outcomes)

@@ -1,0 +1,128 @@
+"""`dateline source …` and `dateline worker` as an operator uses them, against the fixture
+HTTP server on 127.0.0.1 and a real database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dateline.cli import app as cli
+from tests.ingest_factories import rss
+from tests.ingest_server import IngestServer, ingest_server
+
+__all__ = ["ingest_server"]  # the fixture
+
+FEED = rss(
+    "Northwind Wire", [("a2", "Bridge reopens", "Traffic flows."), ("a1", "Storm nears", "Wind.")]
+)
+
+
+@pytest.fixture
+def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    values = {
+        "DATELINE_DATABASE_URL": database_url,
+        "DATELINE_DATA_DIR": str(tmp_path / "data"),
+        "DATELINE_ALLOW_PRIVATE_SOURCES": "1",
+        "DATELINE_FETCH_HOST_DELAY_SECONDS": "0",
+        "DATELINE_INGEST_POLL_SECONDS": "0.1",
+        "COLUMNS": "300",  # rich wraps tables and messages to the terminal width
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    return values
+
+
+def run(*args: str, code: int = 0) -> str:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def test_add_fetch_list_and_export(env: dict[str, str], ingest_server: IngestServer) -> None:
+    url = ingest_server.route("/feed.xml", FEED, content_type="application/rss+xml")
+    assert "Following source #1 (feed) every 10 min." in run(
+        "source", "add", url, "--interval", "10m"
+    )
+    out = run("source", "fetch", "--all")
+    assert "Fetched 1 sources: 2 new items, 0 updated, 0 failed." in out
+    assert "Northwind Wire" in run("source", "list")
+    exported = run("source", "export")
+    assert f'xmlUrl="{url}"' in exported
+    assert 'title="Northwind Wire"' in exported
+    again = run("source", "fetch", "1")
+    assert "0 new items, 0 updated, 0 failed." in again
+
+
+def test_fetch_reports_failures_in_plain_words(
+    env: dict[str, str], ingest_server: IngestServer
+) -> None:
+    run("source", "add", ingest_server.url("/gone.xml"))
+    out = run("source", "fetch", "1")
+    assert "#1: The server answered 404 Not Found" in out
+    assert "0 new items, 0 updated, 1 failed." in out
+    assert "The server answered 404 Not Found" in run("source", "list")
+    assert "There is no source #7." in run("source", "fetch", "7", code=1)
+    assert "Give a source number or --all." in run("source", "fetch", code=2)
+
+
+def test_add_refuses_bad_input(env: dict[str, str]) -> None:
+    out = run("source", "add", "http://127.0.0.1:9/f.xml", "--blog", "nope", code=1)
+    assert "There is no live blog at /live/nope." in out
+    assert "interval" in run("source", "add", "http://127.0.0.1:9/f", "--interval", "soon", code=1)
+
+
+def test_import_an_opml_file(
+    env: dict[str, str], tmp_path: Path, ingest_server: IngestServer
+) -> None:
+    first = ingest_server.route("/one.xml", FEED)
+    run("source", "add", first)
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>Wires</title></head><body>'
+        f'<outline text="One" xmlUrl="{first}"/>'
+        f'<outline text="Two" xmlUrl="{ingest_server.url("/two.xml")}"/>'
+        f'<outline text="Three" xmlUrl="{ingest_server.url("/three.xml")}"/>'
+        "</body></opml>"
+    )
+    out = run("source", "import", str(opml))
+    assert "Imported 2 feeds; skipped 1." in out
+    assert "is already followed" in out
+    listed = run("source", "list")
+    assert "Two" in listed
+    assert "Three" in listed
+    broken = tmp_path / "broken.opml"
+    broken.write_text("<html>no</html>")
+    assert "This is not an OPML file" in run("source", "import", str(broken), code=1)
+
+
+def test_worker_runs_standalone_and_stops_on_sigterm(
+    env: dict[str, str], ingest_server: IngestServer
+) -> None:
+    run("source", "add", ingest_server.route("/feed.xml", FEED))
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from dateline.cli import app; app()", "worker"],
+        env={**os.environ, **env},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not ingest_server.seen("/feed.xml") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ingest_server.seen("/feed.xml"), "the worker never fetched the source"
+        time.sleep(0.3)  # let it store the items
+        process.send_signal(signal.SIGTERM)
+        _, errors = process.communicate(timeout=10)
+    finally:
+        process.kill()
+    assert process.returncode == 0, errors
+    assert "Worker stopped" in errors
+    assert "Storm nears" not in run("source", "list")  # list shows sources, not items
+    assert "Northwind Wire" in run("source", "list")

@@ -1,0 +1,228 @@
+"""Storing what sources publish: order, exact duplicates kept once, live-blog edits, and the
+state a source shows after successes and failures (backoff, Retry-After, failing after 24 h)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from dateline.config import Settings
+from dateline.db import Database
+from dateline.db.tables import sources
+from dateline.errors import Conflict, Invalid
+from dateline.ingest import queries, service, store
+from dateline.ingest.items import ItemImage
+from dateline.ingest.models import Source, SourceDraft
+from dateline.liveblog.models import Blog
+from tests.ingest_factories import (
+    add,
+    document,
+    ingest_settings,
+    item,
+    store_document,
+    store_failure,
+)
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return ingest_settings(settings)
+
+
+async def items_of(db: Database, source: Source) -> list[tuple[str, str]]:
+    async with db.read() as conn:
+        found = await queries.items_of_source(conn, source.id, 100)
+    return [(found_item.title, found_item.text) for found_item in found]
+
+
+async def state_of(db: Database, source: Source) -> Source:
+    async with db.read() as conn:
+        return await queries.source_by_id(conn, source.id)
+
+
+async def test_items_are_stored_newest_first_with_their_text(
+    db: Database, settings: Settings
+) -> None:
+    source = await add(db, settings, "https://wire.example.org/world.rss")
+    pictured = item(3, images=(ItemImage("https://wire.example.org/a.jpg", "Dam", "Wire"),))
+    tally = await store_document(db, source, document(pictured, item(1), item(2)))
+    assert tally.new[source.id] == 3
+    assert await items_of(db, source) == [
+        ("Story 3", "Words of story 3."),
+        ("Story 2", "Words of story 2."),
+        ("Story 1", "Words of story 1."),
+    ]
+    async with db.read() as conn:
+        newest = (await queries.items_of_source(conn, source.id, 1))[0]
+    assert newest.images == [
+        {"url": "https://wire.example.org/a.jpg", "caption": "Dam", "credit": "Wire"}
+    ]
+    shown = await state_of(db, source)
+    assert (shown.title, shown.status, shown.consecutive_failures) == ("Example Wire", "ok", 0)
+    assert shown.last_success_at is not None
+    assert shown.etag == '"v1"'
+    assert shown.next_fetch_at > datetime.now(UTC) + timedelta(seconds=250)
+
+
+async def test_a_future_publication_date_does_not_keep_an_item_on_top(
+    db: Database, settings: Settings
+) -> None:
+    source = await add(db, settings, "https://wire.example.org/world.rss")
+    from_the_future = item(1, published_at=datetime(2099, 1, 1, tzinfo=UTC))
+    await store_document(db, source, document(from_the_future))
+    await store_document(db, source, document(item(2, published_at=datetime.now(UTC))))
+    assert [title for title, _ in await items_of(db, source)] == ["Story 2", "Story 1"]
+
+
+async def test_an_item_seen_again_under_another_url_or_in_another_feed_is_stored_once(
+    db: Database, settings: Settings
+) -> None:
+    wire = await add(db, settings, "https://wire.example.org/world.rss")
+    agency = await add(db, settings, "https://agency.example.net/top.atom")
+    await store_document(db, wire, document(item(1), item(2)))
+    tracked = item(1, url="https://wire.example.org/story-1?utm_source=rss&fbclid=x")
+    same_words = item(2, url="https://agency.example.net/copy-of-2")
+    tally = await store_document(db, agency, document(tracked, same_words, item(9)))
+    assert tally.new[agency.id] == 1
+    assert tally.updated[agency.id] == 0
+    assert [title for title, _ in await items_of(db, agency)] == ["Story 9"]
+    assert len(await items_of(db, wire)) == 2
+
+
+async def test_refetching_the_same_feed_stores_nothing_new(
+    db: Database, settings: Settings
+) -> None:
+    source = await add(db, settings, "https://wire.example.org/world.rss")
+    await store_document(db, source, document(item(1), item(2)))
+    tally = await store_document(db, source, document(item(1), item(2)))
+    assert (tally.new[source.id], tally.updated[source.id]) == (0, 0)
+    assert len(await items_of(db, source)) == 2
+
+
+async def test_a_live_blog_update_rewritten_is_updated_and_new_updates_are_added(
+    db: Database, settings: Settings
+) -> None:
+    page = "https://other.example.com/live/storm"
+    source = await add(db, settings, page, kind="liveblog")
+
+    def update_item(n: int, text: str, key_event: bool = False) -> object:
+        return item(
+            n, text=text, url=f"{page}#block-{n}", external_id=f"block-{n}", key_event=key_event
+        )
+
+    first = document(update_item(1, "Winds reach 90 km/h."), kind="liveblog")
+    await store_document(db, source, first)
+    second = document(
+        update_item(2, "Ferries cancelled."),
+        update_item(1, "Winds reach 110 km/h at the coast.", key_event=True),
+        kind="liveblog",
+    )
+    tally = await store_document(db, source, second)
+    assert (tally.new[source.id], tally.updated[source.id]) == (1, 1)
+    assert await items_of(db, source) == [
+        ("Story 2", "Ferries cancelled."),
+        ("Story 1", "Winds reach 110 km/h at the coast."),
+    ]
+    async with db.read() as conn:
+        rewritten = (await queries.items_of_source(conn, source.id, 10))[1]
+    assert rewritten.key_event
+    assert rewritten.changed_at is not None
+
+
+async def test_failures_back_off_and_show_the_error_in_plain_words(
+    db: Database, settings: Settings
+) -> None:
+    source = await add(db, settings, "https://wire.example.org/world.rss")
+    await store_failure(db, source, "The server answered 500 Internal Server Error")
+    await store_failure(db, source, "The server answered 500 Internal Server Error")
+    await store_failure(db, source, "Could not connect to wire.example.org")
+    shown = await state_of(db, source)
+    assert shown.consecutive_failures == 3
+    assert shown.last_error == "Could not connect to wire.example.org"
+    assert shown.status == "ok"  # not failing for 24 hours yet
+    assert shown.last_success_at is None
+    # Third failure: 4 × 300 s, with jitter between half and all of it.
+    wait = (shown.next_fetch_at - datetime.now(UTC)).total_seconds()
+    assert 590 <= wait <= 1200
+
+
+async def test_a_source_failing_for_24_hours_is_marked_failing_and_kept(
+    db: Database, settings: Settings
+) -> None:
+    source = await add(db, settings, "https://wire.example.org/world.rss")
+    await store_failure(db, source, "The server answered 503 Service Unavailable")
+    long_ago = datetime.now(UTC) - timedelta(hours=25)
+    async with db.write() as conn:
+        await conn.execute(update(sources).values(failing_since=long_ago))
+    await store_failure(db, source, "The server answered 503 Service Unavailable")
+    shown = await state_of(db, source)
+    assert (shown.status, shown.consecutive_failures) == ("failing", 2)
+    await store_document(db, source, document(item(1)))
+    shown = await state_of(db, source)
+    assert (shown.status, shown.consecutive_failures, shown.last_error) == ("ok", 0, "")
+
+
+async def test_retry_after_is_honoured(db: Database, settings: Settings) -> None:
+    source = await add(db, settings, "https://wire.example.org/world.rss")
+    await store_failure(db, source, "The server answered 429 Too Many Requests", retry_after=7200)
+    shown = await state_of(db, source)
+    assert shown.next_fetch_at >= datetime.now(UTC) + timedelta(seconds=7190)
+
+
+async def test_a_leased_source_is_claimed_once_until_released(
+    db: Database, settings: Settings
+) -> None:
+    first = await add(db, settings, "https://wire.example.org/1.rss")
+    second = await add(db, settings, "https://wire.example.org/2.rss")
+    taken = await store.claim(db, 10, 60)
+    assert [claimed.id for claimed in taken] == [first.id, second.id]
+    assert await store.claim(db, 10, 60) == []
+    await store.release(db, [first.id])
+    assert [claimed.id for claimed in await store.claim(db, 10, 60)] == [first.id]
+
+
+async def test_adding_a_source_refuses_duplicates_bad_kinds_and_unknown_blogs(
+    db: Database, settings: Settings, blog: Blog
+) -> None:
+    source = await add(
+        db, settings, "https://Wire.example.org/world.rss?utm_medium=x", blog=blog.slug
+    )
+    assert source.blog_slug == blog.slug
+    assert source.next_fetch_at <= datetime.now(UTC)
+    with pytest.raises(Conflict, match=f"already followed as source #{source.id}"):
+        await add(db, settings, "https://wire.example.org/world.rss")
+    with pytest.raises(Invalid) as refused:
+        await service.add_source(db, settings, SourceDraft("ftp://x.example", "podcast", 5))
+    assert set(refused.value.errors) == {"url", "kind", "interval"}
+    with pytest.raises(Invalid, match="no live blog at /live/nope"):
+        await add(db, settings, "https://wire.example.org/other.rss", blog="nope")
+
+
+async def test_private_addresses_are_refused_unless_allowed(
+    db: Database, settings: Settings
+) -> None:
+    strict = settings.model_copy(update={"allow_private_sources": False})
+    with pytest.raises(Invalid, match="loopback"):
+        await add(db, strict, "http://127.0.0.1:8080/feed.xml")
+
+
+def test_intervals_read_like_people_write_them() -> None:
+    assert [service.parse_interval(text) for text in ("90", "90s", "5m", "2h", "1d")] == [
+        90, 90, 300, 7200, 86400,
+    ]  # fmt: skip
+    with pytest.raises(Invalid):
+        service.parse_interval("soon")
+
+
+async def test_text_postgresql_would_refuse_is_cleaned_not_fatal(
+    db: Database, settings: Settings
+) -> None:
+    source = await add(db, settings, "https://wire.example.org/world.rss")
+    odd = item(1, title="Nul\x00 byte" + "x" * 2000, text="Before\x00after.")
+    await store_document(db, source, document(odd))
+    ((title, text),) = await items_of(db, source)
+    assert title.startswith("Nul bytexxx")
+    assert len(title) == 1000
+    assert text == "Beforeafter."
