@@ -44,8 +44,10 @@ class World:
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    """Webhook targets on 127.0.0.1 are allowed here: this module tests who, not where."""
-    return settings.model_copy(update={"allow_private_addresses": True})
+    """Webhooks and sources on 127.0.0.1 are allowed here: this module tests who, not where."""
+    return settings.model_copy(
+        update={"allow_private_addresses": True, "allow_private_sources": True}
+    )
 
 
 @pytest.fixture
@@ -121,6 +123,16 @@ ACTIONS: dict[str, tuple[Call, dict[str, int]]] = {
         ),
         {"admin": 200, "member": 200, "outsider": 403, "contributor": 403, "stranger": 403},
     ),
+    "follow a source": (
+        lambda h, w: h.post("/api/v1/sources", json={"url": "http://127.0.0.1:9/feed.xml"}),
+        {"admin": 201, "member": 201, "outsider": 201, "contributor": 403, "stranger": 403},
+    ),
+    "follow a source into this blog's inbox": (
+        lambda h, w: h.post(
+            "/api/v1/sources", json={"url": "http://127.0.0.1:9/a.xml", "blog": w.blog.slug}
+        ),
+        {"admin": 201, "member": 201, "outsider": 403, "contributor": 403, "stranger": 403},
+    ),
     "register a webhook": (
         lambda h, w: h.post(
             "/api/v1/webhooks", json={"url": "http://127.0.0.1:9/hook", "events": ["blog.ended"]}
@@ -190,6 +202,11 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
         {"admin": 200, "member": 200, "contributor": 200},
     ),
     "webhooks": ("/admin/webhooks", {"admin": 200}),
+    "sources": ("/admin/sources", {"admin": 200, "member": 200, "outsider": 200}),
+    "inbox": (
+        "/admin/live/{slug}/inbox",
+        {"admin": 200, "member": 200, "contributor": 200},
+    ),
 }
 
 

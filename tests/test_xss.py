@@ -5,6 +5,7 @@ the templates' escaping alone must stop them. No probe may run or open a dialog.
 from __future__ import annotations
 
 import io
+from html import escape
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +15,10 @@ from PIL import Image
 from playwright.sync_api import Browser, Page
 
 from tests.chromium import browser
-from tests.live_server import LiveServer, live_server
+from tests.ingest_server import IngestServer, ingest_server
+from tests.live_server import LiveServer, live_server, run_cli
 
-__all__ = ["browser", "live_server"]  # fixtures: pytest finds them here by name
+__all__ = ["browser", "ingest_server", "live_server"]  # fixtures: pytest finds them here by name
 pytestmark = pytest.mark.browser
 
 PAYLOADS = [
@@ -152,6 +154,50 @@ def test_no_probe_runs_on_newsroom_pages(
     for path in ("team", "drafts", "audit", f"drafts/{first}", ""):
         assert_nothing_ran(page, f"/admin/live/{slug}/{path}")
     assert_nothing_ran(page, "/admin/account")
+    page.context.close()
+
+
+def _probe_feed() -> str:
+    """An RSS feed whose every field carries probes, as a hostile or hacked source would."""
+    items = "".join(
+        f"<item><title>Probe {n}: {escape(probe)}</title><link>https://wire.example/{n}</link>"
+        f"<guid>probe-{n}</guid><author>{escape(probe)}</author>"
+        f"<description>{escape(probe)}</description>"
+        f"<content:encoded>{escape(probe)}</content:encoded>"
+        f"<media:content url='https://wire.example/{n}.jpg' medium='image'>"
+        f"<media:description>{escape(probe)}</media:description></media:content></item>"
+        for n, probe in enumerate(PAYLOADS)
+    )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0' "
+        "xmlns:content='http://purl.org/rss/1.0/modules/content/' "
+        "xmlns:media='http://search.yahoo.com/mrss/'><channel><title>Hostile wire</title>"
+        f"<link>https://wire.example/</link>{items}</channel></rss>"
+    )
+
+
+def test_no_probe_runs_in_the_inbox_of_ingested_items(
+    browser: Browser, live_server: LiveServer, slugs: list[str], ingest_server: IngestServer
+) -> None:
+    slug = slugs[1]
+    feed = ingest_server.route("/wire.xml", _probe_feed(), content_type="application/rss+xml")
+    env = {**live_server.env, "DATELINE_ALLOW_PRIVATE_SOURCES": "1"}
+    run_cli(env, live_server.log_path, "source", "add", feed, "--blog", slug)
+    run_cli(env, live_server.log_path, "source", "fetch", "--all")
+    page = context_page(browser, live_server)
+    _log_in(page, live_server)
+    url: str | None = f"/admin/live/{slug}/inbox"
+    shown = 0
+    while url:  # every page of the inbox, and the prefilled update form of some items
+        assert_nothing_ran(page, url)
+        uses = page.locator("a[href$='/use']")
+        hrefs = [str(uses.nth(n).get_attribute("href")) for n in range(uses.count())]
+        shown += len(hrefs)
+        older = page.locator("a:text('Older items')")
+        url = older.get_attribute("href") if older.count() else None
+        for href in hrefs[::10]:
+            assert_nothing_ran(page, href)
+    assert shown == len(PAYLOADS)
     page.context.close()
 
 

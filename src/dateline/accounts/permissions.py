@@ -3,7 +3,7 @@ is refused whichever door it came through (page, API, CLI), not merely hidden in
 
 Roles are global; what a user may do on a blog also depends on membership:
 - admin: everything, on every blog; manages users and webhooks.
-- editor: creates blogs (becoming their first member); full control of the blogs they are a
+- editor: creates blogs (becoming their first member) and follows sources; full control of the blogs they are a
   member of: publish, edit, delete, key events, pin, recap, end, members, drafts, audit log.
 - contributor: writes drafts on the blogs they are a member of; an editor publishes them.
 """
@@ -29,6 +29,7 @@ class Action(Enum):
     PUBLISH = "publish and change updates on this live blog"
     WRITE_DRAFT = "write drafts on this live blog"
     MANAGE_BLOG = "manage this live blog's team, drafts and audit log"
+    MANAGE_SOURCES = "follow and unfollow sources"
     MANAGE_USERS = "manage accounts"
     MANAGE_WEBHOOKS = "manage webhooks"
 
@@ -46,7 +47,7 @@ async def can(
 ) -> bool:
     if user.role == "admin":
         return True
-    if action is Action.CREATE_BLOG:
+    if action in (Action.CREATE_BLOG, Action.MANAGE_SOURCES):
         return user.role == "editor"
     if action not in _BLOG_ACTIONS or blog_id is None:
         return False

@@ -114,7 +114,7 @@ async def get_source(request: Request, source_id: SourceId, user: Reader) -> dic
     responses={204: {"description": "Deleted, with its items."}, **READ},
 )
 async def delete_source(request: Request, source_id: SourceId, user: Editor) -> Response:
-    await service.delete_source(request.app.state.db, source_id)
+    await service.delete_source(request.app.state.db, source_id, user)
     return Response(status_code=204)
 
 

@@ -64,7 +64,7 @@ async def add_source(request: Request, user: Editor) -> Response:
 async def _sources_page(
     request: Request, user: User, typed: dict[str, str], errors: dict[str, str]
 ) -> Response:
-    view = await views.sources_view(request.app.state.db)
+    view = await views.sources_view(request.app.state.db, user)
     context = {"user": user, "view": view, "typed": typed, "errors": errors}
     return render(request, "ingest/sources.html", context, status=form_status(errors))
 
@@ -74,7 +74,7 @@ async def delete_source(request: Request, source_id: int, user: Editor) -> Respo
     _, errors = await posted_form(request)
     if errors:
         return await _sources_page(request, user, {}, errors)
-    await service.delete_source(request.app.state.db, source_id)
+    await service.delete_source(request.app.state.db, source_id, user)
     return redirect(request, "/admin/sources")
 
 
@@ -86,7 +86,7 @@ async def discover_page(request: Request, user: Editor, url: str = "", blog: str
             found = await exchange.discover(request.app.state.settings, url)
         except Invalid as exc:
             errors = exc.errors
-    view = await views.sources_view(request.app.state.db)
+    view = await views.sources_view(request.app.state.db, user)
     context = {"user": user, "url": url, "blog": blog, "found": found, "view": view}
     context["errors"] = errors
     return render(request, "ingest/discover.html", context, status=form_status(errors))
@@ -120,7 +120,7 @@ async def import_opml(request: Request, user: Editor) -> Response:
 async def _import_page(
     request: Request, user: User, report: service.ImportReport | None, errors: dict[str, str]
 ) -> Response:
-    view = await views.sources_view(request.app.state.db)
+    view = await views.sources_view(request.app.state.db, user)
     context = {"user": user, "report": report, "errors": errors, "view": view}
     return render(request, "ingest/import.html", context, status=form_status(errors))
 

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from dateline.accounts.permissions import Action, authorize
 from dateline.accounts.service import User
 from dateline.config import Settings
 from dateline.db import Database
@@ -46,7 +47,9 @@ async def add_source(
     user: User | None = None,
     resolver: Resolver = system_resolver,
 ) -> Source:
-    """Follow a source: checked (kind, interval, address, blog), fetched soon after."""
+    """Follow a source: checked (kind, interval, address, blog), fetched soon after.
+    `user` None: the server's own CLI."""
+    await _may_manage(db, user)
     url, kind, interval = await _checked(settings, draft, resolver)
     canonical = canonicalize(url)
     async with db.write() as conn:
@@ -55,6 +58,8 @@ async def add_source(
             blog_id = await queries.blog_id_by_slug(conn, draft.blog_slug)
             if blog_id is None:
                 raise Invalid({"blog": f"There is no live blog at /live/{draft.blog_slug}."})
+            if user is not None:  # a source fills that blog's inbox: its editors decide
+                await authorize(conn, user, Action.MANAGE_BLOG, blog_id)
         moment = now()
         insert = sqlite_insert if db.is_sqlite else pg_insert
         statement = (
@@ -122,6 +127,7 @@ async def add_many(
     resolver: Resolver = system_resolver,
 ) -> ImportReport:
     """Follow many sources (OPML import): each one added or skipped with its reason."""
+    await _may_manage(db, user)
     report = ImportReport()
     for draft in drafts:
         try:
@@ -131,8 +137,9 @@ async def add_many(
     return report
 
 
-async def delete_source(db: Database, source_id: int) -> None:
+async def delete_source(db: Database, source_id: int, user: User | None) -> None:
     """Stop following a source; its items go with it."""
+    await _may_manage(db, user)
     async with db.write() as conn:
         await queries.source_by_id(conn, source_id)
         await conn.execute(delete(sources).where(sources.c.id == source_id))
@@ -142,12 +149,19 @@ async def dismiss(db: Database, slug: str, item_id: int, user: User) -> None:
     """Remove an item from one blog's inbox (other blogs and the API still have it)."""
     async with db.write() as conn:
         blog_id = (await blog_queries.blog_by_slug(conn, slug)).id
+        await authorize(conn, user, Action.WRITE_DRAFT, blog_id)
         await queries.item_by_id(conn, item_id)
         insert = sqlite_insert if db.is_sqlite else pg_insert
         statement = insert(item_dismissals).values(
             item_id=item_id, blog_id=blog_id, dismissed_by=user.id, dismissed_at=now()
         )
         await conn.execute(statement.on_conflict_do_nothing())
+
+
+async def _may_manage(db: Database, user: User | None) -> None:
+    if user is not None:
+        async with db.read() as conn:
+            await authorize(conn, user, Action.MANAGE_SOURCES)
 
 
 async def item_count(db: Database) -> int:

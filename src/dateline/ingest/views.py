@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dateline.accounts.permissions import rights
+from dateline.accounts.permissions import Action, authorize, rights
 from dateline.accounts.service import User
 from dateline.db import Database
 from dateline.errors import Forbidden
@@ -41,8 +41,9 @@ class Composed:
     draft: UpdateDraft
 
 
-async def sources_view(db: Database) -> SourcesView:
+async def sources_view(db: Database, user: User) -> SourcesView:
     async with db.read() as conn:
+        await authorize(conn, user, Action.MANAGE_SOURCES)
         found = await queries.list_sources(conn)
         blogs = await blog_queries.list_blogs(conn)
     return SourcesView(found, [(s.blog.slug, s.blog.title) for s in blogs if s.blog.is_live])
