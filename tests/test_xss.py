@@ -5,8 +5,8 @@ the templates' escaping alone must stop them. No probe may run or open a dialog.
 from __future__ import annotations
 
 import io
-from html import escape
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 
 import httpx

@@ -3,8 +3,9 @@ is refused whichever door it came through (page, API, CLI), not merely hidden in
 
 Roles are global; what a user may do on a blog also depends on membership:
 - admin: everything, on every blog; manages users and webhooks.
-- editor: creates blogs (becoming their first member) and follows sources; full control of the blogs they are a
-  member of: publish, edit, delete, key events, pin, recap, end, members, drafts, audit log.
+- editor: creates blogs (becoming their first member) and follows sources; full control of
+  the blogs they are a member of: publish, edit, delete, key events, pin, recap, end,
+  members, drafts, audit log.
 - contributor: writes drafts on the blogs they are a member of; an editor publishes them.
 """
 
