@@ -11,7 +11,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from dateline.ingest.fetch import USER_AGENT, Fetcher, FetchError, parse_retry_after
+from dateline.ingest.fetch import Fetcher, FetchError, parse_retry_after, user_agent
 from tests.ingest_server import IngestServer, Reply, ingest_server
 
 __all__ = ["ingest_server"]  # the fixture, imported for pytest
@@ -35,9 +35,18 @@ async def test_fetch_returns_text_type_and_validators(ingest_server: IngestServe
     assert result.content_type == "application/rss+xml"
     assert result.etag == '"v1"'
     assert not result.not_modified
-    assert ingest_server.seen("/feed")[0].headers["user-agent"] == USER_AGENT
-    assert USER_AGENT.startswith("Dateline/0.1")
-    assert "(+https://" in USER_AGENT
+    assert ingest_server.seen("/feed")[0].headers["user-agent"].startswith("Dateline/0.1")
+
+
+async def test_the_user_agent_names_the_newsroom_that_fetches(
+    ingest_server: IngestServer,
+) -> None:
+    url = ingest_server.route("/feed", RSS, content_type="application/rss+xml")
+    agent = user_agent("https://news.example.org")
+    async with Fetcher(allow_private=True, host_delay=0.0, user_agent=agent) as client:
+        await client.fetch(url)
+    sent = ingest_server.seen("/feed")[0].headers["user-agent"]
+    assert sent == "Dateline/0.1.0 (news aggregator; +https://news.example.org)"
 
 
 async def test_conditional_get_gives_not_modified_without_body(

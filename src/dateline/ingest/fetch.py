@@ -27,7 +27,14 @@ from dateline.errors import DatelineError
 from dateline.ingest.charset import decode_body
 from dateline.net.ssrf import GuardedTransport, RefusedURL, Resolver, system_resolver
 
-USER_AGENT = f"Dateline/{__version__} (+https://github.com/dateline-news/dateline)"
+USER_AGENT = f"Dateline/{__version__}"
+
+
+def user_agent(site_url: str) -> str:
+    """Who is asking, with the newsroom's own address so a publisher knows whom to contact."""
+    return f"{USER_AGENT} (news aggregator; +{site_url})"
+
+
 ACCEPT = (
     "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, "
     "text/html;q=0.9, application/json;q=0.8, */*;q=0.5"

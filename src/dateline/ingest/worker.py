@@ -25,7 +25,7 @@ from dateline.db import Database
 from dateline.db.tables import utcnow as now
 from dateline.errors import DatelineError
 from dateline.ingest import store
-from dateline.ingest.fetch import Fetcher, FetchError, FetchResult
+from dateline.ingest.fetch import Fetcher, FetchError, FetchResult, user_agent
 from dateline.ingest.items import SOURCE_KINDS, ParsedDocument, SourceKind
 from dateline.ingest.parse import parse_document
 from dateline.ingest.store import Claimed, Outcome, Tally
@@ -46,6 +46,7 @@ def make_fetcher(settings: Settings) -> Fetcher:
         max_redirects=settings.fetch_max_redirects,
         per_host_concurrency=settings.fetch_per_host,
         host_delay=settings.fetch_host_delay_seconds,
+        user_agent=user_agent(settings.base_url),
     )
 
 
