@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
@@ -24,7 +25,7 @@ from dateline.db.migrate import pending_revision
 from dateline.distribution import http_cache, webhook_routes
 from dateline.distribution import routes as distribution_routes
 from dateline.distribution.webhook_worker import WebhookWorker
-from dateline.errors import DatelineError
+from dateline.errors import DatelineError, Invalid
 from dateline.ingest import api as ingest_api
 from dateline.ingest import routes as ingest_routes
 from dateline.ingest.worker import IngestWorker
@@ -65,7 +66,8 @@ EMBED_HEADERS = [
 
 class DatelineApp(FastAPI):
     """FastAPI, except that live event streams skip the middleware stack: thousands stay
-    open at once, and each would keep its frames alive (see realtime/sse.py)."""
+    open at once, each would keep the stack's frames alive, and the hub needs the server's
+    own `send` to reach the socket (see realtime/sse.py)."""
 
     event_stream: EventStream | None = None
 
@@ -130,9 +132,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.csrf = Csrf(settings.secret_key.get_secret_value())
     app.event_stream = EventStream(hub, SECURITY_HEADERS)
     app.router.routes.append(Route("/live/{slug}/events", app.event_stream, methods=["GET"]))
-    app.include_router(api.router)
-    app.include_router(webhook_routes.api_router)
-    app.include_router(ingest_api.router)
+    for api_router in (api.router, webhook_routes.api_router, ingest_api.router):
+        app.include_router(api_router, dependencies=[Depends(refuse_nul)])
     pages = (
         reader,
         editor,
@@ -151,6 +152,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+# A `\u0000` escape in a JSON body, not an escaped backslash followed by "u0000".
+JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+async def refuse_nul(request: Request) -> None:
+    """PostgreSQL text cannot hold U+0000: the API refuses it in paths, queries and JSON bodies,
+    on every backend, with a 422 instead of failing the query with a 500."""
+    message = "Text may not contain the NUL character (U+0000)."
+    if "\x00" in request.scope["path"]:
+        raise Invalid({"path": message})
+    for name, value in request.query_params.multi_items():
+        if "\x00" in name or "\x00" in value:
+            raise Invalid({name.replace("\x00", ""): message})
+    if request.headers.get("content-type", "").startswith("multipart/"):
+        return  # an uploaded image is binary
+    if JSON_NUL.search(await request.body()):
+        raise Invalid({"body": message})
 
 
 def _wants_json(request: Request) -> bool:

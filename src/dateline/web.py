@@ -9,9 +9,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
+from fastapi import Path as PathParam
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -23,6 +24,11 @@ from dateline.config import Settings
 from dateline.errors import DatelineError, Invalid, NotFound
 
 PACKAGE = Path(__file__).parent
+# Ids in URLs: the database's integers are 32-bit, so a larger one is refused (422 in the API,
+# an error page elsewhere) instead of reaching a query that PostgreSQL would fail.
+MAX_ID = 2**31 - 1
+RowId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+
 FLASH_COOKIE = "dl_flash"
 # Flash messages are codes, not text, so nobody can make the site say words of their choosing.
 FLASHES = {

@@ -16,7 +16,7 @@ from dateline.accounts.auth import SESSION_COOKIE, require_editor
 from dateline.accounts.service import ROLES, User
 from dateline.errors import Conflict, Invalid, NotFound
 from dateline.liveblog.forms import text
-from dateline.web import form_status, posted_form, redirect, render
+from dateline.web import RowId, form_status, posted_form, redirect, render
 
 router = APIRouter(prefix="/admin")
 
@@ -32,12 +32,12 @@ async def account_page(request: Request, user: User = Depends(require_editor)) -
 @router.post("/account/password")
 async def change_password(request: Request, user: User = Depends(require_editor)) -> Response:
     form, errors = await posted_form(request)
-    new = str(form.get("new_password", ""))
-    if not errors and new != str(form.get("new_password_again", "")):
+    new = text(form, "new_password")
+    if not errors and new != text(form, "new_password_again"):
         errors = {"new_password_again": "The two new passwords differ."}
     if not errors:
         try:
-            current, token = str(form.get("current_password", "")), _session(request)
+            current, token = text(form, "current_password"), _session(request)
             await service.change_password(request.app.state.db, user, current, new, token)
             return redirect(request, "/admin/account", flash="password-changed")
         except Invalid as exc:
@@ -72,7 +72,7 @@ async def create_token(request: Request, user: User = Depends(require_editor)) -
 
 @router.post("/account/tokens/{token_id}/revoke")
 async def revoke_token(
-    request: Request, token_id: int, user: User = Depends(require_editor)
+    request: Request, token_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     _, errors = await posted_form(request)
     if not errors:
@@ -134,7 +134,7 @@ async def invite_user(request: Request, user: User = Depends(require_editor)) ->
 
 @router.post("/users/{user_id}/active")
 async def set_active(
-    request: Request, user_id: int, user: User = Depends(require_editor)
+    request: Request, user_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     form, errors = await posted_form(request)
     on = text(form, "on") == "1"

@@ -32,8 +32,8 @@ async def show_login(request: Request, next: str | None = None) -> Response:
 @router.post("/login")
 async def log_in(request: Request) -> Response:
     form = await request.form()
-    email, password = str(form.get("email", "")), str(form.get("password", ""))
-    target = _safe_next(str(form.get("next", "")))
+    email, password = text(form, "email"), text(form, "password")
+    target = _safe_next(text(form, "next"))
     context = {"email": email, "next": target, "error": None}
     if not request.app.state.csrf.valid(request, form.get(csrf.FIELD)):
         context["error"] = "The form had expired. Please log in again."
@@ -85,8 +85,8 @@ async def show_invite(request: Request, token: str) -> Response:
 async def accept_invite(request: Request, token: str) -> Response:
     form, errors = await posted_form(request)
     invite = await invites.pending_invite(request.app.state.db, token)
-    name, password = text(form, "display_name"), str(form.get("password", ""))
-    if not errors and password != str(form.get("password_again", "")):
+    name, password = text(form, "display_name"), text(form, "password")
+    if not errors and password != text(form, "password_again"):
         errors = {"password_again": "The two passwords differ; type the same one twice."}
     if not errors:
         try:

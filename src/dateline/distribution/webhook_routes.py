@@ -29,7 +29,7 @@ from dateline.liveblog import queries
 from dateline.liveblog.api_schema import INVALID, MALFORMED, NOT_FOUND, UNAUTHORIZED, ok
 from dateline.liveblog.forms import text
 from dateline.liveblog.present import iso
-from dateline.web import form_status, posted_form, redirect, render
+from dateline.web import RowId, form_status, posted_form, redirect, render
 
 router = APIRouter(prefix="/admin/webhooks")
 api_router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
@@ -63,7 +63,7 @@ async def create_webhook(request: Request, user: User = Depends(require_editor))
 
 @router.post("/{webhook_id}/delete")
 async def delete_webhook(
-    request: Request, webhook_id: int, user: User = Depends(require_editor)
+    request: Request, webhook_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     _, errors = await posted_form(request)
     if errors:
@@ -187,6 +187,10 @@ async def register_webhook(request: Request, body: WebhookIn, user: ApiUser) -> 
     summary="Delete a webhook",
     responses={204: {"description": "Deleted."}, **UNAUTHORIZED, **NOT_FOUND, **INVALID},
 )
-async def remove_webhook(request: Request, webhook_id: int, user: ApiUser) -> Response:
+async def remove_webhook(
+    request: Request,
+    webhook_id: RowId,
+    user: ApiUser,
+) -> Response:
     await webhooks.delete_webhook(request.app.state.db, webhook_id, user)
     return Response(status_code=204)

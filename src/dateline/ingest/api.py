@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
@@ -25,11 +25,11 @@ from dateline.liveblog.api_schema import (
     UNAUTHORIZED,
     ok,
 )
+from dateline.web import MAX_ID, RowId
 
 router = APIRouter(prefix="/api/v1", tags=["sources"])
 Editor = Annotated[User, Depends(require_api_user)]
 Reader = Annotated[User, Depends(require_api_reader)]
-SourceId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 READ = {**UNAUTHORIZED, **NOT_FOUND, **INVALID}
 
 
@@ -102,7 +102,7 @@ async def list_sources(request: Request, user: Reader) -> dict[str, Any]:
         **READ,
     },
 )
-async def get_source(request: Request, source_id: SourceId, user: Reader) -> dict[str, Any]:
+async def get_source(request: Request, source_id: RowId, user: Reader) -> dict[str, Any]:
     async with request.app.state.db.read() as conn:
         return source_json(await queries.source_by_id(conn, source_id))
 
@@ -113,7 +113,7 @@ async def get_source(request: Request, source_id: SourceId, user: Reader) -> dic
     summary="Stop following a source",
     responses={204: {"description": "Deleted, with its items."}, **READ},
 )
-async def delete_source(request: Request, source_id: SourceId, user: Editor) -> Response:
+async def delete_source(request: Request, source_id: RowId, user: Editor) -> Response:
     await service.delete_source(request.app.state.db, source_id, user)
     return Response(status_code=204)
 
@@ -131,12 +131,10 @@ async def delete_source(request: Request, source_id: SourceId, user: Editor) -> 
 )
 async def list_items(
     request: Request,
-    source_id: SourceId,
+    source_id: RowId,
     user: Reader,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    before: Annotated[
-        int | None, Query(ge=1, le=2**31 - 1, description="Cursor: an item id.")
-    ] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Cursor: an item id.")] = None,
 ) -> dict[str, Any]:
     """Newest first (by publication time, never later than first seen); `next` is the URL of
     the following (older) page, null at the end."""

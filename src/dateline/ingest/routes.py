@@ -28,16 +28,16 @@ from dateline.accounts.service import User
 from dateline.errors import Conflict, DatelineError, Invalid
 from dateline.ingest import exchange, service, views
 from dateline.ingest.models import SourceDraft
-from dateline.web import form_status, posted_form, redirect, render
+from dateline.liveblog.forms import text
+from dateline.web import MAX_ID, RowId, form_status, posted_form, redirect, render
 
 router = APIRouter(prefix="/admin")
 Editor = Annotated[User, Depends(require_editor)]
-Cursor = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+Cursor = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 def _text(form: FormData, name: str) -> str:
-    value = form.get(name, "")
-    return value.strip() if isinstance(value, str) else ""
+    return text(form, name).strip()
 
 
 @router.get("/sources")
@@ -70,7 +70,7 @@ async def _sources_page(
 
 
 @router.post("/sources/{source_id}/delete")
-async def delete_source(request: Request, source_id: int, user: Editor) -> Response:
+async def delete_source(request: Request, source_id: RowId, user: Editor) -> Response:
     _, errors = await posted_form(request)
     if errors:
         return await _sources_page(request, user, {}, errors)
@@ -159,7 +159,7 @@ async def inbox_fragment(request: Request, slug: str, user: Editor) -> Response:
 
 
 @router.post("/live/{slug}/inbox/{item_id}/dismiss")
-async def dismiss(request: Request, slug: str, item_id: int, user: Editor) -> Response:
+async def dismiss(request: Request, slug: str, item_id: RowId, user: Editor) -> Response:
     _, errors = await posted_form(request)
     if errors:
         raise StaleForm(errors["form"])
@@ -168,7 +168,7 @@ async def dismiss(request: Request, slug: str, item_id: int, user: Editor) -> Re
 
 
 @router.get("/live/{slug}/inbox/{item_id}/use")
-async def use_item(request: Request, slug: str, item_id: int, user: Editor) -> Response:
+async def use_item(request: Request, slug: str, item_id: RowId, user: Editor) -> Response:
     """The editor's own update form, prefilled; it posts to the blog's usual endpoint, so
     nothing is published until the editor presses Publish there."""
     composed = await views.compose(request.app.state.db, slug, item_id, user)

@@ -31,10 +31,12 @@ from dateline.liveblog.models import BlogDraft, ImageRef, UpdateDraft
 from dateline.liveblog.present import blog_json, draft_json, iso, update_json
 from dateline.liveblog.queries import BlogSummary
 from dateline.media.service import store_image
+from dateline.web import MAX_ID, RowId
 
 router = APIRouter(prefix="/api/v1", tags=["live blogs"])
 Editor = Annotated[User, Depends(require_api_user)]  # a "write" token
 Reader = Annotated[User, Depends(require_api_reader)]  # any token
+# Ids are 32-bit integers in the database: a larger one is a 422, not a failed query.
 
 
 class Strict(BaseModel):
@@ -249,7 +251,9 @@ async def list_updates(
     slug: str,
     key_events: bool = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    before: Annotated[int | None, Query(description="Cursor: an update id.")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Cursor: an update id.")
+    ] = None,
 ) -> dict[str, Any]:
     """Newest first; `next` is the URL of the following (older) page, null at the end."""
     async with request.app.state.db.read() as conn:
@@ -267,7 +271,7 @@ async def list_updates(
     summary="Read an update",
     responses={**ok("The update.", doc.UPDATE), **READ},
 )
-async def get_update(request: Request, slug: str, update_id: int) -> dict[str, Any]:
+async def get_update(request: Request, slug: str, update_id: RowId) -> dict[str, Any]:
     return await _current(request, slug, update_id)
 
 
@@ -323,7 +327,7 @@ async def post_update(
 async def edit_update(
     request: Request,
     slug: str,
-    update_id: int,
+    update_id: RowId,
     body: Annotated[UpdatePatch, Body(openapi_examples=doc.PATCH_IN)],
     user: Editor,
 ) -> dict[str, Any]:
@@ -350,7 +354,7 @@ async def edit_update(
 async def set_key_event(
     request: Request,
     slug: str,
-    update_id: int,
+    update_id: RowId,
     body: Annotated[SwitchIn, Body(openapi_examples=doc.SWITCH_IN)],
     user: Editor,
 ) -> dict[str, Any]:
@@ -367,7 +371,7 @@ async def set_key_event(
 async def set_pinned(
     request: Request,
     slug: str,
-    update_id: int,
+    update_id: RowId,
     body: Annotated[SwitchIn, Body(openapi_examples=doc.SWITCH_IN)],
     user: Editor,
 ) -> dict[str, Any]:
@@ -385,7 +389,7 @@ async def set_pinned(
 async def delete_update(
     request: Request,
     slug: str,
-    update_id: int,
+    update_id: RowId,
     user: Editor,
     body: Annotated[DeleteIn | None, Body(openapi_examples=doc.DELETE_IN)] = None,
 ) -> Response:
@@ -421,7 +425,9 @@ async def list_drafts(request: Request, slug: str, user: Reader) -> dict[str, An
     tags=["drafts"],
     responses={**ok("The published update.", doc.UPDATE, 201), **CHANGE},
 )
-async def publish_draft(request: Request, slug: str, draft_id: int, user: Editor) -> dict[str, Any]:
+async def publish_draft(
+    request: Request, slug: str, draft_id: RowId, user: Editor
+) -> dict[str, Any]:
     """Publish the draft as its author wrote it; the update carries the author's name."""
     db = request.app.state.db
     _, draft = await drafts.get_draft(db, slug, draft_id, user)
@@ -436,7 +442,7 @@ async def publish_draft(request: Request, slug: str, draft_id: int, user: Editor
     responses={**ok("The draft, rejected.", {**doc.DRAFT, "status": "rejected"}), **CHANGE},
 )
 async def reject_draft(
-    request: Request, slug: str, draft_id: int, body: RejectIn, user: Editor
+    request: Request, slug: str, draft_id: RowId, body: RejectIn, user: Editor
 ) -> dict[str, Any]:
     db = request.app.state.db
     await drafts.reject_draft(db, slug, draft_id, body.note, user)
@@ -451,7 +457,12 @@ async def reject_draft(
     status_code=201,
     tags=["images"],
     summary="Upload an image",
-    responses={**ok("The stored image.", doc.UPLOADED, 201), **UNAUTHORIZED, **INVALID},
+    responses={
+        **ok("The stored image.", doc.UPLOADED, 201),
+        **doc.MALFORMED_FORM,
+        **UNAUTHORIZED,
+        **INVALID,
+    },
 )
 async def upload_image(
     request: Request, user: Editor, file: Annotated[UploadFile, File()]

@@ -45,6 +45,11 @@ MALFORMED = problem(
     "The body is not JSON.",
     malformed_json={"error": "malformed_json", "detail": "The request body is not valid JSON."},
 )
+MALFORMED_FORM = problem(
+    400,
+    "The body is not a readable multipart form.",
+    malformed_form={"error": "http_error", "detail": "Invalid multipart data."},
+)
 UNAUTHORIZED = problem(
     401,
     "No token, or an unknown or revoked one.",

@@ -20,7 +20,7 @@ from dateline.html import render_markdown
 from dateline.liveblog import drafts, forms, queries, service
 from dateline.liveblog.models import ImageRef, UpdateDraft
 from dateline.media.service import store_image
-from dateline.web import form_errors, form_status, posted_form, redirect, render
+from dateline.web import RowId, form_errors, form_status, posted_form, redirect, render
 
 router = APIRouter(prefix="/admin")
 
@@ -97,7 +97,7 @@ async def post_update(
 
 @router.get("/live/{slug}/updates/{update_id}/edit")
 async def edit_form(
-    request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
+    request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     async with request.app.state.db.read() as conn:
         blog = await queries.blog_by_slug(conn, slug)
@@ -108,7 +108,7 @@ async def edit_form(
 
 @router.post("/live/{slug}/updates/{update_id}/edit")
 async def save_edit(
-    request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
+    request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     form, errors = await posted_form(request)
     draft, new_image = await _draft_with_upload(request, form, errors)
@@ -129,14 +129,14 @@ async def save_edit(
 
 @router.get("/live/{slug}/updates/{update_id}/delete")
 async def delete_form(
-    request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
+    request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     return await _delete_page(request, slug, update_id, user, "", {})
 
 
 @router.post("/live/{slug}/updates/{update_id}/delete")
 async def delete_update(
-    request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
+    request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     form, errors = await posted_form(request)
     note = forms.text(form, "correction_note")
@@ -151,7 +151,7 @@ async def delete_update(
 
 @router.post("/live/{slug}/updates/{update_id}/key-event")
 async def toggle_key_event(
-    request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
+    request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     on = await _switch(request)
     await service.set_key_event(request.app.state.db, slug, update_id, on, user)
@@ -161,7 +161,7 @@ async def toggle_key_event(
 
 @router.post("/live/{slug}/updates/{update_id}/pin")
 async def toggle_pin(
-    request: Request, slug: str, update_id: int, user: User = Depends(require_editor)
+    request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     on = await _switch(request)
     await service.set_pinned(request.app.state.db, slug, update_id, on, user)

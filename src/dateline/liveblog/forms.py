@@ -17,8 +17,9 @@ def page_number(value: str) -> int:
 
 
 def text(form: FormData, name: str) -> str:
+    """A text field as typed, minus NUL characters (no database column can hold them)."""
     value = form.get(name, "")
-    return value if isinstance(value, str) else ""
+    return value.replace("\x00", "") if isinstance(value, str) else ""
 
 
 def blog_draft(form: FormData) -> BlogDraft:

@@ -10,7 +10,7 @@ from dateline.errors import NotFound
 from dateline.liveblog import queries
 from dateline.liveblog.forms import KEY_EVENTS, page_number
 from dateline.liveblog.present import live_blog_jsonld
-from dateline.web import FLASH_COOKIE, redirect, render
+from dateline.web import FLASH_COOKIE, RowId, redirect, render
 
 router = APIRouter()
 
@@ -44,7 +44,7 @@ async def live_blog(request: Request, slug: str, page: str = "1", filter: str = 
 
 
 @router.get("/live/{slug}/updates/{update_id}")
-async def permalink(request: Request, slug: str, update_id: int) -> Response:
+async def permalink(request: Request, slug: str, update_id: RowId) -> Response:
     settings = request.app.state.settings
     async with request.app.state.db.read() as conn:
         blog = await queries.blog_by_slug(conn, slug)

@@ -16,7 +16,7 @@ from dateline.accounts.service import User
 from dateline.errors import Conflict, Invalid, NotFound
 from dateline.liveblog import drafts, forms, team
 from dateline.liveblog.models import UpdateDraft
-from dateline.web import form_errors, form_status, posted_form, redirect, render
+from dateline.web import RowId, form_errors, form_status, posted_form, redirect, render
 
 router = APIRouter(prefix="/admin/live/{slug}")
 
@@ -32,14 +32,14 @@ async def drafts_page(
 
 @router.get("/drafts/{draft_id}")
 async def review_page(
-    request: Request, slug: str, draft_id: int, user: User = Depends(require_editor)
+    request: Request, slug: str, draft_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     return await _review(request, user, slug, draft_id, None, {})
 
 
 @router.post("/drafts/{draft_id}/publish")
 async def publish_draft(
-    request: Request, slug: str, draft_id: int, user: User = Depends(require_editor)
+    request: Request, slug: str, draft_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     form, errors = await posted_form(request)
     content = forms.update_draft(form)
@@ -56,7 +56,7 @@ async def publish_draft(
 
 @router.post("/drafts/{draft_id}/reject")
 async def reject_draft(
-    request: Request, slug: str, draft_id: int, user: User = Depends(require_editor)
+    request: Request, slug: str, draft_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     form, errors = await posted_form(request)
     note = forms.text(form, "review_note")
@@ -73,7 +73,7 @@ async def _review(
     request: Request,
     user: User,
     slug: str,
-    draft_id: int,
+    draft_id: RowId,
     content: UpdateDraft | None,
     errors: dict[str, str],
     *,
@@ -113,7 +113,7 @@ async def add_member(request: Request, slug: str, user: User = Depends(require_e
 
 @router.post("/team/{user_id}/remove")
 async def remove_member(
-    request: Request, slug: str, user_id: int, user: User = Depends(require_editor)
+    request: Request, slug: str, user_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     _, errors = await posted_form(request)
     if not errors:
