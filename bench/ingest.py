@@ -1,8 +1,8 @@
 """How fast does one ingest worker read feeds? A benchmark that prints figures, asserts nothing.
 
-A separate process (uvicorn, on a free 127.0.0.1 port) serves N feeds (default 1,000) of 50
-RSS items each, about 60 KB apiece, every item unique, with ETags. One `IngestWorker` in this
-process, on a throw-away SQLite database (or --database-url), then:
+A separate process (nginx, on a free 127.0.0.1 port) serves N feeds (default 1,000) of 50
+RSS items each, about 60 KB apiece, every item unique, as files with ETags. One
+`IngestWorker` in this process, on a throw-away SQLite database (or --database-url), then:
 
 - cold: fetches every feed, parses it, de-duplicates and stores its 50 items (feeds/s);
 - 304s: fetches every feed again with its ETag; the server answers 304 and nothing is parsed;
@@ -26,7 +26,6 @@ import html
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -34,6 +33,7 @@ from pathlib import Path
 import httpx
 
 ITEMS = 50
+NGINX = "/usr/sbin/nginx"
 WORDS = [
     *("storm", "river", "flood", "council", "minister", "rescue", "crews", "bridge"),
     *("harbour", "police", "evacuation", "warning", "rainfall", "closure", "ferry"),
@@ -64,30 +64,48 @@ def feed(number: int) -> bytes:
     ).encode()
 
 
-def serve(port: int, feeds: int) -> None:
-    """The feed server (run in its own process): /feed/N, ETag, 304 on If-None-Match."""
-    import uvicorn
+def write_feeds(folder: Path, feeds: int) -> None:
+    (folder / "feed").mkdir(parents=True)
+    for n in range(feeds):
+        (folder / "feed" / str(n)).write_bytes(feed(n))
 
-    bodies = {f"/feed/{n}": feed(n) for n in range(feeds)}
 
-    async def app(scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
-        if scope["type"] != "http":
-            return
-        path = scope["path"]
-        body = bodies.get(path)
-        tag = f'"{path}"'.encode()
-        headers = dict(scope["headers"])
-        if body is None:
-            status, body, extra = 404, b"not here", []
-        elif headers.get(b"if-none-match") == tag:
-            status, body, extra = 304, b"", [(b"etag", tag)]
-        else:
-            status, extra = 200, [(b"etag", tag), (b"content-type", b"application/rss+xml")]
-        start = {"type": "http.response.start", "status": status, "headers": extra}
-        await send(start)  # type: ignore[operator]
-        await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
+def nginx_config(folder: Path, port: int) -> str:
+    """nginx serves the feed files with its own ETags, and 304 to a matching If-None-Match:
+    a server that costs next to nothing, so the figures are the worker's."""
+    return f"""
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+daemon off;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {folder};
+        location /feed/ {{ default_type application/rss+xml; etag on; }}
+    }}
+}}
+"""
 
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+def start_server(folder: Path, feeds: int) -> tuple[subprocess.Popen[bytes], str]:
+    if not Path(NGINX).exists():
+        raise SystemExit("bench/ingest.py needs nginx (make bench installs nginx-light)")
+    write_feeds(folder, feeds)
+    for readable in (folder.parent, folder, folder / "feed"):
+        readable.chmod(0o755)  # nginx's worker may run as nobody
+    port = free_port()
+    conf = folder / "nginx.conf"
+    conf.write_text(nginx_config(folder, port))
+    command = [NGINX, "-p", str(folder), "-c", str(conf), "-e", str(folder / "error.log")]
+    return subprocess.Popen(command), f"http://127.0.0.1:{port}"
 
 
 def free_port() -> int:
@@ -178,16 +196,14 @@ async def rounds(arguments: argparse.Namespace, base: str, server: subprocess.Po
 
 
 def main(arguments: argparse.Namespace) -> None:
-    """The feed server runs in its own process, so its CPU is not the worker's."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(port), "--feeds", str(arguments.feeds)]
-    )
-    try:
-        asyncio.run(rounds(arguments, f"http://127.0.0.1:{port}", server))
-    finally:
-        server.terminate()
-        server.wait(10)
+    """The feed server (nginx) runs in its own process, so its CPU is not the worker's."""
+    with tempfile.TemporaryDirectory() as folder:
+        server, base = start_server(Path(folder) / "www", arguments.feeds)
+        try:
+            asyncio.run(rounds(arguments, base, server))
+        finally:
+            server.terminate()
+            server.wait(10)
     ours, theirs = parser_medians(arguments.parse_samples)
     print(
         f"parse, median per feed: parse_feed {ours:.2f} ms, feedparser {theirs:.2f} ms "
@@ -201,9 +217,4 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--parse-samples", type=int, default=100)
     parser.add_argument("--database-url", default="")
-    parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
-    options = parser.parse_args()
-    if options.serve:
-        serve(options.serve, options.feeds)
-    else:
-        main(options)
+    main(parser.parse_args())
