@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from dateline.accounts import invites
 from dateline.accounts.service import User
+from dateline.accounts.tokens import create_token_for
 from dateline.db import Database
 from dateline.db.tables import invites as invites_table
 from dateline.db.tables import login_throttle, utcnow
@@ -324,3 +325,30 @@ async def test_cookies_are_httponly_samesite_and_secure_over_https(
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie
     assert ("Secure" in cookie) == (scheme == "https")
+
+
+async def test_an_admin_changes_a_role_and_the_account_can_do_more_at_once(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    admin, reporter = await make_user(db, "admin"), await make_user(db, "contributor")
+    await log_in(client, admin.email)
+    page = await client.get("/admin/users")
+    changed = await client.post(
+        f"/admin/users/{reporter.id}/role", data={"csrf_token": csrf_from(page), "role": "editor"}
+    )
+    assert changed.status_code == 303
+    listed = parse(await client.get("/admin/users"))
+    assert "selected" in listed.css_first(f"#role-{reporter.id} option[value=editor]").attributes
+    own = await client.post(
+        f"/admin/users/{admin.id}/role", data={"csrf_token": csrf_from(page), "role": "editor"}
+    )
+    assert own.status_code == 422
+    assert "cannot change your own role" in own.text
+
+    secret = await create_token_for(db, reporter.email, "desk", "write")
+    made = await client.post(
+        "/api/v1/blogs",
+        json={"slug": "promoted", "title": "Promoted"},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert made.status_code == 201  # contributors could not; an editor can

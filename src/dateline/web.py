@@ -53,6 +53,7 @@ FLASHES = {
     "token-revoked": "API token revoked.",
     "user-deactivated": "Account deactivated: signed out everywhere, API tokens revoked.",
     "user-reactivated": "Account reactivated.",
+    "role-changed": "Role changed.",
     "welcome": "Welcome to the newsroom. Your account is ready.",
 }
 

@@ -16,7 +16,7 @@ from dateline.accounts.auth import SESSION_COOKIE, require_editor
 from dateline.accounts.service import ROLES, User
 from dateline.errors import Conflict, Invalid, NotFound
 from dateline.liveblog.forms import text
-from dateline.web import RowId, form_status, posted_form, redirect, render
+from dateline.web import RowId, form_errors, form_status, posted_form, redirect, render
 
 router = APIRouter(prefix="/admin")
 
@@ -145,6 +145,20 @@ async def set_active(
             return redirect(request, "/admin/users", flash=flash)
         except (Conflict, NotFound) as exc:
             errors = {"form": exc.message}
+    return await _users(request, user, errors)
+
+
+@router.post("/users/{user_id}/role")
+async def set_role(
+    request: Request, user_id: RowId, user: User = Depends(require_editor)
+) -> Response:
+    form, errors = await posted_form(request)
+    if not errors:
+        try:
+            await service.set_role(request.app.state.db, user, user_id, text(form, "role"))
+            return redirect(request, "/admin/users", flash="role-changed")
+        except (Conflict, Invalid, NotFound) as exc:
+            errors = form_errors(exc)
     return await _users(request, user, errors)
 
 

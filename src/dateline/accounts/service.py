@@ -279,6 +279,22 @@ async def set_active(db: Database, actor: User, user_id: int, active: bool) -> U
         return replace(user_from_row(row), active=active)
 
 
+async def set_role(db: Database, actor: User, user_id: int, role: str) -> User:
+    """Change an account's role; an admin cannot demote themselves (someone must remain)."""
+    if role not in ROLES:
+        raise Invalid({"role": f"Role must be one of: {', '.join(ROLES)}."})
+    if user_id == actor.id and role != actor.role:
+        raise Conflict("You cannot change your own role; ask another admin.")
+    async with db.write() as conn:
+        await authorize(conn, actor, Action.MANAGE_USERS)
+        row = (await conn.execute(select(users).where(users.c.id == user_id))).first()
+        if row is None:
+            raise NotFound("No such user.")
+        await conn.execute(update(users).where(users.c.id == user_id).values(role=role))
+        await record(conn, actor, "user.role_changed", email=row.email, role=role)
+        return replace(user_from_row(row), role=role)
+
+
 async def record(
     conn: AsyncConnection,
     actor: User | None,
