@@ -280,6 +280,8 @@ class Dateline(Server):
                 blog = {"slug": SLUG, "title": "Fan-out benchmark – live", "time_zone": "UTC"}
                 (await client.post("/api/v1/blogs", json=blog)).raise_for_status()
             self.frame_bytes = await self.warm_up(client)
+        # Worker processes (uvicorn --workers, in --dateline-command experiments) count too.
+        self.pids = [self.process.pid, *children_of(self.process.pid)]
 
     def client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import socket
 import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -35,8 +36,11 @@ class StreamServer:
     token: str
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamServer]:
+# httptools: the hub writes to each socket itself; h11: it goes through ASGI `send` instead.
+@pytest.fixture(scope="module", params=["httptools", "h11"])
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StreamServer]:
     root = tmp_path_factory.mktemp("stream-server")
     port = free_port()
     env = server_env(root, port)
@@ -49,6 +53,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamServer]:
     )  # fmt: skip
     token = run_cli(env, log_path, "token", "create", EDITOR_EMAIL).strip()
     command = [str(DATELINE), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if request.param == "h11":
+        uvicorn = [sys.executable, "-m", "uvicorn", "--factory", "dateline.app:create_app"]
+        command = [*uvicorn, "--http", "h11", "--host", "127.0.0.1", "--port", str(port)]
     with log_path.open("ab") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -248,3 +255,47 @@ async def test_a_stalled_reader_is_dropped_without_slowing_the_others(
     async with stream(http, slug, headers={"Last-Event-ID": str(ids[-1])}) as events:
         rest = await events.take(160 - len(ids), within=30)
     assert [e.id for e in rest] == list(range(ids[-1] + 1, seq + 161))
+
+
+async def test_event_streams_carry_the_security_headers(http: httpx.AsyncClient) -> None:
+    """Streams are served ahead of the middleware stack, so they set these themselves."""
+    slug, _ = await new_blog(http)
+    async with http.stream("GET", f"/live/{slug}/events") as response:
+        headers = response.headers
+    missing = await http.get("/live/no-such-blog/events")
+    for answer in (headers, missing.headers):
+        assert "frame-ancestors 'none'" in answer["content-security-policy"]
+        assert answer["x-content-type-options"] == "nosniff"
+        assert answer["x-frame-options"] == "DENY"
+    assert headers.get_list("content-security-policy") == [headers["content-security-policy"]]
+
+
+async def test_readers_joining_an_open_stream_get_each_later_event_once(
+    http: httpx.AsyncClient,
+) -> None:
+    """Readers who join while others are listening start from the hub's memory, not the
+    database: from now, or from their Last-Event-ID, with nothing missed or repeated."""
+    slug, seq = await new_blog(http)
+    async with stream(http, slug) as first:
+        await publish(http, slug, "One")
+        assert [e.id for e in await first.take(1)] == [seq + 1]
+        async with (
+            stream(http, slug) as fresh,
+            stream(http, slug, headers={"Last-Event-ID": str(seq)}) as resuming,
+        ):
+            await publish(http, slug, "Two")
+            await publish(http, slug, "Three")
+            assert [e.id for e in await fresh.take(2)] == [seq + 2, seq + 3]
+            assert [e.id for e in await resuming.take(3)] == [seq + 1, seq + 2, seq + 3]
+            assert [e.id for e in await first.take(2)] == [seq + 2, seq + 3]
+        await publish(http, slug, "Four")
+        assert [e.id for e in await first.take(1)] == [seq + 4]
+
+
+async def test_unknown_blog_stream_is_404_with_an_open_stream_elsewhere(
+    http: httpx.AsyncClient,
+) -> None:
+    slug, _ = await new_blog(http)
+    async with stream(http, slug):
+        assert (await http.get("/live/no-such-blog/events")).status_code == 404
+        assert (await http.post(f"/live/{slug}/events")).status_code == 405

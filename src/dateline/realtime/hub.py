@@ -3,48 +3,92 @@ them in one pass, without a task switch per reader.
 
 Why it is shaped like this (measured in bench/fanout.py): a queue and a coroutine per reader
 costs a task switch and a garbage-collected object per reader per event, which at 10,000
-readers turns 50 ms of work into seconds. Here a frame is encoded once; delivering it is a
-loop that drives each reader's ASGI `send` to completion on the spot. A `send` that would have
-to wait (the reader's socket buffer is full) means that reader is too slow: it is dropped and
-catches up by resuming from the log, so it never slows the others.
+readers turns 50 ms of work into seconds. Here the frames a pump pass renders are encoded
+once, as one piece of HTTP body, and delivering them is a loop that writes that piece to each
+reader's socket on the spot (see `Reader.write`); under load, the frames committed during a
+pass and the pause after it go out together in the next (see `_pump`). A reader whose socket
+already holds more than BUFFER_LIMIT unsent bytes is too slow: it is dropped and catches up
+by resuming from the log, so it never slows the others.
+
+Every reader in a channel's `everyone` or `key_only` set has had every frame up to the
+channel's `latest` (join brings it level before adding it), so delivery needs no per-reader
+bookkeeping. A reader that is ahead of the channel (it replayed the log while the pump was
+still rendering) waits in `early` until the pump catches up with it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from dateline.db import Database
 from dateline.liveblog import queries as blog_queries
-from dateline.liveblog.models import Blog
 from dateline.realtime import queries
 from dateline.realtime.frames import Frame, FrameRenderer
 
 log = logging.getLogger(__name__)
 RECENT_FRAMES = 256  # kept per blog so reconnecting readers rarely need the database
-HEARTBEAT = b": heartbeat\n\n"
+BUFFER_LIMIT = 64 * 1024  # unsent bytes a reader may hold before it counts as slow
+FREEZE_AFTER = 1.0  # seconds after a join before the collector is told to skip readers
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+class Transport(Protocol):
+    """What the hub needs of a connection's asyncio transport."""
+
+    def write(self, data: bytes) -> None: ...
+    def is_closing(self) -> bool: ...
+    def get_write_buffer_size(self) -> int: ...
+
+
+class Piece:
+    """Bytes of the event stream, encoded once for every reader: as an HTTP/1.1 chunk for
+    readers written to directly, as an ASGI message for the others."""
+
+    __slots__ = ("chunk", "message")
+
+    def __init__(self, data: bytes) -> None:
+        self.chunk = b"%x\r\n%s\r\n" % (len(data), data)
+        self.message = {"type": "http.response.body", "body": data, "more_body": True}
+
+
+HEARTBEAT = Piece(b": heartbeat\n\n")
+
+
 class Reader:
-    """One open event stream."""
+    """One open event stream. `transport` is set when the server lets us write the response
+    body to the socket ourselves (see sse.py); otherwise frames go through the ASGI `send`."""
 
-    __slots__ = ("cursor", "end", "key_only", "send", "task")
+    __slots__ = ("cursor", "end", "key_only", "send", "task", "transport")
 
-    def __init__(self, send: Send, cursor: int, key_only: bool) -> None:
+    def __init__(
+        self, send: Send, transport: Transport | None, cursor: int, key_only: bool
+    ) -> None:
         self.send = send
-        self.cursor = cursor  # highest seq this reader has been sent (or skipped)
+        self.transport = transport
+        self.cursor = cursor  # the last seq it was sent before joining (see Hub.join)
         self.key_only = key_only
         self.task = asyncio.current_task()
         self.end: str | None = None  # why the hub wants the stream closed
 
-    def offer(self, message: dict[str, Any]) -> bool:
-        """Write now if the socket takes it; False when it would have to wait (or failed)."""
+    def write(self, piece: Piece) -> bool:
+        """Write now; False when the reader is too slow (or gone) and must be dropped."""
+        transport = self.transport
+        if transport is None:
+            return self._offer(piece.message)
+        if transport.is_closing() or transport.get_write_buffer_size() > BUFFER_LIMIT:
+            return False
+        transport.write(piece.chunk)
+        return True
+
+    def _offer(self, message: dict[str, Any]) -> bool:
+        """Drive the ASGI send to completion now; False if it would have to wait (or failed)."""
         step: Any = self.send(message)
         try:
             step.send(None)
@@ -57,19 +101,41 @@ class Reader:
         return False
 
     def close(self, reason: str) -> None:
-        if self.end is None and self.task is not None:
+        """Ask the stream's task to finish the response (it is waiting in sse._hold)."""
+        if self.end is None:
             self.end = reason
-            self.task.cancel()
+            if self.task is not None and self.task is not asyncio.current_task():
+                self.task.cancel()
 
 
 @dataclass
 class Channel:
     blog_id: int
-    latest: int  # highest seq rendered into `recent`
+    live: bool  # False once coverage has ended
+    latest: int  # highest seq rendered into `recent` and written to every joined reader
     announced: int  # highest seq any broker message mentioned
-    readers: set[Reader] = field(default_factory=set)
+    everyone: set[Reader] = field(default_factory=set)
+    key_only: set[Reader] = field(default_factory=set)  # ?filter=key-events
+    early: list[Reader] = field(default_factory=list)  # ahead of `latest`: not joined yet
     recent: deque[Frame] = field(default_factory=lambda: deque(maxlen=RECENT_FRAMES))
     pump: asyncio.Task[None] | None = None
+    next_pass: float = 0.0  # loop time before which the pump does not deliver again
+
+    @property
+    def joined(self) -> int:
+        return len(self.everyone) + len(self.key_only)
+
+    @property
+    def listening(self) -> bool:
+        return bool(self.everyone or self.key_only or self.early)
+
+    def warm_for(self, since: int | None) -> bool:
+        """Can a reader start here without the database? Yes while joined readers keep the
+        pump running (so `latest` is current) and the reader is not ahead of it."""
+        return self.live and self.joined > 0 and (since is None or since <= self.latest)
+
+    def readers(self) -> list[Reader]:
+        return [*self.everyone, *self.key_only, *self.early]
 
     def frames_after(self, seq: int) -> list[Frame] | None:
         """Recent frames after seq, or None when they are no longer all in memory."""
@@ -86,6 +152,8 @@ class Hub:
         self.renderer = renderer
         self.replay_limit = replay_limit
         self.channels: dict[int, Channel] = {}
+        self.by_slug: dict[str, Channel] = {}
+        self.freezer = Freezer(lambda: sum(c.joined for c in self.channels.values()))
 
     # Announcements ------------------------------------------------------------------------
 
@@ -99,8 +167,16 @@ class Hub:
             channel.pump = asyncio.create_task(self._pump(channel), name=f"pump-{blog_id}")
 
     async def _pump(self, channel: Channel) -> None:
-        """Render what the log holds beyond `latest`, once, and deliver it to every reader."""
-        while channel.latest < channel.announced and channel.readers:
+        """Render what the log holds beyond `latest`, once, and deliver it to every reader.
+
+        A pass that took T seconds of writing is followed by at least T seconds for the rest
+        of the process (publishing requests above all), and the frames committed meanwhile
+        go out together, one write per reader. Under load that halves the passes and keeps
+        publishing moving; an idle blog's next event still goes out at once."""
+        loop = asyncio.get_running_loop()
+        while channel.latest < channel.announced and channel.listening:
+            if (rest := channel.next_pass - loop.time()) > 0:
+                await asyncio.sleep(rest)
             try:
                 frames = await self._render_after(channel.blog_id, channel.latest)
             except Exception:
@@ -108,15 +184,26 @@ class Hub:
                 return
             if not frames:
                 return
-            for frame in frames:
-                channel.recent.append(frame)
-                channel.latest = frame.seq
-                self._deliver(channel, frame)
+            began = loop.time()
+            self._deliver(channel, frames)
+            channel.next_pass = 2 * loop.time() - began
 
-    def _deliver(self, channel: Channel, frame: Frame) -> None:
-        message = {"type": "http.response.body", "body": frame.data, "more_body": True}
-        gone = [r for r in channel.readers if not _offer_frame(r, frame, message)]
-        channel.readers.difference_update(gone)
+    def _deliver(self, channel: Channel, frames: list[Frame]) -> None:
+        channel.recent.extend(frames)
+        channel.latest = frames[-1].seq
+        _write_all(channel.everyone, Piece(b"".join(f.data for f in frames)))
+        key = [f.data for f in frames if f.key_related]
+        if key:
+            _write_all(channel.key_only, Piece(b"".join(key)))
+        if any(f.ends for f in frames):
+            channel.live = False
+            for reader in (*channel.everyone, *channel.key_only):
+                reader.close("ended")
+            channel.everyone.clear()
+            channel.key_only.clear()
+        early, channel.early = channel.early, []
+        for reader in early:
+            self.join(channel, reader)
 
     async def _render_after(self, blog_id: int, seq: int) -> list[Frame]:
         async with self.db.read() as conn:
@@ -128,17 +215,26 @@ class Hub:
 
     # Readers ------------------------------------------------------------------------------
 
-    async def open(self, slug: str) -> tuple[Blog, Channel]:
+    async def open(self, slug: str, since: int | None) -> tuple[Channel, int]:
+        """The blog's channel and the seq a new reader starts from. A channel with readers
+        is kept current by its pump, so it answers without the database; a reader that is
+        ahead of it (or any reader of a quiet or ended blog) reads the blog row."""
+        channel = self.by_slug.get(slug)
+        if channel is not None and channel.warm_for(since):
+            return channel, channel.latest
         async with self.db.read() as conn:
             blog = await blog_queries.blog_by_slug(conn, slug)
         channel = self.channels.get(blog.id)
         if channel is None:
-            channel = self.channels[blog.id] = Channel(blog.id, blog.last_seq, blog.last_seq)
-        elif not channel.readers and blog.last_seq > channel.latest:
+            channel = Channel(blog.id, blog.is_live, blog.last_seq, blog.last_seq)
+            self.channels[blog.id] = self.by_slug[slug] = channel
+        elif not channel.listening and blog.last_seq > channel.latest:
             # Nobody was listening here, so nothing was rendered: start afresh from the log.
             channel.latest = channel.announced = blog.last_seq
             channel.recent.clear()
-        return blog, channel
+        channel.live = blog.is_live
+        self.announce(blog.id, blog.last_seq)  # in case a broker message went missing
+        return channel, blog.last_seq
 
     async def backlog(self, channel: Channel, since: int, upto: int) -> list[Frame] | None:
         """Frames after `since` up to at least `upto` (from memory when it has them, else from
@@ -153,36 +249,43 @@ class Hub:
     def join(self, channel: Channel, reader: Reader) -> bool:
         """Add a reader whose backlog has been sent, and bring it level with the frames that
         arrived meanwhile. False when that is impossible (it must reset)."""
+        if reader.cursor > channel.latest:
+            channel.early.append(reader)  # the pump joins it once it has caught up
+            return True
         missed = channel.frames_after(reader.cursor)
         if missed is None:
             return False
-        for frame in missed:
-            message = {"type": "http.response.body", "body": frame.data, "more_body": True}
-            if not _offer_frame(reader, frame, message):
-                return True  # closed already: slow, or coverage ended
-        channel.readers.add(reader)
+        shown = [f for f in missed if f.key_related or not reader.key_only]
+        if shown and not reader.write(Piece(b"".join(f.data for f in shown))):
+            reader.close("slow")
+        elif any(f.ends for f in missed):
+            reader.close("ended")
+        else:
+            (channel.key_only if reader.key_only else channel.everyone).add(reader)
+            self.freezer.joined()
         return True
 
     def leave(self, channel: Channel, reader: Reader) -> None:
-        channel.readers.discard(reader)
+        channel.everyone.discard(reader)
+        channel.key_only.discard(reader)
+        with contextlib.suppress(ValueError):
+            channel.early.remove(reader)
+        self.freezer.left()
 
     # Heartbeats ---------------------------------------------------------------------------
 
     async def heartbeat(self, every: float) -> None:
         """Keep idle connections open through proxies, and re-read the log in case a broker
         message went missing (the log is the truth; the broker is only a doorbell)."""
-        message = {"type": "http.response.body", "body": HEARTBEAT, "more_body": True}
         while True:
             await asyncio.sleep(every)
             for channel in list(self.channels.values()):
-                for reader in tuple(channel.readers):
-                    if not reader.offer(message):
-                        channel.readers.discard(reader)
-                        reader.close("slow")
+                _write_all(channel.everyone, HEARTBEAT)
+                _write_all(channel.key_only, HEARTBEAT)
             await self._check_log()
 
     async def _check_log(self) -> None:
-        watched = [c.blog_id for c in self.channels.values() if c.readers]
+        watched = [c.blog_id for c in self.channels.values() if c.listening]
         if not watched:
             return
         try:
@@ -199,7 +302,7 @@ class Hub:
 
     async def stop(self, task: asyncio.Task[None] | None) -> None:
         for channel in self.channels.values():
-            for reader in tuple(channel.readers):
+            for reader in channel.readers():
                 reader.close("shutdown")
         if task is not None:
             task.cancel()
@@ -207,17 +310,44 @@ class Hub:
                 await task
 
 
-def _offer_frame(reader: Reader, frame: Frame, message: dict[str, Any]) -> bool:
-    """Send one frame to one reader. False when the reader must leave (slow, or it ended)."""
-    if reader.cursor >= frame.seq:
-        return True
-    reader.cursor = frame.seq
-    if reader.key_only and not frame.key_related:
-        return True
-    if not reader.offer(message):
+def _write_all(readers: set[Reader], piece: Piece) -> None:
+    """The hot loop: one write per reader, and the slow ones dropped."""
+    slow = [reader for reader in readers if not reader.write(piece)]
+    for reader in slow:
+        readers.discard(reader)
         reader.close("slow")
-        return False
-    if frame.ends:
-        reader.close("ended")
-        return False
-    return True
+
+
+class Freezer:
+    """Keeps open streams out of the garbage collector's full passes.
+
+    Each connection is a few hundred long-lived objects (uvicorn's protocol, the request
+    cycle, our task and reader); at 10,000 readers a full collection walks them all and stops
+    the process for about a second. `gc.freeze()` moves everything alive into a generation the
+    collector never walks. It runs FREEZE_AFTER seconds after readers join (a burst of joins
+    costs one freeze a second, each cheap). Frozen objects are never collected, so once more
+    readers have left since the last unfreeze than half of those still open, it unfreezes:
+    the next full collection takes back what they left, and later joins freeze again. Memory
+    held by departed readers so stays below half of what the open ones use.
+    """
+
+    def __init__(self, readers: Callable[[], int]) -> None:
+        self.readers = readers
+        self.scheduled = False
+        self.departed = 0  # readers that left since the last unfreeze
+
+    def joined(self) -> None:
+        if not self.scheduled:
+            self.scheduled = True
+            asyncio.get_running_loop().call_later(FREEZE_AFTER, self._freeze)
+
+    def _freeze(self) -> None:
+        self.scheduled = False
+        gc.collect(1)  # young garbage only (cheap): do not freeze what is already dead
+        gc.freeze()
+
+    def left(self) -> None:
+        self.departed += 1
+        if self.departed > self.readers() // 2:
+            self.departed = 0
+            gc.unfreeze()

@@ -18,16 +18,16 @@ MAX_AGE = 5
 @router.get("/live/{slug}/changes")
 async def changes(request: Request, slug: str, since: int = 0, filter: str = "") -> Response:
     hub = request.app.state.hub
-    blog, channel = await hub.open(slug)
+    channel, last_seq = await hub.open(slug, since)
     key_only = filter == KEY_EVENTS
-    etag = f'W/"c{blog.id}-{since}-{blog.last_seq}-{int(key_only)}"'
+    etag = f'W/"c{channel.blog_id}-{since}-{last_seq}-{int(key_only)}"'
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={MAX_AGE}"}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
-    frames = await hub.backlog(channel, since, blog.last_seq) if since <= blog.last_seq else None
+    frames = await hub.backlog(channel, since, last_seq) if since <= last_seq else None
     if frames is None:
-        body = b'{"seq":%d,"reset":true,"events":[]}' % blog.last_seq
+        body = b'{"seq":%d,"reset":true,"events":[]}' % last_seq
     else:
         shown = [f.json for f in frames if f.key_related or not key_only]
-        body = b'{"seq":%d,"reset":false,"events":[%s]}' % (blog.last_seq, b",".join(shown))
+        body = b'{"seq":%d,"reset":false,"events":[%s]}' % (last_seq, b",".join(shown))
     return Response(body, media_type="application/json", headers=headers)

@@ -1,22 +1,27 @@
 """GET /live/{slug}/events: the Server-Sent Events stream of one blog, as a raw ASGI app.
 
-It is raw ASGI rather than a FastAPI route so the hub can hold each connection's `send` and
-write frames straight to it (see hub.py). A reader that reconnects with `Last-Event-ID: N`
-(or `?since=N`) first gets every event after N from the log, then live ones: nothing is lost
-or repeated, across restarts and web nodes, because ids are the blog's sequence numbers.
+It is raw ASGI rather than a FastAPI route so the hub can hold each connection and write
+frames straight to it (see hub.py), and the app serves it ahead of its middleware stack
+(`wants`), so an open stream costs no middleware frames or routing; the security headers the
+middleware would add are added here. A reader that reconnects with `Last-Event-ID: N` (or
+`?since=N`) first gets every event after N from the log, then live ones: nothing is lost or
+repeated, across restarts and web nodes, because ids are the blog's sequence numbers.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from urllib.parse import parse_qs
 
 from starlette.types import Receive, Scope, Send
 
 from dateline.errors import NotFound
-from dateline.realtime.hub import Hub, Reader
+from dateline.realtime.hub import Hub, Reader, Transport
 
+PATH = re.compile(r"/live/([^/]+)/events")
+Headers = list[tuple[bytes, bytes]]
 HEADERS = [
     (b"content-type", b"text/event-stream; charset=utf-8"),
     (b"cache-control", b"no-store"),
@@ -29,33 +34,46 @@ FINISH_SECONDS = 5  # a slow reader gets this long to take the last bytes
 
 
 class EventStream:
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: Hub, security_headers: Headers) -> None:
         self.hub = hub
+        self.security_headers = security_headers
+
+    @staticmethod
+    def wants(scope: Scope) -> bool:
+        """Is this request for an event stream? (The app asks before its middleware.)"""
+        return (
+            scope["type"] == "http"
+            and scope["method"] in ("GET", "HEAD")
+            and _slug(scope) is not None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        slug = _slug(scope) or ""
         query = parse_qs(scope["query_string"].decode("latin-1"))
         key_only = query.get("filter", [""])[0] == "key-events"
         since = _since(scope, query)
         try:
-            blog, channel = await self.hub.open(scope["path_params"]["slug"])
+            channel, last_seq = await self.hub.open(slug, since)
         except NotFound as exc:
-            await _plain(send, 404, exc.message)
+            await self._plain(send, 404, exc.message)
             return
         if since is None:
-            since = blog.last_seq
-        frames = await self.hub.backlog(channel, since, blog.last_seq)
-        if not blog.is_live and not frames and since >= blog.last_seq:
-            await _plain(send, 204, "")  # 204 tells EventSource to stop reconnecting
+            since = last_seq
+        frames = await self.hub.backlog(channel, since, last_seq)
+        if not channel.live and not frames and since >= last_seq:
+            await self._plain(send, 204, "")  # 204 tells EventSource to stop reconnecting
             return
-        await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
-        if frames is None or since > blog.last_seq:
+        headers = HEADERS + self.security_headers
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        if frames is None or since > last_seq:
             await send({"type": "http.response.body", "body": RETRY + RESET, "more_body": False})
             return
         shown = [f.data for f in frames if f.key_related or not key_only]
         await send(
             {"type": "http.response.body", "body": RETRY + b"".join(shown), "more_body": True}
         )
-        reader = Reader(send, frames[-1].seq if frames else since, key_only)
+        cursor = frames[-1].seq if frames else since
+        reader = Reader(send, chunked_transport(send), cursor, key_only)
         if any(f.ends for f in frames) or not self.hub.join(channel, reader):
             reader.end = reader.end or "ended"
         try:
@@ -65,6 +83,37 @@ class EventStream:
         if reader.end is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(send(END), FINISH_SECONDS)
+
+    async def _plain(self, send: Send, status: int, text: str) -> None:
+        body = text.encode()
+        headers = [(b"content-type", b"text/plain; charset=utf-8"), *self.security_headers]
+        if status != 204:
+            headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body if status != 204 else b""})
+
+
+def chunked_transport(send: Send) -> Transport | None:
+    """The connection's transport, when the hub may write the response body to it itself.
+
+    ASGI has no standard way to reach the socket (the `http.response.zerocopysend` extension
+    sends files, and uvicorn does not offer it), and writing through `send` costs a coroutine
+    per reader per frame, most of the cost of fan-out in Python. uvicorn's `send` is a bound
+    method of the request's cycle object, which keeps the asyncio `transport` it writes to;
+    its httptools cycle also records in `chunked_encoding` how it frames the body. When that
+    says chunked, after the response head has gone out, a chunk we write to the transport is
+    byte for byte what `send` would have written, so the two mix: the closing `send` (the
+    last chunk) keeps uvicorn's own state right, and its flow control still sees the buffer.
+    Anything else (h11, HTTP/2, another server, a wrapped `send`, changed internals) gives
+    None, and the hub drives `send` instead: correct everywhere, only slower.
+    """
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if getattr(cycle, "chunked_encoding", None) is not True:
+        return None
+    if not all(hasattr(transport, m) for m in ("write", "is_closing", "get_write_buffer_size")):
+        return None
+    return transport
 
 
 async def _hold(reader: Reader, receive: Receive) -> None:
@@ -82,17 +131,14 @@ async def _hold(reader: Reader, receive: Receive) -> None:
         task.uncancel()
 
 
+def _slug(scope: Scope) -> str | None:
+    path: str = scope["path"]
+    found = PATH.fullmatch(path.removeprefix(scope.get("root_path", "")))
+    return found[1] if found else None
+
+
 def _since(scope: Scope, query: dict[str, list[str]]) -> int | None:
-    headers: list[tuple[bytes, bytes]] = scope["headers"]
+    headers: Headers = scope["headers"]
     value = next((v.decode("latin-1") for k, v in headers if k == b"last-event-id"), None)
     value = value or query.get("since", [None])[0]
     return int(value) if value and value.isdigit() else None
-
-
-async def _plain(send: Send, status: int, text: str) -> None:
-    body = text.encode()
-    headers: list[tuple[bytes, bytes]] = [(b"content-type", b"text/plain; charset=utf-8")]
-    if status != 204:
-        headers.append((b"content-length", str(len(body)).encode()))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body if status != 204 else b""})
