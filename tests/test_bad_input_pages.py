@@ -6,6 +6,7 @@ backends run these tests, so the pages behave the same on either."""
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from dateline.accounts.service import User
 from dateline.liveblog.models import Blog
@@ -48,3 +49,21 @@ async def test_an_update_number_past_any_range_is_refused_with_a_message(
     answer = await editor_client.get(f"/admin/live/{blog.slug}/updates/99999999999/edit")
     assert answer.status_code == 400
     assert "update_id" in parse(answer).css_first("main").text()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/live/a%00b",
+        "/live/a%00b/events",
+        "/live/a%00b/changes?since=1",
+        "/live/a%00b/feed.atom",
+        "/embed/a%00b",
+        "/api/v1/blogs/a%00b",
+    ],
+)
+async def test_an_address_no_blog_could_have_is_simply_not_found(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    answer = await client.get(path)
+    assert answer.status_code == (422 if path.startswith("/api/") else 404)  # API: NUL refused

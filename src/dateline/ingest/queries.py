@@ -35,12 +35,6 @@ async def source_by_canonical_url(conn: AsyncConnection, canonical_url: str) -> 
     return None if row is None else source_from_row(row)
 
 
-async def blog_id_by_slug(conn: AsyncConnection, slug: str) -> int | None:
-    found = await conn.execute(select(blogs.c.id).where(blogs.c.slug == slug))
-    blog_id: int | None = found.scalar_one_or_none()
-    return blog_id
-
-
 async def item_by_id(conn: AsyncConnection, item_id: int) -> Item:
     row = (await conn.execute(select(items).where(items.c.id == item_id))).first()
     if row is None:

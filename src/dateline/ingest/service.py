@@ -18,7 +18,7 @@ from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import item_dismissals, items, sources
 from dateline.db.tables import utcnow as now
-from dateline.errors import Conflict, DatelineError, Invalid
+from dateline.errors import Conflict, DatelineError, Invalid, NotFound
 from dateline.ingest import queries
 from dateline.ingest.canonical import canonicalize
 from dateline.ingest.items import SOURCE_KINDS
@@ -55,9 +55,10 @@ async def add_source(
     async with db.write() as conn:
         blog_id = None
         if draft.blog_slug:
-            blog_id = await queries.blog_id_by_slug(conn, draft.blog_slug)
-            if blog_id is None:
-                raise Invalid({"blog": f"There is no live blog at /live/{draft.blog_slug}."})
+            try:
+                blog_id = (await blog_queries.blog_by_slug(conn, draft.blog_slug)).id
+            except NotFound as exc:
+                raise Invalid({"blog": exc.message}) from exc
             if user is not None:  # a source fills that blog's inbox: its editors decide
                 await authorize(conn, user, Action.MANAGE_BLOG, blog_id)
         moment = now()

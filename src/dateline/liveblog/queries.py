@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.db.tables import blogs, images, update_images, updates
 from dateline.errors import NotFound
-from dateline.liveblog.models import Blog, Image, Update, short_title
+from dateline.liveblog.models import LIMITS, SLUG, Blog, Image, Update, short_title
 
 NEWEST_FIRST = (updates.c.published_at.desc(), updates.c.id.desc())
 
@@ -40,8 +40,12 @@ def visible(key_events_only: bool = False) -> ColumnElement[bool]:
 
 
 async def blog_by_slug(conn: AsyncConnection, slug: str, *, lock: bool = False) -> Blog:
-    query = select(blogs).where(blogs.c.slug == slug)
-    row = (await conn.execute(query.with_for_update() if lock else query)).first()
+    """The blog at /live/{slug}. A slug no blog could have (see models.SLUG) is not looked up:
+    addresses come from anyone, and PostgreSQL refuses some text (NUL) with an error."""
+    row = None
+    if SLUG.match(slug) and len(slug) <= LIMITS["slug"]:
+        query = select(blogs).where(blogs.c.slug == slug)
+        row = (await conn.execute(query.with_for_update() if lock else query)).first()
     if row is None:
         raise NotFound(f"There is no live blog at /live/{slug}.")
     return Blog.from_row(row)
