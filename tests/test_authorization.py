@@ -17,6 +17,8 @@ from dateline.accounts.service import User
 from dateline.accounts.tokens import create_token_for
 from dateline.config import Settings
 from dateline.db import Database
+from dateline.ingest import service as ingest
+from dateline.ingest.models import SourceDraft
 from dateline.liveblog import drafts, queries, team
 from dateline.liveblog.models import Blog, UpdateDraft
 from tests.helpers import log_in, make_blog, make_user, post
@@ -32,6 +34,7 @@ class World:
     users: dict[str, User]
     update_id: int
     draft_id: int
+    source_id: int
 
     async def as_(self, role: str) -> httpx.AsyncClient:
         """The client speaking for `role`: its API token, or none for anonymous."""
@@ -51,7 +54,7 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def world(db: Database, client: httpx.AsyncClient) -> World:
+async def world(db: Database, client: httpx.AsyncClient, settings: Settings) -> World:
     users = {
         "admin": await make_user(db, "admin"),
         "member": await make_user(db, "editor"),
@@ -66,7 +69,9 @@ async def world(db: Database, client: httpx.AsyncClient) -> World:
     draft = await drafts.save_draft(
         db, blog.slug, UpdateDraft("Queues at noon."), users["contributor"]
     )
-    return World(db, client, blog, users, update.id, draft.id)
+    wire = SourceDraft("http://127.0.0.1:9/wire.xml", "feed", None, blog.slug)
+    source = await ingest.add_source(db, settings, wire, users["member"])
+    return World(db, client, blog, users, update.id, draft.id, source.id)
 
 
 Call = Callable[[httpx.AsyncClient, World], Awaitable[httpx.Response]]
@@ -132,6 +137,14 @@ ACTIONS: dict[str, tuple[Call, dict[str, int]]] = {
             "/api/v1/sources", json={"url": "http://127.0.0.1:9/a.xml", "blog": w.blog.slug}
         ),
         {"admin": 201, "member": 201, "outsider": 403, "contributor": 403, "stranger": 403},
+    ),
+    "list sources": (
+        lambda h, w: h.get("/api/v1/sources"),
+        {"admin": 200, "member": 200, "outsider": 200, "contributor": 403, "stranger": 403},
+    ),
+    "unfollow this blog's source": (
+        lambda h, w: h.delete(f"/api/v1/sources/{w.source_id}"),
+        {"admin": 204, "member": 204, "outsider": 403, "contributor": 403, "stranger": 403},
     ),
     "register a webhook": (
         lambda h, w: h.post(

@@ -232,3 +232,37 @@ async def test_a_fetched_feed_reaches_the_inbox(
     await worker.close()
     page = await editor_client.get(f"/admin/live/{blog.slug}/inbox")
     assert inbox_titles(page) == ["Bridge reopens", "Storm"]
+
+
+async def test_an_item_of_another_blogs_source_cannot_be_opened_or_dismissed_here(
+    editor_client: httpx.AsyncClient, db: Database, settings: Settings, blog: Blog
+) -> None:
+    elsewhere = await add(db, settings, "https://elsewhere.example.net/feed")
+    await store_document(db, elsewhere, document(item(7, text="Someone else's wire copy.")))
+    async with db.read() as conn:
+        [foreign] = await queries.items_of_source(conn, elsewhere.id, 10)
+    opened = await editor_client.get(f"/admin/live/{blog.slug}/inbox/{foreign.id}/use")
+    assert opened.status_code == 404
+    assert "Someone else" not in opened.text
+    page = await editor_client.get(f"/admin/live/{blog.slug}/inbox")
+    dismissed = await editor_client.post(
+        f"/admin/live/{blog.slug}/inbox/{foreign.id}/dismiss",
+        data={"csrf_token": csrf_from(page)},
+    )
+    assert dismissed.status_code == 404
+
+
+async def test_a_sources_script_link_is_never_offered_as_a_link(
+    editor_client: httpx.AsyncClient, db: Database, settings: Settings, blog: Blog
+) -> None:
+    wire = await add(db, settings, "https://wire.example.org/world.rss", blog=blog.slug)
+    hostile = item(1, url="javascript:alert(1)", external_id="x-1", title="Hostile link")
+    linkless = item(2, url="javascript:void(0)", external_id="x-2", title="Second, no link")
+    await store_document(db, wire, document(hostile, linkless))
+    page = parse(await editor_client.get(f"/admin/live/{blog.slug}/inbox"))
+    assert [n.text(strip=True) for n in page.css(".inbox__title")] == [
+        "Second, no link",
+        "Hostile link",
+    ]  # both kept: a missing link does not make two items one
+    hrefs = [str(a.attributes.get("href", "")) for a in page.css("a")]
+    assert not any(href.lower().startswith("javascript:") for href in hrefs)

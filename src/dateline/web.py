@@ -152,6 +152,12 @@ async def posted_form(request: Request) -> tuple[FormData, dict[str, str]]:
     return form, {} if valid else {"form": STALE_FORM}
 
 
+class StaleForm(DatelineError):
+    """A button's form (no text to keep) posted with a stale CSRF token: refused, 403."""
+
+    status = 403
+
+
 def form_errors(exc: DatelineError) -> dict[str, str]:
     """A service's refusal as form errors: per field when it says, else for the whole form."""
     return exc.errors if isinstance(exc, Invalid) else {"form": exc.message}

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from dateline.accounts.auth import require_api_reader, require_api_user
 from dateline.accounts.service import User
-from dateline.ingest import queries, service
+from dateline.ingest import service
 from dateline.ingest.models import SourceDraft
 from dateline.ingest.present import ITEM_EXAMPLE, SOURCE_EXAMPLE, item_json, source_json
 from dateline.liveblog.api_schema import (
@@ -89,8 +89,7 @@ async def add_source(
     responses={**ok("In the order they were added.", {"items": [SOURCE_EXAMPLE]}), **READ},
 )
 async def list_sources(request: Request, user: Reader) -> dict[str, Any]:
-    async with request.app.state.db.read() as conn:
-        found = await queries.list_sources(conn)
+    found = await service.list_sources(request.app.state.db, user)
     return {"items": [source_json(source) for source in found]}
 
 
@@ -103,8 +102,8 @@ async def list_sources(request: Request, user: Reader) -> dict[str, Any]:
     },
 )
 async def get_source(request: Request, source_id: RowId, user: Reader) -> dict[str, Any]:
-    async with request.app.state.db.read() as conn:
-        return source_json(await queries.source_by_id(conn, source_id))
+    source, _ = await service.source_items(request.app.state.db, user, source_id, 1)
+    return source_json(source)
 
 
 @router.delete(
@@ -138,9 +137,8 @@ async def list_items(
 ) -> dict[str, Any]:
     """Newest first (by publication time, never later than first seen); `next` is the URL of
     the following (older) page, null at the end."""
-    async with request.app.state.db.read() as conn:
-        await queries.source_by_id(conn, source_id)
-        found = await queries.items_of_source(conn, source_id, limit, before)
+    db = request.app.state.db
+    _, found = await service.source_items(db, user, source_id, limit, before)
     more = None
     if len(found) == limit:
         more = f"/api/v1/sources/{source_id}/items?limit={limit}&before={found[-1].id}"

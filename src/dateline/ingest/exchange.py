@@ -31,17 +31,23 @@ async def import_opml(
     return await service.add_many(db, settings, drafts, user, resolver)
 
 
-async def export_opml(db: Database, title: str) -> str:
-    """Every feed source as OPML 2.0 (article and live-blog pages are not feeds: left out)."""
-    async with db.read() as conn:
-        found = await queries.list_sources(conn)
+async def export_opml(db: Database, title: str, user: User | None = None) -> str:
+    """Every feed source as OPML 2.0 (article and live-blog pages are not feeds: left out).
+    `user` None: the server's own CLI."""
+    if user is None:
+        async with db.read() as conn:
+            found = await queries.list_sources(conn)
+    else:
+        found = await service.list_sources(db, user)
     feeds = [OpmlFeed(s.url, s.name, s.site_url) for s in found if s.kind == "feed"]
     return write_opml(feeds, title)
 
 
-async def discover(settings: Settings, page_url: str) -> list[FeedLink]:
+async def discover(db: Database, settings: Settings, page_url: str, user: User) -> list[FeedLink]:
     """The feeds a page announces with <link rel="alternate">; the page itself when it is a
-    feed. Invalid (plain words) when the page cannot be fetched."""
+    feed. Invalid (plain words) when the page cannot be fetched. Only for those who may
+    follow sources: nobody else makes the server fetch a page."""
+    await service.may_follow_sources(db, user)
     fetcher = make_fetcher(settings)
     try:
         result = await fetcher.fetch(page_url.strip())

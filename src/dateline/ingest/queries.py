@@ -92,6 +92,20 @@ async def inbox(
     ]
 
 
+async def blog_item(conn: AsyncConnection, blog_id: int, item_id: int) -> Item:
+    """An item from one of the blog's own sources (dismissed or not); NotFound otherwise, so a
+    blog's team sees only what its sources brought."""
+    query = (
+        select(items)
+        .join(sources, sources.c.id == items.c.source_id)
+        .where(items.c.id == item_id, sources.c.blog_id == blog_id)
+    )
+    row = (await conn.execute(query)).first()
+    if row is None:
+        raise NotFound(f"There is no item #{item_id} in this blog's inbox.")
+    return item_from_row(row)
+
+
 async def inbox_version(conn: AsyncConnection, blog_id: int) -> str:
     """Changes whenever the inbox would look different: a new, changed or dismissed item."""
     query = (

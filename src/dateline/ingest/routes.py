@@ -29,7 +29,7 @@ from dateline.errors import Conflict, DatelineError, Invalid
 from dateline.ingest import exchange, service, views
 from dateline.ingest.models import SourceDraft
 from dateline.liveblog.forms import text
-from dateline.web import MAX_ID, RowId, form_status, posted_form, redirect, render
+from dateline.web import MAX_ID, RowId, StaleForm, form_status, posted_form, redirect, render
 
 router = APIRouter(prefix="/admin")
 Editor = Annotated[User, Depends(require_editor)]
@@ -83,7 +83,8 @@ async def discover_page(request: Request, user: Editor, url: str = "", blog: str
     found, errors = [], {}
     if url:
         try:
-            found = await exchange.discover(request.app.state.settings, url)
+            state = request.app.state
+            found = await exchange.discover(state.db, state.settings, url, user)
         except Invalid as exc:
             errors = exc.errors
     view = await views.sources_view(request.app.state.db, user)
@@ -128,7 +129,7 @@ async def _import_page(
 @router.get("/sources/export.opml")
 async def export_opml(request: Request, user: Editor) -> Response:
     state = request.app.state
-    text = await exchange.export_opml(state.db, f"{state.settings.site_name} sources")
+    text = await exchange.export_opml(state.db, f"{state.settings.site_name} sources", user)
     headers = {"Content-Disposition": 'attachment; filename="dateline-sources.opml"'}
     return Response(text, media_type="text/x-opml; charset=utf-8", headers=headers)
 
@@ -181,7 +182,3 @@ async def use_item(request: Request, slug: str, item_id: RowId, user: Editor) ->
         "preview": None,
     }
     return render(request, "ingest/use_item.html", context)
-
-
-class StaleForm(DatelineError):
-    status = 403

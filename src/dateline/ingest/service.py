@@ -49,7 +49,7 @@ async def add_source(
 ) -> Source:
     """Follow a source: checked (kind, interval, address, blog), fetched soon after.
     `user` None: the server's own CLI."""
-    await _may_manage(db, user)
+    await may_follow_sources(db, user)
     url, kind, interval = await _checked(settings, draft, resolver)
     canonical = canonicalize(url)
     async with db.write() as conn:
@@ -128,7 +128,7 @@ async def add_many(
     resolver: Resolver = system_resolver,
 ) -> ImportReport:
     """Follow many sources (OPML import): each one added or skipped with its reason."""
-    await _may_manage(db, user)
+    await may_follow_sources(db, user)
     report = ImportReport()
     for draft in drafts:
         try:
@@ -139,10 +139,13 @@ async def add_many(
 
 
 async def delete_source(db: Database, source_id: int, user: User | None) -> None:
-    """Stop following a source; its items go with it."""
-    await _may_manage(db, user)
+    """Stop following a source; its items go with it. A source feeding a blog's inbox is that
+    blog's editors' to drop."""
+    await may_follow_sources(db, user)
     async with db.write() as conn:
-        await queries.source_by_id(conn, source_id)
+        source = await queries.source_by_id(conn, source_id)
+        if user is not None and source.blog_id is not None:
+            await authorize(conn, user, Action.MANAGE_BLOG, source.blog_id)
         await conn.execute(delete(sources).where(sources.c.id == source_id))
 
 
@@ -151,7 +154,7 @@ async def dismiss(db: Database, slug: str, item_id: int, user: User) -> None:
     async with db.write() as conn:
         blog_id = (await blog_queries.blog_by_slug(conn, slug)).id
         await authorize(conn, user, Action.WRITE_DRAFT, blog_id)
-        await queries.item_by_id(conn, item_id)
+        await queries.blog_item(conn, blog_id, item_id)
         insert = sqlite_insert if db.is_sqlite else pg_insert
         statement = insert(item_dismissals).values(
             item_id=item_id, blog_id=blog_id, dismissed_by=user.id, dismissed_at=now()
@@ -159,7 +162,25 @@ async def dismiss(db: Database, slug: str, item_id: int, user: User) -> None:
         await conn.execute(statement.on_conflict_do_nothing())
 
 
-async def _may_manage(db: Database, user: User | None) -> None:
+async def list_sources(db: Database, user: User) -> list[Source]:
+    """Every source with its state: for the accounts that may follow sources."""
+    async with db.read() as conn:
+        await authorize(conn, user, Action.MANAGE_SOURCES)
+        return await queries.list_sources(conn)
+
+
+async def source_items(
+    db: Database, user: User, source_id: int, limit: int, before: int | None = None
+) -> tuple[Source, list[Item]]:
+    """A source and a page of its items, newest first."""
+    async with db.read() as conn:
+        await authorize(conn, user, Action.MANAGE_SOURCES)
+        source = await queries.source_by_id(conn, source_id)
+        return source, await queries.items_of_source(conn, source_id, limit, before)
+
+
+async def may_follow_sources(db: Database, user: User | None) -> None:
+    """Forbidden unless the user may follow sources (None: the server's own CLI may)."""
     if user is not None:
         async with db.read() as conn:
             await authorize(conn, user, Action.MANAGE_SOURCES)

@@ -182,8 +182,8 @@ def _item_row(source_id: int, item: ParsedItem, moment: datetime) -> dict[str, A
     published = item.published_at
     return {
         "source_id": source_id,
-        "url": _fit(item.url, 2000),
-        "canonical_url": _fit(item.canonical_url, 2000),
+        "url": _fit(item.url, 2000) if _web(item.url) else "",
+        "canonical_url": _fit(_key(source_id, item), 2000),
         "external_id": _fit(item.external_id, 500) or None,  # NULLs never collide
         "content_hash": item.content_hash,
         "title": _fit(item.title, 1000),
@@ -201,6 +201,23 @@ def _item_row(source_id: int, item: ParsedItem, moment: datetime) -> dict[str, A
         "changed_at": None,
         "listed_at": min(published, moment) if published else moment,
     }
+
+
+def _web(url: str) -> bool:
+    """Only http(s) links are kept: a source's `javascript:` or `data:` link is dropped, never
+    shown as a link to an editor or handed out by the API."""
+    return url.lower().startswith(("http://", "https://"))
+
+
+def _key(source_id: int, item: ParsedItem) -> str:
+    """The canonical URL, the column that de-duplicates across sources. An item without a
+    web link gets a stand-in that cannot meet another item's: its source and id, or else
+    its content (which content_hash keeps unique anyway)."""
+    if _web(item.canonical_url):
+        return item.canonical_url
+    if item.external_id:
+        return f"urn:dateline:source:{source_id}:{item.external_id}"
+    return f"urn:dateline:content:{item.content_hash}"
 
 
 def _fit(text: str, size: int | None = None) -> str:

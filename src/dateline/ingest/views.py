@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dateline.accounts.permissions import Action, authorize, rights
+from dateline.accounts.permissions import Action, authorize
 from dateline.accounts.service import User
 from dateline.db import Database
-from dateline.errors import Forbidden
 from dateline.ingest import queries, service
 from dateline.ingest.models import InboxItem, Item, Source
 from dateline.liveblog import queries as blog_queries
@@ -63,13 +62,12 @@ async def compose(db: Database, slug: str, item_id: int, user: User) -> Composed
     """The update form's draft made from one item of the blog's inbox."""
     async with db.read() as conn:
         blog = await _blog_for(conn, slug, user)
-        item = await queries.item_by_id(conn, item_id)
+        item = await queries.blog_item(conn, blog.id, item_id)
         source = await queries.source_by_id(conn, item.source_id)
     return Composed(blog, item, source.name, service.compose_update(item, source.name))
 
 
 async def _blog_for(conn: AsyncConnection, slug: str, user: User) -> Blog:
     blog = await blog_queries.blog_by_slug(conn, slug)
-    if not (await rights(conn, user, blog.id)).draft:
-        raise Forbidden("Your account is not on this live blog's team. Ask one of its editors.")
+    await authorize(conn, user, Action.WRITE_DRAFT, blog.id)  # the blog's team
     return blog

@@ -103,11 +103,14 @@ async def list_drafts(db: Database, slug: str, actor: User) -> tuple[Blog, list[
 
 
 async def get_draft(db: Database, slug: str, draft_id: int, actor: User) -> tuple[Blog, Draft]:
-    blog, found = await list_drafts(db, slug, actor)
-    for draft in found:
-        if draft.id == draft_id:
-            return blog, draft
-    raise NotFound("There is no such draft on this live blog.")
+    """One draft: any of the blog's for its editors, only their own for a contributor."""
+    async with db.read() as conn:
+        blog = await queries.blog_by_slug(conn, slug)
+        await authorize(conn, actor, Action.WRITE_DRAFT, blog.id)
+        draft = await _draft(conn, blog.id, draft_id)
+        if draft.author_id != actor.id and not await can(conn, actor, Action.MANAGE_BLOG, blog.id):
+            raise NotFound("There is no such draft on this live blog.")
+        return blog, draft
 
 
 async def publish_draft(

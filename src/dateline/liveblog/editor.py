@@ -15,12 +15,12 @@ from starlette.responses import Response
 from dateline.accounts.auth import require_editor
 from dateline.accounts.permissions import member_blog_ids, rights
 from dateline.accounts.service import User
-from dateline.errors import Conflict, DatelineError, Forbidden, Invalid
+from dateline.errors import Conflict, Forbidden, Invalid
 from dateline.html import render_markdown
 from dateline.liveblog import drafts, forms, queries, service
 from dateline.liveblog.models import ImageRef, UpdateDraft
 from dateline.media.service import store_image
-from dateline.web import RowId, form_errors, form_status, posted_form, redirect, render
+from dateline.web import RowId, StaleForm, form_errors, form_status, posted_form, redirect, render
 
 router = APIRouter(prefix="/admin")
 
@@ -226,10 +226,6 @@ async def _switch(request: Request) -> bool:
     return forms.text(form, "on") == "1"
 
 
-class StaleForm(DatelineError):
-    status = 403
-
-
 async def _draft_with_upload(
     request: Request, form: FormData, errors: dict[str, str]
 ) -> tuple[UpdateDraft, ImageRef]:
@@ -295,7 +291,3 @@ async def _delete_page(
 
 def _preview(draft: UpdateDraft) -> str:
     return render_markdown(draft.body)
-
-
-def _errors(exc: DatelineError) -> dict[str, str]:
-    return exc.errors if isinstance(exc, Invalid) else {"form": exc.message}
