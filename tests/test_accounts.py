@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -276,7 +277,7 @@ async def test_repeated_failures_make_the_account_wait_longer_and_longer(
     assert (await _attempt(client, editor.email, "one more guess")).status_code == 401
     locked = await _attempt(client, editor.email, PASSWORD)  # right, but too soon
     assert locked.status_code == 429
-    assert "Too many failed logins" in locked.text
+    assert "Too many failed password attempts" in locked.text
     assert int(locked.headers["Retry-After"]) >= 1
     assert parse(locked).css_first("#email").attributes["value"] == editor.email
 
@@ -352,3 +353,36 @@ async def test_an_admin_changes_a_role_and_the_account_can_do_more_at_once(
         headers={"Authorization": f"Bearer {secret}"},
     )
     assert made.status_code == 201  # contributors could not; an editor can
+
+
+async def test_a_burst_of_parallel_guesses_is_stopped_at_the_limit(
+    client: httpx.AsyncClient, editor: User
+) -> None:
+    token = csrf_from(await client.get("/login"))
+
+    async def guess(number: int) -> int:
+        data = {"csrf_token": token, "email": editor.email, "password": f"guess number {number}"}
+        return (await client.post("/login", data=data)).status_code
+
+    answers = await asyncio.gather(*(guess(n) for n in range(12)))
+    assert answers.count(401) == 6  # 5 free, then the 6th counts and locks
+    assert answers.count(429) == 6  # checked before any password was
+
+
+async def test_guessing_the_current_password_on_the_account_page_is_throttled(
+    client: httpx.AsyncClient, editor: User
+) -> None:
+    await log_in(client, editor.email)
+    answers = []
+    for number in range(7):
+        answer = await _post_form(
+            client,
+            "/admin/account",
+            "/admin/account/password",
+            current_password=f"guess {number} of the password",
+            new_password=NEW_PASSWORD,
+            new_password_again=NEW_PASSWORD,
+        )
+        answers.append(answer)
+    assert "not your current password" in answers[5].text
+    assert "Too many failed password attempts" in answers[6].text

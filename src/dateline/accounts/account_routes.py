@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from dateline.accounts import invites, service, tokens
+from dateline.accounts import invites, service, throttle, tokens
 from dateline.accounts.auth import SESSION_COOKIE, require_editor
 from dateline.accounts.service import ROLES, User
 from dateline.errors import Conflict, Invalid, NotFound
@@ -38,10 +38,11 @@ async def change_password(request: Request, user: User = Depends(require_editor)
     if not errors:
         try:
             current, token = text(form, "current_password"), _session(request)
-            await service.change_password(request.app.state.db, user, current, new, token)
+            policy = throttle.Policy.of(request.app.state.settings)
+            await service.change_password(request.app.state.db, user, current, new, token, policy)
             return redirect(request, "/admin/account", flash="password-changed")
-        except Invalid as exc:
-            errors = exc.errors
+        except (Invalid, throttle.TooManyAttempts) as exc:
+            errors = form_errors(exc)
     return await _account(request, user, errors)
 
 

@@ -12,7 +12,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select, update
 
 from dateline.accounts.permissions import Action, authorize
-from dateline.accounts.service import User, check_new_user, digest, insert_user, record
+from dateline.accounts.service import (
+    User,
+    check_new_user,
+    digest,
+    hash_password,
+    insert_user,
+    record,
+)
 from dateline.db import Database
 from dateline.db.tables import invites, utcnow
 from dateline.errors import DatelineError, NotFound
@@ -71,6 +78,7 @@ async def accept(db: Database, token: str, password: str, display_name: str) -> 
     """Create the account and use up the link, in one transaction: a link works only once."""
     found = await pending_invite(db, token)
     check_new_user(found.email, found.role, password)
+    password_hash = await hash_password(password)
     async with db.write() as conn:
         used = await conn.execute(
             update(invites)
@@ -79,6 +87,6 @@ async def accept(db: Database, token: str, password: str, display_name: str) -> 
         )
         if used.rowcount != 1:
             raise InviteGone("This invitation has already been used. Log in instead.")
-        user = await insert_user(conn, found.email, password, found.role, display_name)
+        user = await insert_user(conn, found.email, password_hash, found.role, display_name)
         await record(conn, user, "user.joined", email=user.email, role=user.role)
     return user

@@ -38,20 +38,19 @@ async def log_in(request: Request) -> Response:
     if not request.app.state.csrf.valid(request, form.get(csrf.FIELD)):
         context["error"] = "The form had expired. Please log in again."
         return render(request, "login.html", context, status=403)
-    db, settings, ip = request.app.state.db, request.app.state.settings, _address(request)
+    policy = throttle.Policy.of(request.app.state.settings)
     try:
-        await throttle.check(db, email, ip)
+        user = await service.log_in(
+            request.app.state.db, email, password, _address(request), policy
+        )
     except throttle.TooManyAttempts as exc:
         context["error"] = exc.message
         response = render(request, "login.html", context, status=429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    user = await service.authenticate(db, email, password)
     if user is None:
-        await throttle.failed(db, email, ip, throttle.Policy.of(settings))
         context["error"] = "That email and password do not match an account."
         return render(request, "login.html", context, status=401)
-    await throttle.succeeded(db, email)
     return await _signed_in(request, user, target)
 
 

@@ -6,6 +6,7 @@ out live credentials. API tokens (tokens.py) and invites (invites.py) work the s
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import secrets
@@ -20,6 +21,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dateline.accounts import throttle
 from dateline.accounts.permissions import Action, authorize
 from dateline.db import Database, inserted_id
 from dateline.db.tables import api_tokens, audit_events, sessions, users, utcnow
@@ -30,6 +32,19 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 1000  # argon2 hashes any length; this only bounds the work per attempt
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+async def hash_password(password: str) -> str:
+    """argon2id, in a thread: it takes ~0.1 s of CPU on purpose, and the event loop serves
+    thousands of live readers meanwhile."""
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def _matches(password_hash: str, password: str) -> bool:
+    try:
+        return await asyncio.to_thread(_hasher.verify, password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 @cache
@@ -95,12 +110,13 @@ async def create_user(
     db: Database, email: str, password: str, role: str, display_name: str = ""
 ) -> User:
     email = check_new_user(email, role, password)
+    password_hash = await hash_password(password)
     async with db.write() as conn:
-        return await insert_user(conn, email, password, role, display_name)
+        return await insert_user(conn, email, password_hash, role, display_name)
 
 
 async def insert_user(
-    conn: AsyncConnection, email: str, password: str, role: str, display_name: str
+    conn: AsyncConnection, email: str, password_hash: str, role: str, display_name: str
 ) -> User:
     name = (display_name.strip() or email.split("@")[0])[:120]
     try:  # the caller's transaction rolls back on the Conflict
@@ -108,7 +124,7 @@ async def insert_user(
             insert(users).values(
                 email=email,
                 display_name=name,
-                password_hash=_hasher.hash(password),
+                password_hash=password_hash,
                 role=role,
                 active=True,
                 created_at=utcnow(),
@@ -127,11 +143,20 @@ async def authenticate(db: Database, email: str, password: str) -> User | None:
                 select(users).where(users.c.email == email.strip().lower(), users.c.active)
             )
         ).first()
-    try:
-        _hasher.verify(row.password_hash if row else _dummy_hash(), password)
-    except (VerificationError, InvalidHashError):
-        return None
-    return user_from_row(row) if row else None
+    right = await _matches(row.password_hash if row else _dummy_hash(), password)
+    return user_from_row(row) if row and right else None
+
+
+async def log_in(
+    db: Database, email: str, password: str, ip: str, policy: throttle.Policy
+) -> User | None:
+    """The user when the password is right, None when not; TooManyAttempts while the account
+    or the address is waiting out earlier failures (see throttle.py)."""
+    await throttle.attempt(db, email, ip, policy)
+    user = await authenticate(db, email, password)
+    if user is not None:
+        await throttle.succeeded(db, email, ip, policy)
+    return user
 
 
 async def find_user(db: Database, email: str) -> User:
@@ -211,21 +236,29 @@ async def revoke_session(db: Database, user: User, session_id: str) -> None:
 
 
 async def change_password(
-    db: Database, user: User, current: str, new: str, current_token: str
+    db: Database,
+    user: User,
+    current: str,
+    new: str,
+    current_token: str,
+    policy: throttle.Policy,
 ) -> None:
-    """Check the current password, store the new one and sign out every other session."""
+    """Check the current password (throttled like a login: a stolen session must not become
+    a way to guess it), store the new one and sign out every other session."""
     errors = _password_errors(new, "new_password")
+    await throttle.attempt(db, user.email, None, policy)
     async with db.read() as conn:
         row = (await conn.execute(select(users).where(users.c.id == user.id))).one()
-    try:
-        _hasher.verify(row.password_hash, current)
-    except (VerificationError, InvalidHashError):
+    if await _matches(row.password_hash, current):
+        await throttle.succeeded(db, user.email, None, policy)
+    else:
         errors["current_password"] = "That is not your current password."  # noqa: S105
     if errors:
         raise Invalid(errors)
+    new_hash = await hash_password(new)
     async with db.write() as conn:
         await conn.execute(
-            update(users).where(users.c.id == user.id).values(password_hash=_hasher.hash(new))
+            update(users).where(users.c.id == user.id).values(password_hash=new_hash)
         )
         await conn.execute(
             delete(sessions).where(
@@ -241,9 +274,10 @@ async def set_password(db: Database, email: str, password: str) -> None:
     if errors:
         raise Invalid(errors)
     user = await find_user(db, email)
+    new_hash = await hash_password(password)
     async with db.write() as conn:
         await conn.execute(
-            update(users).where(users.c.id == user.id).values(password_hash=_hasher.hash(password))
+            update(users).where(users.c.id == user.id).values(password_hash=new_hash)
         )
         await conn.execute(delete(sessions).where(sessions.c.user_id == user.id))
         await record(conn, None, "password.reset", email=user.email)

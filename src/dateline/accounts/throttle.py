@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -42,62 +43,71 @@ class TooManyAttempts(DatelineError):
 
     def __init__(self, wait: timedelta) -> None:
         seconds = max(1, round(wait.total_seconds()))
-        super().__init__(f"Too many failed logins. Wait {seconds} seconds before trying again.")
+        super().__init__(
+            f"Too many failed password attempts. Wait {seconds} seconds before trying again."
+        )
         self.retry_after = seconds
 
 
-def keys(email: str, ip: str) -> tuple[str, str]:
-    return f"email:{email.strip().lower()[:254]}", f"ip:{ip[:45]}"
+def _keys(email: str, ip: str | None, policy: Policy) -> list[tuple[str, int]]:
+    """(key, free failures) to count: the account, and the address when there is one."""
+    found = [(f"email:{email.strip().lower()[:254]}", policy.free_per_account)]
+    if ip is not None:
+        found.append((f"ip:{ip[:45]}", policy.free_per_address))
+    return found
 
 
-async def check(db: Database, email: str, ip: str, now: datetime | None = None) -> None:
-    """Raise TooManyAttempts while the account or the address is locked."""
-    now = now or utcnow()
-    async with db.read() as conn:
-        rows = (
-            await conn.execute(
-                select(login_throttle.c.locked_until).where(
-                    login_throttle.c.key.in_(keys(email, ip)),
-                    login_throttle.c.locked_until > now,
-                )
-            )
-        ).scalars()
-        latest = max(rows, default=None)
-    if latest is not None:
-        raise TooManyAttempts(latest - now)
-
-
-async def failed(
-    db: Database, email: str, ip: str, policy: Policy, now: datetime | None = None
+async def attempt(
+    db: Database, email: str, ip: str | None, policy: Policy, now: datetime | None = None
 ) -> None:
+    """Before a password is checked: refuse while the account or address is locked, else
+    count this attempt as a failure now. Counting first, under row locks in one transaction,
+    means a burst of parallel guesses is counted one by one and stopped at the limit, rather
+    than all passing a check made before any of them failed. `succeeded` takes it back."""
     now = now or utcnow()
-    account, address = keys(email, ip)
     async with db.write() as conn:
-        await _count(conn, account, policy.free_per_account, now)
-        await _count(conn, address, policy.free_per_address, now)
+        rows = [await _locked_row(conn, key, now) for key, _ in _keys(email, ip, policy)]
+        until = max(
+            (r.locked_until for r in rows if r.locked_until and r.locked_until > now), default=None
+        )
+        if until is not None:
+            raise TooManyAttempts(until - now)
+        for row, (key, free) in zip(rows, _keys(email, ip, policy), strict=True):
+            recent = now - row.last_failure_at < FORGET_AFTER
+            failures = row.failures + 1 if recent else 1
+            locked_until = now + delay(failures, free) if failures > free else None
+            await conn.execute(
+                update(login_throttle)
+                .where(login_throttle.c.key == key)
+                .values(failures=failures, last_failure_at=now, locked_until=locked_until)
+            )
 
 
-async def succeeded(db: Database, email: str) -> None:
-    account, _ = keys(email, "")
+async def succeeded(db: Database, email: str, ip: str | None, policy: Policy) -> None:
+    """The password was right: forget the account's failures, and give the address back the
+    attempt `attempt` counted (its other failures stand)."""
+    account, *address = _keys(email, ip, policy)
     async with db.write() as conn:
-        await conn.execute(delete(login_throttle).where(login_throttle.c.key == account))
+        await conn.execute(delete(login_throttle).where(login_throttle.c.key == account[0]))
+        for key, free in address:
+            row = await _locked_row(conn, key, utcnow())
+            failures = max(row.failures - 1, 0)
+            locked = row.locked_until if failures > free else None
+            await conn.execute(
+                update(login_throttle)
+                .where(login_throttle.c.key == key)
+                .values(failures=failures, locked_until=locked)
+            )
 
 
-async def _count(conn: AsyncConnection, key: str, free: int, now: datetime) -> None:
-    """One more failure for the key; locked rows keep concurrent failures from being lost."""
+async def _locked_row(conn: AsyncConnection, key: str, now: datetime) -> Any:
+    """The key's row, created when missing, locked until commit (PostgreSQL; SQLite's single
+    writer already serialises)."""
     await conn.execute(
         insert_new(conn, login_throttle).values(key=key, failures=0, last_failure_at=now)
     )
     query = select(login_throttle).where(login_throttle.c.key == key).with_for_update()
-    row = (await conn.execute(query)).one()
-    recent = now - row.last_failure_at < FORGET_AFTER
-    failures = row.failures + 1 if recent else 1
-    locked_until = now + delay(failures, free) if failures > free else None
-    await conn.execute(
-        update(login_throttle)
-        .where(login_throttle.c.key == key)
-        .values(failures=failures, last_failure_at=now, locked_until=locked_until)
-    )
+    return (await conn.execute(query)).one()
 
 
 def delay(failures: int, free: int) -> timedelta:
