@@ -179,8 +179,25 @@ async def test_a_leased_source_is_claimed_once_until_released(
     taken = await store.claim(db, 10, 60)
     assert [claimed.id for claimed in taken] == [first.id, second.id]
     assert await store.claim(db, 10, 60) == []
-    await store.release(db, [first.id])
+    await store.release(db, {first.id: taken[0].lease_until})
     assert [claimed.id for claimed in await store.claim(db, 10, 60)] == [first.id]
+
+
+async def test_a_worker_whose_lease_ran_out_does_not_overwrite_the_next_ones(
+    db: Database, settings: Settings
+) -> None:
+    source = await add(db, settings, "https://wire.example.org/1.rss")
+    (late,) = await store.claim(db, 1, -1, only=[source.id])  # a lease already run out
+    (current,) = await store.claim(db, 1, 60, only=[source.id])  # taken by another worker
+    stale = store.Outcome(late, datetime.now(UTC), error="The server answered 500")
+    await store.record(db, [stale])
+    await store.release(db, {late.id: late.lease_until})
+    shown = await state_of(db, source)
+    assert shown.consecutive_failures == 0  # the late worker's failure did not land
+    assert await store.claim(db, 1, 60, only=[source.id]) == []  # still the other's lease
+    fresh = store.Outcome(current, datetime.now(UTC), document=document(item(1)))
+    assert sum((await store.record(db, [fresh])).new.values()) == 1
+    assert (await state_of(db, source)).last_success_at is not None
 
 
 async def test_adding_a_source_refuses_duplicates_bad_kinds_and_unknown_blogs(

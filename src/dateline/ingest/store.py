@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -50,6 +50,7 @@ class Claimed:
     consecutive_failures: int
     failing_since: datetime | None
     last_success_at: datetime | None
+    lease_until: datetime  # this worker's lease: its writes count only while it still holds it
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +121,18 @@ def _claimed(row: Any) -> Claimed:
     return Claimed(**values)
 
 
-async def release(db: Database, source_ids: Iterable[int]) -> None:
-    """Give leases back unused (shutdown): another worker may fetch these sources at once."""
-    ids = list(source_ids)
-    if ids:
+async def release(db: Database, held: Mapping[int, datetime]) -> None:
+    """Give leases back unused (shutdown): another worker may fetch these sources at once.
+    A lease that ran out and was taken by another worker meanwhile is left alone."""
+    if held:
+        statement = update(sources).where(
+            sources.c.id == bindparam("sid"), sources.c.lease_until == bindparam("held")
+        )
         async with db.write() as conn:
-            where = sources.c.id.in_(ids)
-            await conn.execute(update(sources).where(where).values(lease_until=None))
+            await conn.execute(
+                statement.values(lease_until=None),
+                [{"sid": sid, "held": lease} for sid, lease in held.items()],
+            )
 
 
 # Outcomes -----------------------------------------------------------------------------------
@@ -166,7 +172,11 @@ async def _record(conn: AsyncConnection, outcomes: Sequence[Outcome], tally: Tal
     tally.updated.update(await _update_changed(conn, rest, moment))
     tally.failed.update(outcome.source.id for outcome in outcomes if not outcome.ok)
     states = [source_state(outcome) for outcome in outcomes]
-    statement = update(sources).where(sources.c.id == bindparam("sid"))
+    # A worker whose lease ran out (and was perhaps taken by another) must not overwrite the
+    # state or clear the lease of the one now fetching; its items went in above, de-duplicated.
+    statement = update(sources).where(
+        sources.c.id == bindparam("sid"), sources.c.lease_until == bindparam("held")
+    )
     await conn.execute(statement, states)
 
 
@@ -305,7 +315,12 @@ async def _hash_taken(conn: AsyncConnection, row: dict[str, Any], known: set[str
 def source_state(outcome: Outcome) -> dict[str, Any]:
     """The source's new state after a fetch: schedule, failure count, plain error."""
     source, moment = outcome.source, outcome.fetched_at
-    state: dict[str, Any] = {"sid": source.id, "lease_until": None, "last_fetch_at": moment}
+    state: dict[str, Any] = {
+        "sid": source.id,
+        "held": source.lease_until,
+        "lease_until": None,
+        "last_fetch_at": moment,
+    }
     if outcome.ok:
         document = outcome.document
         title = (

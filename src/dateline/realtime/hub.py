@@ -158,12 +158,15 @@ class Hub:
     # Announcements ------------------------------------------------------------------------
 
     def announce(self, blog_id: int, seq: int) -> None:
-        """A broker says blog_id has reached seq. Cheap and synchronous."""
+        """A broker (or the heartbeat's look at the log) says blog_id has reached seq. Cheap
+        and synchronous. A pump that gave up (a failed render) is started again here, so the
+        next heartbeat recovers a channel even when no new event comes."""
         channel = self.channels.get(blog_id)
-        if channel is None or seq <= channel.announced:
+        if channel is None:
             return
-        channel.announced = seq
-        if channel.pump is None or channel.pump.done():
+        channel.announced = max(channel.announced, seq)
+        behind = channel.latest < channel.announced and channel.listening
+        if behind and (channel.pump is None or channel.pump.done()):
             channel.pump = asyncio.create_task(self._pump(channel), name=f"pump-{blog_id}")
 
     async def _pump(self, channel: Channel) -> None:
