@@ -386,3 +386,17 @@ async def test_guessing_the_current_password_on_the_account_page_is_throttled(
         answers.append(answer)
     assert "not your current password" in answers[5].text
     assert "Too many failed password attempts" in answers[6].text
+
+
+async def test_a_deactivated_admins_unused_invitations_stop_working(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    departing, other = await make_user(db, "admin"), await make_user(db, "admin")
+    _, token = await invites.invite(db, departing, "friend@example.org", "admin")
+    assert (await client.get(f"/invite/{token}")).status_code == 200
+    await log_in(client, other.email)
+    page = await client.get("/admin/users")
+    await client.post(
+        f"/admin/users/{departing.id}/active", data={"csrf_token": csrf_from(page), "on": "0"}
+    )
+    assert (await client.get(f"/invite/{token}")).status_code == 404

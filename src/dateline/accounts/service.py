@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from dateline.accounts import throttle
 from dateline.accounts.permissions import Action, authorize
 from dateline.db import Database, inserted_id
-from dateline.db.tables import api_tokens, audit_events, sessions, users, utcnow
+from dateline.db.tables import api_tokens, audit_events, invites, sessions, users, utcnow
 from dateline.errors import Conflict, Invalid, NotFound
 
 ROLES = ("admin", "editor", "contributor")
@@ -291,8 +291,8 @@ async def list_users(db: Database, actor: User) -> list[User]:
 
 
 async def set_active(db: Database, actor: User, user_id: int, active: bool) -> User:
-    """Deactivating signs the user out everywhere and revokes their API tokens; nothing they
-    wrote is removed. An admin cannot lock themselves out."""
+    """Deactivating signs the user out everywhere and revokes their API tokens and unused
+    invitations; nothing they wrote is removed. An admin cannot lock themselves out."""
     if user_id == actor.id and not active:
         raise Conflict("You cannot deactivate your own account.")
     async with db.write() as conn:
@@ -303,6 +303,10 @@ async def set_active(db: Database, actor: User, user_id: int, active: bool) -> U
         await conn.execute(update(users).where(users.c.id == user_id).values(active=active))
         if not active:
             await conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
+            # Their unused invitations go too: a departed admin must not come back through one.
+            await conn.execute(
+                delete(invites).where(invites.c.created_by == user_id, invites.c.used_at.is_(None))
+            )
             await conn.execute(
                 update(api_tokens)
                 .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
