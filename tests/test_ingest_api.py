@@ -54,10 +54,10 @@ async def test_follow_a_source_for_a_blog_then_read_it(api: httpx.AsyncClient, b
     assert answer.status_code == 201, answer.text
     created = answer.json()
     assert created["canonical_url"] == "http://127.0.0.1:9/feed.xml"
-    assert (created["kind"], created["interval_seconds"], created["blog"]) == (
+    assert (created["kind"], created["interval_seconds"], created["blogs"]) == (
         "feed",
         600,
-        blog.slug,
+        [blog.slug],
     )
     assert created["state"]["status"] == "ok"
     assert created["state"]["last_fetch_at"] is None

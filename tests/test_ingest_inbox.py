@@ -185,7 +185,7 @@ async def test_discover_offers_a_pages_feeds_with_one_click_add(
     assert (await editor_client.post("/admin/sources", data=fields)).status_code == 303
     async with db.read() as conn:
         (source,) = await queries.list_sources(conn)
-    assert (source.url, source.blog_slug) == (ingest_server.url("/rss.xml"), blog.slug)
+    assert (source.url, source.blog_slugs) == (ingest_server.url("/rss.xml"), [blog.slug])
     missing = await editor_client.get(
         "/admin/sources/discover", params={"url": ingest_server.url("/x")}
     )

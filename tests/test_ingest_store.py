@@ -8,14 +8,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
+from dateline.accounts.service import User
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import sources
 from dateline.errors import Conflict, Invalid
 from dateline.ingest import queries, service, store
 from dateline.ingest.items import ItemImage
-from dateline.ingest.models import Source, SourceDraft
+from dateline.ingest.models import Item, Source, SourceDraft
 from dateline.liveblog.models import Blog
+from tests.helpers import make_blog
 from tests.ingest_factories import (
     add,
     document,
@@ -206,15 +208,41 @@ async def test_adding_a_source_refuses_duplicates_bad_kinds_and_unknown_blogs(
     source = await add(
         db, settings, "https://Wire.example.org/world.rss?utm_medium=x", blog=blog.slug
     )
-    assert source.blog_slug == blog.slug
+    assert source.blog_slugs == [blog.slug]
     assert source.next_fetch_at <= datetime.now(UTC)
     with pytest.raises(Conflict, match=f"already followed as source #{source.id}"):
         await add(db, settings, "https://wire.example.org/world.rss")
+    with pytest.raises(Conflict, match=f"inbox of /live/{blog.slug} as source #{source.id}"):
+        await add(db, settings, "https://wire.example.org/world.rss", blog=blog.slug)
     with pytest.raises(Invalid) as refused:
         await service.add_source(db, settings, SourceDraft("ftp://x.example", "podcast", 5))
     assert set(refused.value.errors) == {"url", "kind", "interval"}
     with pytest.raises(Invalid, match="no live blog at /live/nope"):
         await add(db, settings, "https://wire.example.org/other.rss", blog="nope")
+
+
+async def test_one_wire_feed_fills_the_inboxes_of_several_blogs(
+    db: Database, settings: Settings, editor: User, blog: Blog
+) -> None:
+    other = await make_blog(db, editor, slug="storm-night")
+    wire = await add(db, settings, "https://wire.example.org/world.rss", blog=blog.slug)
+    again = await add(db, settings, "https://wire.example.org/world.rss", blog=other.slug)
+    assert again.id == wire.id  # followed once, fetched once
+    assert again.blog_slugs == sorted([blog.slug, other.slug])
+    await store_document(db, wire, document(item(1), item(2)))
+    async with db.read() as conn:
+        first = [i.item.title for i in await queries.inbox(conn, blog.id, 10)]
+        second = [i.item.title for i in await queries.inbox(conn, other.id, 10)]
+    assert first == second == ["Story 2", "Story 1"]
+    await service.dismiss(db, blog.slug, (await _items(db, wire))[0].id, editor)
+    async with db.read() as conn:
+        assert len(await queries.inbox(conn, blog.id, 10)) == 1
+        assert len(await queries.inbox(conn, other.id, 10)) == 2  # dismissed here only
+
+
+async def _items(db: Database, source: Source) -> list[Item]:
+    async with db.read() as conn:
+        return await queries.items_of_source(conn, source.id, 10)
 
 
 async def test_private_addresses_are_refused_unless_allowed(

@@ -318,8 +318,6 @@ sources = Table(
     Column("title", String(300), nullable=False, default=""),
     Column("site_url", String(2000), nullable=False, default=""),
     Column("interval_seconds", Integer, nullable=False, default=300),
-    # The live blog whose inbox shows this source's items (NULL: none).
-    Column("blog_id", ForeignKey("blogs.id", ondelete="SET NULL"), index=True),
     Column("etag", String(500)),
     Column("last_modified", String(100)),
     Column("last_fetch_at", UTCDateTime),
@@ -333,6 +331,16 @@ sources = Table(
     Column("created_by", ForeignKey("users.id", ondelete="SET NULL")),
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_sources_due", "next_fetch_at"),
+)
+
+# The live blogs whose inboxes show a source's items: one wire feed can serve several blogs.
+source_blogs = Table(
+    "source_blogs",
+    metadata,
+    Column("source_id", ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    Column("blog_id", ForeignKey("blogs.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("added_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("added_at", UTCDateTime, nullable=False),
 )
 
 # What sources published. Exact duplicates cannot exist: one row per canonical URL, per

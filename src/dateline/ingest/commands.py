@@ -50,7 +50,8 @@ def source_add(
         return await service.add_source(db, settings, SourceDraft(url, kind, seconds, blog))
 
     source = _run(work)
-    inbox = f", in the inbox of /live/{source.blog_slug}" if source.blog_slug else ""
+    shown = ", ".join(f"/live/{slug}" for slug in source.blog_slugs)
+    inbox = f", in the inbox of {shown}" if shown else ""
     console.print(
         f"Following source #{source.id} ({source.kind}) every "
         f"{source.interval_seconds // 60 or 1} min{inbox}."
@@ -74,7 +75,7 @@ def source_list() -> None:
             str(s.id),
             f"{s.name}\n{s.url}",
             s.kind,
-            s.blog_slug or "",
+            ", ".join(s.blog_slugs),
             status,
             relative(s.last_success_at, moment) if s.last_success_at else "never",
             "due" if s.next_fetch_at <= moment else _in(s, moment),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,8 +20,7 @@ class Source:
     title: str
     site_url: str
     interval_seconds: int
-    blog_id: int | None
-    blog_slug: str | None
+    blogs: tuple[tuple[int, str], ...]  # (id, slug) of the blogs whose inboxes it fills
     etag: str
     last_modified: str
     last_fetch_at: datetime | None
@@ -31,6 +31,10 @@ class Source:
     status: str
     last_error: str
     created_at: datetime
+
+    @property
+    def blog_slugs(self) -> list[str]:
+        return [slug for _, slug in self.blogs]
 
     @property
     def name(self) -> str:
@@ -45,7 +49,7 @@ class SourceDraft:
     url: str
     kind: str = ""  # "" means feed
     interval_seconds: int | None = None  # None means the configured default
-    blog_slug: str = ""  # "" means no blog
+    blog_slug: str = ""  # "" means no blog (a source can be added to more blogs later)
     title: str = ""  # until the first fetch names it (an OPML file gives one)
 
 
@@ -77,7 +81,7 @@ class InboxItem:
     source_name: str
 
 
-def source_from_row(row: Any) -> Source:
+def source_from_row(row: Any, blogs: Sequence[tuple[int, str]] = ()) -> Source:
     return Source(
         id=row.id,
         url=row.url,
@@ -86,8 +90,7 @@ def source_from_row(row: Any) -> Source:
         title=row.title,
         site_url=row.site_url,
         interval_seconds=row.interval_seconds,
-        blog_id=row.blog_id,
-        blog_slug=row.blog_slug,
+        blogs=tuple(blogs),
         etag=row.etag or "",
         last_modified=row.last_modified or "",
         last_fetch_at=row.last_fetch_at,

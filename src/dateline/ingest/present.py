@@ -17,7 +17,7 @@ def source_json(source: Source) -> dict[str, Any]:
         "title": source.title,
         "name": source.name,
         "interval_seconds": source.interval_seconds,
-        "blog": source.blog_slug,
+        "blogs": source.blog_slugs,
         "created_at": iso(source.created_at),
         "state": {
             "status": source.status,
@@ -66,7 +66,7 @@ SOURCE_EXAMPLE: dict[str, Any] = {
     "title": "Example Wire: World",
     "name": "Example Wire: World",
     "interval_seconds": 300,
-    "blog": "storm-live",
+    "blogs": ["storm-live"],
     "created_at": "2026-11-29T06:00:00Z",
     "state": {
         "status": "ok",

@@ -2,37 +2,49 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from collections import defaultdict
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dateline.db.tables import blogs, item_dismissals, items, sources
+from dateline.db.tables import blogs, item_dismissals, items, source_blogs, sources
 from dateline.errors import NotFound
 from dateline.ingest.models import InboxItem, Item, Source, item_from_row, source_from_row
 
 NEWEST_FIRST = (items.c.listed_at.desc(), items.c.id.desc())
 
 
-def _sources() -> Select[tuple[object, ...]]:
-    joined = sources.outerjoin(blogs, blogs.c.id == sources.c.blog_id)
-    return select(sources, blogs.c.slug.label("blog_slug")).select_from(joined)
+async def _sources(conn: AsyncConnection, where: ColumnElement[bool]) -> list[Source]:
+    """Sources with the blogs they feed, in the order they were added."""
+    rows = (await conn.execute(select(sources).where(where).order_by(sources.c.id))).all()
+    attached: defaultdict[int, list[tuple[int, str]]] = defaultdict(list)
+    if rows:
+        query = (
+            select(source_blogs.c.source_id, blogs.c.id, blogs.c.slug)
+            .join(blogs, blogs.c.id == source_blogs.c.blog_id)
+            .where(source_blogs.c.source_id.in_([row.id for row in rows]))
+            .order_by(blogs.c.slug)
+        )
+        for source_id, blog_id, slug in await conn.execute(query):
+            attached[source_id].append((blog_id, slug))
+    return [source_from_row(row, attached[row.id]) for row in rows]
 
 
 async def list_sources(conn: AsyncConnection) -> list[Source]:
     """Every source, in the order they were added."""
-    rows = await conn.execute(_sources().order_by(sources.c.id))
-    return [source_from_row(row) for row in rows]
+    return await _sources(conn, and_(True))
 
 
 async def source_by_id(conn: AsyncConnection, source_id: int) -> Source:
-    row = (await conn.execute(_sources().where(sources.c.id == source_id))).first()
-    if row is None:
+    found = await _sources(conn, sources.c.id == source_id)
+    if not found:
         raise NotFound(f"There is no source #{source_id}.")
-    return source_from_row(row)
+    return found[0]
 
 
 async def source_by_canonical_url(conn: AsyncConnection, canonical_url: str) -> Source | None:
-    row = (await conn.execute(_sources().where(sources.c.canonical_url == canonical_url))).first()
-    return None if row is None else source_from_row(row)
+    found = await _sources(conn, sources.c.canonical_url == canonical_url)
+    return found[0] if found else None
 
 
 async def item_by_id(conn: AsyncConnection, item_id: int) -> Item:
@@ -68,11 +80,18 @@ async def items_of_source(
     return [item_from_row(row) for row in await conn.execute(query)]
 
 
+def _from_blogs_source(blog_id: int) -> ColumnElement[bool]:
+    """The item came from a source that feeds this blog's inbox."""
+    return exists().where(
+        source_blogs.c.source_id == items.c.source_id, source_blogs.c.blog_id == blog_id
+    )
+
+
 def _in_inbox(blog_id: int) -> ColumnElement[bool]:
     dismissed = exists().where(
         item_dismissals.c.item_id == items.c.id, item_dismissals.c.blog_id == blog_id
     )
-    return and_(sources.c.blog_id == blog_id, ~dismissed)
+    return and_(_from_blogs_source(blog_id), ~dismissed)
 
 
 async def inbox(
@@ -95,11 +114,7 @@ async def inbox(
 async def blog_item(conn: AsyncConnection, blog_id: int, item_id: int) -> Item:
     """An item from one of the blog's own sources (dismissed or not); NotFound otherwise, so a
     blog's team sees only what its sources brought."""
-    query = (
-        select(items)
-        .join(sources, sources.c.id == items.c.source_id)
-        .where(items.c.id == item_id, sources.c.blog_id == blog_id)
-    )
+    query = select(items).where(items.c.id == item_id, _from_blogs_source(blog_id))
     row = (await conn.execute(query)).first()
     if row is None:
         raise NotFound(f"There is no item #{item_id} in this blog's inbox.")

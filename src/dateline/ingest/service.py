@@ -9,14 +9,13 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.accounts.permissions import Action, authorize
 from dateline.accounts.service import User
 from dateline.config import Settings
-from dateline.db import Database
-from dateline.db.tables import item_dismissals, items, sources
+from dateline.db import Database, insert_new
+from dateline.db.tables import item_dismissals, items, source_blogs, sources
 from dateline.db.tables import utcnow as now
 from dateline.errors import Conflict, DatelineError, Invalid, NotFound
 from dateline.ingest import queries
@@ -47,48 +46,61 @@ async def add_source(
     user: User | None = None,
     resolver: Resolver = system_resolver,
 ) -> Source:
-    """Follow a source: checked (kind, interval, address, blog), fetched soon after.
-    `user` None: the server's own CLI."""
+    """Follow a source: checked (kind, interval, address, blog), fetched soon after. A
+    source already followed is added to the named blog's inbox instead: one wire feed can
+    serve several live blogs. `user` None: the server's own CLI."""
     await may_follow_sources(db, user)
     url, kind, interval = await _checked(settings, draft, resolver)
     canonical = canonicalize(url)
     async with db.write() as conn:
-        blog_id = None
-        if draft.blog_slug:
-            try:
-                blog_id = (await blog_queries.blog_by_slug(conn, draft.blog_slug)).id
-            except NotFound as exc:
-                raise Invalid({"blog": exc.message}) from exc
-            if user is not None:  # a source fills that blog's inbox: its editors decide
-                await authorize(conn, user, Action.MANAGE_BLOG, blog_id)
+        blog_id = await _blog_for_source(conn, draft.blog_slug, user)
         moment = now()
-        insert = sqlite_insert if db.is_sqlite else pg_insert
-        statement = (
-            insert(sources)
-            .values(
-                url=url,
-                canonical_url=canonical,
-                kind=kind,
-                title=draft.title[:300],
-                site_url="",
-                interval_seconds=interval,
-                blog_id=blog_id,
-                next_fetch_at=moment,  # due at once: the editor wants to see items now
-                consecutive_failures=0,
-                status=OK,
-                last_error="",
-                created_by=user.id if user else None,
-                created_at=moment,
-            )
-            .on_conflict_do_nothing()
-            .returning(sources.c.id)
+        statement = insert_new(conn, sources).values(
+            url=url,
+            canonical_url=canonical,
+            kind=kind,
+            title=draft.title[:300],
+            site_url="",
+            interval_seconds=interval,
+            next_fetch_at=moment,  # due at once: the editor wants to see items now
+            consecutive_failures=0,
+            status=OK,
+            last_error="",
+            created_by=user.id if user else None,
+            created_at=moment,
         )
-        source_id = (await conn.execute(statement)).scalar_one_or_none()
+        source_id = (await conn.execute(statement.returning(sources.c.id))).scalar_one_or_none()
         if source_id is None:
             taken = await queries.source_by_canonical_url(conn, canonical)
-            number = f" as source #{taken.id}" if taken else ""
-            raise Conflict(f"{url} is already followed{number}.")
+            assert taken is not None  # the conflict was on canonical_url
+            if blog_id is None or blog_id in dict(taken.blogs):
+                where = f" in the inbox of /live/{draft.blog_slug}" if blog_id else ""
+                raise Conflict(f"{url} is already followed{where} as source #{taken.id}.")
+            source_id = taken.id
+        if blog_id is not None:
+            await conn.execute(
+                insert_new(conn, source_blogs).values(
+                    source_id=source_id,
+                    blog_id=blog_id,
+                    added_by=user.id if user else None,
+                    added_at=moment,
+                )
+            )
         return await queries.source_by_id(conn, source_id)
+
+
+async def _blog_for_source(conn: AsyncConnection, slug: str, user: User | None) -> int | None:
+    """The id of the blog whose inbox the source is to fill (None: no blog named). A blog's
+    inbox is its editors' to fill."""
+    if not slug:
+        return None
+    try:
+        blog_id = (await blog_queries.blog_by_slug(conn, slug)).id
+    except NotFound as exc:
+        raise Invalid({"blog": exc.message}) from exc
+    if user is not None:
+        await authorize(conn, user, Action.MANAGE_BLOG, blog_id)
+    return blog_id
 
 
 async def _checked(
@@ -139,13 +151,14 @@ async def add_many(
 
 
 async def delete_source(db: Database, source_id: int, user: User | None) -> None:
-    """Stop following a source; its items go with it. A source feeding a blog's inbox is that
-    blog's editors' to drop."""
+    """Stop following a source; its items go with it. A source feeding blogs' inboxes is
+    theirs to drop: the user must edit every one of them."""
     await may_follow_sources(db, user)
     async with db.write() as conn:
         source = await queries.source_by_id(conn, source_id)
-        if user is not None and source.blog_id is not None:
-            await authorize(conn, user, Action.MANAGE_BLOG, source.blog_id)
+        if user is not None:
+            for blog_id, _ in source.blogs:
+                await authorize(conn, user, Action.MANAGE_BLOG, blog_id)
         await conn.execute(delete(sources).where(sources.c.id == source_id))
 
 
@@ -155,11 +168,11 @@ async def dismiss(db: Database, slug: str, item_id: int, user: User) -> None:
         blog_id = (await blog_queries.blog_by_slug(conn, slug)).id
         await authorize(conn, user, Action.WRITE_DRAFT, blog_id)
         await queries.blog_item(conn, blog_id, item_id)
-        insert = sqlite_insert if db.is_sqlite else pg_insert
-        statement = insert(item_dismissals).values(
-            item_id=item_id, blog_id=blog_id, dismissed_by=user.id, dismissed_at=now()
+        await conn.execute(
+            insert_new(conn, item_dismissals).values(
+                item_id=item_id, blog_id=blog_id, dismissed_by=user.id, dismissed_at=now()
+            )
         )
-        await conn.execute(statement.on_conflict_do_nothing())
 
 
 async def list_sources(db: Database, user: User) -> list[Source]:

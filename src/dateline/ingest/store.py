@@ -18,12 +18,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dateline.db import Database
+from dateline.db import Database, insert_new
 from dateline.db.tables import items, sources
 from dateline.db.tables import utcnow as now
 from dateline.ingest.items import ParsedDocument, ParsedItem
@@ -242,10 +240,7 @@ async def _insert_new(conn: AsyncConnection, rows: list[dict[str, Any]]) -> set[
     INSERTs ("insertmanyvalues"), far cheaper than a fresh `.values([...])` per batch."""
     if not rows:
         return set()
-    insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-    statement = (
-        insert(items).on_conflict_do_nothing().returning(items.c.source_id, items.c.canonical_url)
-    )
+    statement = insert_new(conn, items).returning(items.c.source_id, items.c.canonical_url)
     result = await conn.execute(statement, rows)
     return {(row.source_id, row.canonical_url) for row in result}
 

@@ -1,4 +1,5 @@
-"""sources: followed feeds and pages, the items they published, per-blog inbox dismissals
+"""sources: followed feeds and pages, the blogs whose inboxes they fill, the items they
+published, per-blog inbox dismissals
 
 Revision ID: 0003
 Revises: 0002
@@ -55,7 +56,6 @@ def _create_sources() -> None:
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("site_url", sa.String(length=2000), nullable=False),
         sa.Column("interval_seconds", sa.Integer(), nullable=False),
-        sa.Column("blog_id", sa.Integer(), nullable=True),
         sa.Column("etag", sa.String(length=500), nullable=True),
         sa.Column("last_modified", sa.String(length=100), nullable=True),
         sa.Column("last_fetch_at", sa.DateTime(timezone=True), nullable=True),
@@ -69,9 +69,6 @@ def _create_sources() -> None:
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["blog_id"], ["blogs.id"], name=op.f("fk_sources_blog_id_blogs"), ondelete="SET NULL"
-        ),
-        sa.ForeignKeyConstraint(
             ["created_by"],
             ["users.id"],
             name=op.f("fk_sources_created_by_users"),
@@ -81,8 +78,34 @@ def _create_sources() -> None:
         sa.UniqueConstraint("canonical_url", name=op.f("uq_sources_canonical_url")),
     )
     with op.batch_alter_table("sources", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_sources_blog_id"), ["blog_id"], unique=False)
         batch_op.create_index("ix_sources_due", ["next_fetch_at"], unique=False)
+    op.create_table(
+        "source_blogs",
+        sa.Column("source_id", sa.Integer(), nullable=False),
+        sa.Column("blog_id", sa.Integer(), nullable=False),
+        sa.Column("added_by", sa.Integer(), nullable=True),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["source_id"],
+            ["sources.id"],
+            name=op.f("fk_source_blogs_source_id_sources"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["blog_id"],
+            ["blogs.id"],
+            name=op.f("fk_source_blogs_blog_id_blogs"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["added_by"],
+            ["users.id"],
+            name=op.f("fk_source_blogs_added_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("source_id", "blog_id", name=op.f("pk_source_blogs")),
+    )
+    op.create_index(op.f("ix_source_blogs_blog_id"), "source_blogs", ["blog_id"])
 
 
 def _create_items() -> None:
@@ -132,7 +155,7 @@ def downgrade() -> None:
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.drop_index("ix_items_source_listed")
     op.drop_table("items")
+    op.drop_table("source_blogs")
     with op.batch_alter_table("sources", schema=None) as batch_op:
         batch_op.drop_index("ix_sources_due")
-        batch_op.drop_index(batch_op.f("ix_sources_blog_id"))
     op.drop_table("sources")
