@@ -296,10 +296,7 @@ async def set_active(db: Database, actor: User, user_id: int, active: bool) -> U
     if user_id == actor.id and not active:
         raise Conflict("You cannot deactivate your own account.")
     async with db.write() as conn:
-        await authorize(conn, actor, Action.MANAGE_USERS)
-        row = (await conn.execute(select(users).where(users.c.id == user_id))).first()
-        if row is None:
-            raise NotFound("No such user.")
+        row = await _managed_user(conn, actor, user_id)
         await conn.execute(update(users).where(users.c.id == user_id).values(active=active))
         if not active:
             await conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
@@ -324,13 +321,19 @@ async def set_role(db: Database, actor: User, user_id: int, role: str) -> User:
     if user_id == actor.id and role != actor.role:
         raise Conflict("You cannot change your own role; ask another admin.")
     async with db.write() as conn:
-        await authorize(conn, actor, Action.MANAGE_USERS)
-        row = (await conn.execute(select(users).where(users.c.id == user_id))).first()
-        if row is None:
-            raise NotFound("No such user.")
+        row = await _managed_user(conn, actor, user_id)
         await conn.execute(update(users).where(users.c.id == user_id).values(role=role))
         await record(conn, actor, "user.role_changed", email=row.email, role=role)
         return replace(user_from_row(row), role=role)
+
+
+async def _managed_user(conn: AsyncConnection, actor: User, user_id: int) -> Any:
+    """The account an admin is changing (its row), once the actor is known to be an admin."""
+    await authorize(conn, actor, Action.MANAGE_USERS)
+    row = (await conn.execute(select(users).where(users.c.id == user_id))).first()
+    if row is None:
+        raise NotFound("No such user.")
+    return row
 
 
 async def record(

@@ -1,18 +1,19 @@
-"""Reading one update's HTML block: key-event / pinned markers and captioned images.
-
-Shared by the JSON-LD reading (which borrows markers from the matching block) and the HTML
-block reading of live blogs.
+"""Reading one update's HTML block: key-event / pinned markers and captioned images; and
+`update_item`, the one way each reading of a live blog (JSON-LD, HTML blocks, tickers) makes
+an item of an update.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TypeAlias
+from datetime import datetime
+from typing import Any, TypeAlias
 
 import lxml.html
 
-from dateline.ingest.clean import absolute, to_text
-from dateline.ingest.items import ItemImage
+from dateline.ingest.canonical import canonicalize
+from dateline.ingest.clean import TITLE_CHARS, absolute, html_text, shorten, to_text
+from dateline.ingest.items import ItemImage, ParsedItem
 
 Element: TypeAlias = lxml.html.HtmlElement
 KEY_EVENT = re.compile(r"key[-_ ]?event|keyevent|wichtig", re.IGNORECASE)
@@ -54,3 +55,36 @@ def block_images(element: Element, base: str) -> tuple[ItemImage, ...]:
         if full.startswith(("http://", "https://")) and full not in found:
             found[full] = ItemImage(full, text or image.get("alt", "").strip())
     return tuple(found.values())
+
+
+def update_item(
+    page_url: str,
+    anchor: str,
+    html: str,
+    *,
+    title: str = "",
+    published_at: datetime | None = None,
+    images: tuple[ItemImage, ...] = (),
+    flags: tuple[bool, bool] = (False, False),
+    link: str = "",
+    **more: Any,
+) -> ParsedItem:
+    """One update of a live-blog page as an item: its link (by default the page plus the
+    update's anchor) keeps its fragment through canonicalisation, since the anchor tells one
+    update from its siblings; `html` is already sanitised; `flags` is (key event, pinned)."""
+    link = link or (f"{page_url.split('#', 1)[0]}#{anchor}" if anchor else page_url)
+    text = html_text(html)
+    return ParsedItem(
+        url=link,
+        canonical_url=canonicalize(link, keep_fragment=True),
+        title=title or shorten(text, TITLE_CHARS),
+        published_at=published_at,
+        summary=shorten(text),
+        html=html,
+        text=text,
+        images=images,
+        key_event=flags[0],
+        pinned=flags[1],
+        external_id=anchor,
+        **more,
+    )

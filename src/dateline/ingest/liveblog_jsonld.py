@@ -15,19 +15,15 @@ from typing import TypeAlias
 import lxml.html
 
 from dateline.ingest import pagemeta
-from dateline.ingest.canonical import canonicalize
 from dateline.ingest.clean import (
-    TITLE_CHARS,
     absolute,
     author_name,
     clean_html,
-    html_text,
     parse_date,
-    shorten,
     text_to_html,
     to_text,
 )
-from dateline.ingest.htmlblocks import block_images, markers
+from dateline.ingest.htmlblocks import block_images, markers, update_item
 from dateline.ingest.items import ItemImage, ParsedItem
 
 Element: TypeAlias = lxml.html.HtmlElement
@@ -78,26 +74,18 @@ def _update(update: pagemeta.JsonObj, url: str, blocks: dict[str, Element]) -> P
     block = _matching_block(anchor, blocks)
     body = update.get("articleBody") or update.get("text") or ""
     html = clean_html(body if "<" in str(body) else text_to_html(unescape(str(body))), url)
-    text = html_text(html)
-    key, pinned = markers(block) if block is not None else (False, False)
     images = block_images(block, url) if block is not None else ()
-    images = images or _images(update.get("image"), url)
-    headline = to_text(str(update.get("headline") or update.get("name") or ""))
-    published = parse_date(update.get("datePublished"))
-    return ParsedItem(
-        url=link,
-        canonical_url=canonicalize(link, keep_fragment=True),
-        title=headline or shorten(text, TITLE_CHARS),
+    return update_item(
+        url,
+        anchor,
+        html,
+        link=link,
+        title=to_text(str(update.get("headline") or update.get("name") or "")),
+        published_at=parse_date(update.get("datePublished")),
+        images=images or _images(update.get("image"), url),
+        flags=markers(block) if block is not None else (False, False),
         author=_author(update.get("author")),
-        published_at=published,
         updated_at=parse_date(update.get("dateModified")),
-        summary=shorten(text),
-        html=html,
-        text=text,
-        images=images,
-        key_event=key,
-        pinned=pinned,
-        external_id=anchor,
     )
 
 

@@ -26,8 +26,8 @@ import lxml.html
 
 from dateline.ingest import pagemeta
 from dateline.ingest.canonical import canonicalize
-from dateline.ingest.clean import TITLE_CHARS, clean_html, html_text, shorten, to_text
-from dateline.ingest.htmlblocks import block_images, markers
+from dateline.ingest.clean import clean_html, to_text
+from dateline.ingest.htmlblocks import block_images, markers, update_item
 from dateline.ingest.items import ParsedDocument, ParsedItem
 from dateline.ingest.liveblog_jsonld import jsonld_updates
 from dateline.ingest.ticker import page_zone, ticker_updates
@@ -120,21 +120,12 @@ def block_item(element: Element, url: str, zone: tzinfo) -> ParsedItem:
         node.drop_tree()
     if heading is not None and heading.getparent() is not None:
         heading.drop_tree()
-    html = clean_html(lxml.html.tostring(body, encoding="unicode"), url)
-    text = html_text(html)
-    key, pinned = markers(element)
-    anchor = element.get("id", "")
-    link = f"{url.split('#', 1)[0]}#{anchor}"
-    return ParsedItem(
-        url=link,
-        canonical_url=canonicalize(link, keep_fragment=True),
-        title=title or shorten(text, TITLE_CHARS),
+    return update_item(
+        url,
+        element.get("id", ""),
+        clean_html(lxml.html.tostring(body, encoding="unicode"), url),
+        title=title,
         published_at=block_time(element, zone),
-        summary=shorten(text),
-        html=html,
-        text=text,
         images=block_images(element, url),
-        key_event=key,
-        pinned=pinned,
-        external_id=anchor,
+        flags=markers(element),
     )

@@ -25,9 +25,8 @@ from typing import TypeAlias
 
 import lxml.html
 
-from dateline.ingest.canonical import canonicalize
 from dateline.ingest.clean import TITLE_CHARS, clean_html, html_text, shorten, to_text
-from dateline.ingest.htmlblocks import block_images, markers
+from dateline.ingest.htmlblocks import block_images, markers, update_item
 from dateline.ingest.items import ParsedItem
 
 Element: TypeAlias = lxml.html.HtmlElement
@@ -128,25 +127,16 @@ def _item(
     lead = "" if heading or not rest else f"<p>{_escape(rest)}</p>"
     raw = lead + "".join(lxml.html.tostring(p, encoding="unicode", with_tail=False) for p in parts)
     html = clean_html(raw, url)
-    text = html_text(html)
-    title = title or shorten(text.split(". ")[0], TITLE_CHARS)
-    anchor = element.get("id") or _stable_id(moment, title)
-    link = f"{url.split('#', 1)[0]}#{anchor}"
+    title = title or shorten(html_text(html).split(". ")[0], TITLE_CHARS)
     flags = [markers(part) for part in (element, *parts)]
-    key, pinned = any(k for k, _ in flags), any(p for _, p in flags)
-    images = tuple(image for part in parts for image in block_images(part, url))
-    return ParsedItem(
-        url=link,
-        canonical_url=canonicalize(link, keep_fragment=True),
+    return update_item(
+        url,
+        element.get("id") or _stable_id(moment, title),
+        html,
         title=title,
         published_at=moment,
-        summary=shorten(text),
-        html=html,
-        text=text,
-        images=images,
-        key_event=key,
-        pinned=pinned,
-        external_id=anchor,
+        images=tuple(image for part in parts for image in block_images(part, url)),
+        flags=(any(k for k, _ in flags), any(p for _, p in flags)),
     )
 
 
