@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from dateline.accounts.service import User
 from dateline.config import Settings
 from dateline.db import Database
-from dateline.db.tables import sources
+from dateline.db.tables import items, sources
 from dateline.errors import Conflict, Invalid
 from dateline.ingest import queries, service, store
 from dateline.ingest.items import ItemImage
@@ -89,8 +89,11 @@ async def test_an_item_seen_again_under_another_url_or_in_another_feed_is_stored
     tally = await store_document(db, agency, document(tracked, same_words, item(9)))
     assert tally.new[agency.id] == 1
     assert tally.updated[agency.id] == 0
-    assert [title for title, _ in await items_of(db, agency)] == ["Story 9"]
     assert len(await items_of(db, wire)) == 2
+    # Stored once: three items in all, though the agency carried all three (and lists them).
+    assert [title for title, _ in await items_of(db, agency)] == ["Story 9", "Story 2", "Story 1"]
+    async with db.read() as conn:
+        assert (await conn.execute(select(func.count()).select_from(items))).scalar() == 3
 
 
 async def test_refetching_the_same_feed_stores_nothing_new(
@@ -238,6 +241,27 @@ async def test_one_wire_feed_fills_the_inboxes_of_several_blogs(
     async with db.read() as conn:
         assert len(await queries.inbox(conn, blog.id, 10)) == 1
         assert len(await queries.inbox(conn, other.id, 10)) == 2  # dismissed here only
+
+
+async def test_a_story_two_sources_carry_is_stored_once_and_shown_to_both_blogs(
+    db: Database, settings: Settings, editor: User, blog: Blog
+) -> None:
+    other = await make_blog(db, editor, slug="harbour-night")
+    agency = await add(db, settings, "https://agency.example.org/feed", blog=blog.slug)
+    paper = await add(db, settings, "https://paper.example.net/feed", blog=other.slug)
+    story = item(1, text="The ferry resumed at dawn.")
+    await store_document(db, agency, document(story))
+    tally = await store_document(db, paper, document(story, item(2)))
+    assert sum(tally.new.values()) == 1  # only the paper's own story is new
+    async with db.read() as conn:
+        for shown in (blog, other):
+            titles = [i.item.title for i in await queries.inbox(conn, shown.id, 10)]
+            assert "Story 1" in titles  # stored once, under the agency, seen by both
+        assert [i.title for i in await queries.items_of_source(conn, paper.id, 10)] == [
+            "Story 2",
+            "Story 1",
+        ]
+        assert (await conn.execute(select(func.count()).select_from(items))).scalar() == 2
 
 
 async def _items(db: Database, source: Source) -> list[Item]:

@@ -373,6 +373,15 @@ items = Table(
     Index("ix_items_source_listed", "source_id", "listed_at", "id"),
 )
 
+# Other sources that carried an item stored once under its first source: the inboxes of the
+# blogs those sources feed show it too.
+item_sightings = Table(
+    "item_sightings",
+    metadata,
+    Column("item_id", ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("source_id", ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
 # An item an editor dismissed from one blog's inbox.
 item_dismissals = Table(
     "item_dismissals",

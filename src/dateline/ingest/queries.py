@@ -7,7 +7,7 @@ from collections import defaultdict
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dateline.db.tables import blogs, item_dismissals, items, source_blogs, sources
+from dateline.db.tables import blogs, item_dismissals, item_sightings, items, source_blogs, sources
 from dateline.errors import NotFound
 from dateline.ingest.models import InboxItem, Item, Source, item_from_row, source_from_row
 
@@ -73,18 +73,24 @@ async def items_of_source(
     """Newest first; `before` is the id of the last item of the previous page."""
     query = (
         select(items)
-        .where(items.c.source_id == source_id, await _older_than(conn, before))
+        .where(_carried_by(source_id), await _older_than(conn, before))
         .order_by(*NEWEST_FIRST)
         .limit(limit)
     )
     return [item_from_row(row) for row in await conn.execute(query)]
 
 
+def _carried_by(source_id: ColumnElement[int] | int) -> ColumnElement[bool]:
+    """The item came from that source: stored under it, or seen there again (a sighting)."""
+    sighted = exists().where(
+        item_sightings.c.item_id == items.c.id, item_sightings.c.source_id == source_id
+    )
+    return or_(items.c.source_id == source_id, sighted)
+
+
 def _from_blogs_source(blog_id: int) -> ColumnElement[bool]:
     """The item came from a source that feeds this blog's inbox."""
-    return exists().where(
-        source_blogs.c.source_id == items.c.source_id, source_blogs.c.blog_id == blog_id
-    )
+    return exists().where(source_blogs.c.blog_id == blog_id, _carried_by(source_blogs.c.source_id))
 
 
 def _in_inbox(blog_id: int) -> ColumnElement[bool]:

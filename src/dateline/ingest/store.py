@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.db import Database, insert_new
-from dateline.db.tables import items, sources
+from dateline.db.tables import item_sightings, items, sources
 from dateline.db.tables import utcnow as now
 from dateline.ingest.items import ParsedDocument, ParsedItem
 from dateline.ingest.models import FAILING, OK
@@ -168,6 +168,7 @@ async def _record(conn: AsyncConnection, outcomes: Sequence[Outcome], tally: Tal
     tally.new.update(source_id for source_id, _ in inserted)
     rest = [row for row in rows if (row["source_id"], row["canonical_url"]) not in inserted]
     tally.updated.update(await _update_changed(conn, rest, moment))
+    await _record_sightings(conn, rest)
     tally.failed.update(outcome.source.id for outcome in outcomes if not outcome.ok)
     states = [source_state(outcome) for outcome in outcomes]
     # A worker whose lease ran out (and was perhaps taken by another) must not overwrite the
@@ -258,6 +259,28 @@ async def _update_changed(
         )
         changed[row["source_id"]] += 1
     return changed
+
+
+async def _record_sightings(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+    """Rows that were another source's item already: remember that this source carried it
+    too, so the inboxes of the blogs this source feeds show it (it is stored only once)."""
+    if not rows:
+        return
+    urls = {row["canonical_url"] for row in rows}
+    hashes = {row["content_hash"] for row in rows}
+    query = select(items.c.id, items.c.source_id, items.c.canonical_url, items.c.content_hash)
+    query = query.where(or_(items.c.canonical_url.in_(urls), items.c.content_hash.in_(hashes)))
+    stored = (await conn.execute(query)).all()
+    by_url = {s.canonical_url: s for s in stored}
+    by_hash = {s.content_hash: s for s in stored}
+    seen = set()
+    for row in rows:
+        first = by_url.get(row["canonical_url"]) or by_hash.get(row["content_hash"])
+        if first is not None and first.source_id != row["source_id"]:
+            seen.add((first.id, row["source_id"]))
+    if seen:
+        sightings = [{"item_id": item_id, "source_id": source_id} for item_id, source_id in seen]
+        await conn.execute(insert_new(conn, item_sightings), sightings)
 
 
 CHANGEABLE = (

@@ -19,6 +19,25 @@ def upgrade() -> None:
     _create_sources()
     _create_items()
     op.create_table(
+        "item_sightings",
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("source_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["items.id"],
+            name=op.f("fk_item_sightings_item_id_items"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["source_id"],
+            ["sources.id"],
+            name=op.f("fk_item_sightings_source_id_sources"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("item_id", "source_id", name=op.f("pk_item_sightings")),
+    )
+    op.create_index(op.f("ix_item_sightings_source_id"), "item_sightings", ["source_id"])
+    op.create_table(
         "item_dismissals",
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("blog_id", sa.Integer(), nullable=False),
@@ -152,6 +171,7 @@ def _create_items() -> None:
 
 def downgrade() -> None:
     op.drop_table("item_dismissals")
+    op.drop_table("item_sightings")
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.drop_index("ix_items_source_listed")
     op.drop_table("items")
