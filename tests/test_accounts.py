@@ -400,3 +400,28 @@ async def test_a_deactivated_admins_unused_invitations_stop_working(
         f"/admin/users/{departing.id}/active", data={"csrf_token": csrf_from(page), "on": "0"}
     )
     assert (await client.get(f"/invite/{token}")).status_code == 404
+
+
+async def test_an_admin_sees_pending_invitations_and_withdraws_one(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    admin = await make_user(db, "admin")
+    await log_in(client, admin.email)
+    made = await _post_form(
+        client, "/admin/users", "/admin/users/invite", email="late@example.org", role="editor"
+    )
+    link = parse(made).css_first("#invite-link code").text().removeprefix("http://testserver")
+    page = await client.get("/admin/users")
+    row = parse(page).css_first("#invites tbody tr")
+    assert "late@example.org" in row.text()
+    assert link.rsplit("/", 1)[1] not in page.text  # the page never shows a usable link again
+    withdrawn = await client.post(
+        "/admin/users/invites/revoke",
+        data={
+            "csrf_token": csrf_from(page),
+            "invite": row.css_first("input[name=invite]").attributes["value"],
+        },
+    )
+    assert withdrawn.status_code == 303
+    assert parse(await client.get("/admin/users")).css_first("#invites") is None
+    assert (await client.get(link)).status_code == 404

@@ -54,6 +54,7 @@ FLASHES = {
     "user-deactivated": "Account deactivated: signed out everywhere, API tokens revoked.",
     "user-reactivated": "Account reactivated.",
     "role-changed": "Role changed.",
+    "invite-revoked": "Invitation withdrawn: its link no longer works.",
     "welcome": "Welcome to the newsroom. Your account is ready.",
 }
 

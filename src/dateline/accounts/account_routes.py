@@ -133,6 +133,18 @@ async def invite_user(request: Request, user: User = Depends(require_editor)) ->
     return await _users(request, user, errors, invite_form={"email": email, "role": role})
 
 
+@router.post("/users/invites/revoke")
+async def revoke_invite(request: Request, user: User = Depends(require_editor)) -> Response:
+    form, errors = await posted_form(request)
+    if not errors:
+        try:
+            await invites.revoke(request.app.state.db, user, text(form, "invite"))
+            return redirect(request, "/admin/users", flash="invite-revoked")
+        except NotFound as exc:
+            errors = form_errors(exc)
+    return await _users(request, user, errors)
+
+
 @router.post("/users/{user_id}/active")
 async def set_active(
     request: Request, user_id: RowId, user: User = Depends(require_editor)
@@ -176,6 +188,7 @@ async def _users(
     context: dict[str, Any] = {
         "user": user,
         "users": await service.list_users(request.app.state.db, user),
+        "invites": await invites.pending(request.app.state.db, user),
         "roles": ROLES,
         "link": link,
         "invited": invited,

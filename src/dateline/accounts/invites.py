@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from dateline.accounts.permissions import Action, authorize
 from dateline.accounts.service import (
@@ -36,6 +36,7 @@ class Invite:
     email: str
     role: str
     expires_at: datetime
+    id: str = ""  # the token's SHA-256: names the invitation without being usable as a link
 
 
 async def invite(db: Database, actor: User | None, email: str, role: str) -> tuple[Invite, str]:
@@ -58,6 +59,30 @@ async def invite(db: Database, actor: User | None, email: str, role: str) -> tup
         )
         await record(conn, actor, "user.invited", email=email, role=role)
     return Invite(email, role, now + VALID_FOR), token
+
+
+async def pending(db: Database, actor: User) -> list[Invite]:
+    """Invitations not used yet and not expired, soonest to expire first (admins)."""
+    async with db.read() as conn:
+        await authorize(conn, actor, Action.MANAGE_USERS)
+        rows = await conn.execute(
+            select(invites)
+            .where(invites.c.used_at.is_(None), invites.c.expires_at > utcnow())
+            .order_by(invites.c.expires_at)
+        )
+        return [Invite(r.email, r.role, r.expires_at, r.token_hash) for r in rows]
+
+
+async def revoke(db: Database, actor: User, invite_id: str) -> None:
+    """Withdraw an unused invitation: its link stops working at once."""
+    async with db.write() as conn:
+        await authorize(conn, actor, Action.MANAGE_USERS)
+        gone = await conn.execute(
+            delete(invites).where(invites.c.token_hash == invite_id, invites.c.used_at.is_(None))
+        )
+        if gone.rowcount == 0:
+            raise NotFound("That invitation was already used or withdrawn.")
+        await record(conn, actor, "user.invite_revoked")
 
 
 async def pending_invite(db: Database, token: str) -> Invite:
