@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from dateline.accounts.service import User
+from dateline.accounts.tokens import create_token_for
 from dateline.app import create_app
 from dateline.config import Settings
 from dateline.db import Database
@@ -137,6 +138,14 @@ async def editor(db: Database) -> User:
 @pytest.fixture
 async def blog(db: Database, editor: User) -> Blog:
     return await make_blog(db, editor)
+
+
+@pytest.fixture
+async def api(client: httpx.AsyncClient, db: Database, editor: User) -> httpx.AsyncClient:
+    """The in-process client speaking for `editor` with a write API token."""
+    token = await create_token_for(db, editor.email, "tests", "write")
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
 
 
 @pytest.fixture

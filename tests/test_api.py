@@ -6,19 +6,10 @@ import httpx
 import pytest
 
 from dateline.accounts.service import User
-from dateline.accounts.tokens import create_token_for
 from dateline.db import Database
 from dateline.liveblog import service
 from dateline.liveblog.models import Blog
 from tests.helpers import png_bytes, post
-
-
-@pytest.fixture
-async def api(client: httpx.AsyncClient, db: Database, editor: User) -> httpx.AsyncClient:
-    client.headers["Authorization"] = (
-        f"Bearer {await create_token_for(db, editor.email, 'tests', 'write')}"
-    )
-    return client
 
 
 def assert_problem(answer: httpx.Response, status: int) -> dict[str, object]:

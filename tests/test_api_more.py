@@ -6,24 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 
 from dateline.accounts.service import User
-from dateline.accounts.tokens import create_token_for
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.liveblog import archive, service
 from dateline.liveblog.models import Blog, BlogDraft
 from tests.helpers import post
 from tests.test_api import assert_problem
-
-
-@pytest.fixture
-async def api(client: httpx.AsyncClient, db: Database, editor: User) -> httpx.AsyncClient:
-    client.headers["Authorization"] = (
-        f"Bearer {await create_token_for(db, editor.email, 'tests', 'write')}"
-    )
-    return client
 
 
 async def open_blogs(db: Database, editor: User, count: int) -> list[str]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from dateline.accounts.service import User
-from dateline.accounts.tokens import create_token_for
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.ingest.models import Source
@@ -25,13 +23,6 @@ from tests.ingest_factories import (
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return ingest_settings(settings)
-
-
-@pytest.fixture
-async def api(client: httpx.AsyncClient, db: Database, editor: User) -> httpx.AsyncClient:
-    token = await create_token_for(db, editor.email, "test", "write")
-    client.headers["Authorization"] = f"Bearer {token}"
-    return client
 
 
 def problem(answer: httpx.Response, status: int) -> object:

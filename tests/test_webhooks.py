@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import select
 
 from dateline.accounts.service import User
-from dateline.accounts.tokens import create_token_for
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import webhook_cursors, webhooks
@@ -439,14 +438,6 @@ async def test_the_page_shows_the_secret_once_then_deliveries_and_deletes(
     )
     assert gone.status_code == 303
     assert await service.list_webhooks(db, OVERSEER) == []
-
-
-@pytest.fixture
-async def api(client: httpx.AsyncClient, db: Database, editor: User) -> httpx.AsyncClient:
-    client.headers["Authorization"] = (
-        f"Bearer {await create_token_for(db, editor.email, 'tests', 'write')}"
-    )
-    return client
 
 
 async def test_api_registers_lists_and_deletes(api: httpx.AsyncClient, blog: Blog) -> None:
