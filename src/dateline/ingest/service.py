@@ -23,6 +23,7 @@ from dateline.ingest.canonical import canonicalize
 from dateline.ingest.items import SOURCE_KINDS
 from dateline.ingest.models import OK, Item, Source, SourceDraft
 from dateline.liveblog import queries as blog_queries
+from dateline.liveblog import team
 from dateline.liveblog.models import UpdateDraft
 from dateline.net.ssrf import RefusedURL, Resolver, check_url, system_resolver
 
@@ -165,8 +166,7 @@ async def delete_source(db: Database, source_id: int, user: User | None) -> None
 async def dismiss(db: Database, slug: str, item_id: int, user: User) -> None:
     """Remove an item from one blog's inbox (other blogs and the API still have it)."""
     async with db.write() as conn:
-        blog_id = (await blog_queries.blog_by_slug(conn, slug)).id
-        await authorize(conn, user, Action.WRITE_DRAFT, blog_id)
+        blog_id = (await team.authorized_blog(conn, slug, user, Action.WRITE_DRAFT)).id
         await queries.blog_item(conn, blog_id, item_id)
         await conn.execute(
             insert_new(conn, item_dismissals).values(

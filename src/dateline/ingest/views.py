@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from dateline.accounts.permissions import Action, authorize
 from dateline.accounts.service import User
 from dateline.db import Database
 from dateline.ingest import queries, service
 from dateline.ingest.models import InboxItem, Item, Source
 from dateline.liveblog import queries as blog_queries
+from dateline.liveblog import team
 from dateline.liveblog.models import Blog, UpdateDraft
 
 INBOX_PAGE = 30
@@ -51,7 +50,7 @@ async def sources_view(db: Database, user: User) -> SourcesView:
 async def inbox_view(db: Database, slug: str, user: User, before: int | None) -> InboxView:
     """A page of the blog's inbox, newest first; only for people who work on the blog."""
     async with db.read() as conn:
-        blog = await _blog_for(conn, slug, user)
+        blog = await team.authorized_blog(conn, slug, user, Action.WRITE_DRAFT)
         found = await queries.inbox(conn, blog.id, INBOX_PAGE + 1, before)
         version = await queries.inbox_version(conn, blog.id)
     older = found[INBOX_PAGE - 1].item.id if len(found) > INBOX_PAGE else None
@@ -61,13 +60,7 @@ async def inbox_view(db: Database, slug: str, user: User, before: int | None) ->
 async def compose(db: Database, slug: str, item_id: int, user: User) -> Composed:
     """The update form's draft made from one item of the blog's inbox."""
     async with db.read() as conn:
-        blog = await _blog_for(conn, slug, user)
+        blog = await team.authorized_blog(conn, slug, user, Action.WRITE_DRAFT)
         item = await queries.blog_item(conn, blog.id, item_id)
         source = await queries.source_by_id(conn, item.source_id)
     return Composed(blog, item, source.name, service.compose_update(item, source.name))
-
-
-async def _blog_for(conn: AsyncConnection, slug: str, user: User) -> Blog:
-    blog = await blog_queries.blog_by_slug(conn, slug)
-    await authorize(conn, user, Action.WRITE_DRAFT, blog.id)  # the blog's team
-    return blog

@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dateline.accounts.permissions import Action, authorize, can
+from dateline.accounts.permissions import Action, can
 from dateline.accounts.service import User, record
 from dateline.db import Database, inserted_id
 from dateline.db.tables import drafts, utcnow
 from dateline.errors import Conflict, Invalid, NotFound
-from dateline.liveblog import queries, service
+from dateline.liveblog import queries, service, team
 from dateline.liveblog.models import LIMITS, Blog, ImageRef, Update, UpdateDraft
 
 PENDING, PUBLISHED, REJECTED = "pending", "published", "rejected"
@@ -66,8 +66,7 @@ async def submit(db: Database, slug: str, draft: UpdateDraft, actor: User) -> Up
 async def save_draft(db: Database, slug: str, draft: UpdateDraft, actor: User) -> Draft:
     draft = draft.validate()
     async with db.write() as conn:
-        blog = await queries.blog_by_slug(conn, slug, lock=True)
-        await authorize(conn, actor, Action.WRITE_DRAFT, blog.id)
+        blog = await team.authorized_blog(conn, slug, actor, Action.WRITE_DRAFT, lock=True)
         if not blog.is_live:
             raise Conflict("Coverage of this live blog has ended; it takes no new updates.")
         await service.check_images(conn, draft)
@@ -93,8 +92,7 @@ async def save_draft(db: Database, slug: str, draft: UpdateDraft, actor: User) -
 async def list_drafts(db: Database, slug: str, actor: User) -> tuple[Blog, list[Draft]]:
     """Editors see every draft of the blog; a contributor sees their own. Pending first."""
     async with db.read() as conn:
-        blog = await queries.blog_by_slug(conn, slug)
-        await authorize(conn, actor, Action.WRITE_DRAFT, blog.id)
+        blog = await team.authorized_blog(conn, slug, actor, Action.WRITE_DRAFT)
         query = select(drafts).where(drafts.c.blog_id == blog.id)
         if not await can(conn, actor, Action.MANAGE_BLOG, blog.id):
             query = query.where(drafts.c.author_id == actor.id)
@@ -105,8 +103,7 @@ async def list_drafts(db: Database, slug: str, actor: User) -> tuple[Blog, list[
 async def get_draft(db: Database, slug: str, draft_id: int, actor: User) -> tuple[Blog, Draft]:
     """One draft: any of the blog's for its editors, only their own for a contributor."""
     async with db.read() as conn:
-        blog = await queries.blog_by_slug(conn, slug)
-        await authorize(conn, actor, Action.WRITE_DRAFT, blog.id)
+        blog = await team.authorized_blog(conn, slug, actor, Action.WRITE_DRAFT)
         draft = await _draft(conn, blog.id, draft_id)
         if draft.author_id != actor.id and not await can(conn, actor, Action.MANAGE_BLOG, blog.id):
             raise NotFound("There is no such draft on this live blog.")
@@ -119,8 +116,7 @@ async def publish_draft(
     """Publish the draft as the editor left it in the review form, in one transaction."""
     edited = edited.validate()
     async with db.write() as conn:
-        blog = await queries.blog_by_slug(conn, slug, lock=True)
-        await authorize(conn, actor, Action.PUBLISH, blog.id)
+        blog = await team.authorized_blog(conn, slug, actor, Action.PUBLISH, lock=True)
         draft = await _pending(conn, blog.id, draft_id)
         author = (draft.author_id, draft.author_name)
         update_id = await service.publish(conn, blog, edited, actor, author=author)
@@ -136,8 +132,7 @@ async def reject_draft(db: Database, slug: str, draft_id: int, note: str, actor:
     if len(note) > LIMITS["correction_note"]:
         raise Invalid({"review_note": f"Keep it under {LIMITS['correction_note']} characters."})
     async with db.write() as conn:
-        blog = await queries.blog_by_slug(conn, slug, lock=True)
-        await authorize(conn, actor, Action.PUBLISH, blog.id)
+        blog = await team.authorized_blog(conn, slug, actor, Action.PUBLISH, lock=True)
         await _pending(conn, blog.id, draft_id)
         await _review(conn, draft_id, REJECTED, note, actor, None)
         await record(conn, actor, "draft.rejected", blog.id, draft=draft_id)

@@ -71,8 +71,7 @@ async def post_update(
 ) -> Update:
     draft = draft.validate()
     async with db.write() as conn:
-        blog = await queries.blog_by_slug(conn, slug, lock=True)
-        await authorize(conn, actor, Action.PUBLISH, blog.id)
+        blog = await team.authorized_blog(conn, slug, actor, Action.PUBLISH, lock=True)
         update_id = await publish(
             conn,
             blog,
@@ -121,8 +120,7 @@ async def edit_update(
 ) -> Update:
     draft = draft.validate()
     async with db.write() as conn:
-        blog = await queries.blog_by_slug(conn, slug, lock=True)
-        await authorize(conn, actor, Action.PUBLISH, blog.id)
+        blog = await team.authorized_blog(conn, slug, actor, Action.PUBLISH, lock=True)
         current = await _live_update(conn, blog, update_id)
         await check_images(conn, draft)
         if draft.pinned and not current.pinned:
@@ -146,8 +144,7 @@ async def delete_update(
     """Soft delete: readers see the correction note in its place, or nothing without one."""
     note = validate_correction(correction_note)
     async with db.write() as conn:
-        blog = await queries.blog_by_slug(conn, slug, lock=True)
-        await authorize(conn, actor, Action.PUBLISH, blog.id)
+        blog = await team.authorized_blog(conn, slug, actor, Action.PUBLISH, lock=True)
         await _live_update(conn, blog, update_id)
         await conn.execute(
             update(updates)
@@ -160,8 +157,7 @@ async def delete_update(
 
 async def set_key_event(db: Database, slug: str, update_id: int, on: bool, actor: User) -> None:
     async with db.write() as conn:
-        blog = await queries.blog_by_slug(conn, slug, lock=True)
-        await authorize(conn, actor, Action.PUBLISH, blog.id)
+        blog = await team.authorized_blog(conn, slug, actor, Action.PUBLISH, lock=True)
         await _live_update(conn, blog, update_id)
         await conn.execute(update(updates).where(updates.c.id == update_id).values(key_event=on))
         await _append(conn, blog.id, "update.key_event", actor, update_id, {"key_event": on})
@@ -170,8 +166,7 @@ async def set_key_event(db: Database, slug: str, update_id: int, on: bool, actor
 async def set_pinned(db: Database, slug: str, update_id: int, on: bool, actor: User) -> None:
     """At most one update is pinned: pinning one unpins the one before."""
     async with db.write() as conn:
-        blog = await queries.blog_by_slug(conn, slug, lock=True)
-        await authorize(conn, actor, Action.PUBLISH, blog.id)
+        blog = await team.authorized_blog(conn, slug, actor, Action.PUBLISH, lock=True)
         await _live_update(conn, blog, update_id)
         if on:
             await _unpin_others(conn, blog.id, update_id, actor)
@@ -182,8 +177,7 @@ async def set_pinned(db: Database, slug: str, update_id: int, on: bool, actor: U
 async def set_recap(db: Database, slug: str, items: list[str], actor: User) -> Blog:
     cleaned = validate_recap(items)
     async with db.write() as conn:
-        blog = await queries.blog_by_slug(conn, slug, lock=True)
-        await authorize(conn, actor, Action.PUBLISH, blog.id)
+        blog = await team.authorized_blog(conn, slug, actor, Action.PUBLISH, lock=True)
         await conn.execute(
             update(blogs)
             .where(blogs.c.id == blog.id)
@@ -195,8 +189,7 @@ async def set_recap(db: Database, slug: str, items: list[str], actor: User) -> B
 
 async def end_coverage(db: Database, slug: str, actor: User) -> Blog:
     async with db.write() as conn:
-        blog = await queries.blog_by_slug(conn, slug, lock=True)
-        await authorize(conn, actor, Action.PUBLISH, blog.id)
+        blog = await team.authorized_blog(conn, slug, actor, Action.PUBLISH, lock=True)
         if not blog.is_live:
             raise Conflict("Coverage of this live blog has already ended.")
         await conn.execute(

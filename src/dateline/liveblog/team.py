@@ -40,6 +40,16 @@ class AuditLine:
     subject: str  # e.g. "update 12", "draft 3", "ana@example.org"
 
 
+async def authorized_blog(
+    conn: AsyncConnection, slug: str, actor: User, action: Action, *, lock: bool = False
+) -> Blog:
+    """The blog at /live/{slug} (locked for this transaction when `lock`), once `actor` is
+    known to be allowed `action` on it: the first step of every use case on one blog."""
+    blog = await queries.blog_by_slug(conn, slug, lock=lock)
+    await authorize(conn, actor, action, blog.id)
+    return blog
+
+
 async def join(conn: AsyncConnection, blog_id: int, user_id: int, added_by: int | None) -> None:
     """Make the user a member (nothing happens when they already are)."""
     await conn.execute(
@@ -51,16 +61,14 @@ async def join(conn: AsyncConnection, blog_id: int, user_id: int, added_by: int 
 
 async def members(db: Database, slug: str, actor: User) -> tuple[Blog, list[Member]]:
     async with db.read() as conn:
-        blog = await queries.blog_by_slug(conn, slug)
-        await authorize(conn, actor, Action.MANAGE_BLOG, blog.id)
+        blog = await authorized_blog(conn, slug, actor, Action.MANAGE_BLOG)
         return blog, await _members(conn, blog.id)
 
 
 async def add_member(db: Database, slug: str, email: str, actor: User) -> Member:
     email = email.strip().lower()
     async with db.write() as conn:
-        blog = await queries.blog_by_slug(conn, slug, lock=True)
-        await authorize(conn, actor, Action.MANAGE_BLOG, blog.id)
+        blog = await authorized_blog(conn, slug, actor, Action.MANAGE_BLOG, lock=True)
         found = (await conn.execute(select(users.c.id).where(users.c.email == email))).first()
         if found is None:
             raise Invalid({"email": f"No account has the email {email}; invite them first."})
@@ -71,8 +79,7 @@ async def add_member(db: Database, slug: str, email: str, actor: User) -> Member
 
 async def remove_member(db: Database, slug: str, user_id: int, actor: User) -> None:
     async with db.write() as conn:
-        blog = await queries.blog_by_slug(conn, slug, lock=True)
-        await authorize(conn, actor, Action.MANAGE_BLOG, blog.id)
+        blog = await authorized_blog(conn, slug, actor, Action.MANAGE_BLOG, lock=True)
         gone = next((m for m in await _members(conn, blog.id) if m.user_id == user_id), None)
         if gone is None:
             raise NotFound("That account is not on this live blog's team.")
@@ -101,8 +108,7 @@ async def audit_log(
 ) -> tuple[Blog, list[AuditLine]]:
     """Newest first: who did what to this blog, when, from which account."""
     async with db.read() as conn:
-        blog = await queries.blog_by_slug(conn, slug)
-        await authorize(conn, actor, Action.MANAGE_BLOG, blog.id)
+        blog = await authorized_blog(conn, slug, actor, Action.MANAGE_BLOG)
         published = await conn.execute(
             select(blog_events, users.c.email, users.c.display_name)
             .outerjoin(users, users.c.id == blog_events.c.actor_id)
