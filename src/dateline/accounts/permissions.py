@@ -35,24 +35,32 @@ class Action(Enum):
     MANAGE_WEBHOOKS = "manage webhooks"
 
 
-_BLOG_ACTIONS = {Action.PUBLISH, Action.WRITE_DRAFT, Action.MANAGE_BLOG}
-_MEMBER_ROLES = {
+_MEMBER_ROLES = {  # per-blog actions: the roles whose team members may take them
     Action.PUBLISH: {"editor"},
     Action.MANAGE_BLOG: {"editor"},
     Action.WRITE_DRAFT: {"editor", "contributor"},
 }
 
 
-async def can(
-    conn: AsyncConnection, user: User, action: Action, blog_id: int | None = None
-) -> bool:
+def _allowed(user: User, action: Action, member: bool) -> bool:
+    """The rules, given whether the user is on the blog's team."""
     if user.role == "admin":
         return True
     if action in (Action.CREATE_BLOG, Action.MANAGE_SOURCES):
         return user.role == "editor"
-    if action not in _BLOG_ACTIONS or blog_id is None:
-        return False
-    return user.role in _MEMBER_ROLES[action] and await is_member(conn, blog_id, user.id)
+    return member and user.role in _MEMBER_ROLES.get(action, set())
+
+
+async def can(
+    conn: AsyncConnection, user: User, action: Action, blog_id: int | None = None
+) -> bool:
+    """May the user take `action` (on blog `blog_id`)? The team is asked only when it matters."""
+    member = (
+        blog_id is not None
+        and user.role in _MEMBER_ROLES.get(action, set())
+        and await is_member(conn, blog_id, user.id)
+    )
+    return _allowed(user, action, member)
 
 
 @dataclass(frozen=True)
@@ -65,10 +73,12 @@ class Rights:
 
 
 async def rights(conn: AsyncConnection, user: User, blog_id: int) -> Rights:
+    """`can` for the three per-blog actions, with one look at the team."""
+    member = user.role != "admin" and await is_member(conn, blog_id, user.id)
     return Rights(
-        publish=await can(conn, user, Action.PUBLISH, blog_id),
-        draft=await can(conn, user, Action.WRITE_DRAFT, blog_id),
-        manage=await can(conn, user, Action.MANAGE_BLOG, blog_id),
+        publish=_allowed(user, Action.PUBLISH, member),
+        draft=_allowed(user, Action.WRITE_DRAFT, member),
+        manage=_allowed(user, Action.MANAGE_BLOG, member),
     )
 
 
