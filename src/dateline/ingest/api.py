@@ -102,8 +102,7 @@ async def list_sources(request: Request, user: Reader) -> dict[str, Any]:
     },
 )
 async def get_source(request: Request, source_id: RowId, user: Reader) -> dict[str, Any]:
-    source, _ = await service.source_items(request.app.state.db, user, source_id, 1)
-    return source_json(source)
+    return source_json(await service.get_source(request.app.state.db, user, source_id))
 
 
 @router.delete(
@@ -138,7 +137,7 @@ async def list_items(
     """Newest first (by publication time, never later than first seen); `next` is the URL of
     the following (older) page, null at the end."""
     db = request.app.state.db
-    _, found = await service.source_items(db, user, source_id, limit, before)
+    found = await service.source_items(db, user, source_id, limit, before)
     more = None
     if len(found) == limit:
         more = f"/api/v1/sources/{source_id}/items?limit={limit}&before={found[-1].id}"

@@ -25,6 +25,7 @@ from starlette.responses import Response
 
 from dateline.accounts.auth import require_editor
 from dateline.accounts.service import User
+from dateline.distribution import http_cache
 from dateline.errors import Conflict, DatelineError, Invalid
 from dateline.ingest import exchange, service, views
 from dateline.ingest.models import SourceDraft
@@ -148,9 +149,9 @@ async def inbox_page(request: Request, slug: str, user: Editor, before: Cursor =
 async def inbox_fragment(request: Request, slug: str, user: Editor) -> Response:
     """The first page of the list alone, for inbox.js; 304 while nothing changed."""
     view = await views.inbox_view(request.app.state.db, slug, user, None)
-    tag = f'W/"inbox-{view.version}"'
-    headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
-    if request.headers.get("if-none-match") == tag:
+    version = http_cache.Version(f"inbox-{view.version}", None)
+    headers = {"ETag": version.etag, "Cache-Control": "private, no-cache"}
+    if http_cache.is_fresh(request, version):
         return Response(status_code=304, headers=headers)
     response = render(
         request, "ingest/_inbox_items.html", {"user": user, "view": view, "blog": view.blog}

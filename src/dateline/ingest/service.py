@@ -182,14 +182,20 @@ async def list_sources(db: Database, user: User) -> list[Source]:
         return await queries.list_sources(conn)
 
 
-async def source_items(
-    db: Database, user: User, source_id: int, limit: int, before: int | None = None
-) -> tuple[Source, list[Item]]:
-    """A source and a page of its items, newest first."""
+async def get_source(db: Database, user: User, source_id: int) -> Source:
     async with db.read() as conn:
         await authorize(conn, user, Action.MANAGE_SOURCES)
-        source = await queries.source_by_id(conn, source_id)
-        return source, await queries.items_of_source(conn, source_id, limit, before)
+        return await queries.source_by_id(conn, source_id)
+
+
+async def source_items(
+    db: Database, user: User, source_id: int, limit: int, before: int | None = None
+) -> list[Item]:
+    """A page of the source's items, newest first (NotFound for an unknown source)."""
+    async with db.read() as conn:
+        await authorize(conn, user, Action.MANAGE_SOURCES)
+        await queries.source_by_id(conn, source_id)
+        return await queries.items_of_source(conn, source_id, limit, before)
 
 
 async def may_follow_sources(db: Database, user: User | None) -> None:

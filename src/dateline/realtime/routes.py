@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from dateline.distribution import http_cache
 from dateline.liveblog.forms import KEY_EVENTS
 
 router = APIRouter()
@@ -20,9 +21,9 @@ async def changes(request: Request, slug: str, since: int = 0, filter: str = "")
     hub = request.app.state.hub
     channel, last_seq = await hub.open(slug, since)
     key_only = filter == KEY_EVENTS
-    etag = f'W/"c{channel.blog_id}-{since}-{last_seq}-{int(key_only)}"'
-    headers = {"ETag": etag, "Cache-Control": f"public, max-age={MAX_AGE}"}
-    if request.headers.get("if-none-match") == etag:
+    version = http_cache.Version(f"c{channel.blog_id}-{since}-{last_seq}-{int(key_only)}", None)
+    headers = {"ETag": version.etag, "Cache-Control": f"public, max-age={MAX_AGE}"}
+    if http_cache.is_fresh(request, version):
         return Response(status_code=304, headers=headers)
     frames = await hub.backlog(channel, since, last_seq) if since <= last_seq else None
     if frames is None:
