@@ -65,14 +65,15 @@ async def attempt(
     means a burst of parallel guesses is counted one by one and stopped at the limit, rather
     than all passing a check made before any of them failed. `succeeded` takes it back."""
     now = now or utcnow()
+    counted = _keys(email, ip, policy)
     async with db.write() as conn:
-        rows = [await _locked_row(conn, key, now) for key, _ in _keys(email, ip, policy)]
+        rows = [await _locked_row(conn, key, now) for key, _ in counted]
         until = max(
             (r.locked_until for r in rows if r.locked_until and r.locked_until > now), default=None
         )
         if until is not None:
             raise TooManyAttempts(until - now)
-        for row, (key, free) in zip(rows, _keys(email, ip, policy), strict=True):
+        for row, (key, free) in zip(rows, counted, strict=True):
             recent = now - row.last_failure_at < FORGET_AFTER
             failures = row.failures + 1 if recent else 1
             locked_until = now + delay(failures, free) if failures > free else None
