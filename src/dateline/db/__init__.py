@@ -1,5 +1,5 @@
 """Database access: engine, transactions and migrations."""
 
-from dateline.db.engine import Database, appended, insert_new, inserted_id
+from dateline.db.engine import Database, appended, insert_new, inserted_id, take_leases
 
-__all__ = ["Database", "appended", "insert_new", "inserted_id"]
+__all__ = ["Database", "appended", "insert_new", "inserted_id", "take_leases"]

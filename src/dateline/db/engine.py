@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, event
+from sqlalchemy import ColumnElement, Table, event, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from dateline.db.tables import utcnow
 
 CommitListener = Callable[[list[tuple[int, int]]], Awaitable[None]]
 
@@ -92,6 +95,37 @@ def insert_new(conn: AsyncConnection, table: Table) -> Any:
     (same primary key or unique value) are skipped, even when another node inserted them."""
     dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
     return dialect_insert(table).on_conflict_do_nothing()
+
+
+async def take_leases(
+    conn: AsyncConnection,
+    table: Table,
+    wanted: ColumnElement[bool],
+    order_by: Sequence[ColumnElement[Any]],
+    limit: int,
+    lease_seconds: float,
+    returning: Sequence[ColumnElement[Any]],
+) -> list[Any]:
+    """Lease up to `limit` wanted rows whose `lease_until` is free, for `lease_seconds`: the
+    `returning` columns (the id among them) of the rows taken, in `order_by` order. Any
+    number of workers can call this at once; none takes a row another holds.
+
+    PostgreSQL: `FOR UPDATE SKIP LOCKED` lets workers claim side by side without waiting on
+    each other; the conditional UPDATE (lease still free) is what makes a claim exclusive on
+    SQLite, where BEGIN IMMEDIATE already makes this transaction the only writer."""
+    moment = utcnow()
+    free = or_(table.c.lease_until.is_(None), table.c.lease_until < moment)
+    due = select(table.c.id).where(wanted, free).order_by(*order_by).limit(limit)
+    if conn.dialect.name != "sqlite":
+        due = due.with_for_update(skip_locked=True)
+    ids = list((await conn.execute(due)).scalars())
+    if not ids:
+        return []
+    lease = moment + timedelta(seconds=lease_seconds)
+    taken = update(table).where(table.c.id.in_(ids), free).values(lease_until=lease)
+    rows = (await conn.execute(taken.returning(*returning))).all()
+    position = {row_id: n for n, row_id in enumerate(ids)}
+    return sorted(rows, key=lambda row: position[row.id])
 
 
 def inserted_id(result: Any) -> int:

@@ -27,11 +27,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.config import Settings
-from dateline.db import Database, insert_new
+from dateline.db import Database, insert_new, take_leases
 from dateline.db.tables import (
     blog_events,
     blogs,
@@ -201,23 +201,13 @@ async def claim_due(db: Database, limit: int, lease_seconds: float) -> list[Clai
     """Take up to `limit` due deliveries for `lease_seconds`; other workers skip them, and
     take them over if this process dies before recording the attempt."""
     d = webhook_deliveries
-    moment = now()
-    free = or_(d.c.lease_until.is_(None), d.c.lease_until < moment)
-    due = (
-        select(d.c.id)
-        .where(d.c.status == PENDING, d.c.next_attempt_at <= moment, free)
-        .order_by(d.c.next_attempt_at, d.c.id)
-        .limit(limit)
-    )
-    if not db.is_sqlite:
-        due = due.with_for_update(skip_locked=True)
-    lease = moment + timedelta(seconds=lease_seconds)
+    due = and_(d.c.status == PENDING, d.c.next_attempt_at <= now())
+    order = [d.c.next_attempt_at, d.c.id]
     async with db.write() as conn:
-        ids = list((await conn.execute(due)).scalars())
-        if not ids:
+        taken = await take_leases(conn, d, due, order, limit, lease_seconds, [d.c.id])
+        if not taken:
             return []
-        taken = update(d).where(d.c.id.in_(ids), free).values(lease_until=lease).returning(d.c.id)
-        ids = list((await conn.execute(taken)).scalars())
+        ids = [row.id for row in taken]
         details = (
             select(d.c.id, d.c.public_id, d.c.event, d.c.payload, d.c.attempts)
             .add_columns(webhooks.c.url, webhooks.c.secret)

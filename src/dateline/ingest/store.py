@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dateline.db import Database, insert_new
+from dateline.db import Database, insert_new, take_leases
 from dateline.db.tables import item_sightings, items, sources
 from dateline.db.tables import utcnow as now
 from dateline.ingest.items import ParsedDocument, ParsedItem
@@ -84,32 +84,14 @@ class Tally:
 async def claim(
     db: Database, limit: int, lease_seconds: float, only: Sequence[int] | None = None
 ) -> list[Claimed]:
-    """Lease up to `limit` sources: due ones, or those in `only` whether due or not.
-
-    PostgreSQL: `FOR UPDATE SKIP LOCKED` lets workers claim side by side without waiting on
-    each other; the conditional UPDATE (lease still free) is what makes a claim exclusive on
-    SQLite, where BEGIN IMMEDIATE already makes this transaction the only writer.
-    """
-    moment = now()
-    free = or_(sources.c.lease_until.is_(None), sources.c.lease_until < moment)
-    wanted = sources.c.id.in_(only) if only is not None else sources.c.next_fetch_at <= moment
-    query = select(sources.c.id).where(wanted, free).order_by(sources.c.next_fetch_at)
-    query = query.limit(limit)
-    if not db.is_sqlite:
-        query = query.with_for_update(skip_locked=True)
-    lease = moment + timedelta(seconds=lease_seconds)
+    """Lease up to `limit` sources: due ones, or those in `only` whether due or not."""
+    wanted = sources.c.id.in_(only) if only is not None else sources.c.next_fetch_at <= now()
+    columns = [sources.c[name] for name in Claimed.__slots__]
     async with db.write() as conn:
-        ids = list((await conn.execute(query)).scalars())
-        if not ids:
-            return []
-        taken = (
-            update(sources)
-            .where(sources.c.id.in_(ids), free)
-            .values(lease_until=lease)
-            .returning(*(sources.c[name] for name in Claimed.__slots__))
+        rows = await take_leases(
+            conn, sources, wanted, [sources.c.next_fetch_at], limit, lease_seconds, columns
         )
-        rows = (await conn.execute(taken)).all()
-    return [_claimed(row) for row in sorted(rows, key=lambda row: ids.index(row.id))]
+    return [_claimed(row) for row in rows]
 
 
 def _claimed(row: Any) -> Claimed:
