@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 from functools import cache
+from pathlib import Path
 
 import httpx
+import pytest
 from argon2 import PasswordHasher
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy import insert
@@ -66,6 +69,20 @@ async def post(
 ) -> Update:
     draft = UpdateDraft(body=body, **fields)  # type: ignore[arg-type]
     return await service.post_update(db, blog.slug, draft, user)
+
+
+# Third-party test data (../shared/fixtures, read in place) ----------------------------------
+
+SHARED_FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
+
+
+def shared_fixture(relative: str) -> bytes:
+    """A file of ../shared/fixtures (gunzipped); the test is skipped when it is absent."""
+    path = SHARED_FIXTURES / relative
+    if not path.exists():
+        pytest.skip(f"shared fixture {relative} is absent (see ../shared/fixtures/README.md)")
+    raw = path.read_bytes()
+    return gzip.decompress(raw) if path.suffix == ".gz" else raw
 
 
 # HTTP helpers ------------------------------------------------------------------------------

@@ -12,20 +12,12 @@ import pytest
 
 from dateline.ingest.fetch import Fetcher
 from dateline.ingest.liveblogs import parse_liveblog
+from tests.helpers import SHARED_FIXTURES, shared_fixture
 from tests.ingest_server import IngestServer, Reply, ingest_server
 
 __all__ = ["ingest_server"]
 
 DATA = Path(__file__).parent / "data" / "ingest"
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
-
-
-def fixture(relative: str) -> bytes:
-    path = FIXTURES / relative
-    if not path.exists():
-        pytest.skip(f"shared fixture {relative} is absent (see ../shared/fixtures/README.md)")
-    raw = path.read_bytes()
-    return gzip.decompress(raw) if path.suffix == ".gz" else raw
 
 
 def test_german_ticker_times_headlines_and_key_event() -> None:
@@ -115,7 +107,7 @@ async def test_live_page_growing_between_two_fetches(ingest_server: IngestServer
 
 
 def test_mirror_live_blog_from_json_ld_with_key_events() -> None:
-    raw = fixture("fundus/tests/resources/parser/test_data/uk/TheMirror_2024_08_05.html.gz")
+    raw = shared_fixture("fundus/tests/resources/parser/test_data/uk/TheMirror_2024_08_05.html.gz")
     doc = parse_liveblog(raw, "https://www.mirror.co.uk/news/uk-news/live")
     assert len(doc.items) == 428  # the JSON-LD lists the whole blog
     assert sum(item.key_event for item in doc.items) == 9  # the 9 key events shown on the page
@@ -131,7 +123,7 @@ def test_mirror_live_blog_from_json_ld_with_key_events() -> None:
 
 
 def test_corkbeo_live_blog_has_26_updates_and_one_key_event() -> None:
-    raw = fixture("trafilatura/tests/eval/corkbeo.ie.level.html")
+    raw = shared_fixture("trafilatura/tests/eval/corkbeo.ie.level.html")
     doc = parse_liveblog(raw, "https://www.corkbeo.ie/news/live")
     assert len(doc.items) == 26
     assert sum(item.key_event for item in doc.items) == 1
@@ -140,7 +132,11 @@ def test_corkbeo_live_blog_has_26_updates_and_one_key_event() -> None:
 
 def test_guardian_live_blog_linked_data() -> None:
     base = "guardian-dotcom-rendering"
-    matches = sorted((FIXTURES / base).rglob("Live.json")) if (FIXTURES / base).exists() else []
+    matches = (
+        sorted((SHARED_FIXTURES / base).rglob("Live.json"))
+        if (SHARED_FIXTURES / base).exists()
+        else []
+    )
     if not matches:
         pytest.skip("Guardian Live.json fixture is absent (see ../shared/fixtures/README.md)")
     model = json.loads(matches[0].read_text())
@@ -153,7 +149,7 @@ def test_guardian_live_blog_linked_data() -> None:
 
 
 def test_ap_the_latest_page_with_bare_time_paragraphs() -> None:
-    folder = FIXTURES / "article-extraction-benchmark" / "html"
+    folder = SHARED_FIXTURES / "article-extraction-benchmark" / "html"
     pages = sorted(folder.glob("5caf91b8*.html.gz")) if folder.exists() else []
     if not pages:
         pytest.skip("AP 'The Latest' page is absent (see ../shared/fixtures/README.md)")

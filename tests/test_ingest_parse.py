@@ -3,7 +3,6 @@ canonical URLs, feed discovery, OPML, articles and the dispatcher."""
 
 from __future__ import annotations
 
-import gzip
 import json
 from calendar import timegm
 from datetime import UTC, datetime
@@ -19,9 +18,9 @@ from dateline.ingest.feeds import parse_feed
 from dateline.ingest.items import ParseError
 from dateline.ingest.opml import OpmlFeed, parse_opml, write_opml
 from dateline.ingest.parse import guess_kind, parse_document
+from tests.helpers import SHARED_FIXTURES, shared_fixture
 
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
-FEEDPARSER = FIXTURES / "feedparser" / "tests"
+FEEDPARSER = SHARED_FIXTURES / "feedparser" / "tests"
 DATA = Path(__file__).parent / "data" / "ingest"
 # Where we knowingly differ from feedparser, and why.
 KNOWN_DIFFERENCES = {
@@ -36,14 +35,6 @@ KNOWN_DIFFERENCES = {
     "entry_link_rel_enclosure_no_href.xml": "we prefer rel=alternate over an enclosure",
 }
 SETS = ("wellformed/rss", "wellformed/atom10", "wellformed/rdf", "encoding", "illformed")
-
-
-def fixture(relative: str) -> bytes:
-    path = FIXTURES / relative
-    if not path.exists():
-        pytest.skip(f"shared fixture {relative} is absent (see ../shared/fixtures/README.md)")
-    raw = path.read_bytes()
-    return gzip.decompress(raw) if path.suffix == ".gz" else raw
 
 
 def _theirs(raw: bytes) -> list[tuple[str, str, datetime | None]]:
@@ -100,7 +91,7 @@ def test_fast_path_carries_well_formed_feeds_and_fallback_is_recorded() -> None:
 
 
 def test_ill_formed_feed_still_yields_items() -> None:
-    raw = fixture("feedparser/tests/illformed/rss_item_link_corrupted_ampersands.xml")
+    raw = shared_fixture("feedparser/tests/illformed/rss_item_link_corrupted_ampersands.xml")
     assert parse_feed(raw).items
 
 
@@ -142,7 +133,7 @@ def test_rss_item_is_clean_and_complete() -> None:
 
 
 def test_json_feed() -> None:
-    doc = parse_feed(fixture("feedparser/tests/json/example.json"))
+    doc = parse_feed(shared_fixture("feedparser/tests/json/example.json"))
     assert doc.title == "My Example Feed"
     assert [item.title for item in doc.items] == ["post 2", "Hello, world!"]
     assert "alert" not in doc.items[1].html
@@ -198,8 +189,12 @@ def test_opml_round_trip() -> None:
 
 
 def test_article_from_a_real_page_matches_the_expected_text() -> None:
-    raw = fixture("fundus/tests/resources/parser/test_data/uk/TheGuardian_2024_02_24.html.gz")
-    expected = json.loads(fixture("fundus/tests/resources/parser/test_data/uk/TheGuardian.json"))
+    raw = shared_fixture(
+        "fundus/tests/resources/parser/test_data/uk/TheGuardian_2024_02_24.html.gz"
+    )
+    expected = json.loads(
+        shared_fixture("fundus/tests/resources/parser/test_data/uk/TheGuardian.json")
+    )
     version = next(iter(expected.values()))
     doc = parse_document("article", raw, "https://www.theguardian.com/x")
     (item,) = doc.items
