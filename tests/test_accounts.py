@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,11 +14,13 @@ from sqlalchemy import update
 from dateline.accounts import invites
 from dateline.accounts.service import User
 from dateline.accounts.tokens import create_token_for
+from dateline.app import create_app
+from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import invites as invites_table
 from dateline.db.tables import login_throttle, utcnow
 from tests.helpers import PASSWORD, csrf_from, log_in, make_user, parse
-from tests.live_server import free_port, run_cli, server_env
+from tests.live_server import DATELINE, free_port, run_cli, server_env
 
 NEW_PASSWORD = "a much longer passphrase"
 
@@ -45,6 +48,44 @@ def test_dateline_user_invite_prints_a_link_that_sets_a_password(tmp_path: Path)
     run_cli(env, log, "db", "upgrade")
     link = run_cli(env, log, "user", "invite", "ines@example.org", "--role", "contributor")
     assert link.strip().startswith(env["DATELINE_BASE_URL"] + "/invite/")
+
+
+def _reset_by_cli(tmp_path: Path, email: str) -> tuple[str, str]:
+    """An account made, its password reset and a read token made, all by `dateline`: the
+    database URL and the token."""
+    env = server_env(tmp_path, free_port())
+    log = tmp_path / "cli.log"
+    run_cli(env, log, "db", "upgrade")
+    run_cli(env, log, "user", "create", email, "--password-stdin", stdin=PASSWORD + "\n")
+    short = subprocess.run(
+        [str(DATELINE), "user", "password", email, "--password-stdin"],
+        env=env, input="short\n", capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert short.returncode == 1
+    assert "at least 10 characters" in short.stderr
+    run_cli(env, log, "user", "password", email, "--password-stdin", stdin=NEW_PASSWORD + "\n")
+    secret = run_cli(env, log, "token", "create", email, "--name", "archive", "--scope", "read")
+    return env["DATELINE_DATABASE_URL"], secret.strip()
+
+
+async def test_the_cli_resets_a_password_and_makes_read_only_tokens(tmp_path: Path) -> None:
+    email = "desk@example.org"
+    database_url, secret = _reset_by_cli(tmp_path, email)
+    settings = Settings(database_url=database_url, secret_key="cli-test")
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        old = await _attempt(http, email, PASSWORD)
+        assert old.status_code == 401
+        await log_in(http, email, NEW_PASSWORD)
+        refused = await http.post(
+            "/api/v1/blogs",
+            json={"slug": "x", "title": "X"},
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+        assert refused.status_code == 403
+        assert "read-only" in refused.json()["detail"]
+    await app.state.db.dispose()
 
 
 async def test_an_invited_person_sets_a_password_once_and_is_logged_in(
