@@ -10,8 +10,10 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from dateline.ingest.canonical import canonical_from_html, canonicalize
+from dateline.ingest.canonical import canonical_from_html, canonicalize, rebuild
 from dateline.ingest.clean import to_text
 from dateline.ingest.discover import FeedLink, discover_feeds
 from dateline.ingest.feeds import parse_feed
@@ -160,6 +162,24 @@ def test_canonical_urls() -> None:
     assert canonicalize("mailto:desk@example.org") == "mailto:desk@example.org"
     page = '<head><link rel="canonical" href="/story?gclid=1"></head>'
     assert canonical_from_html(page, "https://m.example.org/s") == "https://m.example.org/story"
+    for spelled in ("https://example.org./a", "https://EXAMPLE.org/a", "https://x.org/a b"):
+        assert canonicalize(spelled) != spelled  # not mistaken for already canonical
+
+
+URL_PARTS = "aZ09-._~!$&'()*+,;=:@/%?#é AB"
+
+
+@given(
+    scheme=st.sampled_from(["http", "https", "HTTP", "ftp"]),
+    host=st.from_regex(r"[a-zA-Z0-9.-]{1,20}(:[0-9]{1,5})?", fullmatch=True),
+    path=st.text(alphabet=URL_PARTS, max_size=40),
+)
+def test_canonicalize_shortcut_agrees_with_the_full_rebuild(
+    scheme: str, host: str, path: str
+) -> None:
+    """The shortcut for links that are already canonical gives what taking them apart gives."""
+    url = f"{scheme}://{host}/{path}"
+    assert canonicalize(url) == rebuild(url.strip())
 
 
 def test_discover_feeds_from_a_page() -> None:

@@ -27,6 +27,12 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 _META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+# Already canonical: lower-case http(s), a lower-case host with no port, trailing dot or user,
+# a path of characters `quote` keeps, no query, no fragment. Most feed links look like this,
+# and the full rebuild costs ~7 µs a link (a 50-item feed pays it 50 times a poll).
+_ALREADY_CANONICAL = re.compile(
+    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*/[\w\-.~!$&'()*+,;=:@/%]*", re.ASCII
+)
 
 
 def is_tracking(name: str) -> bool:
@@ -40,6 +46,13 @@ def canonicalize(url: str, base: str | None = None, *, keep_fragment: bool = Fal
     Not a URL we can reason about (mailto:, urn:, garbage): returned stripped, unchanged.
     """
     url = url.strip()
+    if not base and _ALREADY_CANONICAL.fullmatch(url):
+        return url
+    return rebuild(url, base, keep_fragment=keep_fragment)
+
+
+def rebuild(url: str, base: str | None = None, *, keep_fragment: bool = False) -> str:
+    """`canonicalize` without its shortcut: every URL taken apart and put back together."""
     try:
         if base:
             url = urljoin(base, url)

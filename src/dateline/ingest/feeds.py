@@ -113,7 +113,8 @@ def _item(entry: Entry, base: str, language: str) -> ParsedItem:
     content = _content(entry)
     html = clean_html(content or description, link or base)
     text = html_text(html)
-    summary = shorten(to_text(description) if description else text)
+    # fastfeedparser repeats an RSS description as the content: its text is `text` already.
+    summary = shorten(to_text(description) if description not in ("", content) else text)
     title = to_text(entry.get("title") or "") or shorten(text or summary, TITLE_CHARS)
     published = _date(entry, "published") or _date(entry, "updated")
     return ParsedItem(
