@@ -7,7 +7,11 @@ RSS items each, about 60 KB apiece, every item unique, as files with ETags. One
 - cold: fetches every feed, parses it, de-duplicates and stores its 50 items (feeds/s);
 - 304s: fetches every feed again with its ETag; the server answers 304 and nothing is parsed;
 - parsers: the median time to parse one of these feeds with the parser the worker uses
-  (`dateline.ingest.feeds.parse_feed`) and with plain feedparser, on the same documents.
+  (`dateline.ingest.feeds.parse_feed`) and with plain feedparser, on the same documents;
+- floors, measured in the same run: what the libraries the worker is built on cost alone for
+  the same work: plain httpx GETs of every feed (200s, then 304s) at the same concurrency,
+  fastfeedparser's own parse, and SQLite's own executemany of the same rows. Their sum is
+  the least a feed can cost in this design, before any of Dateline's own work.
 
 Targets (docs/ingest.md): cold ≥ 300 feeds/s, 304-heavy ≥ 1,000 feeds/s. Machines here are
 small and shared: compare runs on the same machine, and read the parser ratio, which moves
@@ -164,21 +168,88 @@ async def timed_round(db: object, settings: object, ids: list[int], concurrency:
     return elapsed
 
 
-def parser_medians(samples: int) -> tuple[float, float]:
+def parser_medians(samples: int) -> tuple[float, float, float]:
+    """Median ms per feed: parse_feed, feedparser, and fastfeedparser alone (parse_feed's
+    first step), each on the same documents, interleaved so noise hits all three alike."""
+    import fastfeedparser
     import feedparser
 
     from dateline.ingest.feeds import parse_feed
 
-    documents = [feed(n) for n in range(samples)]
-    ours, theirs = [], []
-    for body in documents:
+    parsers = (
+        lambda body: parse_feed(body, "https://wire.example.org/feed"),
+        feedparser.parse,
+        fastfeedparser.parse,
+    )
+    timings: list[list[float]] = [[], [], []]
+    for body in (feed(n) for n in range(samples)):
+        for parse, spent in zip(parsers, timings, strict=True):
+            started = time.perf_counter()
+            parse(body)
+            spent.append(time.perf_counter() - started)
+    ours, theirs, fast = (statistics.median(spent) * 1000 for spent in timings)
+    return ours, theirs, fast
+
+
+async def httpx_alone(base: str, feeds: int, concurrency: int) -> tuple[float, float]:
+    """Seconds per feed for plain httpx GETs of every feed: 200s, then 304s with ETags.
+    No keep-alive, as the SSRF guard's transport (each request connects to the IP it checked)."""
+    limits = httpx.Limits(max_keepalive_connections=0, max_connections=concurrency)
+    timings = []
+    async with httpx.AsyncClient(limits=limits) as client:
+        etags: dict[int, str] = {}
+        gate = asyncio.Semaphore(concurrency)
+
+        async def get(n: int) -> None:
+            headers = {"If-None-Match": etags[n]} if n in etags else {}
+            async with gate:
+                response = await client.get(f"{base}/feed/{n}", headers=headers)
+            etags[n] = response.headers.get("etag", "")
+
+        for _ in ("200", "304"):
+            started = time.perf_counter()
+            await asyncio.gather(*(get(n) for n in range(feeds)))
+            timings.append((time.perf_counter() - started) / feeds)
+    return timings[0], timings[1]
+
+
+def sqlite_alone(samples: int) -> float:
+    """Seconds per feed for SQLite's own executemany of a feed's item rows (no SQLAlchemy):
+    the same schema, the same rows the worker builds, stored as its bind processors would."""
+    import json
+    import sqlite3
+
+    from dateline.db.tables import utcnow
+    from dateline.ingest.feeds import parse_feed
+    from dateline.ingest.store import item_rows
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{Path(folder) / 'floor.db'}"
+        db, _, ids = asyncio.run(seed(url, "http://127.0.0.1:9", samples))
+        asyncio.run(db.dispose())  # type: ignore[attr-defined]
+        moment = utcnow()
+        rows = [
+            row
+            for source_id, n in zip(ids, range(samples), strict=True)
+            for row in item_rows(source_id, parse_feed(feed(n), "https://x/").items, moment)
+        ]
+        columns = list(rows[0])
+
+        def stored(value: object) -> object:
+            if isinstance(value, list):
+                return json.dumps(value)
+            return value.isoformat(" ") if hasattr(value, "isoformat") else value
+
+        values = [tuple(stored(row[column]) for column in columns) for row in rows]
+        names, marks = ", ".join(columns), ", ".join("?" * len(columns))  # the worker's own
+        sql = f"INSERT INTO items ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
+        connection = sqlite3.connect(Path(folder) / "floor.db")
         started = time.perf_counter()
-        parse_feed(body, "https://wire.example.org/feed")
-        ours.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        feedparser.parse(body)
-        theirs.append(time.perf_counter() - started)
-    return statistics.median(ours) * 1000, statistics.median(theirs) * 1000
+        with connection:
+            connection.executemany(sql, values)
+        elapsed = time.perf_counter() - started
+        connection.close()
+    return elapsed / samples
 
 
 async def rounds(arguments: argparse.Namespace, base: str, server: subprocess.Popen[bytes]) -> None:
@@ -193,6 +264,15 @@ async def rounds(arguments: argparse.Namespace, base: str, server: subprocess.Po
         warm = await timed_round(db, settings, ids, arguments.concurrency)
         print(f"304s:  {len(ids) / warm:7.0f} feeds/s  ({warm:.2f} s)   target ≥ 1,000")
         await db.dispose()  # type: ignore[attr-defined]
+    got, not_modified = await httpx_alone(base, arguments.feeds, arguments.concurrency)
+    print(
+        f"floor, httpx alone: {got * 1000:.2f} ms a 200 ({1 / got:.0f}/s), "
+        f"{not_modified * 1000:.2f} ms a 304 ({1 / not_modified:.0f}/s)"
+    )
+    FLOORS.update(get=got, not_modified=not_modified)
+
+
+FLOORS: dict[str, float] = {}
 
 
 def main(arguments: argparse.Namespace) -> None:
@@ -204,10 +284,18 @@ def main(arguments: argparse.Namespace) -> None:
         finally:
             server.terminate()
             server.wait(10)
-    ours, theirs = parser_medians(arguments.parse_samples)
+    ours, theirs, fast = parser_medians(arguments.parse_samples)
     print(
         f"parse, median per feed: parse_feed {ours:.2f} ms, feedparser {theirs:.2f} ms "
-        f"({theirs / ours:.1f}× slower)"
+        f"({theirs / ours:.1f}× slower); fastfeedparser alone {fast:.2f} ms"
+    )
+    insert = sqlite_alone(arguments.parse_samples) * 1000
+    print(f"floor, SQLite's executemany alone: {insert:.2f} ms a feed ({ITEMS} rows)")
+    floor = FLOORS["get"] * 1000 + fast + insert
+    print(
+        f"floor, cold: {floor:.2f} ms a feed ({1000 / floor:.0f} feeds/s) for fetch + "
+        f"fastfeedparser + insert, before Dateline's own work; "
+        f"304s: {FLOORS['not_modified'] * 1000:.2f} ms ({1 / FLOORS['not_modified']:.0f}/s)"
     )
 
 
