@@ -53,6 +53,45 @@ def test_english_ticker_with_bare_times_crosses_midnight_backwards() -> None:
     assert doc.items[0].text.startswith("Power has been restored")
 
 
+def modified(stamp: str) -> str:
+    return f'<meta property="article:modified_time" content="{stamp}">'
+
+
+def test_ticker_on_a_page_that_states_utc_only_is_read_in_the_zone_its_updates_imply() -> None:
+    """The site stores times as "…Z" while its ticker says local times: the newest update
+    went up just before the page last changed, so 11:50 p.m. is 03:50 UTC (UTC−4)."""
+    page = (
+        (DATA / "ticker_en.html")
+        .read_text()
+        .replace(
+            '"2025-10-02T09:00:00-04:00">',
+            f'"2025-10-02T13:00:00Z">{modified("2025-10-03T03:52:10Z")}',
+        )
+    )
+    doc = parse_liveblog(page, "https://example.com/latest")
+    assert [item.published_at for item in doc.items] == [
+        datetime(2025, 10, 3, 3, 50, tzinfo=UTC),
+        datetime(2025, 10, 2, 20, 14, tzinfo=UTC),
+        datetime(2025, 10, 2, 13, 0, tzinfo=UTC),
+    ]
+
+
+def test_ticker_update_just_before_midnight_on_a_page_changed_after_it() -> None:
+    """Newest update at 11:50 p.m., page modified five past midnight: yesterday's 11:50 p.m."""
+    page = (
+        (DATA / "ticker_en.html")
+        .read_text()
+        .replace(
+            '"2025-10-02T09:00:00-04:00">',
+            f'"2025-10-02T09:00:00-04:00">{modified("2025-10-03T00:05:00-04:00")}',
+        )
+    )
+    doc = parse_liveblog(page, "https://example.com/latest")
+    eastern = timezone(timedelta(hours=-4))
+    assert doc.items[0].published_at == datetime(2025, 10, 2, 23, 50, tzinfo=eastern)
+    assert doc.items[-1].published_at == datetime(2025, 10, 2, 9, 0, tzinfo=eastern)
+
+
 def test_explicit_time_zone_wins_over_the_page_offset() -> None:
     doc = parse_liveblog(
         (DATA / "ticker_en.html").read_bytes(), "https://example.com/latest", tz=UTC
@@ -156,3 +195,8 @@ def test_ap_the_latest_page_with_bare_time_paragraphs() -> None:
     doc = parse_liveblog(gzip.decompress(pages[0].read_bytes()), "https://apnews.com/latest")
     assert len(doc.items) >= 2
     assert doc.items[-1].text.startswith("A California transit chief says")
+    # The page states UTC only (modified 2019-11-20T06:01:20Z); "4:14 p.m." on "Tuesday
+    # afternoon" in California is 00:14 UTC on the Wednesday, and the newest update (10 p.m.)
+    # went up a minute before the page last changed: Pacific time, not UTC.
+    assert doc.items[-1].published_at == datetime(2019, 11, 20, 0, 14, tzinfo=UTC)
+    assert doc.items[0].published_at == datetime(2019, 11, 20, 6, 0, tzinfo=UTC)

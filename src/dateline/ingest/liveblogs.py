@@ -13,7 +13,9 @@ Three readings, tried in order, the first that finds at least one update wins:
 
 Times without an offset are read in the page's time zone: the `tz` argument when given,
 else the UTC offset of the page's own publication time (`datePublished`,
-`article:published_time`), else UTC. All times come out as aware UTC.
+`article:published_time`), else UTC; a ticker on a page that states its times in UTC only is
+read in the zone its newest update and the page's modification time imply (`ticker.py`).
+All times come out as aware UTC.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def parse_liveblog(html: str | bytes, url: str, *, tz: tzinfo | None = None) -> 
     blocks = html_blocks(root)
     items = jsonld_updates(objects, url, blocks)
     if not items:
-        items = [block_item(block, url, zone) for block in blocks.values()]
+        items = [block_item(block, url, zone or UTC) for block in blocks.values()]
     if not items:
         items = ticker_updates(
             root,

@@ -12,7 +12,16 @@ counts only when it stands alone, in bold, or before a separator (":", "–", "-
 Dates: a time is put on the page's day in the page's zone. Pages listing the oldest first
 start on the publication date and move to the next day when the clock goes backwards; pages
 listing the newest first start on the last-modified date (else the publication date) and move
-to the day before when the clock goes forwards. A page that states no date: today.
+to the day before when the clock goes forwards. A newest update whose clock is more than 12
+hours ahead of the page's last modification went up the day before (23:50 on a page modified
+at 00:05); less than that, the modification time is taken to be stale. A page that states no
+date: today.
+
+Zones: a page whose times carry a real offset ("2025-03-14T08:00:00+01:00") is read in that
+offset. Many sites state their times in UTC only ("…Z") while their tickers say local times
+("4:14 p.m."): then the zone is the offset at which the newest update went up at most a
+quarter of an hour before the page's last modification, since adding an update is what
+changes a ticker page. Without a modification time, UTC.
 """
 
 from __future__ import annotations
@@ -41,14 +50,25 @@ _UHR = re.compile(r"^(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)\s*Uhr\b" + _SEP)
 _CLOCK = re.compile(r"^(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)(?=\s*(?:[:–—-]|$))" + _SEP)
 
 
-def page_zone(published: str) -> tzinfo:
-    """The fixed UTC offset the page's publication time is written with; UTC otherwise."""
+def page_zone(published: str) -> tzinfo | None:
+    """The UTC offset the page's publication time is written with; None when it states
+    none, or only UTC, which says how the site stores times, not where its clocks are."""
     try:
         moment = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
     except ValueError:
-        return UTC
+        return None
     offset = moment.utcoffset()
-    return timezone(offset) if offset is not None else UTC
+    return timezone(offset) if offset else None
+
+
+def inferred_zone(newest: time, last_change: datetime) -> tzinfo:
+    """The offset, in quarter hours from UTC−10 to UTC+14, at which the clock time `newest`
+    falls at most 15 minutes before the page's last change."""
+    minutes = (_minutes(newest) - _minutes(last_change.astimezone(UTC))) % 1440
+    minutes = -(-minutes // 15) * 15  # up to a quarter hour: never after the change
+    if minutes >= 14 * 60:
+        minutes -= 24 * 60
+    return timezone(timedelta(minutes=minutes))
 
 
 def _marker(element: Element) -> tuple[time, str] | None:
@@ -68,9 +88,10 @@ def _marker(element: Element) -> tuple[time, str] | None:
 
 
 def ticker_updates(
-    root: Element, url: str, zone: tzinfo, published: datetime | None,
+    root: Element, url: str, zone: tzinfo | None, published: datetime | None,
     modified: datetime | None = None,
 ) -> list[ParsedItem]:  # fmt: skip
+    """The ticker's updates; `zone` None when the page states none (see the module's doc)."""
     found = [
         (element, *marked)
         for element in root.iter(*MARKER_TAGS)
@@ -86,12 +107,19 @@ def ticker_updates(
 
 
 def _dates(
-    clocks: list[time], zone: tzinfo, published: datetime | None, modified: datetime | None
-) -> list[datetime]:
+    clocks: list[time], zone: tzinfo | None, published: datetime | None,
+    modified: datetime | None,
+) -> list[datetime]:  # fmt: skip
     pairs = list(itertools.pairwise(clocks))
     newest_first = sum(a > b for a, b in pairs) > sum(a < b for a, b in pairs)
+    newest = clocks[0] if newest_first else clocks[-1]
+    if zone is None:
+        zone = inferred_zone(newest, modified) if modified is not None else UTC
     anchor = (modified or published) if newest_first else published
-    day: date = (anchor or datetime.now(UTC)).astimezone(zone).date()
+    local = (anchor or datetime.now(UTC)).astimezone(zone)
+    day: date = local.date()
+    if newest_first and modified is not None and _minutes(newest) - _minutes(local) > 12 * 60:
+        day -= timedelta(days=1)  # went up before midnight; the page changed after it
     step = timedelta(days=-1 if newest_first else 1)
     result: list[datetime] = []
     previous: time | None = None
@@ -101,6 +129,10 @@ def _dates(
         result.append(datetime.combine(day, clock, zone).astimezone(UTC))
         previous = clock
     return result
+
+
+def _minutes(moment: time | datetime) -> int:
+    return moment.hour * 60 + moment.minute
 
 
 def _body(element: Element, markers_: list[Element]) -> list[Element]:
