@@ -20,6 +20,8 @@ from typing import Any
 
 import fastfeedparser
 import feedparser
+import lxml.html
+from lxml import etree
 
 from dateline.ingest.canonical import canonicalize
 from dateline.ingest.clean import (
@@ -32,12 +34,19 @@ from dateline.ingest.clean import (
     shorten,
     to_text,
 )
+from dateline.ingest.htmlblocks import block_images
 from dateline.ingest.items import ItemImage, ParsedDocument, ParsedItem, ParseError
 from dateline.ingest.jsonfeed import parse_json_feed
 
 Entry = Mapping[str, Any]
 _HAS_ENTRIES = re.compile(rb"<(?:\w+:)?(?:item|entry)[\s>/]")
 _XHTML_TITLE = re.compile(rb"<(?:\w+:)?title[^>]*type=[\"'](?:xhtml|application/xhtml)")
+# Atom 1.0 text sent base64-encoded: a title, content or summary whose type is a media type
+# other than text or XML (RFC 4287 section 4.1.3.3).
+_BINARY_TEXT = re.compile(
+    rb"<(?:\w+:)?(?:title|content|summary|subtitle|rights)\s[^>]*\btype\s*=\s*[\"']"
+    rb"(?!text/)[\w.+-]+/(?![\w.+-]*xml)"
+)
 _LANGUAGE = re.compile(rb"<(?:\w+:)?language>\s*([\w-]{2,20})\s*<", re.IGNORECASE)
 _XML_LANG = re.compile(rb"<(?:\w+:)?(?:feed|channel|rss)\b[^>]*\bxml:lang=[\"']([\w-]{2,20})")
 
@@ -63,6 +72,9 @@ def _fast(raw: bytes, warnings: list[str]) -> Entry | None:
         warnings.append(f"fell back to feedparser: {_why(exc)}")
         return None
     entries = parsed.get("entries") or ()
+    if _feedparser_only(raw):
+        warnings.append("read by feedparser: the feed uses xml:base or base64-encoded text")
+        return None
     if not entries and _HAS_ENTRIES.search(raw):
         warnings.append("fell back to feedparser: the fast parser found no entries")
         return None
@@ -70,6 +82,15 @@ def _fast(raw: bytes, warnings: list[str]) -> Entry | None:
         warnings.append("fell back to feedparser: the fast parser lost XHTML titles")
         return None
     return parsed
+
+
+def _feedparser_only(raw: bytes) -> bool:
+    """What fastfeedparser does not read, feedparser does: relative links under `xml:base`,
+    and base64-encoded text (Atom 0.3's `mode="base64"`, Atom 1.0's binary types). Plain
+    substring tests first: a regex over a whole 60 KB feed costs more than parsing it."""
+    if b"xml:base" in raw or b'mode="base64"' in raw or b"mode='base64'" in raw:
+        return True
+    return b"/2005/Atom" in raw and _BINARY_TEXT.search(raw) is not None
 
 
 def _why(exc: Exception) -> str:
@@ -87,7 +108,7 @@ def _slow(raw: bytes) -> Entry:
 
 def _document(parsed: Entry, raw: bytes, url: str, warnings: tuple[str, ...]) -> ParsedDocument:
     feed: Entry = parsed.get("feed", {})
-    site = feed.get("link") or ""
+    site = absolute(url, feed.get("link") or "") if url else feed.get("link") or ""
     base = site or url
     language = feed.get("language") or _language(raw)
     items = tuple(_item(entry, base, language) for entry in parsed.get("entries", ()))
@@ -110,8 +131,9 @@ def _language(raw: bytes) -> str:
 def _item(entry: Entry, base: str, language: str) -> ParsedItem:
     link = _link(entry, base)
     description = entry.get("description") or entry.get("summary") or ""
-    content = _content(entry)
-    html = clean_html(content or description, link or base)
+    content, content_base = _content(entry)
+    body_base = content_base or link or base  # feedparser gives the content's xml:base
+    html = clean_html(content or description, body_base)
     text = html_text(html)
     # fastfeedparser repeats an RSS description as the content: its text is `text` already.
     summary = shorten(to_text(description) if description not in ("", content) else text)
@@ -127,7 +149,7 @@ def _item(entry: Entry, base: str, language: str) -> ParsedItem:
         summary=summary,
         html=html,
         text=text,
-        images=_images(entry, link or base),
+        images=_images(entry, link or base) or _inline_images(content or description, body_base),
         external_id=str(entry.get("id") or entry.get("guid") or link),
         language=entry.get("language") or language,
     )
@@ -146,12 +168,13 @@ def _link(entry: Entry, base: str) -> str:
     return absolute(base, link.strip()) if link else ""
 
 
-def _content(entry: Entry) -> str:
+def _content(entry: Entry) -> tuple[str, str]:
+    """The first non-empty content, and the base its relative links are written against."""
     for part in entry.get("content") or ():
         value = part.get("value") if isinstance(part, Mapping) else None
         if value:
-            return str(value)
-    return ""
+            return str(value), str(part.get("base") or "")
+    return "", ""
 
 
 def _author(entry: Entry) -> str:
@@ -183,6 +206,18 @@ def _images(entry: Entry, base: str) -> tuple[ItemImage, ...]:
         if not found:
             _add_image(found, thumbnail.get("url"), base)
     return tuple(found.values())
+
+
+def _inline_images(html: str, base: str) -> tuple[ItemImage, ...]:
+    """Pictures inside the body (most blog feeds carry their photo only there), with their
+    figcaption or alt text: the body itself keeps no <img> (see dateline.html)."""
+    if "<img" not in html:
+        return ()
+    try:
+        fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return ()
+    return block_images(fragment, base)
 
 
 def _add_image(
