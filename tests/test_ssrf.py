@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import ssl
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import ip_address
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -41,18 +44,19 @@ Answer = Callable[[Received], tuple[int, dict[str, str]]]
 class LocalServer:
     """Records every request and answers with `answer(request)` → (status, headers)."""
 
-    def __init__(self, answer: Answer) -> None:
+    def __init__(self, answer: Answer, tls: ssl.SSLContext | None = None) -> None:
         self.answer = answer
         self.received: list[Received] = []
         self._server: asyncio.Server | None = None
+        self._tls = tls
         self.port = 0
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self._tls else 'http'}://127.0.0.1:{self.port}"
 
     async def __aenter__(self) -> LocalServer:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self._tls)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 
@@ -210,3 +214,60 @@ async def test_a_name_that_changes_its_answer_after_the_check_is_refused() -> No
     async with guarded_client(False, timeout=5, resolver=rebinding) as client:
         with pytest.raises(RefusedURL, match=re.escape("127.0.0.1, which is a loopback address")):
             await client.get("http://rebind.example/")
+
+
+# TLS: the connection goes to the checked address, the certificate is checked against the name
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for feeds.example, made with the openssl command."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=feeds.example"),
+            *("-addext", "subjectAltName=DNS:feeds.example"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def tls_server(certificate: tuple[Path, Path]) -> LocalServer:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*certificate)
+    return LocalServer(ok, tls=context)
+
+
+async def test_https_goes_to_the_checked_address_and_verifies_the_name(
+    certificate: tuple[Path, Path],
+) -> None:
+    trusting = ssl.create_default_context(cafile=str(certificate[0]))
+    transport = GuardedTransport(True, resolver_of(["127.0.0.1"]), ssl_context=trusting)
+    async with tls_server(certificate) as server, httpx.AsyncClient(transport=transport) as c:
+        answer = await c.get(f"https://feeds.example:{server.port}/feed")
+    assert answer.status_code == 200
+    assert server.received[0].headers["host"] == f"feeds.example:{server.port}"
+
+
+async def test_https_to_a_name_the_certificate_does_not_cover_fails(
+    certificate: tuple[Path, Path],
+) -> None:
+    trusting = ssl.create_default_context(cafile=str(certificate[0]))
+    transport = GuardedTransport(True, resolver_of(["127.0.0.1"]), ssl_context=trusting)
+    async with tls_server(certificate) as server, httpx.AsyncClient(transport=transport) as c:
+        with pytest.raises(httpx.ConnectError, match=r"(?i)certificate"):
+            await c.get(f"https://other.example:{server.port}/feed")
+    assert server.received == []
+
+
+async def test_https_with_an_untrusted_certificate_fails(certificate: tuple[Path, Path]) -> None:
+    """The default trust store (certifi) does not know a self-signed certificate."""
+    transport = GuardedTransport(True, resolver_of(["127.0.0.1"]))
+    async with tls_server(certificate) as server, httpx.AsyncClient(transport=transport) as c:
+        with pytest.raises(httpx.ConnectError, match=r"(?i)certificate verify failed"):
+            await c.get(f"https://feeds.example:{server.port}/feed")
+    assert server.received == []

@@ -176,7 +176,8 @@ class IngestWorker:
                     claimed = await store.claim(self.db, room, self.lease_seconds, only)
                     exhausted = len(claimed) < room
                     if only is not None:
-                        only = [i for i in only if i not in {c.id for c in claimed}]
+                        taken = {source.id for source in claimed}
+                        only = [i for i in only if i not in taken]
                     for source in claimed:
                         self._held[source.id] = source.lease_until
                         running.add(asyncio.create_task(self._fetch_into(source, queue)))
