@@ -39,6 +39,7 @@ import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 from typing import Any
 
@@ -148,10 +149,9 @@ async def checked_addresses(
 
 
 async def _resolve(host: str, port: int, resolver: Resolver) -> list[IPAddress]:
-    try:
-        return [ip_address(host)]
-    except ValueError:
-        pass  # a name (or a numeric form only the resolver understands, like 2130706433)
+    literal = _literal(host)
+    if literal is not None:
+        return [literal]
     try:
         addresses = await resolver(host, port)
     except (OSError, TimeoutError) as exc:
@@ -159,6 +159,17 @@ async def _resolve(host: str, port: int, resolver: Resolver) -> list[IPAddress]:
     if not addresses:
         raise RefusedURL(f"The server {host} could not be found; check the address.")
     return addresses
+
+
+@lru_cache(maxsize=1024)
+def _literal(host: str) -> IPAddress | None:
+    """The address a host written as one stands for; None for a name (or a numeric form only
+    the resolver understands, like 2130706433). Cached: parsing costs more than a request's
+    other checks, and a worker asks about the same hosts all day."""
+    try:
+        return ip_address(host)
+    except ValueError:
+        return None
 
 
 class GuardedStream(httpcore.AsyncNetworkStream):
