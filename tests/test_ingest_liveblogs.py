@@ -200,3 +200,65 @@ def test_ap_the_latest_page_with_bare_time_paragraphs() -> None:
     # went up a minute before the page last changed: Pacific time, not UTC.
     assert doc.items[-1].published_at == datetime(2019, 11, 20, 0, 14, tzinfo=UTC)
     assert doc.items[0].published_at == datetime(2019, 11, 20, 6, 0, tzinfo=UTC)
+
+
+MICRODATA = """<!doctype html><html lang="en"><head><title>Harbour fire: live</title></head>
+<body><main itemscope itemtype="https://schema.org/LiveBlogPosting">
+<h1 itemprop="headline">Harbour fire: live</h1>
+<article itemprop="liveBlogUpdate" itemscope itemtype="https://schema.org/BlogPosting" id="u3">
+  <h2 itemprop="headline">Fire under control</h2>
+  <meta itemprop="datePublished" content="2025-06-01T18:40:00+02:00">
+  <div itemprop="articleBody"><p>Crews say the fire at pier 4 is under control.</p></div>
+</article>
+<article itemprop="liveBlogUpdate" itemscope itemtype="https://schema.org/BlogPosting" id="u2"
+  class="key-event">
+  <h2 itemprop="headline">Pier evacuated</h2>
+  <time itemprop="datePublished" datetime="2025-06-01T17:05:00+02:00">17:05</time>
+  <div itemprop="articleBody"><p>Everyone on pier 4 has been moved to safety.</p>
+  <figure><img src="/img/pier.jpg"><figcaption>The pier at five</figcaption></figure></div>
+</article>
+<article itemprop="liveBlogUpdate" itemscope itemtype="https://schema.org/BlogPosting" id="u1">
+  <meta itemprop="datePublished" content="2025-06-01T16:50:00+02:00">
+  <div itemprop="articleBody"><p>Smoke is rising over the harbour.</p></div>
+</article>
+</main></body></html>"""
+
+
+def test_live_blog_in_microdata_with_its_own_updates() -> None:
+    doc = parse_liveblog(MICRODATA, "https://news.example.org/live/fire")
+    assert [item.title for item in doc.items] == [
+        "Fire under control",
+        "Pier evacuated",
+        "Smoke is rising over the harbour.",
+    ]
+    assert [item.published_at for item in doc.items] == [
+        datetime(2025, 6, 1, 16, 40, tzinfo=UTC),
+        datetime(2025, 6, 1, 15, 5, tzinfo=UTC),
+        datetime(2025, 6, 1, 14, 50, tzinfo=UTC),
+    ]
+    evacuated = doc.items[1]
+    assert evacuated.key_event
+    assert not doc.items[0].key_event
+    assert evacuated.text == "Everyone on pier 4 has been moved to safety."
+    assert evacuated.images[0].url == "https://news.example.org/img/pier.jpg"
+    assert evacuated.images[0].caption == "The pier at five"
+    assert evacuated.url == "https://news.example.org/live/fire#u2"
+
+
+def test_microdata_wrapper_of_a_real_sports_ticker() -> None:
+    """sportowefakty.wp.pl: a bare LiveBlogPosting wrapper whose children are the updates,
+    timed by <time>19:30</time> on the day the title states (28.09.2020)."""
+    page = shared_fixture("trafilatura/tests/eval/sportowefakty.wp.pl.falubaz.html")
+    doc = parse_liveblog(page, "https://sportowefakty.wp.pl/zuzel/relacja/110331")
+    assert len(doc.items) > 40
+    assert doc.items[0].text.startswith("Koniec. Fogo Unia Leszno")  # the last word first
+    texts = [item.text for item in doc.items]
+    assert sum("W Lesznie zaczął mocno padać deszcz." in text for text in texts) == 1
+    assert not any("Grupa WP" in text or "Zobacz również" in text for text in texts)
+    moments = [item.published_at for item in doc.items]
+    assert all(
+        moment is not None and moment.date().isoformat() == "2020-09-28" for moment in moments
+    )
+    assert moments == sorted(moments, reverse=True)  # type: ignore[type-var]
+    assert "Bieg 15" in [item.title for item in doc.items]  # a heat's result box
+    assert len({item.external_id for item in doc.items}) == len(doc.items)

@@ -8,7 +8,9 @@ Three readings, tried in order, the first that finds at least one update wins:
    HTML block with the same id when there is one.
 2. HTML blocks: elements with an `id` that hold a `<time datetime>` (or `data-post-time`,
    epoch milliseconds), not nested in one another.
-3. Tickers (`ticker.py`): headings or paragraphs that start with a time such as "12.31 Uhr:",
+3. schema.org `LiveBlogPosting` microdata (`liveblog_microdata.py`): `liveBlogUpdate`
+   elements, or the children with ids of a bare `LiveBlogPosting` wrapper.
+4. Tickers (`ticker.py`): headings or paragraphs that start with a time such as "12.31 Uhr:",
    "4:14 p.m." or "16:05", dated by the page.
 
 Times without an offset are read in the page's time zone: the `tz` argument when given,
@@ -21,7 +23,7 @@ All times come out as aware UTC.
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, time, tzinfo
 from typing import TypeAlias
 
 import lxml.html
@@ -32,6 +34,7 @@ from dateline.ingest.clean import clean_html, to_text
 from dateline.ingest.htmlblocks import block_images, markers, update_item
 from dateline.ingest.items import ParsedDocument, ParsedItem
 from dateline.ingest.liveblog_jsonld import jsonld_updates
+from dateline.ingest.liveblog_microdata import microdata_updates
 from dateline.ingest.ticker import page_zone, ticker_updates
 
 Element: TypeAlias = lxml.html.HtmlElement
@@ -47,16 +50,13 @@ def parse_liveblog(html: str | bytes, url: str, *, tz: tzinfo | None = None) -> 
     items = jsonld_updates(objects, url, blocks)
     if not items:
         items = [block_item(block, url, zone or UTC) for block in blocks.values()]
+    published, modified = _page_times(root, objects, zone)
     if not items:
-        items = ticker_updates(
-            root,
-            url,
-            zone,
-            pagemeta.published_at(root, objects),
-            pagemeta.modified_at(root, objects),
-        )
-    items.sort(key=lambda item: item.published_at or datetime.min.replace(tzinfo=UTC))
-    items.reverse()
+        items = microdata_updates(root, url, zone, published, modified)
+    if not items:
+        items = ticker_updates(root, url, zone, published, modified)
+    # Newest first; updates with the same time keep the page's order (a stable sort).
+    items = sorted(items, key=_newest, reverse=True)
     return ParsedDocument(
         kind="liveblog",
         title=_page_title(root, objects),
@@ -64,6 +64,23 @@ def parse_liveblog(html: str | bytes, url: str, *, tz: tzinfo | None = None) -> 
         items=tuple(items),
         language=pagemeta.language(root),
     )
+
+
+def _newest(item: ParsedItem) -> datetime:
+    return item.published_at or datetime.min.replace(tzinfo=UTC)
+
+
+def _page_times(
+    root: Element, objects: list[pagemeta.JsonObj], zone: tzinfo | None
+) -> tuple[datetime | None, datetime | None]:
+    """(published, modified) as the page states them; a page whose metadata gives no date
+    but whose title does ("… 28.09.2020") is taken as published at noon that day."""
+    published = pagemeta.published_at(root, objects)
+    if published is None:
+        day = pagemeta.title_date(root)
+        if day is not None:
+            published = datetime.combine(day, time(12), zone or UTC)
+    return published, pagemeta.modified_at(root, objects)
 
 
 def _page_title(root: Element, objects: list[pagemeta.JsonObj]) -> str:

@@ -7,8 +7,9 @@ every helper takes the parsed root.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import lxml.html
@@ -91,6 +92,30 @@ def published_time(root: lxml.html.HtmlElement, objects: list[JsonObj]) -> str:
 
 def published_at(root: lxml.html.HtmlElement, objects: list[JsonObj]) -> datetime | None:
     return parse_date(published_time(root, objects))
+
+
+_TITLE_DATE = re.compile(
+    r"\b(?:(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>20\d\d)"
+    r"|(?P<y2>20\d\d)-(?P<m2>[01]\d)-(?P<d2>[0-3]\d))\b"
+)
+
+
+def title_date(root: lxml.html.HtmlElement) -> date | None:
+    """A date the page's title or description states ("28.09.2020", "2020-09-28"): the day
+    of a live page that gives no publication time in its metadata (many sports tickers)."""
+    for text in (root.findtext(".//title") or "", meta(root, "description", "og:description")):
+        match = _TITLE_DATE.search(text)
+        if match is None:
+            continue
+        year, month, day = (
+            (match["y"], match["m"], match["d"]) if match["y"] else
+            (match["y2"], match["m2"], match["d2"])
+        )  # fmt: skip
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+    return None
 
 
 def modified_at(root: lxml.html.HtmlElement, objects: list[JsonObj]) -> datetime | None:

@@ -99,17 +99,18 @@ def ticker_updates(
     ]
     if len(found) < 2:
         return []
-    moments = _dates([clock for _, clock, _ in found], zone, published, modified)
+    moments = dated([clock for _, clock, _ in found], zone, published, modified)
     return [
         _item(element, rest, moment, url, [other for other, _, _ in found])
         for (element, _, rest), moment in zip(found, moments, strict=True)
     ]
 
 
-def _dates(
+def dated(
     clocks: list[time], zone: tzinfo | None, published: datetime | None,
     modified: datetime | None,
 ) -> list[datetime]:  # fmt: skip
+    """Clock times in page order → aware UTC moments (the module's doc says how)."""
     pairs = list(itertools.pairwise(clocks))
     newest_first = sum(a > b for a, b in pairs) > sum(a < b for a, b in pairs)
     newest = clocks[0] if newest_first else clocks[-1]

@@ -1,0 +1,131 @@
+"""schema.org `LiveBlogPosting` written as microdata (itemscope / itemtype / itemprop) → updates.
+
+Some sites mark their live page up in the HTML itself instead of JSON-LD. Two shapes:
+
+- proper microdata: each update is an element with `itemprop="liveBlogUpdate"`, with its own
+  `headline`, `articleBody` and `datePublished` (a `content` or `datetime` attribute);
+- a wrapper only: the `LiveBlogPosting` element holds the updates as children with ids and
+  nothing more (sportowefakty.wp.pl): each child with an id and text is an update, timed by
+  its `<time datetime>` or by a clock time in a `<time>` ("19:30") on the page's day.
+
+An update without any time (a composite result box, "Koniec." at the end of a match) takes the
+time of the update before it in publishing order, which it cannot precede; the first ones, with
+none before them, the time of the update after them. A headline is `itemprop="headline"`, a
+heading, or an element whose class names it a title.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import UTC, datetime, time, tzinfo
+from typing import TypeAlias
+
+import lxml.html
+
+from dateline.ingest.clean import clean_html, parse_date, to_text
+from dateline.ingest.htmlblocks import block_images, markers, update_item
+from dateline.ingest.items import ParsedItem
+from dateline.ingest.ticker import dated
+
+Element: TypeAlias = lxml.html.HtmlElement
+Stamp: TypeAlias = datetime | time | None
+_POSTING = re.compile(r"^https?://schema\.org/LiveBlogPosting/?$")
+_CLOCK = re.compile(r"^(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)$")
+_OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
+_TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|headline)(?:$|[\s_-])", re.IGNORECASE)
+_HEADINGS = ("h2", "h3", "h4", "h5")
+
+
+def microdata_updates(
+    root: Element, url: str, zone: tzinfo | None, published: datetime | None,
+    modified: datetime | None,
+) -> list[ParsedItem]:  # fmt: skip
+    """The updates of the page's microdata LiveBlogPosting; [] when it has none."""
+    posting = next(
+        (e for e in root.iterfind(".//*[@itemtype]") if _POSTING.match(e.get("itemtype"))), None
+    )
+    if posting is None:
+        return []
+    updates = _props(posting, "liveBlogUpdate") or [
+        child for child in posting
+        if isinstance(child.tag, str) and child.get("id") and child.text_content().strip()
+    ]  # fmt: skip
+    moments = _moments([_stamp(update, zone) for update in updates], zone, published, modified)
+    return [_item(update, url, moment) for update, moment in zip(updates, moments, strict=True)]
+
+
+def _props(element: Element, name: str) -> list[Element]:
+    return [e for e in element.iterfind(".//*[@itemprop]") if name in e.get("itemprop").split()]
+
+
+def _prop(element: Element, name: str) -> Element | None:
+    return next(iter(_props(element, name)), None)
+
+
+def _stamp(update: Element, zone: tzinfo | None) -> Stamp:
+    """The update's own time: a full timestamp, or a clock time to put on the page's day."""
+    stated = _prop(update, "datePublished")
+    if stated is None:
+        stated = update.find(".//time[@datetime]")
+    if stated is not None:
+        value = (stated.get("content") or stated.get("datetime") or "").strip()
+        moment = parse_date(value) if "T" in value else None
+        if moment is not None:
+            if zone is not None and not _OFFSET.search(value):
+                moment = moment.replace(tzinfo=zone).astimezone(UTC)  # local time, no offset
+            return moment
+    clock = update.find(".//time")
+    match = _CLOCK.match(clock.text_content().strip()) if clock is not None else None
+    return time(int(match["h"]), int(match["m"])) if match else None
+
+
+def _moments(
+    stamps: list[Stamp], zone: tzinfo | None, published: datetime | None,
+    modified: datetime | None,
+) -> list[datetime | None]:  # fmt: skip
+    """Clock times dated like a ticker's; the updates without a time filled in (module doc)."""
+    clocks = [stamp for stamp in stamps if isinstance(stamp, time)]
+    resolved = iter(dated(clocks, zone, published, modified) if clocks else [])
+    moments = [next(resolved) if isinstance(stamp, time) else stamp for stamp in stamps]
+    known = [moment for moment in moments if moment is not None]
+    newest_first = len(known) > 1 and known[0] > known[-1]
+    order = list(range(len(moments) - 1, -1, -1) if newest_first else range(len(moments)))
+    for indexes in (order, order[::-1]):  # oldest to newest, then back for the first ones
+        nearest: datetime | None = None
+        for index in indexes:
+            moments[index] = moments[index] or nearest
+            nearest = moments[index]
+    return moments
+
+
+def _heading(update: Element) -> Element | None:
+    found = _prop(update, "headline")
+    if found is None:
+        found = next(update.iter(*_HEADINGS), None)
+    if found is None:
+        titled = update.iterfind(".//*[@class]")
+        found = next((e for e in titled if _TITLE_CLASS.search(e.get("class"))), None)
+    return found
+
+
+def _item(update: Element, url: str, moment: datetime | None) -> ParsedItem:
+    heading = _heading(update)
+    stated_body = _prop(update, "articleBody")
+    body = copy.deepcopy(stated_body if stated_body is not None else update)
+    if heading is not None and stated_body is None:
+        path = update.getroottree().getpath(heading)[len(update.getroottree().getpath(update)) :]
+        for copied in body.xpath("." + path) if path else ():
+            copied.drop_tree()  # the headline is the title, not the body's first line
+    for node in list(body.iter("time", "aside", "figure", "script", "style")):
+        node.drop_tree()
+    anchor = update.get("id") or update.get("itemid") or ""
+    return update_item(
+        url,
+        anchor.rsplit("#", 1)[-1],
+        clean_html(lxml.html.tostring(body, encoding="unicode"), url),
+        title=to_text(heading.text_content()) if heading is not None else "",
+        published_at=moment,
+        images=block_images(update, url),
+        flags=markers(update),
+    )
