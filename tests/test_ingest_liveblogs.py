@@ -262,3 +262,31 @@ def test_microdata_wrapper_of_a_real_sports_ticker() -> None:
     assert moments == sorted(moments, reverse=True)  # type: ignore[type-var]
     assert "Bieg 15" in [item.title for item in doc.items]  # a heat's result box
     assert len({item.external_id for item in doc.items}) == len(doc.items)
+
+
+def test_ap_here_s_the_latest_page_splits_at_its_subheads() -> None:
+    """National Post's copy of an AP story: no times, no blocks, only <h3> subheads each
+    wrapped on its own. The independent expected output (fundus, key V1_1) lists the story's
+    sections: one update per subhead, in the page's order, with the section's paragraphs."""
+    folder = "fundus/tests/resources/parser/test_data/ca"
+    page = shared_fixture(f"{folder}/NationalPost_2025_05_08.html.gz")
+    expected = json.loads(shared_fixture(f"{folder}/NationalPost.json"))["V1_1"]["body"]
+    sections = [section for section in expected["sections"] if section["headline"]]
+    doc = parse_liveblog(page, "https://nationalpost.com/news/world/india-pakistan-latest")
+    assert [item.title for item in doc.items] == [s["headline"][0] for s in sections]
+    for item, section in zip(doc.items, sections, strict=True):
+        assert section["paragraphs"][0] in item.text
+        assert section["paragraphs"][-1] in item.text
+    texts = " ".join(item.text for item in doc.items)
+    assert "Share this Story" not in texts
+    assert "Postmedia is committed" not in texts
+    changed = datetime(2025, 5, 7, 13, 50, 10, tzinfo=UTC)  # the page's last change
+    assert {item.published_at for item in doc.items} == {changed}
+
+
+def test_two_subheads_are_an_article_not_a_live_page() -> None:
+    page = (
+        "<html><body><article><p>Lead.</p><h3>Background</h3><p>One.</p>"
+        "<h3>What next</h3><p>Two.</p></article></body></html>"
+    )
+    assert parse_liveblog(page, "https://news.example.org/story").items == ()

@@ -12,6 +12,8 @@ Three readings, tried in order, the first that finds at least one update wins:
    elements, or the children with ids of a bare `LiveBlogPosting` wrapper.
 4. Tickers (`ticker.py`): headings or paragraphs that start with a time such as "12.31 Uhr:",
    "4:14 p.m." or "16:05", dated by the page.
+5. Subheads (`subheads.py`): pages whose only structure is a run of subheads (AP's "Here's
+   the latest:"), one update per subhead, all at the page's last change.
 
 Times without an offset are read in the page's time zone: the `tz` argument when given,
 else the UTC offset of the page's own publication time (`datePublished`,
@@ -35,6 +37,7 @@ from dateline.ingest.htmlblocks import block_images, markers, update_item
 from dateline.ingest.items import ParsedDocument, ParsedItem
 from dateline.ingest.liveblog_jsonld import jsonld_updates
 from dateline.ingest.liveblog_microdata import microdata_updates
+from dateline.ingest.subheads import subhead_updates
 from dateline.ingest.ticker import page_zone, ticker_updates
 
 Element: TypeAlias = lxml.html.HtmlElement
@@ -55,6 +58,8 @@ def parse_liveblog(html: str | bytes, url: str, *, tz: tzinfo | None = None) -> 
         items = microdata_updates(root, url, zone, published, modified)
     if not items:
         items = ticker_updates(root, url, zone, published, modified)
+    if not items:
+        items = subhead_updates(root, url, modified or published)
     # Newest first; updates with the same time keep the page's order (a stable sort).
     items = sorted(items, key=_newest, reverse=True)
     return ParsedDocument(
