@@ -12,18 +12,21 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
 from dateline.accounts.service import User
 from dateline.accounts.tokens import create_token_for
 from dateline.config import Settings
 from dateline.db import Database
+from dateline.db.tables import images
 from dateline.ingest import service as ingest
 from dateline.ingest.models import SourceDraft
 from dateline.liveblog import drafts, queries, team
 from dateline.liveblog.models import Blog, UpdateDraft
-from tests.helpers import log_in, make_blog, make_user, post
+from tests.helpers import csrf_from, log_in, make_blog, make_user, png_bytes, post
 
 ROLES = ("admin", "member", "outsider", "contributor", "stranger", "anonymous")
+PNG = png_bytes(40, 30)
 
 
 @dataclass
@@ -146,6 +149,10 @@ ACTIONS: dict[str, tuple[Call, dict[str, int]]] = {
         lambda h, w: h.delete(f"/api/v1/sources/{w.source_id}"),
         {"admin": 204, "member": 204, "outsider": 403, "contributor": 403, "stranger": 403},
     ),
+    "upload an image": (
+        lambda h, w: h.post("/api/v1/images", files={"file": ("a.png", PNG, "image/png")}),
+        {"admin": 201, "member": 201, "outsider": 201, "contributor": 201, "stranger": 403},
+    ),
     "register a webhook": (
         lambda h, w: h.post(
             "/api/v1/webhooks", json={"url": "http://127.0.0.1:9/hook", "events": ["blog.ended"]}
@@ -156,11 +163,12 @@ ACTIONS: dict[str, tuple[Call, dict[str, int]]] = {
 
 
 async def _public_state(w: World) -> tuple[object, ...]:
-    """What readers see: the blog row and its updates."""
+    """What readers see: the blog row and its updates; and how many images are stored."""
     async with w.db.read() as conn:
         blog = await queries.blog_by_slug(conn, w.blog.slug)
         updates = await queries.updates_before(conn, blog.id, 100, None, False)
-    return blog, [(u.id, u.body, u.key_event, u.pinned, u.is_deleted) for u in updates]
+        stored = await conn.scalar(select(func.count()).select_from(images))
+    return blog, [(u.id, u.body, u.key_event, u.pinned, u.is_deleted) for u in updates], stored
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -237,3 +245,20 @@ async def test_each_role_sees_exactly_the_newsroom_pages_it_should(
         assert answer.headers["location"].startswith("/login")
     else:
         assert answer.status_code == allowed.get(role, 403)
+
+
+async def test_a_picture_sent_with_the_update_form_of_a_blog_one_is_not_on_is_not_stored(
+    world: World,
+) -> None:
+    """The form's upload is stored before the update is written (so a re-shown form keeps
+    it): it must be refused first, or anyone signed in could fill the disk with pictures."""
+    await log_in(world.http, world.users["stranger"].email)
+    token = csrf_from(await world.http.get("/admin/account"))
+    before = await _public_state(world)
+    answer = await world.http.post(
+        f"/admin/live/{world.blog.slug}/updates",
+        data={"csrf_token": token, "body": "Not my blog.", "new_image_alt": "A street"},
+        files={"new_image": ("street.png", PNG, "image/png")},
+    )
+    assert answer.status_code == 403
+    assert await _public_state(world) == before

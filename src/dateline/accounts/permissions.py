@@ -33,6 +33,7 @@ class Action(Enum):
     MANAGE_SOURCES = "follow and unfollow sources"
     MANAGE_USERS = "manage accounts"
     MANAGE_WEBHOOKS = "manage webhooks"
+    UPLOAD_IMAGES = "upload images (contributors: once on a live blog's team)"
 
 
 _MEMBER_ROLES = {  # per-blog actions: the roles whose team members may take them
@@ -48,6 +49,8 @@ def _allowed(user: User, action: Action, member: bool) -> bool:
         return True
     if action in (Action.CREATE_BLOG, Action.MANAGE_SOURCES):
         return user.role == "editor"
+    if action is Action.UPLOAD_IMAGES:  # `member`: on some blog's team
+        return user.role == "editor" or member
     return member and user.role in _MEMBER_ROLES.get(action, set())
 
 
@@ -55,6 +58,8 @@ async def can(
     conn: AsyncConnection, user: User, action: Action, blog_id: int | None = None
 ) -> bool:
     """May the user take `action` (on blog `blog_id`)? The team is asked only when it matters."""
+    if action is Action.UPLOAD_IMAGES and user.role == "contributor":
+        return _allowed(user, action, bool(await member_blog_ids(conn, user)))
     member = (
         blog_id is not None
         and user.role in _MEMBER_ROLES.get(action, set())

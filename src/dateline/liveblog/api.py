@@ -30,7 +30,7 @@ from dateline.liveblog.forms import draft_of
 from dateline.liveblog.models import BlogDraft, ImageRef, UpdateDraft
 from dateline.liveblog.present import blog_json, draft_json, iso, update_json
 from dateline.liveblog.queries import BlogSummary
-from dateline.media.service import store_image
+from dateline.media import service as media
 from dateline.web import MAX_ID, RowId
 
 router = APIRouter(prefix="/api/v1", tags=["live blogs"])
@@ -469,5 +469,5 @@ async def upload_image(
 ) -> dict[str, Any]:
     """Upload once, then reference the answered id in an update's images."""
     state = request.app.state
-    stored = await store_image(state.db, state.settings, await file.read())
+    stored = await media.upload_image(state.db, state.settings, await file.read(), user)
     return {"id": stored.hash, "width": stored.width, "height": stored.height}

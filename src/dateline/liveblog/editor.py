@@ -19,7 +19,7 @@ from dateline.errors import Conflict, Forbidden, Invalid
 from dateline.html import render_markdown
 from dateline.liveblog import drafts, forms, queries, service
 from dateline.liveblog.models import ImageRef, UpdateDraft
-from dateline.media.service import store_image
+from dateline.media.service import upload_image
 from dateline.web import RowId, StaleForm, form_errors, form_status, posted_form, redirect, render
 
 router = APIRouter(prefix="/admin")
@@ -80,7 +80,7 @@ async def post_update(
     request: Request, slug: str, user: User = Depends(require_editor)
 ) -> Response:
     form, errors = await posted_form(request)
-    draft, new_image = await _draft_with_upload(request, form, errors)
+    draft, new_image = await _draft_with_upload(request, slug, user, form, errors)
     preview = forms.text(form, "action") == "preview"
     if not errors and not preview:
         try:
@@ -111,7 +111,7 @@ async def save_edit(
     request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     form, errors = await posted_form(request)
-    draft, new_image = await _draft_with_upload(request, form, errors)
+    draft, new_image = await _draft_with_upload(request, slug, user, form, errors)
     preview = forms.text(form, "action") == "preview"
     if not errors and not preview:
         try:
@@ -227,7 +227,7 @@ async def _switch(request: Request) -> bool:
 
 
 async def _draft_with_upload(
-    request: Request, form: FormData, errors: dict[str, str]
+    request: Request, slug: str, user: User, form: FormData, errors: dict[str, str]
 ) -> tuple[UpdateDraft, ImageRef]:
     """The typed draft plus the image in the upload slot, stored now so a re-render keeps it;
     and the words typed for the upload slot when its file was not stored (to show them again)."""
@@ -236,7 +236,10 @@ async def _draft_with_upload(
     try:
         if upload is not None and not errors:
             state = request.app.state
-            stored = await store_image(state.db, state.settings, await upload.read())
+            async with state.db.read() as conn:
+                blog = await queries.blog_by_slug(conn, slug)
+            data = await upload.read()
+            stored = await upload_image(state.db, state.settings, data, user, blog.id)
             draft.images.append(ImageRef(stored.hash, words.alt, words.caption, words.credit))
             return draft, ImageRef("")
     except Invalid as exc:

@@ -18,6 +18,8 @@ from PIL import ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from dateline.accounts.permissions import Action, authorize
+from dateline.accounts.service import User
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import images, utcnow
@@ -44,7 +46,19 @@ def variant_path(media_dir: Path, image_hash: str, width: int) -> Path:
     return media_dir / image_hash[:2] / f"{image_hash}-{width}.webp"
 
 
+async def upload_image(
+    db: Database, settings: Settings, data: bytes, uploader: User, blog_id: int | None = None
+) -> StoredImage:
+    """An upload through a blog's update form (`blog_id`: whoever may write drafts there) or
+    the API (editors and admins; contributors once on some blog's team); then store_image."""
+    action = Action.WRITE_DRAFT if blog_id is not None else Action.UPLOAD_IMAGES
+    async with db.read() as conn:
+        await authorize(conn, uploader, action, blog_id)
+    return await store_image(db, settings, data)
+
+
 async def store_image(db: Database, settings: Settings, data: bytes) -> StoredImage:
+    """Decode, re-encode and store an image (trusted callers: upload_image, the demo)."""
     if len(data) > settings.max_upload_bytes:
         limit = settings.max_upload_bytes // (1024 * 1024)
         raise Invalid({"image": f"The image is larger than {limit} MB."})
