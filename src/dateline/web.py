@@ -118,6 +118,8 @@ def make_templates(settings: Settings, static: dict[str, StaticFile]) -> Environ
         clock=timefmt.clock,
         full_time=timefmt.full,
         relative=timefmt.relative,
+        image_src=lambda image: image.src,
+        image_srcset=lambda image: image.srcset,
     )
     env.filters["iso"] = lambda moment: moment.astimezone(UTC).isoformat()
     return env

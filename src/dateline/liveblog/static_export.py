@@ -68,8 +68,8 @@ def _render(templates: Environment, settings: Settings, view: queries.ReaderPage
         exported_at=datetime.now(UTC),
         stylesheet=STYLESHEET,
         stamp=lambda moment: timefmt.full(moment, view.blog.time_zone),
-        local_src=_local_src,
-        local_srcset=_local_srcset,
+        image_src=_local_src,  # the pictures sit in the export's folder
+        image_srcset=_local_srcset,
     )
 
 
