@@ -290,3 +290,65 @@ def test_two_subheads_are_an_article_not_a_live_page() -> None:
         "<h3>What next</h3><p>Two.</p></article></body></html>"
     )
     assert parse_liveblog(page, "https://news.example.org/story").items == ()
+
+
+def test_microdata_wrapper_skips_scripts_figures_and_asides_among_its_children() -> None:
+    page = """<html><head><title>Derby live, 03.05.2025</title></head><body>
+    <div itemscope itemtype="https://schema.org/LiveBlogPosting https://schema.org/NewsArticle">
+    <script id="cfg">window.config = 1;</script>
+    <aside id="ad">Advertisement</aside>
+    <figure id="f1"><img src="/a.jpg"><figcaption>Kick-off</figcaption></figure>
+    <div id="e2"><time>17:40</time><p>Second goal for the visitors.</p></div>
+    <div id="e1"><time>17:05</time><p>Kick-off in the rain.</p></div>
+    </div></body></html>"""
+    doc = parse_liveblog(page, "https://sport.example.org/derby")
+    assert [item.external_id for item in doc.items] == ["e2", "e1"]
+    assert doc.items[0].published_at == datetime(2025, 5, 3, 17, 40, tzinfo=UTC)
+
+
+def test_subheads_in_any_script_and_repeated_ones_stay_separate_updates() -> None:
+    sections = "".join(
+        f"<h3>{title}</h3><p>{text}</p>"
+        for title, text in [
+            ("Обстрел Харькова", "Ночью город снова обстреляли."),
+            ("Переговоры", "Делегации встретятся в Стамбуле."),
+            ("Update", "First update."),
+            ("Update", "Second update."),
+        ]
+    )
+    page = f"<html><body><article><p>Lead.</p>{sections}</article></body></html>"
+    doc = parse_liveblog(page, "https://news.example.org/live")
+    assert len(doc.items) == 4
+    assert len({item.canonical_url for item in doc.items}) == 4
+    assert doc.items[0].url.endswith("#обстрел-харькова")
+    assert [item.text for item in doc.items[2:]] == ["First update.", "Second update."]
+
+
+def test_a_pinned_update_on_top_does_not_move_the_ticker_s_zone() -> None:
+    """A pinned 8 a.m. note above the newest update (4:14 p.m.) on a page that states UTC
+    only: the zone comes from the newest update, not from the pinned one."""
+    page = f"""<html><head>{modified("2025-10-02T20:15:00Z")}</head><body><article>
+    <p>8 a.m.</p><p><strong>Pinned</strong> Read our guide to the storm.</p>
+    <p>4:14 p.m.</p><p>The evacuation order is lifted.</p>
+    <p>11 a.m.</p><p>The storm reaches the coast.</p>
+    </article></body></html>"""
+    doc = parse_liveblog(page, "https://example.com/latest")
+    lifted = next(item for item in doc.items if "evacuation" in item.text)
+    assert lifted.published_at == datetime(2025, 10, 2, 20, 14, tzinfo=UTC)  # UTC−4
+    pinned = next(item for item in doc.items if item.pinned)
+    assert pinned.published_at == datetime(2025, 10, 2, 12, 0, tzinfo=UTC)
+
+
+def test_an_explicit_utc_offset_is_a_zone_not_a_guess() -> None:
+    """ "+00:00" (a UK page in winter) is read as UTC; only "Z" leaves the zone to infer."""
+    page = (
+        (DATA / "ticker_en.html")
+        .read_text()
+        .replace(
+            '"2025-10-02T09:00:00-04:00">',
+            f'"2025-10-02T09:00:00+00:00">{modified("2025-10-03T03:52:00+00:00")}',
+        )
+    )
+    doc = parse_liveblog(page, "https://example.com/latest")
+    assert doc.items[0].published_at == datetime(2025, 10, 2, 23, 50, tzinfo=UTC)
+    assert doc.items[-1].published_at == datetime(2025, 10, 2, 9, 0, tzinfo=UTC)

@@ -174,6 +174,24 @@ def test_relative_links_of_an_rss_feed_resolve_against_the_feed_address() -> Non
     assert item.text == "The river rose overnight."
 
 
+def test_a_media_rss_feed_stays_on_the_fast_path_and_tracking_pixels_are_not_pictures() -> None:
+    rss = b"""<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"
+    xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Wire</title>
+    <link>https://wire.example.org/</link>
+    <atom:link href="https://wire.example.org/feed" rel="self" type="application/rss+xml"/>
+    <item><title>Dam holds</title><link>https://wire.example.org/dam</link>
+    <media:content url="https://img.example.org/dam.jpg" type="image/jpeg" medium="image"/>
+    <description>The dam held overnight.</description></item>
+    <item><title>Roads open</title><link>https://wire.example.org/roads</link>
+    <description>&lt;p&gt;Roads are open.&lt;img src="https://pixel.example.org/b.gif?x=1"
+    width="1" height="1"&gt;&lt;/p&gt;</description></item></channel></rss>"""
+    doc = parse_feed(rss, "https://wire.example.org/feed")
+    assert doc.warnings == ()  # not sent to feedparser: <media:content> is a picture
+    dam, roads = doc.items
+    assert dam.images[0].url == "https://img.example.org/dam.jpg"
+    assert roads.images == ()
+
+
 def test_json_feed() -> None:
     doc = parse_feed(shared_fixture("feedparser/tests/json/example.json"))
     assert doc.title == "My Example Feed"

@@ -271,3 +271,43 @@ async def test_https_with_an_untrusted_certificate_fails(certificate: tuple[Path
         with pytest.raises(httpx.ConnectError, match=r"(?i)certificate verify failed"):
             await c.get(f"https://feeds.example:{server.port}/feed")
     assert server.received == []
+
+
+def _client_sockets_to(port: int) -> int:
+    """Client-side TCP connections of this machine to `port` still open at our end
+    (ESTABLISHED in /proc/net/tcp): a socket we closed is in FIN_WAIT or gone."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(FileNotFoundError), open(table) as lines:
+            for line in list(lines)[1:]:
+                fields = line.split()
+                remote_port = int(fields[2].rsplit(":", 1)[1], 16)
+                if remote_port == port and fields[3] == "01":  # 01: ESTABLISHED
+                    count += 1
+    return count
+
+
+async def test_a_connection_given_up_on_is_closed_even_when_the_server_stops_reading() -> None:
+    """A server that accepts and never reads: the upload times out, and the socket goes at
+    once instead of waiting forever to send what is left (no leaked connections)."""
+    accepted: list[asyncio.StreamWriter] = []
+
+    async def hold(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(writer)
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    timeout = httpx.Timeout(5.0, write=0.3)
+    try:
+        async with guarded_client(True, timeout=5) as client:
+            with pytest.raises(httpx.WriteTimeout):
+                await client.post(
+                    f"http://127.0.0.1:{port}/", content=b"x" * 50_000_000, timeout=timeout
+                )
+            await asyncio.sleep(0.3)
+            assert _client_sockets_to(port) == 0
+    finally:
+        for writer in accepted:
+            writer.transport.abort()
+        server.close()
+        await server.wait_closed()

@@ -42,9 +42,10 @@ Entry = Mapping[str, Any]
 _HAS_ENTRIES = re.compile(rb"<(?:\w+:)?(?:item|entry)[\s>/]")
 _XHTML_TITLE = re.compile(rb"<(?:\w+:)?title[^>]*type=[\"'](?:xhtml|application/xhtml)")
 # Atom 1.0 text sent base64-encoded: a title, content or summary whose type is a media type
-# other than text or XML (RFC 4287 section 4.1.3.3).
+# other than text or XML (RFC 4287 section 4.1.3.3). Atom's own elements only: Media RSS's
+# <media:content type="image/jpeg"> is a picture, not encoded text.
 _BINARY_TEXT = re.compile(
-    rb"<(?:\w+:)?(?:title|content|summary|subtitle|rights)\s[^>]*\btype\s*=\s*[\"']"
+    rb"<(?:atom:)?(?:title|content|summary|subtitle|rights)\s[^>]*\btype\s*=\s*[\"']"
     rb"(?!text/)[\w.+-]+/(?![\w.+-]*xml)"
 )
 _LANGUAGE = re.compile(rb"<(?:\w+:)?language>\s*([\w-]{2,20})\s*<", re.IGNORECASE)
@@ -57,7 +58,11 @@ def parse_feed(data: bytes | str, url: str = "") -> ParsedDocument:
     if raw.lstrip()[:1] == b"{":
         return parse_json_feed(raw, url)
     warnings: list[str] = []
-    parsed = _fast(raw, warnings)
+    parsed = None
+    if _feedparser_only(raw):
+        warnings.append("read by feedparser: the feed uses xml:base or base64-encoded text")
+    else:
+        parsed = _fast(raw, warnings)
     if parsed is None:
         parsed = _slow(raw)
     return _document(parsed, raw, url, tuple(warnings))
@@ -72,9 +77,6 @@ def _fast(raw: bytes, warnings: list[str]) -> Entry | None:
         warnings.append(f"fell back to feedparser: {_why(exc)}")
         return None
     entries = parsed.get("entries") or ()
-    if _feedparser_only(raw):
-        warnings.append("read by feedparser: the feed uses xml:base or base64-encoded text")
-        return None
     if not entries and _HAS_ENTRIES.search(raw):
         warnings.append("fell back to feedparser: the fast parser found no entries")
         return None

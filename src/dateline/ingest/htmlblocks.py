@@ -38,11 +38,17 @@ def markers(element: Element) -> tuple[bool, bool]:
     return key, pinned
 
 
+def _is_pixel(image: Element) -> bool:
+    """A tracking pixel (1×1 GIFs in feed bodies, counters): not a picture of the story."""
+    sides = [image.get("width", ""), image.get("height", "")]
+    return any(side.strip().isdigit() and int(side) <= 2 for side in sides)
+
+
 def block_images(element: Element, base: str) -> tuple[ItemImage, ...]:
     found: dict[str, ItemImage] = {}
     for image in element.iter("img", "amp-img"):
         src = image.get("src") or image.get("data-src") or ""
-        if not src or src.startswith("data:"):
+        if not src or src.startswith("data:") or _is_pixel(image):
             continue
         full = absolute(base, src.strip())
         figure = next((a for a in image.iterancestors("figure")), None)

@@ -35,6 +35,7 @@ _CLOCK = re.compile(r"^(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)$")
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 _TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|headline)(?:$|[\s_-])", re.IGNORECASE)
 _HEADINGS = ("h2", "h3", "h4", "h5")
+NOT_UPDATES = frozenset({"script", "style", "template", "noscript", "aside", "figure", "time"})
 
 
 def microdata_updates(
@@ -42,17 +43,22 @@ def microdata_updates(
     modified: datetime | None,
 ) -> list[ParsedItem]:  # fmt: skip
     """The updates of the page's microdata LiveBlogPosting; [] when it has none."""
-    posting = next(
-        (e for e in root.iterfind(".//*[@itemtype]") if _POSTING.match(e.get("itemtype"))), None
-    )
+    typed = root.xpath("descendant-or-self::*[@itemtype]")
+    posting = next((e for e in typed if _is_posting(e.get("itemtype", ""))), None)
     if posting is None:
         return []
     updates = _props(posting, "liveBlogUpdate") or [
         child for child in posting
-        if isinstance(child.tag, str) and child.get("id") and child.text_content().strip()
+        if isinstance(child.tag, str) and child.tag not in NOT_UPDATES
+        and child.get("id") and child.text_content().strip()
     ]  # fmt: skip
     moments = _moments([_stamp(update, zone) for update in updates], zone, published, modified)
     return [_item(update, url, moment) for update, moment in zip(updates, moments, strict=True)]
+
+
+def _is_posting(itemtype: str) -> bool:
+    """itemtype may list several types ("…/LiveBlogPosting …/NewsArticle")."""
+    return any(_POSTING.match(name) for name in itemtype.split())
 
 
 def _props(element: Element, name: str) -> list[Element]:
@@ -86,7 +92,7 @@ def _moments(
 ) -> list[datetime | None]:  # fmt: skip
     """Clock times dated like a ticker's; the updates without a time filled in (module doc)."""
     clocks = [stamp for stamp in stamps if isinstance(stamp, time)]
-    resolved = iter(dated(clocks, zone, published, modified) if clocks else [])
+    resolved = iter(dated(clocks, zone, published, modified)[0] if clocks else [])
     moments = [next(resolved) if isinstance(stamp, time) else stamp for stamp in stamps]
     known = [moment for moment in moments if moment is not None]
     newest_first = len(known) > 1 and known[0] > known[-1]
@@ -117,7 +123,7 @@ def _item(update: Element, url: str, moment: datetime | None) -> ParsedItem:
         path = update.getroottree().getpath(heading)[len(update.getroottree().getpath(update)) :]
         for copied in body.xpath("." + path) if path else ():
             copied.drop_tree()  # the headline is the title, not the body's first line
-    for node in list(body.iter("time", "aside", "figure", "script", "style")):
+    for node in list(body.iterdescendants("time", "aside", "figure", "script", "style")):
         node.drop_tree()
     anchor = update.get("id") or update.get("itemid") or ""
     return update_item(

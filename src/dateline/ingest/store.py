@@ -223,7 +223,9 @@ async def _insert_new(conn: AsyncConnection, rows: list[dict[str, Any]]) -> set[
     `RETURNING`, which makes SQLAlchemy build multi-row statements and read a result per row:
     a quarter of the cost of storing a cold feed. New rows are the ones with an id above the
     largest before the insert (SQLite: the write lock is held throughout; PostgreSQL: the
-    sequence only grows), of the sources in this batch, which this worker holds the leases of.
+    sequence only grows), of the sources in this batch, first seen at this batch's moment: a
+    worker whose lease ran out may have committed rows for one of these sources meanwhile
+    (PostgreSQL reads them in a fresh snapshot), but not at this very microsecond.
     """
     if not rows:
         return set()
@@ -231,7 +233,9 @@ async def _insert_new(conn: AsyncConnection, rows: list[dict[str, Any]]) -> set[
     await conn.execute(insert_new(conn, items), rows)
     source_ids = {row["source_id"] for row in rows}
     query = select(items.c.source_id, items.c.canonical_url).where(
-        items.c.id > before, items.c.source_id.in_(source_ids)
+        items.c.id > before,
+        items.c.source_id.in_(source_ids),
+        items.c.first_seen_at == rows[0]["first_seen_at"],  # not another worker's rows
     )
     return {(row.source_id, row.canonical_url) for row in await conn.execute(query)}
 

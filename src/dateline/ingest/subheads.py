@@ -16,6 +16,7 @@ time): the inbox keeps the page's order, and a subhead added later arrives as a 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, defaultdict
 from datetime import datetime
@@ -31,7 +32,7 @@ Element: TypeAlias = lxml.html.HtmlElement
 MIN_SUBHEADS = 3
 BODY_TAGS = frozenset({"p", "ul", "ol", "blockquote", "figure"})
 OUTSIDE = frozenset({"a", "nav", "aside", "footer", "header", "form", "figcaption", "button"})
-_SLUG = re.compile(r"[^a-z0-9]+")
+_SLUG = re.compile(r"[\W_]+")  # Unicode-aware: Cyrillic, Greek, CJK subheads keep their words
 
 
 def subhead_updates(root: Element, url: str, moment: datetime | None) -> list[ParsedItem]:
@@ -47,11 +48,24 @@ def subhead_updates(root: Element, url: str, moment: datetime | None) -> list[Pa
         elif sections and _is_body(element, starts):
             sections[-1][1].append(element)
     kept = _story_wrappers([part for _, body in sections for part in body])
-    return [
-        _item(heading, parts, url, moment)
-        for heading, body in sections
-        if (parts := [part for part in body if _wrapper(part) in kept])
-    ]
+    anchors: Counter[str] = Counter()
+    items = []
+    for heading, body in sections:
+        parts = [part for part in body if _wrapper(part) in kept]
+        if parts:
+            anchor = _anchor(heading)
+            anchors[anchor] += 1  # two subheads with the same words: "-2" for the second
+            items.append(_item(heading, parts, url, moment, anchor, anchors[anchor]))
+    return items
+
+
+def _anchor(heading: Element) -> str:
+    """The subhead's id, else a slug of its words in any script, else a digest of them: the
+    same subhead gets the same anchor at every fetch, and no two subheads share one."""
+    words = to_text(heading.text_content())
+    slug = _SLUG.sub("-", words.lower()).strip("-")[:80]
+    digest = hashlib.sha1(words.encode(), usedforsecurity=False).hexdigest()[:10]
+    return heading.get("id") or slug or f"s-{digest}"
 
 
 def _wrapper(element: Element) -> tuple[str, str]:
@@ -98,12 +112,15 @@ def _is_body(element: Element, starts: set[Element]) -> bool:
     )
 
 
-def _item(heading: Element, body: list[Element], url: str, moment: datetime | None) -> ParsedItem:
+def _item(
+    heading: Element, body: list[Element], url: str, moment: datetime | None, anchor: str,
+    seen: int,
+) -> ParsedItem:  # fmt: skip
     title = to_text(heading.text_content())
     raw = "".join(lxml.html.tostring(part, encoding="unicode", with_tail=False) for part in body)
     return update_item(
         url,
-        heading.get("id") or _SLUG.sub("-", title.lower()).strip("-")[:80],
+        anchor if seen == 1 else f"{anchor}-{seen}",
         clean_html(raw, url),
         title=title,
         published_at=moment,

@@ -17,11 +17,12 @@ hours ahead of the page's last modification went up the day before (23:50 on a p
 at 00:05); less than that, the modification time is taken to be stale. A page that states no
 date: today.
 
-Zones: a page whose times carry a real offset ("2025-03-14T08:00:00+01:00") is read in that
-offset. Many sites state their times in UTC only ("…Z") while their tickers say local times
-("4:14 p.m."): then the zone is the offset at which the newest update went up at most a
-quarter of an hour before the page's last modification, since adding an update is what
-changes a ticker page. Without a modification time, UTC.
+Zones: a page whose times carry an offset ("2025-03-14T08:00:00+01:00", "+00:00") is read in
+that offset. Many sites state their times in UTC only ("…Z") while their tickers say local
+times ("4:14 p.m."): then the zone is the UTC offset in use at which the newest update went
+up soonest before the page's last modification, since adding an update is what changes a
+ticker page (a modification long after the newest update makes this guess wrong). Without a
+modification time, UTC. A pinned update (kept on top, out of order) plays no part in this.
 """
 
 from __future__ import annotations
@@ -58,17 +59,26 @@ def page_zone(published: str) -> tzinfo | None:
     except ValueError:
         return None
     offset = moment.utcoffset()
-    return timezone(offset) if offset else None
+    if offset is None or (not offset and published.strip().endswith(("Z", "z"))):
+        return None
+    return timezone(offset)
+
+
+# The UTC offsets in use (minutes): a guessed zone is one of these.
+OFFSETS = sorted(
+    {h * 60 for h in range(-12, 15)}
+    | {-9 * 60 - 30, -3 * 60 - 30, 3 * 60 + 30, 4 * 60 + 30, 5 * 60 + 30, 5 * 60 + 45}
+    | {6 * 60 + 30, 8 * 60 + 45, 9 * 60 + 30, 10 * 60 + 30, 12 * 60 + 45}
+)
 
 
 def inferred_zone(newest: time, last_change: datetime) -> tzinfo:
-    """The offset, in quarter hours from UTC−10 to UTC+14, at which the clock time `newest`
-    falls at most 15 minutes before the page's last change."""
-    minutes = (_minutes(newest) - _minutes(last_change.astimezone(UTC))) % 1440
-    minutes = -(-minutes // 15) * 15  # up to a quarter hour: never after the change
-    if minutes >= 14 * 60:
-        minutes -= 24 * 60
-    return timezone(timedelta(minutes=minutes))
+    """The UTC offset in use at which the clock time `newest` falls soonest before the
+    page's last change (never after it)."""
+    gap = _minutes(newest) - _minutes(last_change.astimezone(UTC))  # the offset, mod a day
+    candidates = [(offset - gap) % 1440 for offset in OFFSETS]  # minutes before the change
+    best = min(range(len(OFFSETS)), key=lambda index: candidates[index])
+    return timezone(timedelta(minutes=OFFSETS[best]))
 
 
 def _marker(element: Element) -> tuple[time, str] | None:
@@ -99,18 +109,43 @@ def ticker_updates(
     ]
     if len(found) < 2:
         return []
-    moments = dated([clock for _, clock, _ in found], zone, published, modified)
+    elements = [element for element, _, _ in found]
+    pinned = [
+        any(markers(part)[1] for part in (element, *_body(element, elements)))
+        for element in elements
+    ]
+    clocks = [clock for _, clock, _ in found]
+    if all(pinned):
+        pinned = [False] * len(found)
+    regular, zone = dated(
+        [clock for clock, pin in zip(clocks, pinned, strict=True) if not pin],
+        zone, published, modified,
+    )  # fmt: skip
+    newest = max(regular)
+    stream = iter(regular)
+    moments = [
+        _before(newest, clock, zone) if pin else next(stream)
+        for clock, pin in zip(clocks, pinned, strict=True)
+    ]
     return [
-        _item(element, rest, moment, url, [other for other, _, _ in found])
+        _item(element, rest, moment, url, elements)
         for (element, _, rest), moment in zip(found, moments, strict=True)
     ]
+
+
+def _before(newest: datetime, clock: time, zone: tzinfo) -> datetime:
+    """A pinned update, kept on top out of its order: its clock on the newest update's day,
+    or the day before when that would be later than the newest."""
+    moment = datetime.combine(newest.astimezone(zone).date(), clock, zone).astimezone(UTC)
+    return moment if moment <= newest else moment - timedelta(days=1)
 
 
 def dated(
     clocks: list[time], zone: tzinfo | None, published: datetime | None,
     modified: datetime | None,
-) -> list[datetime]:  # fmt: skip
-    """Clock times in page order → aware UTC moments (the module's doc says how)."""
+) -> tuple[list[datetime], tzinfo]:  # fmt: skip
+    """Clock times in page order → aware UTC moments, and the zone they were read in (the
+    module's doc says how). Pinned updates, out of their order, are not given here."""
     pairs = list(itertools.pairwise(clocks))
     newest_first = sum(a > b for a, b in pairs) > sum(a < b for a, b in pairs)
     newest = clocks[0] if newest_first else clocks[-1]
@@ -129,7 +164,7 @@ def dated(
             day += step
         result.append(datetime.combine(day, clock, zone).astimezone(UTC))
         previous = clock
-    return result
+    return result, zone
 
 
 def _minutes(moment: time | datetime) -> int:

@@ -201,7 +201,10 @@ class GuardedStream(httpcore.AsyncNetworkStream):
             raise httpcore.WriteError(str(exc) or type(exc).__name__) from exc
 
     async def aclose(self) -> None:
+        """Closed at once, unsent bytes dropped: connections are never reused, and a peer that
+        stops reading must not keep the socket open while close() waits to flush."""
         self._writer.close()
+        self._writer.transport.abort()
 
     async def start_tls(
         self,
