@@ -242,11 +242,16 @@ def tls_server(certificate: tuple[Path, Path]) -> LocalServer:
     return LocalServer(ok, tls=context)
 
 
+def trusting(certificate: tuple[Path, Path]) -> GuardedTransport:
+    """The guard, trusting the test certificate, with every name resolving to 127.0.0.1."""
+    context = ssl.create_default_context(cafile=str(certificate[0]))
+    return GuardedTransport(True, resolver_of(["127.0.0.1"]), ssl_context=context)
+
+
 async def test_https_goes_to_the_checked_address_and_verifies_the_name(
     certificate: tuple[Path, Path],
 ) -> None:
-    trusting = ssl.create_default_context(cafile=str(certificate[0]))
-    transport = GuardedTransport(True, resolver_of(["127.0.0.1"]), ssl_context=trusting)
+    transport = trusting(certificate)
     async with tls_server(certificate) as server, httpx.AsyncClient(transport=transport) as c:
         answer = await c.get(f"https://feeds.example:{server.port}/feed")
     assert answer.status_code == 200
@@ -256,8 +261,7 @@ async def test_https_goes_to_the_checked_address_and_verifies_the_name(
 async def test_https_to_a_name_the_certificate_does_not_cover_fails(
     certificate: tuple[Path, Path],
 ) -> None:
-    trusting = ssl.create_default_context(cafile=str(certificate[0]))
-    transport = GuardedTransport(True, resolver_of(["127.0.0.1"]), ssl_context=trusting)
+    transport = trusting(certificate)
     async with tls_server(certificate) as server, httpx.AsyncClient(transport=transport) as c:
         with pytest.raises(httpx.ConnectError, match=r"(?i)certificate"):
             await c.get(f"https://other.example:{server.port}/feed")
