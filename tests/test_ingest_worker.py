@@ -8,6 +8,7 @@ import asyncio
 import json
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -22,6 +23,7 @@ from tests.ingest_factories import add, ingest_settings, rss
 from tests.ingest_server import IngestServer, Reply, ingest_server
 
 __all__ = ["ingest_server"]  # the fixture
+DATA = Path(__file__).parent / "data" / "ingest"
 
 
 @pytest.fixture
@@ -227,3 +229,22 @@ async def test_a_live_blog_that_gains_updates_between_two_fetches(
         ("Winds", "Winds reach 110 km/h at the coast."),
     ]
     assert found[1].changed_at is not None
+
+
+async def test_a_ticker_stating_utc_only_is_timed_by_the_answer_s_last_modified(
+    db: Database, settings: Settings, ingest_server: IngestServer
+) -> None:
+    """The page's HTML gives its publication in UTC only and no modification time; the
+    server's Last-Modified (03:52 UTC) places the newest "11:50 p.m." in UTC−4, as a reader
+    in that zone saw it, not at 23:50 UTC."""
+    page = (DATA / "ticker_en.html").read_text().replace("09:00:00-04:00", "13:00:00Z")
+    url = ingest_server.route(
+        "/latest", page.encode(), last_modified="Fri, 03 Oct 2025 03:52:10 GMT"
+    )
+    source = await add(db, settings, url, kind="liveblog")
+    await run_round(db, settings)
+    async with db.read() as conn:
+        found = await queries.items_of_source(conn, source.id, 10)
+    newest = max(found, key=lambda item: item.published_at or datetime.min.replace(tzinfo=UTC))
+    assert newest.text.startswith("Power has been restored")
+    assert newest.published_at == datetime(2025, 10, 3, 3, 50, tzinfo=UTC)

@@ -18,7 +18,8 @@ Three readings, tried in order, the first that finds at least one update wins:
 Times without an offset are read in the page's time zone: the `tz` argument when given,
 else the UTC offset of the page's own publication time (`datePublished`,
 `article:published_time`), else UTC; a ticker on a page that states its times in UTC only is
-read in the zone its newest update and the page's modification time imply (`ticker.py`).
+read in the zone its newest update and the page's modification time (its metadata, else the
+HTTP Last-Modified header) imply (`ticker.py`).
 All times come out as aware UTC.
 """
 
@@ -32,7 +33,7 @@ import lxml.html
 
 from dateline.ingest import pagemeta
 from dateline.ingest.canonical import canonicalize
-from dateline.ingest.clean import clean_html, to_text
+from dateline.ingest.clean import clean_html, parse_date, to_text
 from dateline.ingest.htmlblocks import block_images, markers, update_item
 from dateline.ingest.items import ParsedDocument, ParsedItem
 from dateline.ingest.liveblog_jsonld import jsonld_updates
@@ -44,7 +45,9 @@ Element: TypeAlias = lxml.html.HtmlElement
 BLOCK_TAGS = ("article", "div", "li", "section")
 
 
-def parse_liveblog(html: str | bytes, url: str, *, tz: tzinfo | None = None) -> ParsedDocument:
+def parse_liveblog(
+    html: str | bytes, url: str, *, tz: tzinfo | None = None, last_modified: str = ""
+) -> ParsedDocument:
     """Split a live page into updates; an empty item list when it has none we can see."""
     root = pagemeta.parse_html(html)
     objects = pagemeta.json_ld(root)
@@ -54,6 +57,7 @@ def parse_liveblog(html: str | bytes, url: str, *, tz: tzinfo | None = None) -> 
     if not items:
         items = [block_item(block, url, zone or UTC) for block in blocks.values()]
     published, modified = _page_times(root, objects, zone)
+    modified = modified or parse_date(last_modified)  # the HTTP header, when the HTML is silent
     if not items:
         items = microdata_updates(root, url, zone, published, modified)
     if not items:

@@ -45,18 +45,20 @@ def parse_document(
     content_type: str = "",
     *,
     tz: tzinfo | None = None,
+    last_modified: str = "",
 ) -> ParsedDocument:
     """Parse a fetched document as kind; ParseError (plain message) on any failure.
 
     Pass bytes (FetchResult.body) for feeds, so the XML's own encoding declaration is
     honoured; text (FetchResult.text) or bytes for pages. `tz` is the time zone for
-    live-blog times that carry none (see liveblogs.py for the default rule).
+    live-blog times that carry none (see liveblogs.py for the default rule); `last_modified`
+    is the answer's Last-Modified header, the page's last change when its HTML gives none.
     """
     try:
         if kind == "feed":
             return parse_feed(data, url)
         if kind == "liveblog":
-            return parse_liveblog(data, url, tz=tz)
+            return parse_liveblog(data, url, tz=tz, last_modified=last_modified)
         if kind == "article":
             return parse_article(data, url)
     except ParseError:

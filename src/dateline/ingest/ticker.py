@@ -21,8 +21,10 @@ Zones: a page whose times carry an offset ("2025-03-14T08:00:00+01:00", "+00:00"
 that offset. Many sites state their times in UTC only ("…Z") while their tickers say local
 times ("4:14 p.m."): then the zone is the UTC offset in use at which the newest update went
 up soonest before the page's last modification, since adding an update is what changes a
-ticker page (a modification long after the newest update makes this guess wrong). Without a
-modification time, UTC. A pinned update (kept on top, out of order) plays no part in this.
+ticker page (a modification long after the newest update makes this guess wrong). The
+modification time is the page's own (dateModified, article:modified_time), else the answer's
+Last-Modified header; without either, UTC. A pinned update (kept on top, out of order) plays
+no part in this.
 """
 
 from __future__ import annotations

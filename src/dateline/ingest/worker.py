@@ -56,7 +56,9 @@ def parse(source: Claimed, result: FetchResult) -> ParsedDocument:
     kind = KINDS.get(source.kind, "article")
     # Feeds as bytes, so the XML's own encoding declaration wins; pages as decoded text.
     data = result.body if kind == "feed" or not result.text else result.text
-    return parse_document(kind, data, result.url, result.content_type)
+    return parse_document(
+        kind, data, result.url, result.content_type, last_modified=result.last_modified
+    )
 
 
 async def fetch_one(fetcher: Fetcher, source: Claimed) -> Outcome:
