@@ -461,6 +461,7 @@ async def reject_draft(
         **ok("The stored image.", doc.UPLOADED, 201),
         **doc.MALFORMED_FORM,
         **UNAUTHORIZED,
+        **FORBIDDEN,
         **INVALID,
     },
 )
