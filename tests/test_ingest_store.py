@@ -11,11 +11,12 @@ from sqlalchemy import func, select, update
 from dateline.accounts.service import User
 from dateline.config import Settings
 from dateline.db import Database
-from dateline.db.tables import items, sources
+from dateline.db.tables import item_dismissals, items, sources
 from dateline.errors import Conflict, Invalid
 from dateline.ingest import queries, service, store
 from dateline.ingest.items import ItemImage
 from dateline.ingest.models import Item, Source, SourceDraft
+from dateline.ingest.worker import IngestWorker
 from dateline.liveblog.models import Blog
 from tests.helpers import make_blog
 from tests.ingest_factories import (
@@ -295,3 +296,40 @@ async def test_text_postgresql_would_refuse_is_cleaned_not_fatal(
     assert title.startswith("Nul bytexxx")
     assert len(title) == 1000
     assert text == "Beforeafter."
+
+
+async def test_items_past_the_retention_period_are_deleted_in_batches(
+    db: Database, settings: Settings, editor: User
+) -> None:
+    """Older than DATELINE_ITEM_RETENTION_DAYS (by the time they are listed at) they go, with
+    their dismissals; a feed that still lists one stores it again under its old publication
+    time, so it comes back low in the inbox, not as news on top."""
+    now = datetime.now(UTC)
+    blog = await make_blog(db, editor)
+    source = await add(db, settings, "https://wire.example.org/world.rss", blog=blog.slug)
+    aged = [item(n, published_at=now - timedelta(days=40 + n)) for n in (1, 2, 3)]
+    fresh = item(4, published_at=now - timedelta(days=2))
+    await store_document(db, source, document(fresh, *aged))
+    async with db.read() as conn:
+        oldest = (await queries.items_of_source(conn, source.id, 10))[-1]
+    await service.dismiss(db, blog.slug, oldest.id, editor)
+
+    assert await store.prune(db, now - timedelta(days=30), batch=2) == 3  # two batches
+    assert [title for title, _ in await items_of(db, source)] == ["Story 4"]
+    async with db.read() as conn:
+        assert await conn.scalar(select(func.count()).select_from(item_dismissals)) == 0
+
+    await store_document(db, source, document(fresh, aged[0]))  # the feed still lists one
+    assert [title for title, _ in await items_of(db, source)] == ["Story 4", "Story 1"]
+
+
+async def test_a_retention_of_zero_days_keeps_every_item(db: Database, settings: Settings) -> None:
+    source = await add(db, settings, "https://wire.example.org/world.rss")
+    await store_document(
+        db, source, document(item(1, published_at=datetime(2001, 9, 1, tzinfo=UTC)))
+    )
+    kept = IngestWorker(db, settings.model_copy(update={"item_retention_days": 0}))
+    assert await kept.prune() == 0
+    pruned = IngestWorker(db, settings.model_copy(update={"item_retention_days": 30}))
+    assert await pruned.prune() == 1
+    assert await items_of(db, source) == []

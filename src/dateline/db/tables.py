@@ -371,6 +371,7 @@ items = Table(
     Column("listed_at", UTCDateTime, nullable=False),
     UniqueConstraint("source_id", "external_id"),
     Index("ix_items_source_listed", "source_id", "listed_at", "id"),
+    Index("ix_items_listed", "listed_at"),  # pruning items past the retention period
 )
 
 # Other sources that carried an item stored once under its first source: the inboxes of the

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -30,6 +30,7 @@ from dateline.ingest.models import FAILING, OK
 log = logging.getLogger(__name__)
 
 FAILING_AFTER = timedelta(hours=24)  # a source failing this long is marked failing
+PRUNE_BATCH = 2000  # items deleted per transaction when pruning
 MAX_BACKOFF = 6 * 3600.0  # seconds; or the source's own interval when that is longer
 _random = random.SystemRandom()  # jitter only; the system source keeps linters quiet
 
@@ -113,6 +114,25 @@ async def release(db: Database, held: Mapping[int, datetime]) -> None:
                 statement.values(lease_until=None),
                 [{"sid": sid, "held": lease} for sid, lease in held.items()],
             )
+
+
+# Retention ----------------------------------------------------------------------------------
+
+
+async def prune(db: Database, listed_before: datetime, batch: int = PRUNE_BATCH) -> int:
+    """Delete items listed before the cutoff, `batch` at a time, each batch its own short
+    transaction (SQLite's one writer is never held for long); how many went. Their
+    sightings and dismissals go with them (ON DELETE CASCADE)."""
+    deleted = 0
+    while True:
+        oldest = select(items.c.id).where(items.c.listed_at < listed_before)
+        async with db.write() as conn:
+            result = await conn.execute(
+                delete(items).where(items.c.id.in_(oldest.order_by(items.c.id).limit(batch)))
+            )
+        deleted += result.rowcount
+        if result.rowcount < batch:
+            return deleted
 
 
 # Outcomes -----------------------------------------------------------------------------------

@@ -18,8 +18,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dateline.config import Settings
 from dateline.db import Database
@@ -34,6 +35,7 @@ from dateline.ingest.store import Claimed, Outcome, Tally
 log = logging.getLogger(__name__)
 
 WRITE_BATCH = 200  # outcomes per transaction at most
+PRUNE_EVERY = 3600.0  # seconds between deletions of items past the retention period
 LEASE_MARGIN = 60.0  # seconds a lease outlives the longest fetch (time to store it)
 Progress = Callable[[Sequence[Outcome]], None]
 KINDS: dict[str, SourceKind] = {kind: kind for kind in SOURCE_KINDS}
@@ -109,6 +111,7 @@ class IngestWorker:
         self._own_fetcher = fetcher is None
         self._held: dict[int, datetime] = {}  # claimed here, not stored yet: id → lease
         self._task: asyncio.Task[None] | None = None
+        self._next_prune = 0.0  # monotonic time of the next pruning: at the first round
 
     @property
     def fetcher(self) -> Fetcher:
@@ -143,10 +146,23 @@ class IngestWorker:
         while True:
             try:
                 await self.run_round()
+                if time.monotonic() >= self._next_prune:
+                    self._next_prune = time.monotonic() + PRUNE_EVERY
+                    await self.prune()
             except Exception:
                 # The database may be restarting; the next round retries, nothing is lost.
                 log.exception("ingest round failed")
             await asyncio.sleep(self.settings.ingest_poll_seconds)
+
+    async def prune(self) -> int:
+        """Delete the items past DATELINE_ITEM_RETENTION_DAYS (none when it is 0)."""
+        days = self.settings.item_retention_days
+        if not days:
+            return 0
+        deleted = await store.prune(self.db, now() - timedelta(days=days))
+        if deleted:
+            log.info("pruned old items", extra={"items": deleted, "days": days})
+        return deleted
 
     async def run_round(
         self, only: Sequence[int] | None = None, progress: Progress | None = None
