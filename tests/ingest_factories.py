@@ -25,6 +25,7 @@ def ingest_settings(settings: Settings) -> Settings:
             "fetch_host_delay_seconds": 0.0,
             "fetch_timeout_seconds": 5.0,
             "ingest_poll_seconds": 0.05,
+            "item_retention_days": 0,  # the real pages and feeds here are years old
         }
     )
 

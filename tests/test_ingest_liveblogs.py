@@ -352,3 +352,25 @@ def test_an_explicit_utc_offset_is_a_zone_not_a_guess() -> None:
     doc = parse_liveblog(page, "https://example.com/latest")
     assert doc.items[0].published_at == datetime(2025, 10, 2, 23, 50, tzinfo=UTC)
     assert doc.items[-1].published_at == datetime(2025, 10, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Tue, 18 Mar 2025 07:00:00 GMT",  # the server made the file four days later
+        "Thu, 01 Jan 1970 00:00:00 GMT",  # a file stamped with time 0
+        "Fri, 31 Dec 9999 23:59:59 -0100",  # past the end of the calendar in UTC
+    ],
+)
+def test_a_last_modified_header_does_not_move_a_ticker_off_its_stated_day(header: str) -> None:
+    page = (DATA / "ticker_de.html").read_text()
+    page = page.replace(
+        '<meta property="article:modified_time" content="2025-03-14T16:10:00+01:00">', ""
+    )
+    doc = parse_liveblog(page, "https://example.de/ticker", last_modified=header)
+    berlin = timezone(timedelta(hours=1))
+    assert [item.published_at for item in doc.items] == [
+        datetime(2025, 3, 14, 16, 5, tzinfo=berlin),
+        datetime(2025, 3, 14, 12, 31, tzinfo=berlin),
+        datetime(2025, 3, 14, 9, 15, tzinfo=berlin),
+    ]

@@ -248,3 +248,32 @@ async def test_a_ticker_stating_utc_only_is_timed_by_the_answer_s_last_modified(
     newest = max(found, key=lambda item: item.published_at or datetime.min.replace(tzinfo=UTC))
     assert newest.text.startswith("Power has been restored")
     assert newest.published_at == datetime(2025, 10, 3, 3, 50, tzinfo=UTC)
+
+
+async def test_items_older_than_the_retention_period_are_neither_kept_nor_stored_again(
+    db: Database, settings: Settings, ingest_server: IngestServer
+) -> None:
+    def entry(guid: str, title: str, when: datetime) -> str:
+        stamp = when.strftime("%a, %d %b %Y %H:%M:%S GMT")
+        return f"<item><guid>{guid}</guid><title>{title}</title><pubDate>{stamp}</pubDate></item>"
+
+    now = datetime.now(UTC)
+    feed = (
+        "<rss version='2.0'><channel><title>Wire</title>"
+        + entry("new", "Ferry resumes", now - timedelta(hours=3))
+        + entry("old", "Last month's storm", now - timedelta(days=45))
+        + "</channel></rss>"
+    )
+    url = ingest_server.route("/feed.xml", feed, content_type="application/rss+xml")
+    keeping = settings.model_copy(update={"item_retention_days": 30})
+    source = await add(db, keeping, url)
+    worker = IngestWorker(db, keeping)
+    try:
+        await worker.run_round()
+        assert await worker.prune() == 0  # nothing old was stored to prune
+        await make_due(db)
+        await worker.run_round()
+    finally:
+        await worker.close()
+    _, titles = await shown(db, source)
+    assert titles == ["Ferry resumes"]

@@ -127,10 +127,10 @@ class Settings(BaseSettings):
     item_retention_days: int = Field(
         default=30,
         ge=0,
+        le=36500,
         description="Items of followed sources listed longer ago than this are deleted by the "
-        "ingest worker (hourly, in small batches); 0 keeps them forever. A feed that still lists "
-        "such an item stores it again under its old publication time, low in the inbox (an item "
-        "without one comes back as new).",
+        "ingest worker (hourly, in small batches) and not stored when a source still lists "
+        "them; 0 keeps them forever.",
     )
     fetch_timeout_seconds: float = Field(
         default=60.0, gt=0, description="Longest one source fetch may take, redirects included."

@@ -26,7 +26,7 @@ import lxml.html
 from dateline.ingest.clean import clean_html, parse_date, to_text
 from dateline.ingest.htmlblocks import block_images, markers, update_item
 from dateline.ingest.items import ParsedItem
-from dateline.ingest.ticker import dated
+from dateline.ingest.ticker import PageTimes, dated
 
 Element: TypeAlias = lxml.html.HtmlElement
 Stamp: TypeAlias = datetime | time | None
@@ -39,9 +39,8 @@ NOT_UPDATES = frozenset({"script", "style", "template", "noscript", "aside", "fi
 
 
 def microdata_updates(
-    root: Element, url: str, zone: tzinfo | None, published: datetime | None,
-    modified: datetime | None,
-) -> list[ParsedItem]:  # fmt: skip
+    root: Element, url: str, zone: tzinfo | None, times: PageTimes
+) -> list[ParsedItem]:
     """The updates of the page's microdata LiveBlogPosting; [] when it has none."""
     typed = root.xpath("descendant-or-self::*[@itemtype]")
     posting = next((e for e in typed if _is_posting(e.get("itemtype", ""))), None)
@@ -52,7 +51,7 @@ def microdata_updates(
         if isinstance(child.tag, str) and child.tag not in NOT_UPDATES
         and child.get("id") and child.text_content().strip()
     ]  # fmt: skip
-    moments = _moments([_stamp(update, zone) for update in updates], zone, published, modified)
+    moments = _moments([_stamp(update, zone) for update in updates], zone, times)
     return [_item(update, url, moment) for update, moment in zip(updates, moments, strict=True)]
 
 
@@ -86,13 +85,10 @@ def _stamp(update: Element, zone: tzinfo | None) -> Stamp:
     return time(int(match["h"]), int(match["m"])) if match else None
 
 
-def _moments(
-    stamps: list[Stamp], zone: tzinfo | None, published: datetime | None,
-    modified: datetime | None,
-) -> list[datetime | None]:  # fmt: skip
+def _moments(stamps: list[Stamp], zone: tzinfo | None, times: PageTimes) -> list[datetime | None]:
     """Clock times dated like a ticker's; the updates without a time filled in (module doc)."""
     clocks = [stamp for stamp in stamps if isinstance(stamp, time)]
-    resolved = iter(dated(clocks, zone, published, modified)[0] if clocks else [])
+    resolved = iter(dated(clocks, zone, times)[0] if clocks else [])
     moments = [next(resolved) if isinstance(stamp, time) else stamp for stamp in stamps]
     known = [moment for moment in moments if moment is not None]
     newest_first = len(known) > 1 and known[0] > known[-1]

@@ -26,7 +26,7 @@ All times come out as aware UTC.
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime, time, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import TypeAlias
 
 import lxml.html
@@ -39,7 +39,7 @@ from dateline.ingest.items import ParsedDocument, ParsedItem
 from dateline.ingest.liveblog_jsonld import jsonld_updates
 from dateline.ingest.liveblog_microdata import microdata_updates
 from dateline.ingest.subheads import subhead_updates
-from dateline.ingest.ticker import page_zone, ticker_updates
+from dateline.ingest.ticker import PageTimes, page_zone, ticker_updates
 
 Element: TypeAlias = lxml.html.HtmlElement
 BLOCK_TAGS = ("article", "div", "li", "section")
@@ -56,14 +56,13 @@ def parse_liveblog(
     items = jsonld_updates(objects, url, blocks)
     if not items:
         items = [block_item(block, url, zone or UTC) for block in blocks.values()]
-    published, modified = _page_times(root, objects, zone)
-    modified = modified or parse_date(last_modified)  # the HTTP header, when the HTML is silent
+    times = _page_times(root, objects, zone, last_modified)
     if not items:
-        items = microdata_updates(root, url, zone, published, modified)
+        items = microdata_updates(root, url, zone, times)
     if not items:
-        items = ticker_updates(root, url, zone, published, modified)
+        items = ticker_updates(root, url, zone, times)
     if not items:
-        items = subhead_updates(root, url, modified or published)
+        items = subhead_updates(root, url, times.modified or times.published or times.served)
     # Newest first; updates with the same time keep the page's order (a stable sort).
     items = sorted(items, key=_newest, reverse=True)
     return ParsedDocument(
@@ -80,16 +79,24 @@ def _newest(item: ParsedItem) -> datetime:
 
 
 def _page_times(
-    root: Element, objects: list[pagemeta.JsonObj], zone: tzinfo | None
-) -> tuple[datetime | None, datetime | None]:
-    """(published, modified) as the page states them; a page whose metadata gives no date
-    but whose title does ("… 28.09.2020") is taken as published at noon that day."""
+    root: Element, objects: list[pagemeta.JsonObj], zone: tzinfo | None, last_modified: str
+) -> PageTimes:
+    """The page's times: a page whose metadata gives no date but whose title does
+    ("… 28.09.2020") is taken as published at noon that day; the Last-Modified header counts
+    only when it is plausible (not before the publication, not in the future, not 1970)."""
     published = pagemeta.published_at(root, objects)
     if published is None:
         day = pagemeta.title_date(root)
         if day is not None:
             published = datetime.combine(day, time(12), zone or UTC)
-    return published, pagemeta.modified_at(root, objects)
+    served = parse_date(last_modified)
+    if served is not None and (
+        served.year < 2000
+        or served > datetime.now(UTC) + timedelta(hours=1)
+        or (published is not None and served < published)
+    ):
+        served = None
+    return PageTimes(published, pagemeta.modified_at(root, objects), served)
 
 
 def _page_title(root: Element, objects: list[pagemeta.JsonObj]) -> str:

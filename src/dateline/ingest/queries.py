@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.db.tables import blogs, item_dismissals, item_sightings, items, source_blogs, sources
@@ -59,8 +59,8 @@ async def _older_than(conn: AsyncConnection, before: int | None) -> ColumnElemen
     if before is None:
         return and_(True)
     row = (await conn.execute(select(items.c.listed_at).where(items.c.id == before))).first()
-    if row is None:
-        raise NotFound(f"There is no item #{before} to page from.")
+    if row is None:  # pruned (DATELINE_ITEM_RETENTION_DAYS): everything older went with it
+        return false()
     return or_(
         items.c.listed_at < row.listed_at,
         and_(items.c.listed_at == row.listed_at, items.c.id < before),

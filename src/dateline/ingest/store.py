@@ -119,12 +119,17 @@ async def release(db: Database, held: Mapping[int, datetime]) -> None:
 # Retention ----------------------------------------------------------------------------------
 
 
-async def prune(db: Database, listed_before: datetime, batch: int = PRUNE_BATCH) -> int:
+async def prune(
+    db: Database, listed_before: datetime, batch: int = PRUNE_BATCH, batches: int = 50
+) -> int:
     """Delete items listed before the cutoff, `batch` at a time, each batch its own short
-    transaction (SQLite's one writer is never held for long); how many went. Their
-    sightings and dismissals go with them (ON DELETE CASCADE)."""
+    transaction (SQLite's one writer is never held for long), at most `batches` batches a
+    call (the rest at the next); how many went. Their sightings and dismissals go with them
+    (ON DELETE CASCADE). `record` does not store such items again (its `keep_after`)."""
+    if batch < 1:
+        raise ValueError("batch must be at least 1")
     deleted = 0
-    while True:
+    for _ in range(batches):
         oldest = select(items.c.id).where(items.c.listed_at < listed_before)
         async with db.write() as conn:
             result = await conn.execute(
@@ -132,21 +137,26 @@ async def prune(db: Database, listed_before: datetime, batch: int = PRUNE_BATCH)
             )
         deleted += result.rowcount
         if result.rowcount < batch:
-            return deleted
+            break
+    return deleted
 
 
 # Outcomes -----------------------------------------------------------------------------------
 
 
-async def record(db: Database, outcomes: Sequence[Outcome]) -> Tally:
+async def record(
+    db: Database, outcomes: Sequence[Outcome], keep_after: datetime | None = None
+) -> Tally:
     """Store many outcomes in one transaction; when that fails (say a source was deleted
-    meanwhile), store them one by one so one bad outcome costs only itself."""
+    meanwhile), store them one by one so one bad outcome costs only itself. Items listed
+    before `keep_after` (the retention period's start) are not stored: `prune` would delete
+    them, and the next fetch would bring them back, dismissals lost, again and again."""
     tally = Tally()
     if not outcomes:
         return tally
     try:
         async with db.write() as conn:
-            await _record(conn, outcomes, tally)
+            await _record(conn, outcomes, tally, keep_after)
         return tally
     except DBAPIError:
         log.warning("storing a batch of fetch outcomes failed; storing them one by one")
@@ -154,18 +164,22 @@ async def record(db: Database, outcomes: Sequence[Outcome]) -> Tally:
     for outcome in outcomes:
         try:
             async with db.write() as conn:
-                await _record(conn, [outcome], tally)
+                await _record(conn, [outcome], tally, keep_after)
         except DBAPIError:
             log.exception("storing a fetch outcome failed", extra={"source": outcome.source.id})
     return tally
 
 
-async def _record(conn: AsyncConnection, outcomes: Sequence[Outcome], tally: Tally) -> None:
+async def _record(
+    conn: AsyncConnection, outcomes: Sequence[Outcome], tally: Tally, keep_after: datetime | None
+) -> None:
     rows: list[dict[str, Any]] = []
     moment = now()
     for outcome in outcomes:
         if outcome.document is not None and outcome.ok:
             rows += item_rows(outcome.source.id, outcome.document.items, moment)
+    if keep_after is not None:
+        rows = [row for row in rows if row["listed_at"] >= keep_after]
     inserted = await _insert_new(conn, rows)
     tally.new.update(source_id for source_id, _ in inserted)
     rest = [row for row in rows if (row["source_id"], row["canonical_url"]) not in inserted]

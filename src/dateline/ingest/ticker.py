@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import TypeAlias
 
@@ -99,10 +100,25 @@ def _marker(element: Element) -> tuple[time, str] | None:
     return time(hour, minute), text[match.end() :].strip()
 
 
+@dataclass(frozen=True)
+class PageTimes:
+    """What a live page says of its own times: publication and modification from its HTML,
+    and `served`, the answer's Last-Modified header (often when the server made the file,
+    not when the ticker changed: used only to guess the zone, or when the page gives no
+    date at all)."""
+
+    published: datetime | None = None
+    modified: datetime | None = None
+    served: datetime | None = None
+
+    @property
+    def changed(self) -> datetime | None:
+        return self.modified or self.served
+
+
 def ticker_updates(
-    root: Element, url: str, zone: tzinfo | None, published: datetime | None,
-    modified: datetime | None = None,
-) -> list[ParsedItem]:  # fmt: skip
+    root: Element, url: str, zone: tzinfo | None, times: PageTimes
+) -> list[ParsedItem]:
     """The ticker's updates; `zone` None when the page states none (see the module's doc)."""
     found = [
         (element, *marked)
@@ -120,9 +136,8 @@ def ticker_updates(
     if all(pinned):
         pinned = [False] * len(found)
     regular, zone = dated(
-        [clock for clock, pin in zip(clocks, pinned, strict=True) if not pin],
-        zone, published, modified,
-    )  # fmt: skip
+        [clock for clock, pin in zip(clocks, pinned, strict=True) if not pin], zone, times
+    )
     newest = max(regular)
     stream = iter(regular)
     moments = [
@@ -143,19 +158,19 @@ def _before(newest: datetime, clock: time, zone: tzinfo) -> datetime:
 
 
 def dated(
-    clocks: list[time], zone: tzinfo | None, published: datetime | None,
-    modified: datetime | None,
-) -> tuple[list[datetime], tzinfo]:  # fmt: skip
+    clocks: list[time], zone: tzinfo | None, times: PageTimes
+) -> tuple[list[datetime], tzinfo]:
     """Clock times in page order → aware UTC moments, and the zone they were read in (the
     module's doc says how). Pinned updates, out of their order, are not given here."""
     pairs = list(itertools.pairwise(clocks))
     newest_first = sum(a > b for a, b in pairs) > sum(a < b for a, b in pairs)
     newest = clocks[0] if newest_first else clocks[-1]
     if zone is None:
-        zone = inferred_zone(newest, modified) if modified is not None else UTC
-    anchor = (modified or published) if newest_first else published
-    local = (anchor or datetime.now(UTC)).astimezone(zone)
+        zone = inferred_zone(newest, times.changed) if times.changed is not None else UTC
+    stated = (times.modified or times.published) if newest_first else times.published
+    local = (stated or times.served or datetime.now(UTC)).astimezone(zone)
     day: date = local.date()
+    modified = times.modified
     if newest_first and modified is not None and _minutes(newest) - _minutes(local) > 12 * 60:
         day -= timedelta(days=1)  # went up before midnight; the page changed after it
     step = timedelta(days=-1 if newest_first else 1)

@@ -146,20 +146,29 @@ class IngestWorker:
         while True:
             try:
                 await self.run_round()
-                if time.monotonic() >= self._next_prune:
-                    self._next_prune = time.monotonic() + PRUNE_EVERY
-                    await self.prune()
             except Exception:
                 # The database may be restarting; the next round retries, nothing is lost.
                 log.exception("ingest round failed")
+            if time.monotonic() >= self._next_prune:
+                self._next_prune = time.monotonic() + PRUNE_EVERY
+                try:
+                    await self.prune()
+                except Exception:
+                    log.exception("pruning old items failed")  # tried again in an hour
             await asyncio.sleep(self.settings.ingest_poll_seconds)
+
+    def retention_start(self) -> datetime | None:
+        """Items listed before this are neither kept nor stored (None: keep everything)."""
+        days = self.settings.item_retention_days
+        return now() - timedelta(days=days) if days else None
 
     async def prune(self) -> int:
         """Delete the items past DATELINE_ITEM_RETENTION_DAYS (none when it is 0)."""
-        days = self.settings.item_retention_days
-        if not days:
+        cutoff = self.retention_start()
+        if cutoff is None:
             return 0
-        deleted = await store.prune(self.db, now() - timedelta(days=days))
+        deleted = await store.prune(self.db, cutoff)
+        days = self.settings.item_retention_days
         if deleted:
             log.info("pruned old items", extra={"items": deleted, "days": days})
         return deleted
@@ -222,7 +231,7 @@ class IngestWorker:
             outcomes = [outcome for outcome in batch if outcome is not None]
             if not outcomes:
                 continue
-            stored = await store.record(self.db, outcomes)
+            stored = await store.record(self.db, outcomes, self.retention_start())
             for outcome in outcomes:
                 self._held.pop(outcome.source.id, None)
             tally.new.update(stored.new)
