@@ -23,6 +23,7 @@ from dateline.net.ssrf import (
     RefusedURL,
     Resolver,
     check_url,
+    checked_addresses,
     guarded_client,
     refusal,
 )
@@ -139,8 +140,9 @@ def test_public_addresses_pass(address: str) -> None:
 
 
 async def test_a_public_literal_address_passes_without_dns() -> None:
-    checked = await check_url("https://93.184.216.34/hook", allow_private=False)
-    assert [str(a) for a in checked.addresses] == ["93.184.216.34"]
+    assert await check_url("https://93.184.216.34/hook", allow_private=False)
+    checked = await checked_addresses("93.184.216.34", 443, allow_private=False)
+    assert [str(a) for a in checked] == ["93.184.216.34"]
 
 
 async def test_every_resolved_address_must_be_public() -> None:

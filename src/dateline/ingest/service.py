@@ -119,7 +119,7 @@ async def _checked(
         errors["url"] = "Give the address of a feed or page."
     else:
         try:
-            url = str((await check_url(url, settings.allow_private_sources, resolver)).url)
+            url = str(await check_url(url, settings.allow_private_sources, resolver))
         except RefusedURL as exc:
             errors["url"] = exc.message
     if errors:

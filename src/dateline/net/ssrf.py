@@ -38,7 +38,6 @@ import socket
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
 from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 from typing import Any
@@ -61,12 +60,6 @@ class RefusedURL(DatelineError):
     """The address is not one Dateline will send a request to; `message` says why."""
 
     status = 422
-
-
-@dataclass(frozen=True)
-class CheckedURL:
-    url: httpx.URL
-    addresses: tuple[IPAddress, ...]  # in the resolver's order; all of them passed the check
 
 
 async def system_resolver(host: str, port: int) -> list[IPAddress]:
@@ -122,16 +115,17 @@ def parse_url(url: str | httpx.URL) -> httpx.URL:
 
 async def check_url(
     url: str | httpx.URL, allow_private: bool, resolver: Resolver = system_resolver
-) -> CheckedURL:
-    """Parse url, resolve its host and check every address; RefusedURL when any fails.
+) -> httpx.URL:
+    """The URL as parsed, once its host resolved and every address passed; RefusedURL when
+    any fails. (A request checks again when it connects: GuardedBackend.)
 
     With allow_private (tests, intranets) the addresses are resolved but not judged; the
     scheme and user-name rules still hold.
     """
     parsed = parse_url(url)
     host = parsed.raw_host.decode("ascii")  # IDNA-encoded, IPv6 without brackets
-    port = parsed.port or SCHEMES[parsed.scheme]
-    return CheckedURL(parsed, await checked_addresses(host, port, allow_private, resolver))
+    await checked_addresses(host, parsed.port or SCHEMES[parsed.scheme], allow_private, resolver)
+    return parsed
 
 
 async def checked_addresses(
