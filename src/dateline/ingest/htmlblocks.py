@@ -1,10 +1,11 @@
-"""Reading one update's HTML block: key-event / pinned markers and captioned images; and
-`update_item`, the one way each reading of a live blog (JSON-LD, HTML blocks, tickers) makes
-an item of an update.
+"""Reading one update's HTML block: key-event / pinned markers and captioned images;
+`block_update`, the block as an item (HTML blocks, microdata); and `update_item`, the one way
+each reading of a live blog (JSON-LD, blocks, tickers, subheads) makes an item of an update.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import datetime
 from typing import Any, TypeAlias
@@ -12,7 +13,7 @@ from typing import Any, TypeAlias
 import lxml.html
 
 from dateline.ingest.canonical import canonicalize
-from dateline.ingest.clean import TITLE_CHARS, absolute, html_text, shorten, to_text
+from dateline.ingest.clean import TITLE_CHARS, absolute, clean_html, html_text, shorten, to_text
 from dateline.ingest.items import ItemImage, ParsedItem
 
 Element: TypeAlias = lxml.html.HtmlElement
@@ -61,6 +62,38 @@ def block_images(element: Element, base: str) -> tuple[ItemImage, ...]:
         if full.startswith(("http://", "https://")) and full not in found:
             found[full] = ItemImage(full, text or image.get("alt", "").strip())
     return tuple(found.values())
+
+
+# Around an update's words, not part of them: its time, asides, figures (their pictures become
+# the item's images), labels such as "Key event", scripts.
+CHROME = ("time", "aside", "figure", "figcaption", "mark", "script", "style")
+
+
+def block_update(
+    block: Element, url: str, anchor: str, published_at: datetime | None,
+    heading: Element | None, body: Element | None = None,
+) -> ParsedItem:  # fmt: skip
+    """One update's block → an item: the heading's words as the title; the body (the block,
+    or the part of it the page marks as the body) without that heading and the chrome;
+    images and key-event / pinned markers from the whole block."""
+    source = block if body is None else body
+    words = copy.deepcopy(source)
+    tree = source.getroottree()
+    inside = tree.getpath(source) + "/"
+    if heading is not None and (path := tree.getpath(heading)).startswith(inside):
+        for copied in words.xpath("./" + path[len(inside) :]):
+            copied.drop_tree()  # the headline is the title, not the body's first line
+    for node in list(words.iterdescendants(*CHROME)):
+        node.drop_tree()
+    return update_item(
+        url,
+        anchor,
+        clean_html(lxml.html.tostring(words, encoding="unicode"), url),
+        title=to_text(heading.text_content()) if heading is not None else "",
+        published_at=published_at,
+        images=block_images(block, url),
+        flags=markers(block),
+    )
 
 
 def update_item(

@@ -16,15 +16,14 @@ heading, or an element whose class names it a title.
 
 from __future__ import annotations
 
-import copy
 import re
 from datetime import UTC, datetime, time, tzinfo
 from typing import TypeAlias
 
 import lxml.html
 
-from dateline.ingest.clean import clean_html, parse_date, to_text
-from dateline.ingest.htmlblocks import block_images, markers, update_item
+from dateline.ingest.clean import parse_date
+from dateline.ingest.htmlblocks import block_update
 from dateline.ingest.items import ParsedItem
 from dateline.ingest.ticker import PageTimes, dated
 
@@ -112,22 +111,12 @@ def _heading(update: Element) -> Element | None:
 
 
 def _item(update: Element, url: str, moment: datetime | None) -> ParsedItem:
-    heading = _heading(update)
-    stated_body = _prop(update, "articleBody")
-    body = copy.deepcopy(stated_body if stated_body is not None else update)
-    if heading is not None and stated_body is None:
-        path = update.getroottree().getpath(heading)[len(update.getroottree().getpath(update)) :]
-        for copied in body.xpath("." + path) if path else ():
-            copied.drop_tree()  # the headline is the title, not the body's first line
-    for node in list(body.iterdescendants("time", "aside", "figure", "script", "style")):
-        node.drop_tree()
     anchor = update.get("id") or update.get("itemid") or ""
-    return update_item(
+    return block_update(
+        update,
         url,
         anchor.rsplit("#", 1)[-1],
-        clean_html(lxml.html.tostring(body, encoding="unicode"), url),
-        title=to_text(heading.text_content()) if heading is not None else "",
-        published_at=moment,
-        images=block_images(update, url),
-        flags=markers(update),
+        moment,
+        _heading(update),
+        body=_prop(update, "articleBody"),
     )

@@ -25,7 +25,6 @@ All times come out as aware UTC.
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import TypeAlias
 
@@ -33,8 +32,8 @@ import lxml.html
 
 from dateline.ingest import pagemeta
 from dateline.ingest.canonical import canonicalize
-from dateline.ingest.clean import clean_html, parse_date, to_text
-from dateline.ingest.htmlblocks import block_images, markers, update_item
+from dateline.ingest.clean import parse_date, to_text
+from dateline.ingest.htmlblocks import block_update
 from dateline.ingest.items import ParsedDocument, ParsedItem
 from dateline.ingest.liveblog_jsonld import jsonld_updates
 from dateline.ingest.liveblog_microdata import microdata_updates
@@ -147,20 +146,6 @@ def block_time(element: Element, zone: tzinfo) -> datetime | None:
 
 
 def block_item(element: Element, url: str, zone: tzinfo) -> ParsedItem:
-    """One HTML block → an update: headline, body without its chrome, images, markers."""
-    body = copy.deepcopy(element)
-    heading = next(body.iter("h2", "h3", "h4"), None)
-    title = to_text(heading.text_content()) if heading is not None else ""
-    for node in list(body.iter("time", "figure", "figcaption", "mark", "script", "style")):
-        node.drop_tree()
-    if heading is not None and heading.getparent() is not None:
-        heading.drop_tree()
-    return update_item(
-        url,
-        element.get("id", ""),
-        clean_html(lxml.html.tostring(body, encoding="unicode"), url),
-        title=title,
-        published_at=block_time(element, zone),
-        images=block_images(element, url),
-        flags=markers(element),
-    )
+    """One HTML block → an update: its first heading is the headline."""
+    heading = next(element.iter("h2", "h3", "h4"), None)
+    return block_update(element, url, element.get("id", ""), block_time(element, zone), heading)
