@@ -128,10 +128,9 @@ def ticker_updates(
     if len(found) < 2:
         return []
     elements = [element for element, _, _ in found]
-    pinned = [
-        any(markers(part)[1] for part in (element, *_body(element, elements)))
-        for element in elements
-    ]
+    bodies = [_body(element, elements) for element in elements]
+    flags = [_flags(element, body) for element, body in zip(elements, bodies, strict=True)]
+    pinned = [pin for _, pin in flags]
     clocks = [clock for _, clock, _ in found]
     if all(pinned):
         pinned = [False] * len(found)
@@ -145,9 +144,17 @@ def ticker_updates(
         for clock, pin in zip(clocks, pinned, strict=True)
     ]
     return [
-        _item(element, rest, moment, url, elements)
-        for (element, _, rest), moment in zip(found, moments, strict=True)
+        _item(element, rest, body, moment, url, marked)
+        for (element, _, rest), body, moment, marked in zip(
+            found, bodies, moments, flags, strict=True
+        )
     ]
+
+
+def _flags(element: Element, body: list[Element]) -> tuple[bool, bool]:
+    """(key event, pinned): marked on the time line or anywhere in the entry's body."""
+    found = [markers(part) for part in (element, *body)]
+    return any(key for key, _ in found), any(pin for _, pin in found)
 
 
 def _before(newest: datetime, clock: time, zone: tzinfo) -> datetime:
@@ -202,9 +209,9 @@ def _body(element: Element, markers_: list[Element]) -> list[Element]:
 
 
 def _item(
-    element: Element, rest: str, moment: datetime, url: str, all_markers: list[Element]
-) -> ParsedItem:
-    parts = _body(element, all_markers)
+    element: Element, rest: str, parts: list[Element], moment: datetime, url: str,
+    flags: tuple[bool, bool],
+) -> ParsedItem:  # fmt: skip
     heading = element.tag in HEADINGS
     title = rest if heading else ""
     if not heading and not rest and parts and parts[0].tag in HEADINGS:
@@ -213,7 +220,6 @@ def _item(
     raw = lead + "".join(lxml.html.tostring(p, encoding="unicode", with_tail=False) for p in parts)
     html = clean_html(raw, url)
     title = title or shorten(html_text(html).split(". ")[0], TITLE_CHARS)
-    flags = [markers(part) for part in (element, *parts)]
     return update_item(
         url,
         element.get("id") or _stable_id(moment, title),
@@ -221,7 +227,7 @@ def _item(
         title=title,
         published_at=moment,
         images=tuple(image for part in parts for image in block_images(part, url)),
-        flags=(any(k for k, _ in flags), any(p for _, p in flags)),
+        flags=flags,
     )
 
 
