@@ -215,38 +215,30 @@ async def httpx_alone(base: str, feeds: int, concurrency: int) -> tuple[float, f
 
 def sqlite_alone(samples: int) -> float:
     """Seconds per feed for SQLite's own executemany of a feed's item rows (no SQLAlchemy):
-    the same schema, the same rows the worker builds, stored as its bind processors would."""
-    import json
+    the same schema, statement and rows (already bound) the worker hands to the driver."""
     import sqlite3
 
     from dateline.db.tables import utcnow
     from dateline.ingest.feeds import parse_feed
-    from dateline.ingest.store import item_rows
+    from dateline.ingest.store import item_rows, row_binding
 
+    driver = "sqlite+aiosqlite"
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{Path(folder) / 'floor.db'}"
+        url = f"{driver}:///{Path(folder) / 'floor.db'}"
         db, _, ids = asyncio.run(seed(url, "http://127.0.0.1:9", samples))
         asyncio.run(db.dispose())  # type: ignore[attr-defined]
         moment = utcnow()
-        rows = [
+        values = [
             row
             for source_id, n in zip(ids, range(samples), strict=True)
-            for row in item_rows(source_id, parse_feed(feed(n), "https://x/").items, moment)
+            for row in item_rows(
+                source_id, parse_feed(feed(n), "https://x/").items, moment, driver
+            ).bound
         ]
-        columns = list(rows[0])
-
-        def stored(value: object) -> object:
-            if isinstance(value, list):
-                return json.dumps(value)
-            return value.isoformat(" ") if hasattr(value, "isoformat") else value
-
-        values = [tuple(stored(row[column]) for column in columns) for row in rows]
-        names, marks = ", ".join(columns), ", ".join("?" * len(columns))  # the worker's own
-        sql = f"INSERT INTO items ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
         connection = sqlite3.connect(Path(folder) / "floor.db")
         started = time.perf_counter()
         with connection:
-            connection.executemany(sql, values)
+            connection.executemany(row_binding(driver)[0], values)
         elapsed = time.perf_counter() - started
         connection.close()
     return elapsed / samples

@@ -64,7 +64,7 @@ def document(*items: ParsedItem, title: str = "Example Wire", kind: str = "feed"
 async def store_document(db: Database, source: Source, parsed: ParsedDocument) -> store.Tally:
     """Claim the source and store a fetch that gave `parsed`, as the worker would."""
     (claimed,) = await store.claim(db, 1, 60, only=[source.id])
-    outcome = store.Outcome(claimed, datetime.now(UTC), document=parsed, etag='"v1"')
+    outcome = store.parsed(claimed, datetime.now(UTC), parsed, db.driver, etag='"v1"')
     return await store.record(db, [outcome])
 
 

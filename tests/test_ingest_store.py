@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import Text, cast, func, insert, select, update
 
 from dateline.accounts.service import User
 from dateline.config import Settings
@@ -20,6 +20,7 @@ from dateline.ingest.worker import IngestWorker
 from dateline.liveblog.models import Blog
 from tests.helpers import make_blog
 from tests.ingest_factories import (
+    T0,
     add,
     document,
     ingest_settings,
@@ -201,7 +202,7 @@ async def test_a_worker_whose_lease_ran_out_does_not_overwrite_the_next_ones(
     shown = await state_of(db, source)
     assert shown.consecutive_failures == 0  # the late worker's failure did not land
     assert await store.claim(db, 1, 60, only=[source.id]) == []  # still the other's lease
-    fresh = store.Outcome(current, datetime.now(UTC), document=document(item(1)))
+    fresh = store.parsed(current, datetime.now(UTC), document(item(1)), db.driver)
     assert sum((await store.record(db, [fresh])).new.values()) == 1
     assert (await state_of(db, source)).last_success_at is not None
 
@@ -325,7 +326,7 @@ async def test_items_past_the_retention_period_are_deleted_in_batches(
 
 async def outcome_of(db: Database, source: Source, *parsed: ParsedItem) -> store.Outcome:
     claimed = await store.claim(db, 1, 60.0, [source.id])
-    return store.Outcome(claimed[0], datetime.now(UTC), document=document(*parsed))
+    return store.parsed(claimed[0], datetime.now(UTC), document(*parsed), db.driver)
 
 
 async def test_a_retention_of_zero_days_keeps_every_item(db: Database, settings: Settings) -> None:
@@ -338,3 +339,38 @@ async def test_a_retention_of_zero_days_keeps_every_item(db: Database, settings:
     pruned = IngestWorker(db, settings.model_copy(update={"item_retention_days": 30}))
     assert await pruned.prune() == 1
     assert await items_of(db, source) == []
+
+
+async def test_rows_handed_to_the_driver_are_stored_as_sqlalchemy_stores_them(
+    db: Database, settings: Settings
+) -> None:
+    """The worker binds item rows itself (store.item_rows) and gives them to the driver: the
+    database must hold exactly what SQLAlchemy's own insert of the same values holds, or
+    dates would sort and compare wrongly (newest first, paging, retention)."""
+    source = await add(db, settings, "https://wire.example.org/world.rss")
+    image = ItemImage("https://img.example.org/a.jpg", "Crews at the bridge", "Photograph: A/B")
+    fields = {
+        "text": "The same words.",
+        "author": "Desk",
+        "summary": "Short.",
+        "html": "<p>The same words.</p>",
+        "images": (image,),
+        "key_event": True,
+        "external_id": "",
+        "published_at": T0 + timedelta(minutes=1, microseconds=7),
+        "updated_at": T0 + timedelta(hours=3),
+        "language": "en",
+    }
+    fetched = datetime.now(UTC)
+    (claimed,) = await store.claim(db, 1, 60, only=[source.id])
+    ours = store.parsed(claimed, fetched, document(item(1, **fields)), db.driver)
+    assert sum((await store.record(db, [ours])).new.values()) == 1  # the worker's way
+    (row,) = store.item_rows(source.id, [item(2, **fields)], fetched, db.driver).values
+    async with db.write() as conn:  # SQLAlchemy's own, for the same values but the keys
+        await conn.execute(insert(items).values(dict(zip(store.COLUMNS, row, strict=True))))
+    keys = ("url", "canonical_url", "content_hash", "title")
+    same = [name for name in store.COLUMNS if name not in keys]
+    async with db.read() as conn:
+        query = select(*(cast(items.c[name], Text) for name in same)).order_by(items.c.id)
+        stored, expected = (await conn.execute(query)).all()
+    assert dict(zip(same, stored, strict=True)) == dict(zip(same, expected, strict=True))

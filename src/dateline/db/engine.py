@@ -33,6 +33,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
+        self.driver = make_url(url).drivername  # e.g. "sqlite+aiosqlite"
         self.engine: AsyncEngine = _make_engine(url, self.is_sqlite)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         # Called with the (blog_id, seq) pairs a transaction appended, once it has committed.
@@ -93,7 +94,12 @@ def appended(conn: AsyncConnection, blog_id: int, seq: int) -> None:
 def insert_new(conn: AsyncConnection, table: Table) -> Any:
     """INSERT … ON CONFLICT DO NOTHING for the connection's dialect: rows that already exist
     (same primary key or unique value) are skipped, even when another node inserted them."""
-    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+    return insert_new_for(conn.dialect.name, table)
+
+
+def insert_new_for(dialect_name: str, table: Table) -> Any:
+    """`insert_new` for a dialect by name ("sqlite" or "postgresql")."""
+    dialect_insert = sqlite_insert if dialect_name == "sqlite" else pg_insert
     return dialect_insert(table).on_conflict_do_nothing()
 
 

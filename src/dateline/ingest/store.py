@@ -1,10 +1,12 @@
 """Writes of the ingest worker: leases on due sources, and fetch outcomes stored in bulk.
 
 Built for throughput (docs/ingest.md, bench/ingest.py): the outcomes of many fetches are
-written in ONE transaction; new items go in with multi-row `INSERT … ON CONFLICT DO NOTHING
-RETURNING`, so the unique constraints on `items` (canonical URL, content hash, source +
-external id) are the de-duplication, with no read before the write; only items that collided
-are looked at again, to tell an edited item (same source, new text) from a duplicate.
+written in ONE transaction; new items go in with the driver's own `executemany` of `INSERT …
+ON CONFLICT DO NOTHING`, so the unique constraints on `items` (canonical URL, content hash,
+source + external id) are the de-duplication, with no read before the write; only items that
+collided are looked at again, to tell an edited item (same source, new text) from a duplicate.
+A document's items become rows (`ItemRows`) where it was parsed, in a fetch process when the
+worker has them (`fetch_processes.py`): the writer only hands them to the driver.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dateline.db import Database, insert_new, take_leases
+from dateline.db import Database, insert_new, insert_new_for, take_leases
 from dateline.db.tables import item_sightings, items, sources
 from dateline.db.tables import utcnow as now
 from dateline.ingest.items import ParsedDocument, ParsedItem
@@ -52,13 +56,71 @@ class Claimed:
     lease_until: datetime  # this worker's lease: its writes count only while it still holds it
 
 
+# Item rows ----------------------------------------------------------------------------------
+
+COLUMNS = tuple(column.name for column in items.c if column.name != "id")  # order of a row
+_AT = {name: COLUMNS.index(name) for name in ("source_id", "canonical_url", "listed_at")}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRows:
+    """A document's items as rows of `items`, in COLUMNS order, oldest first: `values` as
+    Python has them (to compare with what is stored), `bound` as the database driver takes
+    them (bind-processed by SQLAlchemy's types for the database's dialect)."""
+
+    values: list[tuple[Any, ...]] = field(default_factory=list)
+    bound: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def __add__(self, other: ItemRows) -> ItemRows:
+        return ItemRows(self.values + other.values, self.bound + other.bound)
+
+    def listed_since(self, start: datetime | None) -> ItemRows:
+        """Only the rows listed at or after `start` (all of them when it is None)."""
+        if start is None:
+            return self
+        kept = [n for n, row in enumerate(self.values) if row[_AT["listed_at"]] >= start]
+        return ItemRows([self.values[n] for n in kept], [self.bound[n] for n in kept])
+
+
+@cache
+def row_binding(driver: str) -> tuple[str, list[Any]]:
+    """The INSERT … ON CONFLICT DO NOTHING of a row as `driver` (e.g. "sqlite+aiosqlite")
+    takes it, and each column's bind processor (None: the value goes as it is)."""
+    dialect = make_url(f"{driver}://").get_dialect()()
+    statement = insert_new_for(dialect.name, items)
+    compiled = statement.compile(dialect=dialect, column_keys=list(COLUMNS))
+    if tuple(compiled.positiontup or ()) != COLUMNS:
+        raise RuntimeError(f"{driver}: the INSERT's parameters are not in the rows' order")
+    types = [items.c[name].type.dialect_impl(dialect) for name in COLUMNS]
+    return str(compiled), [kind.bind_processor(dialect) for kind in types]
+
+
+def item_rows(
+    source_id: int, parsed: Sequence[ParsedItem], fetched_at: datetime, driver: str
+) -> ItemRows:
+    """Rows for the items of one document, oldest first (a feed lists its newest item
+    first; ids then follow the order the source published in), first seen at `fetched_at`."""
+    values = [_item_row(source_id, item, fetched_at) for item in reversed(parsed)]
+    processors = row_binding(driver)[1]
+    bound = [
+        tuple(
+            value if process is None or value is None else process(value)
+            for process, value in zip(processors, row, strict=True)
+        )
+        for row in values
+    ]
+    return ItemRows(values, bound)
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What one fetch gave: a parsed document, a 304, or an error in plain words."""
+    """What one fetch gave: a parsed document's title and item rows, a 304, or an error in
+    plain words. Made where the fetch ran (this process, or a fetch process)."""
 
     source: Claimed
     fetched_at: datetime
-    document: ParsedDocument | None = None
+    rows: ItemRows | None = None  # set when a document was parsed (maybe without items)
+    title: str = ""  # the document's own title
     not_modified: bool = False
     etag: str = ""
     last_modified: str = ""
@@ -68,6 +130,20 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return not self.error
+
+
+def parsed(
+    source: Claimed,
+    fetched_at: datetime,
+    document: ParsedDocument,
+    driver: str,
+    *,
+    etag: str = "",
+    last_modified: str = "",
+) -> Outcome:
+    """The outcome of a fetch that gave `document`, its items made rows for `driver`."""
+    rows = item_rows(source.id, document.items, fetched_at, driver)
+    return Outcome(source, fetched_at, rows, document.title, etag=etag, last_modified=last_modified)
 
 
 @dataclass
@@ -173,17 +249,20 @@ async def record(
 async def _record(
     conn: AsyncConnection, outcomes: Sequence[Outcome], tally: Tally, keep_after: datetime | None
 ) -> None:
-    rows: list[dict[str, Any]] = []
-    moment = now()
+    rows = ItemRows()
     for outcome in outcomes:
-        if outcome.document is not None and outcome.ok:
-            rows += item_rows(outcome.source.id, outcome.document.items, moment)
-    if keep_after is not None:
-        rows = [row for row in rows if row["listed_at"] >= keep_after]
-    inserted = await _insert_new(conn, rows)
+        if outcome.rows is not None and outcome.ok:
+            rows += outcome.rows
+    rows = rows.listed_since(keep_after)
+    inserted = await _insert_new(conn, rows, {o.source.id: o.fetched_at for o in outcomes})
     tally.new.update(source_id for source_id, _ in inserted)
-    rest = [row for row in rows if (row["source_id"], row["canonical_url"]) not in inserted]
-    tally.updated.update(await _update_changed(conn, rest, moment))
+    source_at, url_at = _AT["source_id"], _AT["canonical_url"]
+    rest = [
+        dict(zip(COLUMNS, row, strict=True))
+        for row in rows.values
+        if (row[source_at], row[url_at]) not in inserted
+    ]
+    tally.updated.update(await _update_changed(conn, rest, now()))
     await _record_sightings(conn, rest)
     tally.failed.update(outcome.source.id for outcome in outcomes if not outcome.ok)
     states = [source_state(outcome) for outcome in outcomes]
@@ -195,37 +274,30 @@ async def _record(
     await conn.execute(statement, states)
 
 
-def item_rows(
-    source_id: int, parsed: Sequence[ParsedItem], moment: datetime
-) -> list[dict[str, Any]]:
-    """Rows for the items of one document, oldest first: a feed lists its newest item first,
-    and ids then follow the order the source published in."""
-    return [_item_row(source_id, item, moment) for item in reversed(parsed)]
-
-
-def _item_row(source_id: int, item: ParsedItem, moment: datetime) -> dict[str, Any]:
+def _item_row(source_id: int, item: ParsedItem, moment: datetime) -> tuple[Any, ...]:
+    """One row, in COLUMNS order (the test suite checks the two agree)."""
     published = item.published_at
-    return {
-        "source_id": source_id,
-        "url": _fit(item.url, 2000) if _web(item.url) else "",
-        "canonical_url": _fit(_key(source_id, item), 2000),
-        "external_id": _fit(item.external_id, 500) or None,  # NULLs never collide
-        "content_hash": item.content_hash,
-        "title": _fit(item.title, 1000),
-        "author": _fit(item.author, 300),
-        "published_at": published,
-        "updated_at": item.updated_at,
-        "summary": _fit(item.summary),
-        "text": _fit(item.text),
-        "html": _fit(item.html),
-        "images": [{"url": i.url, "caption": i.caption, "credit": i.credit} for i in item.images],
-        "key_event": item.key_event,
-        "pinned": item.pinned,
-        "language": item.language[:20],
-        "first_seen_at": moment,
-        "changed_at": None,
-        "listed_at": min(published, moment) if published else moment,
-    }
+    return (
+        source_id,
+        _fit(item.url, 2000) if _web(item.url) else "",  # url
+        _fit(_key(source_id, item), 2000),  # canonical_url
+        _fit(item.external_id, 500) or None,  # external_id: NULLs never collide
+        item.content_hash,
+        _fit(item.title, 1000),
+        _fit(item.author, 300),
+        published,
+        item.updated_at,
+        _fit(item.summary),
+        _fit(item.text),
+        _fit(item.html),
+        [{"url": i.url, "caption": i.caption, "credit": i.credit} for i in item.images],
+        item.key_event,
+        item.pinned,
+        item.language[:20],
+        moment,  # first_seen_at
+        None,  # changed_at
+        min(published, moment) if published else moment,  # listed_at
+    )
 
 
 def _web(url: str) -> bool:
@@ -250,28 +322,34 @@ def _fit(text: str, size: int | None = None) -> str:
     return text.replace("\x00", "")[:size]
 
 
-async def _insert_new(conn: AsyncConnection, rows: list[dict[str, Any]]) -> set[tuple[int, str]]:
+async def _insert_new(
+    conn: AsyncConnection, rows: ItemRows, fetched_at: Mapping[int, datetime]
+) -> set[tuple[int, str]]:
     """Insert what is new; (source id, canonical URL) of each row that went in.
 
-    A plain executemany (the driver's own loop) and one read of the rows it added, instead of
-    `RETURNING`, which makes SQLAlchemy build multi-row statements and read a result per row:
-    a quarter of the cost of storing a cold feed. New rows are the ones with an id above the
-    largest before the insert (SQLite: the write lock is held throughout; PostgreSQL: the
-    sequence only grows), of the sources in this batch, first seen at this batch's moment: a
-    worker whose lease ran out may have committed rows for one of these sources meanwhile
-    (PostgreSQL reads them in a fresh snapshot), but not at this very microsecond.
+    The driver's own executemany of rows already bound (no per-row work in SQLAlchemy, nor
+    `RETURNING`, which makes it build multi-row statements and read a result per row). When
+    the driver counts as many rows inserted as given, all went in; otherwise one read finds
+    the new ones: ids above the largest before the insert (SQLite: the write lock is held
+    throughout; PostgreSQL: the sequence only grows), of these sources, first seen at this
+    fetch of theirs. A worker whose lease ran out may have committed rows for one of these
+    sources meanwhile (PostgreSQL reads them in a fresh snapshot), but not of this fetch.
     """
-    if not rows:
+    if not rows.values:
         return set()
+    source_at, url_at = _AT["source_id"], _AT["canonical_url"]
     before = await conn.scalar(select(func.coalesce(func.max(items.c.id), 0)))
-    await conn.execute(insert_new(conn, items), rows)
-    source_ids = {row["source_id"] for row in rows}
-    query = select(items.c.source_id, items.c.canonical_url).where(
-        items.c.id > before,
-        items.c.source_id.in_(source_ids),
-        items.c.first_seen_at == rows[0]["first_seen_at"],  # not another worker's rows
+    result = await conn.exec_driver_sql(row_binding(conn.engine.url.drivername)[0], rows.bound)
+    if result.rowcount == len(rows.bound):
+        return {(row[source_at], row[url_at]) for row in rows.values}
+    query = select(items.c.source_id, items.c.canonical_url, items.c.first_seen_at).where(
+        items.c.id > before, items.c.source_id.in_(fetched_at)
     )
-    return {(row.source_id, row.canonical_url) for row in await conn.execute(query)}
+    return {
+        (row.source_id, row.canonical_url)
+        for row in await conn.execute(query)
+        if row.first_seen_at == fetched_at[row.source_id]  # not another worker's rows
+    }
 
 
 async def _update_changed(
@@ -368,12 +446,8 @@ def source_state(outcome: Outcome) -> dict[str, Any]:
         "last_fetch_at": moment,
     }
     if outcome.ok:
-        document = outcome.document
-        title = (
-            _fit(document.title, 300) if document is not None and document.title else source.title
-        )
         state.update(
-            title=title,
+            title=_fit(outcome.title, 300) or source.title,
             etag=(outcome.etag or source.etag)[:500] or None,
             last_modified=(outcome.last_modified or source.last_modified)[:100] or None,
             last_success_at=moment,

@@ -63,8 +63,9 @@ def parse(source: Claimed, result: FetchResult) -> ParsedDocument:
     )
 
 
-async def fetch_one(fetcher: Fetcher, source: Claimed) -> Outcome:
-    """Fetch and parse one source; every failure becomes an Outcome with plain words."""
+async def fetch_one(fetcher: Fetcher, source: Claimed, driver: str) -> Outcome:
+    """Fetch and parse one source, its items made rows for the database `driver` (e.g.
+    "sqlite+aiosqlite"); every failure becomes an Outcome with plain words."""
     started = now()
     try:
         result = await fetcher.fetch(
@@ -82,6 +83,7 @@ async def fetch_one(fetcher: Fetcher, source: Claimed) -> Outcome:
             document = await asyncio.to_thread(parse, source, result)
         else:
             document = parse(source, result)
+        return store.parsed(source, started, document, driver, etag=etag, last_modified=modified)
     except DatelineError as exc:
         return Outcome(source, started, error=exc.message)
     except Exception as exc:  # a parser bug must cost one source, never the worker
@@ -89,7 +91,6 @@ async def fetch_one(fetcher: Fetcher, source: Claimed) -> Outcome:
         return Outcome(
             source, started, error=f"Could not read this document ({type(exc).__name__})."
         )
-    return Outcome(source, started, document=document, etag=etag, last_modified=modified)
 
 
 # A typical feed (~60 KB) parses in ~3 ms: inline is fastest (a thread hop and the GIL cost
@@ -216,7 +217,7 @@ class IngestWorker:
                 task.cancel()
 
     async def _fetch_into(self, source: Claimed, queue: asyncio.Queue[Outcome | None]) -> None:
-        await queue.put(await fetch_one(self.fetcher, source))
+        await queue.put(await fetch_one(self.fetcher, source, self.db.driver))
 
     async def _write(
         self, queue: asyncio.Queue[Outcome | None], tally: Tally, progress: Progress | None
