@@ -12,7 +12,7 @@ A route with an `etag` or `last_modified` answers 304 to a matching conditional 
 `encoding` compresses the body (gzip, deflate, br); `delay` waits before answering; `drip`
 sends the body a byte at a time with that pause (to trip read timeouts). Every request is
 recorded in `requests` (path, headers, monotonic start time), and `max_in_flight` tells the
-most requests the server was handling at once, per path.
+most requests the server was handling at once, per path (`max_in_flight_total`: all paths).
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ class IngestServer:
         self._hits: dict[str, int] = {}
         self._in_flight: dict[str, int] = {}
         self.max_in_flight: dict[str, int] = {}
+        self.max_in_flight_total = 0
         self.requests: list[Seen] = []
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -108,6 +109,8 @@ class IngestServer:
             self._hits[path] += 1
             self._in_flight[path] = self._in_flight.get(path, 0) + 1
             self.max_in_flight[path] = max(self.max_in_flight.get(path, 0), self._in_flight[path])
+            total = sum(self._in_flight.values())
+            self.max_in_flight_total = max(self.max_in_flight_total, total)
             return replies[index]
 
     def done(self, path: str) -> None:

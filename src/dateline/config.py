@@ -121,6 +121,14 @@ class Settings(BaseSettings):
     ingest_concurrency: int = Field(
         default=20, ge=1, le=500, description="Most sources one worker fetches at the same time."
     )
+    ingest_processes: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Child processes that fetch and parse for each worker, so that one worker "
+        "uses more than one core (up to the number of cores helps); 0 fetches and parses in "
+        "the worker's own process.",
+    )
     ingest_poll_seconds: float = Field(
         default=5.0, gt=0, description="Seconds between checks for sources that are due."
     )

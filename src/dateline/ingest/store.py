@@ -83,16 +83,19 @@ class ItemRows:
 
 
 @cache
-def row_binding(driver: str) -> tuple[str, list[Any]]:
+def row_binding(driver: str) -> tuple[str, list[tuple[int, Any]]]:
     """The INSERT … ON CONFLICT DO NOTHING of a row as `driver` (e.g. "sqlite+aiosqlite")
-    takes it, and each column's bind processor (None: the value goes as it is)."""
+    takes it, and (position, bind processor) of each column whose values need one."""
     dialect = make_url(f"{driver}://").get_dialect()()
     statement = insert_new_for(dialect.name, items)
     compiled = statement.compile(dialect=dialect, column_keys=list(COLUMNS))
     if tuple(compiled.positiontup or ()) != COLUMNS:
         raise RuntimeError(f"{driver}: the INSERT's parameters are not in the rows' order")
-    types = [items.c[name].type.dialect_impl(dialect) for name in COLUMNS]
-    return str(compiled), [kind.bind_processor(dialect) for kind in types]
+    processors = [
+        (position, items.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for position, name in enumerate(COLUMNS)
+    ]
+    return str(compiled), [(at, process) for at, process in processors if process is not None]
 
 
 def item_rows(
@@ -102,13 +105,13 @@ def item_rows(
     first; ids then follow the order the source published in), first seen at `fetched_at`."""
     values = [_item_row(source_id, item, fetched_at) for item in reversed(parsed)]
     processors = row_binding(driver)[1]
-    bound = [
-        tuple(
-            value if process is None or value is None else process(value)
-            for process, value in zip(processors, row, strict=True)
-        )
-        for row in values
-    ]
+    bound = []
+    for row in values:
+        out = list(row)
+        for at, process in processors:
+            if out[at] is not None:
+                out[at] = process(out[at])
+        bound.append(tuple(out))
     return ItemRows(values, bound)
 
 

@@ -19,8 +19,10 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from dateline.config import Settings
 from dateline.db import Database
@@ -28,6 +30,7 @@ from dateline.db.tables import utcnow as now
 from dateline.errors import DatelineError
 from dateline.ingest import store
 from dateline.ingest.fetch import Fetcher, FetchError, FetchResult, user_agent
+from dateline.ingest.fetch_processes import FetchProcesses
 from dateline.ingest.items import SOURCE_KINDS, ParsedDocument, SourceKind
 from dateline.ingest.parse import parse_document
 from dateline.ingest.store import Claimed, Outcome, Tally
@@ -110,6 +113,12 @@ class IngestWorker:
         self.lease_seconds = settings.fetch_timeout_seconds + LEASE_MARGIN
         self._fetcher = fetcher
         self._own_fetcher = fetcher is None
+        # Child processes fetch and parse when configured; a fetcher given here (tests) wins.
+        self._processes = (
+            FetchProcesses(settings, db.driver, settings.ingest_processes)
+            if settings.ingest_processes and fetcher is None
+            else None
+        )
         self._held: dict[int, datetime] = {}  # claimed here, not stored yet: id → lease
         self._task: asyncio.Task[None] | None = None
         self._next_prune = 0.0  # monotonic time of the next pruning: at the first round
@@ -121,7 +130,18 @@ class IngestWorker:
         return self._fetcher
 
     async def start(self) -> None:
+        await self.warm_up()
         self._task = asyncio.create_task(self._run(), name="ingest-worker")
+
+    @property
+    def fetch_process_ids(self) -> list[int]:
+        """Process ids of this worker's fetch processes running now (none without them)."""
+        return self._processes.pids if self._processes is not None else []
+
+    async def warm_up(self) -> None:
+        """Start the fetch processes now, if any (otherwise at the first fetch)."""
+        if self._processes is not None:
+            await self._processes.start()
 
     async def stop(self) -> None:
         """Stop now: fetches in flight are dropped and their leases given back, so another
@@ -138,6 +158,8 @@ class IngestWorker:
         if self._own_fetcher and self._fetcher is not None:
             await self._fetcher.aclose()
             self._fetcher = None
+        if self._processes is not None:
+            await self._processes.aclose()
 
     async def _release_held(self) -> None:
         held, self._held = self._held, {}
@@ -194,30 +216,47 @@ class IngestWorker:
     async def _fetch_all(
         self, queue: asyncio.Queue[Outcome | None], only: list[int] | None
     ) -> None:
-        """Keep up to `concurrency` fetches running; claim more when half the pool is free."""
-        running: set[asyncio.Task[None]] = set()
+        """Keep up to `concurrency` fetches running, and as many sources claimed ahead: a
+        claim waits while the writer holds SQLite's one write lock, and the fetches (in fetch
+        processes, on the other cores) go on meanwhile with the sources claimed before."""
+        running: set[asyncio.Task[Any]] = set()
+        ahead: deque[Claimed] = deque()
+        claiming: asyncio.Task[list[Claimed]] | None = None
+        wanted = 0
         exhausted = False
         try:
             while True:
-                room = self.concurrency - len(running)
-                if not exhausted and room >= max(1, self.concurrency // 2):
-                    claimed = await store.claim(self.db, room, self.lease_seconds, only)
-                    exhausted = len(claimed) < room
+                while ahead and len(running) < self.concurrency:
+                    source = ahead.popleft()
+                    running.add(asyncio.create_task(self._fetch_into(source, queue)))
+                if claiming is None and not exhausted and len(ahead) < self.concurrency // 2 + 1:
+                    wanted = 2 * self.concurrency - len(running) - len(ahead)
+                    claiming = asyncio.create_task(
+                        store.claim(self.db, wanted, self.lease_seconds, only)
+                    )
+                if not running and claiming is None:
+                    return
+                waiting = running if claiming is None else running | {claiming}
+                done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+                running -= done
+                if claiming is not None and claiming in done:
+                    claimed, claiming = claiming.result(), None
+                    exhausted = len(claimed) < wanted
+                    for source in claimed:
+                        self._held[source.id] = source.lease_until
+                    ahead.extend(claimed)
                     if only is not None:
                         taken = {source.id for source in claimed}
                         only = [i for i in only if i not in taken]
-                    for source in claimed:
-                        self._held[source.id] = source.lease_until
-                        running.add(asyncio.create_task(self._fetch_into(source, queue)))
-                if not running:
-                    return
-                _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for task in running:
+            for task in running if claiming is None else running | {claiming}:
                 task.cancel()
 
     async def _fetch_into(self, source: Claimed, queue: asyncio.Queue[Outcome | None]) -> None:
-        await queue.put(await fetch_one(self.fetcher, source, self.db.driver))
+        if self._processes is not None:
+            await queue.put(await self._processes.fetch(source))
+        else:
+            await queue.put(await fetch_one(self.fetcher, source, self.db.driver))
 
     async def _write(
         self, queue: asyncio.Queue[Outcome | None], tally: Tally, progress: Progress | None

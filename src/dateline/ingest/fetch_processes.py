@@ -1,0 +1,240 @@
+"""Fetch processes: one worker's fetching and parsing spread over child processes.
+
+Python runs one thread at a time in a process, and a cold feed costs the worker a few
+milliseconds of CPU (fetch, parse, item rows). With `DATELINE_INGEST_PROCESSES=N` the worker
+keeps its leases and its writer, and hands each source it claimed to one of N children:
+
+    worker: claim ──Claimed──► fetch process (own event loop, own Fetcher):
+                                fetch, parse, item rows bound for the database driver
+            write ◄──Outcome──┘
+
+- A source goes to the child with the fewest fetches in flight. Each host's politeness limits
+  (`fetch_per_host`, `fetch_host_delay_seconds`) are kept here, by the same gate a Fetcher
+  uses, around the whole fetch: across children as in one process.
+- Messages are length-prefixed pickles over a socket pair the worker made and the child
+  inherited: nothing else can write to it.
+- A child that dies costs only the fetches it had in flight: they come back as errors in plain
+  words (so the sources back off, even when a document crashes the parser every time), and the
+  next source for that child starts a new one.
+
+Run as `python -m dateline.ingest.fetch_processes FD` by `FetchProcesses`, never by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import pickle
+import socket
+import sys
+from typing import Any
+from urllib.parse import urlsplit
+
+from dateline.config import Settings
+from dateline.db.tables import utcnow as now
+from dateline.ingest.fetch import HostGate
+from dateline.ingest.store import Claimed, Outcome
+
+log = logging.getLogger(__name__)
+
+READY_SECONDS = 60.0  # a child not ready this long after its start is killed
+STOP_SECONDS = 5.0  # a child still running this long after being told to stop is killed
+GONE = "The fetch process stopped while reading this source; it is fetched again later."
+_LENGTH = 4  # bytes of a frame's length prefix
+
+
+class FetchProcesses:
+    """N fetch processes for one worker, started at the first fetch and restarted as needed."""
+
+    def __init__(self, settings: Settings, driver: str, count: int) -> None:
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        self.settings = settings
+        self.driver = driver
+        self._children: list[_Child | None] = [None] * count
+        self._starting = asyncio.Lock()
+        self._gate = HostGate(settings.fetch_per_host, settings.fetch_host_delay_seconds)
+        self._loads = [0] * count  # fetches given to each child and not answered yet
+
+    async def start(self) -> None:
+        """Start every child now (each also starts at its first fetch otherwise)."""
+        await asyncio.gather(*(self._child(n) for n in range(len(self._children))))
+
+    async def fetch(self, source: Claimed) -> Outcome:
+        """Fetch and parse `source` in the least busy child; what it gave, or why not."""
+        started = now()
+        async with self._gate.enter(urlsplit(source.url).hostname or ""):
+            number = self._loads.index(min(self._loads))
+            self._loads[number] += 1
+            try:
+                return await (await self._child(number)).fetch(source)
+            except _ChildGone:
+                return Outcome(source, started, error=GONE)
+            finally:
+                self._loads[number] -= 1
+
+    async def _child(self, number: int) -> _Child:
+        async with self._starting:
+            child = self._children[number]
+            if child is None or not child.alive:
+                if child is not None:
+                    await child.aclose()
+                child = await _Child.start(self.settings, self.driver)
+                self._children[number] = child
+            return child
+
+    async def aclose(self) -> None:
+        """Tell every child to stop; fetches they still had in flight are dropped."""
+        children, self._children = self._children, [None] * len(self._children)
+        await asyncio.gather(*(child.aclose() for child in children if child is not None))
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the children running now (for tests and operators)."""
+        return [child.pid for child in self._children if child is not None and child.alive]
+
+
+class _ChildGone(Exception):
+    """The child process ended before it answered."""
+
+
+class _Child:
+    def __init__(
+        self,
+        process: asyncio.subprocess.Process,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> None:
+        self.process = process
+        self.pid = process.pid
+        self._reader = reader
+        self._writer = writer
+        self._numbers = itertools.count()
+        self._pending: dict[int, asyncio.Future[Outcome]] = {}
+        self.alive = True
+        self._answers = asyncio.create_task(self._read_answers(), name=f"fetch-process-{self.pid}")
+
+    @classmethod
+    async def start(cls, settings: Settings, driver: str) -> _Child:
+        ours, theirs = socket.socketpair()
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *(sys.executable, "-m", __name__, str(theirs.fileno())),
+                pass_fds=[theirs.fileno()],
+                stdin=asyncio.subprocess.DEVNULL,
+            )
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        reader, writer = await asyncio.open_connection(sock=ours)
+        writer.write(_frame((settings, driver)))
+        try:  # ready: its imports done, its fetcher made
+            await asyncio.wait_for(_read(reader), READY_SECONDS)
+        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError) as exc:
+            writer.close()
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+            raise RuntimeError(f"a fetch process did not start ({exc!r})") from exc
+        return cls(process, reader, writer)
+
+    async def fetch(self, source: Claimed) -> Outcome:
+        if not self.alive:
+            raise _ChildGone
+        number = next(self._numbers)
+        answer: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._pending[number] = answer
+        try:
+            self._writer.write(_frame((number, source)))
+            return await answer
+        finally:
+            self._pending.pop(number, None)
+
+    async def _read_answers(self) -> None:
+        try:
+            while True:
+                number, outcome = await _read(self._reader)
+                answer = self._pending.get(number)
+                if answer is not None and not answer.done():
+                    answer.set_result(outcome)
+        except (asyncio.IncompleteReadError, ConnectionError, OSError):
+            pass  # the child ended: its stream closed
+        except Exception:
+            log.exception("a fetch process sent an unreadable answer")
+        finally:
+            self.alive = False
+            for answer in self._pending.values():
+                if not answer.done():
+                    answer.set_exception(_ChildGone())
+            self._writer.close()
+
+    async def aclose(self) -> None:
+        """Close the stream (the child stops at end of input) and wait; kill it if it lingers."""
+        self.alive = False
+        self._writer.close()
+        try:
+            await asyncio.wait_for(self.process.wait(), STOP_SECONDS)
+        except TimeoutError:
+            log.warning("a fetch process did not stop; killing it", extra={"pid": self.pid})
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+            await self.process.wait()
+        self._answers.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._answers
+
+
+def _frame(message: object) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(data).to_bytes(_LENGTH, "big") + data
+
+
+async def _read(reader: asyncio.StreamReader) -> Any:
+    """One message; only ever from the other end of our own socket pair."""
+    size = int.from_bytes(await reader.readexactly(_LENGTH), "big")
+    return pickle.loads(await reader.readexactly(size))  # noqa: S301
+
+
+# The child's side ----------------------------------------------------------------------------
+
+
+async def _serve(sock: socket.socket) -> None:
+    """Answer each (number, Claimed) with (number, Outcome) until the worker closes the stream."""
+    from dateline.ingest.worker import fetch_one, make_fetcher  # the worker imports this module
+
+    reader, writer = await asyncio.open_connection(sock=sock)
+    settings, driver = await _read(reader)
+    fetcher = make_fetcher(settings)
+    writer.write(_frame("ready"))
+    running: set[asyncio.Task[None]] = set()
+
+    async def answer(number: int, source: Claimed) -> None:
+        writer.write(_frame((number, await fetch_one(fetcher, source, driver))))
+
+    try:
+        while True:
+            try:
+                number, source = await _read(reader)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                return  # the worker closed the stream: stop
+            task = asyncio.create_task(answer(number, source))
+            running.add(task)
+            task.add_done_callback(running.discard)
+    finally:
+        for task in running:
+            task.cancel()
+        await fetcher.aclose()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="fetch process: %(levelname)s %(message)s")
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C reaches the whole process group
+        asyncio.run(_serve(socket.socket(fileno=int(sys.argv[1]))))
+
+
+if __name__ == "__main__":
+    main()
