@@ -226,7 +226,7 @@ def sqlite_alone(samples: int) -> float:
 
     from dateline.db.tables import utcnow
     from dateline.ingest.feeds import parse_feed
-    from dateline.ingest.store import item_rows, row_binding
+    from dateline.ingest.store import binding, item_rows
 
     driver = "sqlite+aiosqlite"
     with tempfile.TemporaryDirectory() as folder:
@@ -237,14 +237,12 @@ def sqlite_alone(samples: int) -> float:
         values = [
             row
             for source_id, n in zip(ids, range(samples), strict=True)
-            for row in item_rows(
-                source_id, parse_feed(feed(n), "https://x/").items, moment, driver
-            ).bound
+            for row in item_rows(source_id, parse_feed(feed(n), "https://x/").items, moment, driver)
         ]
         connection = sqlite3.connect(Path(folder) / "floor.db")
         started = time.perf_counter()
         with connection:
-            connection.executemany(row_binding(driver)[0], values)
+            connection.executemany(binding(driver).insert, values)
         elapsed = time.perf_counter() - started
         connection.close()
     return elapsed / samples

@@ -365,9 +365,27 @@ async def test_rows_handed_to_the_driver_are_stored_as_sqlalchemy_stores_them(
     (claimed,) = await store.claim(db, 1, 60, only=[source.id])
     ours = store.parsed(claimed, fetched, document(item(1, **fields)), db.driver)
     assert sum((await store.record(db, [ours])).new.values()) == 1  # the worker's way
-    (row,) = store.item_rows(source.id, [item(2, **fields)], fetched, db.driver).values
-    async with db.write() as conn:  # SQLAlchemy's own, for the same values but the keys
-        await conn.execute(insert(items).values(dict(zip(store.COLUMNS, row, strict=True))))
+    theirs = item(2, **fields)  # SQLAlchemy's own, for the same values but the keys
+    images = [{"url": image.url, "caption": image.caption, "credit": image.credit}]
+    async with db.write() as conn:
+        await conn.execute(
+            insert(items).values(
+                source_id=source.id,
+                url=theirs.url,
+                canonical_url=theirs.canonical_url,
+                external_id=theirs.external_id or None,
+                content_hash=theirs.content_hash,
+                title=theirs.title,
+                **{name: getattr(theirs, name) for name in ("author", "published_at")},
+                **{name: getattr(theirs, name) for name in ("updated_at", "summary", "text")},
+                **{name: getattr(theirs, name) for name in ("html", "key_event", "pinned")},
+                images=images,
+                language="en",
+                first_seen_at=fetched,
+                changed_at=None,
+                listed_at=theirs.published_at,
+            )
+        )
     keys = ("url", "canonical_url", "content_hash", "title")
     same = [name for name in store.COLUMNS if name not in keys]
     async with db.read() as conn:

@@ -5,8 +5,8 @@ written in ONE transaction; new items go in with the driver's own `executemany` 
 ON CONFLICT DO NOTHING`, so the unique constraints on `items` (canonical URL, content hash,
 source + external id) are the de-duplication, with no read before the write; only items that
 collided are looked at again, to tell an edited item (same source, new text) from a duplicate.
-A document's items become rows (`ItemRows`) where it was parsed, in a fetch process when the
-worker has them (`fetch_processes.py`): the writer only hands them to the driver.
+A document's items become rows (`item_rows`, bound for the driver) where it was parsed, in a
+fetch process when the worker has them (`fetch_processes.py`): the writer only hands them on.
 """
 
 from __future__ import annotations
@@ -59,60 +59,72 @@ class Claimed:
 # Item rows ----------------------------------------------------------------------------------
 
 COLUMNS = tuple(column.name for column in items.c if column.name != "id")  # order of a row
-_AT = {name: COLUMNS.index(name) for name in ("source_id", "canonical_url", "listed_at")}
+AT = {name: position for position, name in enumerate(COLUMNS)}
+Row = tuple[Any, ...]  # one item, in COLUMNS order, as the database driver takes it
+CHANGEABLE = (
+    *("content_hash", "title", "author", "updated_at", "summary", "text", "html"),
+    *("images", "key_event", "pinned"),
+)
 
 
 @dataclass(frozen=True, slots=True)
-class ItemRows:
-    """A document's items as rows of `items`, in COLUMNS order, oldest first: `values` as
-    Python has them (to compare with what is stored), `bound` as the database driver takes
-    them (bind-processed by SQLAlchemy's types for the database's dialect)."""
+class Binding:
+    """Item rows as one database driver takes them, past SQLAlchemy: its INSERT … ON CONFLICT
+    DO NOTHING of a Row, its UPDATE of an edited item (`update_order` names the parameters,
+    "item_id" last among them), and the bind processors of the columns that need one."""
 
-    values: list[tuple[Any, ...]] = field(default_factory=list)
-    bound: list[tuple[Any, ...]] = field(default_factory=list)
+    driver: str
+    insert: str
+    update: str
+    update_order: tuple[str, ...]
+    processors: dict[str, Any]
 
-    def __add__(self, other: ItemRows) -> ItemRows:
-        return ItemRows(self.values + other.values, self.bound + other.bound)
-
-    def listed_since(self, start: datetime | None) -> ItemRows:
-        """Only the rows listed at or after `start` (all of them when it is None)."""
-        if start is None:
-            return self
-        kept = [n for n, row in enumerate(self.values) if row[_AT["listed_at"]] >= start]
-        return ItemRows([self.values[n] for n in kept], [self.bound[n] for n in kept])
+    def bound(self, name: str, value: Any) -> Any:
+        """`value` of column `name` as the driver takes it (order is kept: bound dates
+        compare as the dates do)."""
+        process = self.processors.get(name)
+        return value if process is None or value is None else process(value)
 
 
 @cache
-def row_binding(driver: str) -> tuple[str, list[tuple[int, Any]]]:
-    """The INSERT … ON CONFLICT DO NOTHING of a row as `driver` (e.g. "sqlite+aiosqlite")
-    takes it, and (position, bind processor) of each column whose values need one."""
+def binding(driver: str) -> Binding:
+    """The Binding of `driver` (e.g. "sqlite+aiosqlite"), made once per process."""
     dialect = make_url(f"{driver}://").get_dialect()()
-    statement = insert_new_for(dialect.name, items)
-    compiled = statement.compile(dialect=dialect, column_keys=list(COLUMNS))
-    if tuple(compiled.positiontup or ()) != COLUMNS:
+    insert = insert_new_for(dialect.name, items).compile(dialect=dialect, column_keys=list(COLUMNS))
+    if tuple(insert.positiontup or ()) != COLUMNS:
         raise RuntimeError(f"{driver}: the INSERT's parameters are not in the rows' order")
-    processors = [
-        (position, items.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-        for position, name in enumerate(COLUMNS)
-    ]
-    return str(compiled), [(at, process) for at, process in processors if process is not None]
+    changed: dict[str, Any] = {
+        name: bindparam(f"new_{name}") for name in (*CHANGEABLE, "changed_at")
+    }
+    update_statement = update(items).where(items.c.id == bindparam("item_id")).values(changed)
+    edit = update_statement.compile(dialect=dialect)
+    processors = {
+        name: items.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in COLUMNS
+    }
+    return Binding(
+        driver,
+        str(insert),
+        str(edit),
+        tuple(name.removeprefix("new_") for name in edit.positiontup or ()),
+        {name: process for name, process in processors.items() if process is not None},
+    )
 
 
 def item_rows(
     source_id: int, parsed: Sequence[ParsedItem], fetched_at: datetime, driver: str
-) -> ItemRows:
+) -> list[Row]:
     """Rows for the items of one document, oldest first (a feed lists its newest item
-    first; ids then follow the order the source published in), first seen at `fetched_at`."""
-    values = [_item_row(source_id, item, fetched_at) for item in reversed(parsed)]
-    processors = row_binding(driver)[1]
-    bound = []
-    for row in values:
-        out = list(row)
+    first; ids then follow the order the source published in), first seen at `fetched_at`,
+    bound for `driver` where the document was parsed: the writer only hands them on."""
+    processors = [(AT[name], process) for name, process in binding(driver).processors.items()]
+    rows = []
+    for item in reversed(parsed):
+        row = _item_row(source_id, item, fetched_at)
         for at, process in processors:
-            if out[at] is not None:
-                out[at] = process(out[at])
-        bound.append(tuple(out))
-    return ItemRows(values, bound)
+            if row[at] is not None:
+                row[at] = process(row[at])
+        rows.append(tuple(row))
+    return rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +134,7 @@ class Outcome:
 
     source: Claimed
     fetched_at: datetime
-    rows: ItemRows | None = None  # set when a document was parsed (maybe without items)
+    rows: list[Row] | None = None  # set when a document was parsed (maybe without items)
     title: str = ""  # the document's own title
     not_modified: bool = False
     etag: str = ""
@@ -252,20 +264,20 @@ async def record(
 async def _record(
     conn: AsyncConnection, outcomes: Sequence[Outcome], tally: Tally, keep_after: datetime | None
 ) -> None:
-    rows = ItemRows()
-    for outcome in outcomes:
-        if outcome.rows is not None and outcome.ok:
-            rows += outcome.rows
-    rows = rows.listed_since(keep_after)
-    inserted = await _insert_new(conn, rows, {o.source.id: o.fetched_at for o in outcomes})
+    bind = binding(conn.engine.url.drivername)
+    rows = [row for outcome in outcomes if outcome.ok for row in outcome.rows or ()]
+    if keep_after is not None:
+        start, listed = bind.bound("listed_at", keep_after), AT["listed_at"]
+        rows = [row for row in rows if row[listed] >= start]
+    inserted = await _insert_new(conn, bind, rows, {o.source.id: o.fetched_at for o in outcomes})
     tally.new.update(source_id for source_id, _ in inserted)
-    source_at, url_at = _AT["source_id"], _AT["canonical_url"]
+    source_at, url_at = AT["source_id"], AT["canonical_url"]
     rest = [
         dict(zip(COLUMNS, row, strict=True))
-        for row in rows.values
+        for row in rows
         if (row[source_at], row[url_at]) not in inserted
     ]
-    tally.updated.update(await _update_changed(conn, rest, now()))
+    tally.updated.update(await _update_changed(conn, bind, rest, now()))
     await _record_sightings(conn, rest)
     tally.failed.update(outcome.source.id for outcome in outcomes if not outcome.ok)
     states = [source_state(outcome) for outcome in outcomes]
@@ -277,10 +289,10 @@ async def _record(
     await conn.execute(statement, states)
 
 
-def _item_row(source_id: int, item: ParsedItem, moment: datetime) -> tuple[Any, ...]:
-    """One row, in COLUMNS order (the test suite checks the two agree)."""
+def _item_row(source_id: int, item: ParsedItem, moment: datetime) -> list[Any]:
+    """One row of Python values, in COLUMNS order (the test suite checks the two agree)."""
     published = item.published_at
-    return (
+    return [
         source_id,
         _fit(item.url, 2000) if _web(item.url) else "",  # url
         _fit(_key(source_id, item), 2000),  # canonical_url
@@ -300,7 +312,7 @@ def _item_row(source_id: int, item: ParsedItem, moment: datetime) -> tuple[Any, 
         moment,  # first_seen_at
         None,  # changed_at
         min(published, moment) if published else moment,  # listed_at
-    )
+    ]
 
 
 def _web(url: str) -> bool:
@@ -326,7 +338,7 @@ def _fit(text: str, size: int | None = None) -> str:
 
 
 async def _insert_new(
-    conn: AsyncConnection, rows: ItemRows, fetched_at: Mapping[int, datetime]
+    conn: AsyncConnection, bind: Binding, rows: list[Row], fetched_at: Mapping[int, datetime]
 ) -> set[tuple[int, str]]:
     """Insert what is new; (source id, canonical URL) of each row that went in.
 
@@ -338,13 +350,13 @@ async def _insert_new(
     fetch of theirs. A worker whose lease ran out may have committed rows for one of these
     sources meanwhile (PostgreSQL reads them in a fresh snapshot), but not of this fetch.
     """
-    if not rows.values:
+    if not rows:
         return set()
-    source_at, url_at = _AT["source_id"], _AT["canonical_url"]
+    source_at, url_at = AT["source_id"], AT["canonical_url"]
     before = await conn.scalar(select(func.coalesce(func.max(items.c.id), 0)))
-    result = await conn.exec_driver_sql(row_binding(conn.engine.url.drivername)[0], rows.bound)
-    if result.rowcount == len(rows.bound):
-        return {(row[source_at], row[url_at]) for row in rows.values}
+    result = await conn.exec_driver_sql(bind.insert, rows)
+    if result.rowcount == len(rows):
+        return {(row[source_at], row[url_at]) for row in rows}
     query = select(items.c.source_id, items.c.canonical_url, items.c.first_seen_at).where(
         items.c.id > before, items.c.source_id.in_(fetched_at)
     )
@@ -356,17 +368,18 @@ async def _insert_new(
 
 
 async def _update_changed(
-    conn: AsyncConnection, rows: list[dict[str, Any]], moment: datetime
+    conn: AsyncConnection, bind: Binding, rows: list[dict[str, Any]], moment: datetime
 ) -> Counter[int]:
     """Rows that collided: the same source's item with new words (an edited article, a live
     blog update rewritten) is updated in place; anything else was a duplicate, kept once."""
     changed: Counter[int] = Counter()
+    edits = []
     for row, item_id in await _same_item_changed(conn, rows):
-        values = {k: row[k] for k in CHANGEABLE}
-        await conn.execute(
-            update(items).where(items.c.id == item_id).values(**values, changed_at=moment)
-        )
+        values = {**row, "changed_at": bind.bound("changed_at", moment), "item_id": item_id}
+        edits.append(tuple(values[name] for name in bind.update_order))
         changed[row["source_id"]] += 1
+    if edits:
+        await conn.exec_driver_sql(bind.update, edits)
     return changed
 
 
@@ -392,12 +405,6 @@ async def _record_sightings(conn: AsyncConnection, rows: list[dict[str, Any]]) -
         await conn.execute(insert_new(conn, item_sightings), sightings)
 
 
-CHANGEABLE = (
-    *("content_hash", "title", "author", "updated_at", "summary", "text", "html"),
-    *("images", "key_event", "pinned"),
-)
-
-
 async def _same_item_changed(
     conn: AsyncConnection, rows: list[dict[str, Any]]
 ) -> list[tuple[dict[str, Any], int]]:
@@ -421,8 +428,8 @@ async def _same_item_changed(
         old = by_id.get((key, row["external_id"])) or by_url.get((key, row["canonical_url"]))
         if old is None or (old.content_hash, old.key_event, old.pinned) == (
             row["content_hash"],
-            row["key_event"],
-            row["pinned"],
+            bool(row["key_event"]),  # bound: 1 or 0 on SQLite
+            bool(row["pinned"]),
         ):
             continue
         if row["content_hash"] != old.content_hash and await _hash_taken(conn, row, hashes):
