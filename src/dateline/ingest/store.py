@@ -117,12 +117,20 @@ def item_rows(
     first; ids then follow the order the source published in), first seen at `fetched_at`,
     bound for `driver` where the document was parsed: the writer only hands them on."""
     processors = [(AT[name], process) for name, process in binding(driver).processors.items()]
+    dates: dict[datetime, Any] = {}  # bound once: every row has fetched_at, most twice
     rows = []
     for item in reversed(parsed):
         row = _item_row(source_id, item, fetched_at)
         for at, process in processors:
-            if row[at] is not None:
-                row[at] = process(row[at])
+            value = row[at]
+            if value is None:
+                continue
+            if isinstance(value, datetime):
+                if value not in dates:
+                    dates[value] = process(value)
+                row[at] = dates[value]
+            else:
+                row[at] = process(value)
         rows.append(tuple(row))
     return rows
 
