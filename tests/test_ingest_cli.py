@@ -102,12 +102,13 @@ def test_import_an_opml_file(
     assert "This is not an OPML file" in run("source", "import", str(broken), code=1)
 
 
+@pytest.mark.parametrize("processes", [[], ["--processes", "2"]], ids=["inline", "processes"])
 def test_worker_runs_standalone_and_stops_on_sigterm(
-    env: dict[str, str], ingest_server: IngestServer
+    env: dict[str, str], ingest_server: IngestServer, processes: list[str]
 ) -> None:
     run("source", "add", ingest_server.route("/feed.xml", FEED))
     process = subprocess.Popen(
-        [sys.executable, "-c", "from dateline.cli import app; app()", "worker"],
+        [sys.executable, "-c", "from dateline.cli import app; app()", "worker", *processes],
         env={**os.environ, **env},
         stderr=subprocess.PIPE,
         text=True,
@@ -118,11 +119,28 @@ def test_worker_runs_standalone_and_stops_on_sigterm(
             time.sleep(0.05)
         assert ingest_server.seen("/feed.xml"), "the worker never fetched the source"
         time.sleep(0.3)  # let it store the items
+        children = children_of(process.pid)
+        assert len(children) == (2 if processes else 0)
         process.send_signal(signal.SIGTERM)
         _, errors = process.communicate(timeout=10)
     finally:
         process.kill()
     assert process.returncode == 0, errors
     assert "Worker stopped" in errors
+    assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []  # none left behind
     assert "Storm nears" not in run("source", "list")  # list shows sources, not items
     assert "Northwind Wire" in run("source", "list")
+
+
+def children_of(parent: int) -> list[int]:
+    """Process ids whose parent is `parent` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue  # ended meanwhile
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) == parent:
+                found.append(int(entry.name))
+    return found

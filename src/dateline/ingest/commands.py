@@ -149,11 +149,22 @@ def source_export() -> None:
     sys.stdout.write(text)
 
 
-def worker() -> None:
+def worker(
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=64,
+            help="Fetch processes (DATELINE_INGEST_PROCESSES); up to the number of cores.",
+        ),
+    ] = None,
+) -> None:
     """Fetch sources and send webhooks, without serving pages (run any number of these)."""
     from dateline.distribution.webhook_worker import WebhookWorker
 
     async def work(db: Database, settings: Settings) -> None:
+        if processes is not None:
+            settings = settings.model_copy(update={"ingest_processes": processes})
         workers: list[IngestWorker | WebhookWorker] = [
             IngestWorker(db, settings),
             WebhookWorker(db, settings),
@@ -164,7 +175,14 @@ def worker() -> None:
             loop.add_signal_handler(signum, stop.set)
         for running in workers:
             await running.start()
-        console.print("Worker running: fetching sources and sending webhooks. Ctrl-C stops it.")
+        fetching = (
+            f"{settings.ingest_processes} fetch processes"
+            if settings.ingest_processes
+            else "one process"
+        )
+        console.print(
+            f"Worker running ({fetching}): fetching sources and sending webhooks. Ctrl-C stops it."
+        )
         try:
             await stop.wait()
         finally:
