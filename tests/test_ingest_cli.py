@@ -132,6 +132,40 @@ def test_worker_runs_standalone_and_stops_on_sigterm(
     assert "Northwind Wire" in run("source", "list")
 
 
+def test_ctrl_c_stops_a_worker_and_its_fetch_processes_and_hands_fetches_back(
+    env: dict[str, str], ingest_server: IngestServer
+) -> None:
+    """Ctrl-C reaches the whole process group: the fetch processes must leave the stopping
+    to the worker, which hands the fetch in flight back (still due, no failure recorded)."""
+    run("source", "add", ingest_server.route("/slow.xml", FEED, delay=3.0))
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from dateline.cli import app; app()", "worker", "--processes=2"],
+        env={**os.environ, **env},
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal gives it
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not ingest_server.seen("/slow.xml") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ingest_server.seen("/slow.xml"), "the worker never fetched the source"
+        children = children_of(process.pid)
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does
+        _, errors = process.communicate(timeout=10)
+    finally:
+        process.kill()
+    assert process.returncode == 0, errors
+    assert "Worker stopped" in errors
+    assert "Traceback" not in errors  # the children did not take the Ctrl-C themselves
+    assert len(children) == 2
+    assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []
+    listed = run("source", "list")
+    assert "failed" not in listed  # no "ok, 1 failed": the fetch was handed back
+    assert "due" in listed
+    assert "stopped" not in listed
+
+
 def children_of(parent: int) -> list[int]:
     """Process ids whose parent is `parent` (from /proc)."""
     found = []

@@ -8,6 +8,7 @@ import asyncio
 import os
 import signal
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -16,7 +17,7 @@ from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import sources
 from dateline.ingest import queries
-from dateline.ingest.fetch_processes import GONE
+from dateline.ingest.fetch_processes import GONE, NOT_STARTED
 from dateline.ingest.models import Source
 from dateline.ingest.worker import IngestWorker
 from tests.ingest_factories import add, ingest_settings, rss
@@ -155,3 +156,29 @@ async def test_stopping_a_worker_stops_its_fetch_processes(
     for pid in children:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+async def test_a_fetch_process_that_cannot_start_fails_its_sources_in_plain_words(
+    db: Database,
+    settings: Settings,
+    ingest_server: IngestServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = tmp_path / "broken" / "dateline"  # a broken install the children import first
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("raise ImportError('half an upgrade')\n")
+    monkeypatch.setenv("PYTHONPATH", str(broken.parent))
+    wire = rss("Wire", [("w1", "Story", "Words.")])
+    source = await add(db, settings, ingest_server.route("/wire.xml", wire))
+    worker = IngestWorker(db, settings)
+    try:
+        await worker.warm_up()  # logged, not raised: a server still serves its readers
+        tally = await asyncio.wait_for(worker.run_round(), 30)
+    finally:
+        await worker.close()
+    assert tally.failed == {source.id}
+    state, titles = await shown(db, source)
+    assert titles == []
+    assert state.last_error.startswith(NOT_STARTED), state.last_error
+    assert ingest_server.requests == []

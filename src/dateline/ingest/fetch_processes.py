@@ -15,7 +15,8 @@ keeps its leases and its writer, and hands each source it claimed to one of N ch
   inherited: nothing else can write to it.
 - A child that dies costs only the fetches it had in flight: they come back as errors in plain
   words (so the sources back off, even when a document crashes the parser every time), and the
-  next source for that child starts a new one.
+  next source for that child starts a new one. Children ignore SIGINT and SIGTERM and stop at
+  the end of their input, when the worker stops (or dies).
 
 Run as `python -m dateline.ingest.fetch_processes FD` by `FetchProcesses`, never by hand.
 """
@@ -27,6 +28,7 @@ import contextlib
 import itertools
 import logging
 import pickle
+import signal
 import socket
 import sys
 from typing import Any
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 READY_SECONDS = 60.0  # a child not ready this long after its start is killed
 STOP_SECONDS = 5.0  # a child still running this long after being told to stop is killed
 GONE = "The fetch process stopped while reading this source; it is fetched again later."
+NOT_STARTED = "Could not start a fetch process"
 _LENGTH = 4  # bytes of a frame's length prefix
 
 
@@ -59,8 +62,16 @@ class FetchProcesses:
         self._loads = [0] * count  # fetches given to each child and not answered yet
 
     async def start(self) -> None:
-        """Start every child now (each also starts at its first fetch otherwise)."""
-        await asyncio.gather(*(self._child(n) for n in range(len(self._children))))
+        """Start every child now (each also starts at its first fetch otherwise). One that
+        cannot start is logged here, and its fetches say why in the sources' state."""
+        started = await asyncio.gather(
+            *(self._child(n) for n in range(len(self._children))), return_exceptions=True
+        )
+        for problem in started:
+            if isinstance(problem, (OSError, RuntimeError)):
+                log.error("starting a fetch process failed: %s", problem)
+            elif isinstance(problem, BaseException):
+                raise problem
 
     async def fetch(self, source: Claimed) -> Outcome:
         """Fetch and parse `source` in the least busy child; what it gave, or why not."""
@@ -69,9 +80,13 @@ class FetchProcesses:
             number = self._loads.index(min(self._loads))
             self._loads[number] += 1
             try:
-                return await (await self._child(number)).fetch(source)
+                child = await self._child(number)
+                return await child.fetch(source)
             except _ChildGone:
                 return Outcome(source, started, error=GONE)
+            except (OSError, RuntimeError) as exc:  # could not start one: say so, go on
+                log.exception("starting a fetch process failed")
+                return Outcome(source, started, error=f"{NOT_STARTED}: {exc}.")
             finally:
                 self._loads[number] -= 1
 
@@ -138,8 +153,9 @@ class _Child:
             writer.close()
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
-            await process.wait()
-            raise RuntimeError(f"a fetch process did not start ({exc!r})") from exc
+            code = await process.wait()
+            why = "not ready in time" if isinstance(exc, TimeoutError) else f"exit code {code}"
+            raise RuntimeError(f"{why}; its errors are in the worker's log") from exc
         return cls(process, reader, writer)
 
     async def fetch(self, source: Claimed) -> Outcome:
@@ -231,9 +247,14 @@ async def _serve(sock: socket.socket) -> None:
 
 
 def main() -> None:
+    """The child stops when the worker closes its stream, never on a signal: Ctrl-C in a
+    terminal, or a service manager's SIGTERM, reaches the whole process group, and the worker
+    must get the answers it is waiting for, or cancel them itself and hand the leases back,
+    rather than record "fetch process stopped" for every source in flight."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logging.basicConfig(level=logging.WARNING, format="fetch process: %(levelname)s %(message)s")
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C reaches the whole process group
-        asyncio.run(_serve(socket.socket(fileno=int(sys.argv[1]))))
+    asyncio.run(_serve(socket.socket(fileno=int(sys.argv[1]))))
 
 
 if __name__ == "__main__":
