@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from ipaddress import ip_address
 
+from sqlalchemy import update
+
 from dateline.config import Settings
 from dateline.db import Database
-from dateline.ingest import service, store
+from dateline.db.tables import sources
+from dateline.ingest import queries, service, store
 from dateline.ingest.canonical import canonicalize
 from dateline.ingest.items import ParsedDocument, ParsedItem
 from dateline.ingest.models import Source, SourceDraft
@@ -89,3 +92,17 @@ def rss(title: str, entries: list[tuple[str, str, str]]) -> bytes:
         f"<title>{title}</title><link>https://wire.example.org/</link>{items_xml}"
         "</channel></rss>"
     ).encode()
+
+
+async def make_due(db: Database) -> None:
+    """Every source due now, as if its interval had passed."""
+    async with db.write() as conn:
+        await conn.execute(update(sources).values(next_fetch_at=datetime.now(UTC)))
+
+
+async def shown(db: Database, source: Source) -> tuple[Source, list[str]]:
+    """A source's state and its items' titles, newest first, as the pages show them."""
+    async with db.read() as conn:
+        state = await queries.source_by_id(conn, source.id)
+        found = await queries.items_of_source(conn, source.id, 100)
+    return state, [item.title for item in found]

@@ -7,20 +7,15 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 
 from dateline.config import Settings
 from dateline.db import Database
-from dateline.db.tables import sources
-from dateline.ingest import queries
 from dateline.ingest.fetch_processes import GONE, NOT_STARTED
-from dateline.ingest.models import Source
 from dateline.ingest.worker import IngestWorker
-from tests.ingest_factories import add, ingest_settings, rss
+from tests.ingest_factories import add, ingest_settings, make_due, rss, shown
 from tests.ingest_server import IngestServer, ingest_server
 
 __all__ = ["ingest_server"]  # the fixture
@@ -29,18 +24,6 @@ __all__ = ["ingest_server"]  # the fixture
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return ingest_settings(settings).model_copy(update={"ingest_processes": 2})
-
-
-async def shown(db: Database, source: Source) -> tuple[Source, list[str]]:
-    async with db.read() as conn:
-        state = await queries.source_by_id(conn, source.id)
-        found = await queries.items_of_source(conn, source.id, 100)
-    return state, [item.title for item in found]
-
-
-async def make_due(db: Database) -> None:
-    async with db.write() as conn:
-        await conn.execute(update(sources).values(next_fetch_at=datetime.now(UTC)))
 
 
 async def wait_for(condition: object, seconds: float = 10.0) -> None:

@@ -11,15 +11,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import sources
 from dateline.ingest import queries
-from dateline.ingest.models import Source
 from dateline.ingest.worker import IngestWorker
-from tests.ingest_factories import add, ingest_settings, rss
+from tests.ingest_factories import add, ingest_settings, make_due, rss, shown
 from tests.ingest_server import IngestServer, Reply, ingest_server
 
 __all__ = ["ingest_server"]  # the fixture
@@ -37,18 +36,6 @@ async def run_round(db: Database, settings: Settings) -> None:
         await worker.run_round()
     finally:
         await worker.close()
-
-
-async def make_due(db: Database) -> None:
-    async with db.write() as conn:
-        await conn.execute(update(sources).values(next_fetch_at=datetime.now(UTC)))
-
-
-async def shown(db: Database, source: Source) -> tuple[Source, list[str]]:
-    async with db.read() as conn:
-        state = await queries.source_by_id(conn, source.id)
-        found = await queries.items_of_source(conn, source.id, 100)
-    return state, [item.title for item in found]
 
 
 FEED = rss(
