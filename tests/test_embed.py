@@ -176,6 +176,8 @@ async def test_oembed_honours_max_sizes_filter_and_permalinks(
     address = f"https://TESTSERVER/live/{blog.slug}?filter=key-events"
     data = (await client.get(oembed_url(address, maxwidth="300", maxheight="9999"))).json()
     assert (data["width"], data["height"]) == (300, 640)
+    odd = await client.get(oembed_url(address, maxwidth="²", maxheight="9" * 5000))
+    assert (odd.json()["width"], odd.json()["height"]) == (480, 640)  # the defaults
     src = LexborHTMLParser(data["html"]).css_first("iframe").attributes["src"]
     assert src == f"http://testserver/embed/{blog.slug}?filter=key-events"
     permalink = f"http://testserver/live/{blog.slug}/updates/{update.id}"

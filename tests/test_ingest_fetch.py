@@ -146,6 +146,10 @@ def test_retry_after_forms() -> None:
     assert parse_retry_after("Tue, 01 Jul 2025 09:00:00 GMT", now) == 0.0
     assert parse_retry_after("soon", now) is None
     assert parse_retry_after(None, now) is None
+    assert parse_retry_after("²", now) is None  # a digit to str.isdigit, not to float()
+    assert parse_retry_after("9" * 5000, now) is None
+    assert parse_retry_after("99999999999", now) == 7 * 86400.0  # at most a week
+    assert parse_retry_after("Tue, 01 Jul 9999 10:01:00 GMT", now) == 7 * 86400.0
 
 
 async def test_read_timeout_is_reported(ingest_server: IngestServer) -> None:

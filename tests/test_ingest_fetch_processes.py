@@ -13,7 +13,8 @@ import pytest
 
 from dateline.config import Settings
 from dateline.db import Database
-from dateline.ingest.fetch_processes import GONE, NOT_STARTED
+from dateline.ingest import fetch_processes
+from dateline.ingest.fetch_processes import GONE
 from dateline.ingest.worker import IngestWorker
 from tests.ingest_factories import add, ingest_settings, make_due, rss, shown
 from tests.ingest_server import IngestServer, ingest_server
@@ -141,27 +142,47 @@ async def test_stopping_a_worker_stops_its_fetch_processes(
             os.kill(pid, 0)
 
 
-async def test_a_fetch_process_that_cannot_start_fails_its_sources_in_plain_words(
+async def test_when_fetch_processes_cannot_start_the_worker_fetches_itself(
     db: Database,
     settings: Settings,
     ingest_server: IngestServer,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    broken = tmp_path / "broken" / "dateline"  # a broken install the children import first
+    """A broken install the children import first: nothing is charged to the sources."""
+    broken = tmp_path / "broken" / "dateline"
     broken.mkdir(parents=True)
     (broken / "__init__.py").write_text("raise ImportError('half an upgrade')\n")
     monkeypatch.setenv("PYTHONPATH", str(broken.parent))
+    await expect_fetched_by_the_worker_itself(db, settings, ingest_server, caplog)
+
+
+async def test_a_fetch_process_of_another_version_is_refused(
+    db: Database,
+    settings: Settings,
+    ingest_server: IngestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An upgrade installed under a running worker: its new children fail the handshake."""
+    monkeypatch.setattr(fetch_processes, "__version__", "0.0.0-before-the-upgrade")
+    await expect_fetched_by_the_worker_itself(db, settings, ingest_server, caplog)
+
+
+async def expect_fetched_by_the_worker_itself(
+    db: Database, settings: Settings, ingest_server: IngestServer, caplog: pytest.LogCaptureFixture
+) -> None:
     wire = rss("Wire", [("w1", "Story", "Words.")])
     source = await add(db, settings, ingest_server.route("/wire.xml", wire))
     worker = IngestWorker(db, settings)
     try:
         await worker.warm_up()  # logged, not raised: a server still serves its readers
         tally = await asyncio.wait_for(worker.run_round(), 30)
+        assert worker.fetch_process_ids == []
     finally:
         await worker.close()
-    assert tally.failed == {source.id}
+    assert tally.failed == set()
     state, titles = await shown(db, source)
-    assert titles == []
-    assert state.last_error.startswith(NOT_STARTED), state.last_error
-    assert ingest_server.requests == []
+    assert (titles, state.last_error, state.consecutive_failures) == (["Story"], "", 0)
+    assert "a fetch process could not start (it exited at start)" in caplog.text

@@ -17,6 +17,7 @@ from jinja2 import Environment
 from dateline.config import Settings
 from dateline.liveblog.forms import KEY_EVENTS
 from dateline.liveblog.models import Blog
+from dateline.numbers import small_int
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
@@ -60,7 +61,8 @@ def iframe(templates: Environment, src: str, title: str, width: int, height: int
 
 def size_within(maximum: str, default: int) -> int:
     """oEmbed's maxwidth/maxheight: the consumer's limit, when it sends a sensible one."""
-    return min(default, int(maximum)) if maximum.isdigit() and int(maximum) > 0 else default
+    asked = small_int(maximum)
+    return min(default, asked) if asked else default
 
 
 def oembed(

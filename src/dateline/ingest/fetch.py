@@ -26,6 +26,7 @@ from dateline import __version__
 from dateline.errors import DatelineError
 from dateline.ingest.charset import decode_body
 from dateline.net.ssrf import GuardedTransport, RefusedURL, Resolver, system_resolver
+from dateline.numbers import small_int
 
 USER_AGENT = f"Dateline/{__version__}"
 
@@ -39,6 +40,7 @@ ACCEPT = (
     "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, "
     "text/html;q=0.9, application/json;q=0.8, */*;q=0.5"
 )
+MAX_RETRY_AFTER = 7 * 86400.0  # seconds: a server asking for longer waits a week
 ACCEPT_ENCODING = "gzip, deflate, br"  # what httpx decodes (brotli is a dependency)
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 TEXTUAL = ("text/", "xml", "json", "html")
@@ -182,8 +184,7 @@ class Fetcher:
     async def _hop(self, url: str, headers: dict[str, str]) -> FetchResult | str:
         """One request: a result, or the absolute URL a redirect points to."""
         try:
-            host = httpx.URL(url).host
-            async with self._gate.enter(host):
+            async with self._gate.enter(host_of(url)):
                 request = httpx.Request(
                     "GET",
                     url,
@@ -222,7 +223,8 @@ class Fetcher:
     async def _body(self, response: httpx.Response) -> bytes:
         """The decoded (decompressed) body, aborted as soon as it passes max_bytes."""
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
+        size_said = small_int(declared)
+        if size_said is not None and size_said > self.max_bytes:
             raise FetchError(f"Response larger than {_size(self.max_bytes)}")
         chunks: list[bytes] = []
         size = 0
@@ -265,20 +267,29 @@ def _result(response: httpx.Response, body: bytes, *, not_modified: bool = False
     )
 
 
+def host_of(url: str) -> str:
+    """The host of `url` as the politeness gate keys it; "" when `url` is not one."""
+    try:
+        return httpx.URL(url).host
+    except (httpx.InvalidURL, ValueError):
+        return ""
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
     """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    seconds = small_int(value)
+    if seconds is not None:
+        return float(min(seconds, MAX_RETRY_AFTER))
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return min(MAX_RETRY_AFTER, max(0.0, (when - (now or datetime.now(UTC))).total_seconds()))
 
 
 def _secs(seconds: float) -> str:

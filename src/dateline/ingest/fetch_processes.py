@@ -15,8 +15,13 @@ keeps its leases and its writer, and hands each source it claimed to one of N ch
   inherited: nothing else can write to it.
 - A child that dies costs only the fetches it had in flight: they come back as errors in plain
   words (so the sources back off, even when a document crashes the parser every time), and the
-  next source for that child starts a new one. Children ignore SIGINT and SIGTERM and stop at
-  the end of their input, when the worker stops (or dies).
+  next source for that child starts a new one. A child that cannot start (a broken or
+  half-upgraded install: the handshake compares versions) is logged, and for a minute the
+  worker fetches that child's share itself; sources are not charged for it.
+- Every answer is awaited at most the fetch timeout plus a margin, the politeness wait
+  included (as in one process): a wedged child costs a timeout, never the round.
+- Children ignore SIGINT and SIGTERM and stop at the end of their input, when the worker
+  stops (or dies).
 
 Run as `python -m dateline.ingest.fetch_processes FD` by `FetchProcesses`, never by hand.
 """
@@ -31,25 +36,27 @@ import pickle
 import signal
 import socket
 import sys
+import time
 from typing import Any
-from urllib.parse import urlsplit
 
+from dateline import __version__
 from dateline.config import Settings
 from dateline.db.tables import utcnow as now
-from dateline.ingest.fetch import HostGate
-from dateline.ingest.store import Claimed, Outcome
+from dateline.ingest.fetch import HostGate, host_of
+from dateline.ingest.store import COLUMNS, Claimed, Outcome
 
 log = logging.getLogger(__name__)
 
 READY_SECONDS = 60.0  # a child not ready this long after its start is killed
+RETRY_START_SECONDS = 60.0  # after a child failed to start, the worker fetches itself this long
+ANSWER_MARGIN = 30.0  # seconds an answer may take beyond the fetch timeout (parsing, queues)
 STOP_SECONDS = 5.0  # a child still running this long after being told to stop is killed
 GONE = "The fetch process stopped while reading this source; it is fetched again later."
-NOT_STARTED = "Could not start a fetch process"
 _LENGTH = 4  # bytes of a frame's length prefix
 
 
 class FetchProcesses:
-    """N fetch processes for one worker, started at the first fetch and restarted as needed."""
+    """N fetch processes for one worker, started at their first fetch, restarted as needed."""
 
     def __init__(self, settings: Settings, driver: str, count: int) -> None:
         if count < 1:
@@ -57,47 +64,58 @@ class FetchProcesses:
         self.settings = settings
         self.driver = driver
         self._children: list[_Child | None] = [None] * count
-        self._starting = asyncio.Lock()
-        self._gate = HostGate(settings.fetch_per_host, settings.fetch_host_delay_seconds)
+        self._starting = [asyncio.Lock() for _ in range(count)]
+        self._failed_at = [-RETRY_START_SECONDS] * count  # monotonic time of a failed start
         self._loads = [0] * count  # fetches given to each child and not answered yet
+        self._gate = HostGate(settings.fetch_per_host, settings.fetch_host_delay_seconds)
+        self._timeout = settings.fetch_timeout_seconds + ANSWER_MARGIN
 
     async def start(self) -> None:
-        """Start every child now (each also starts at its first fetch otherwise). One that
-        cannot start is logged here, and its fetches say why in the sources' state."""
-        started = await asyncio.gather(
-            *(self._child(n) for n in range(len(self._children))), return_exceptions=True
-        )
-        for problem in started:
-            if isinstance(problem, (OSError, RuntimeError)):
-                log.error("starting a fetch process failed: %s", problem)
-            elif isinstance(problem, BaseException):
-                raise problem
+        """Start every child now (each also starts at its first fetch otherwise); one that
+        cannot start is logged, and the worker fetches its share meanwhile."""
+        await asyncio.gather(*(self._child(n) for n in range(len(self._children))))
 
-    async def fetch(self, source: Claimed) -> Outcome:
-        """Fetch and parse `source` in the least busy child; what it gave, or why not."""
+    async def fetch(self, source: Claimed) -> Outcome | None:
+        """Fetch and parse `source` in the least busy child: what it gave, or why not; None
+        when no child could be started lately (the caller fetches it itself)."""
         started = now()
-        async with self._gate.enter(urlsplit(source.url).hostname or ""):
-            number = self._loads.index(min(self._loads))
-            self._loads[number] += 1
-            try:
-                child = await self._child(number)
-                return await child.fetch(source)
-            except _ChildGone:
-                return Outcome(source, started, error=GONE)
-            except (OSError, RuntimeError) as exc:  # could not start one: say so, go on
-                log.exception("starting a fetch process failed")
-                return Outcome(source, started, error=f"{NOT_STARTED}: {exc}.")
-            finally:
-                self._loads[number] -= 1
+        number = self._loads.index(min(self._loads))
+        self._loads[number] += 1
+        try:
+            async with asyncio.timeout(self._timeout):
+                async with self._gate.enter(host_of(source.url)):
+                    child = await self._child(number)
+                    if child is None:
+                        return None
+                    return await child.fetch(source)
+        except _ChildGone:
+            return Outcome(source, started, error=GONE)
+        except TimeoutError:
+            return Outcome(source, started, error=f"Timed out after {self._timeout:g} s in total")
+        finally:
+            self._loads[number] -= 1
 
-    async def _child(self, number: int) -> _Child:
-        async with self._starting:
+    async def _child(self, number: int) -> _Child | None:
+        """Child `number`, started (again) when needed; None while it fails to start."""
+        child = self._children[number]
+        if child is not None and child.alive:
+            return child
+        async with self._starting[number]:
             child = self._children[number]
-            if child is None or not child.alive:
-                if child is not None:
-                    await child.aclose()
+            if child is not None and child.alive:
+                return child
+            if child is not None:
+                await child.aclose()
+                self._children[number] = None
+            if time.monotonic() - self._failed_at[number] < RETRY_START_SECONDS:
+                return None
+            try:
                 child = await _Child.start(self.settings, self.driver)
-                self._children[number] = child
+            except (OSError, RuntimeError) as exc:
+                self._failed_at[number] = time.monotonic()
+                log.error("a fetch process could not start (%s); fetching in the worker", exc)
+                return None
+            self._children[number] = child
             return child
 
     async def aclose(self) -> None:
@@ -133,6 +151,7 @@ class _Child:
 
     @classmethod
     async def start(cls, settings: Settings, driver: str) -> _Child:
+        """A child that said it is ready; RuntimeError (or OSError) when it did not."""
         ours, theirs = socket.socketpair()
         try:
             process = await asyncio.create_subprocess_exec(
@@ -146,16 +165,19 @@ class _Child:
         finally:
             theirs.close()
         reader, writer = await asyncio.open_connection(sock=ours)
-        writer.write(_frame((settings, driver)))
-        try:  # ready: its imports done, its fetcher made
-            await asyncio.wait_for(_read(reader), READY_SECONDS)
-        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError) as exc:
+        try:
+            writer.write(_frame((settings, driver, _build())))
+            try:  # ready: its imports done, the same code as ours, its fetcher made
+                await asyncio.wait_for(_read(reader), READY_SECONDS)
+            except (TimeoutError, asyncio.IncompleteReadError, ConnectionError) as exc:
+                late = isinstance(exc, TimeoutError)
+                raise RuntimeError("not ready in time" if late else "it exited at start") from exc
+        except BaseException:  # also a worker stopping meanwhile: leave nothing running
             writer.close()
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
-            code = await process.wait()
-            why = "not ready in time" if isinstance(exc, TimeoutError) else f"exit code {code}"
-            raise RuntimeError(f"{why}; its errors are in the worker's log") from exc
+            await process.wait()
+            raise
         return cls(process, reader, writer)
 
     async def fetch(self, source: Claimed) -> Outcome:
@@ -180,7 +202,9 @@ class _Child:
         except (asyncio.IncompleteReadError, ConnectionError, OSError):
             pass  # the child ended: its stream closed
         except Exception:
-            log.exception("a fetch process sent an unreadable answer")
+            log.exception("a fetch process sent an unreadable answer; stopping it")
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
         finally:
             self.alive = False
             for answer in self._pending.values():
@@ -218,18 +242,32 @@ async def _read(reader: asyncio.StreamReader) -> Any:
 # The child's side ----------------------------------------------------------------------------
 
 
+def _build() -> tuple[str, tuple[str, ...]]:
+    """What must be the same on both sides of the socket: Dateline's version and the order of
+    an item row. An upgrade installed under a running worker fails the handshake."""
+    return __version__, COLUMNS
+
+
 async def _serve(sock: socket.socket) -> None:
     """Answer each (number, Claimed) with (number, Outcome) until the worker closes the stream."""
     from dateline.ingest.worker import fetch_one, make_fetcher  # the worker imports this module
 
     reader, writer = await asyncio.open_connection(sock=sock)
-    settings, driver = await _read(reader)
+    settings, driver, build = await _read(reader)
+    if build != _build():
+        log.error("this fetch process runs %s, its worker %s: restart the worker", _build(), build)
+        return
     fetcher = make_fetcher(settings)
     writer.write(_frame("ready"))
     running: set[asyncio.Task[None]] = set()
 
     async def answer(number: int, source: Claimed) -> None:
-        writer.write(_frame((number, await fetch_one(fetcher, source, driver))))
+        try:
+            outcome = await fetch_one(fetcher, source, driver)
+        except Exception as exc:  # fetch_one says what went wrong; this is the last net
+            log.exception("fetching a source failed", extra={"source": source.id})
+            outcome = Outcome(source, now(), error=f"Could not fetch ({type(exc).__name__}).")
+        writer.write(_frame((number, outcome)))
 
     try:
         while True:

@@ -15,6 +15,7 @@ import lxml.html
 from dateline.ingest.canonical import canonicalize
 from dateline.ingest.clean import TITLE_CHARS, absolute, clean_html, html_text, shorten, to_text
 from dateline.ingest.items import ItemImage, ParsedItem
+from dateline.numbers import small_int
 
 Element: TypeAlias = lxml.html.HtmlElement
 KEY_EVENT = re.compile(r"key[-_ ]?event|keyevent|wichtig", re.IGNORECASE)
@@ -42,7 +43,7 @@ def markers(element: Element) -> tuple[bool, bool]:
 def _is_pixel(image: Element) -> bool:
     """A tracking pixel (1×1 GIFs in feed bodies, counters): not a picture of the story."""
     sides = [image.get("width", ""), image.get("height", "")]
-    return any(side.strip().isdigit() and int(side) <= 2 for side in sides)
+    return any((small_int(side.strip()) or 3) <= 2 for side in sides)
 
 
 def block_images(element: Element, base: str) -> tuple[ItemImage, ...]:

@@ -39,6 +39,7 @@ from dateline.ingest.liveblog_jsonld import jsonld_updates
 from dateline.ingest.liveblog_microdata import microdata_updates
 from dateline.ingest.subheads import subhead_updates
 from dateline.ingest.ticker import PageTimes, page_zone, ticker_updates
+from dateline.numbers import small_int
 
 Element: TypeAlias = lxml.html.HtmlElement
 BLOCK_TAGS = ("article", "div", "li", "section")
@@ -108,7 +109,7 @@ def _page_title(root: Element, objects: list[pagemeta.JsonObj]) -> str:
 
 def _block_time(element: Element) -> str | None:
     stamp = str(element.get("data-post-time", ""))
-    if stamp.isdigit():
+    if small_int(stamp) is not None:
         return stamp
     found = element.find(".//time[@datetime]")
     return str(found.get("datetime")) if found is not None else None
@@ -134,8 +135,12 @@ def block_time(element: Element, zone: tzinfo) -> datetime | None:
     value = _block_time(element)
     if value is None:
         return None
-    if value.isdigit():
-        return datetime.fromtimestamp(int(value) / 1000, UTC)
+    milliseconds = small_int(value)
+    if milliseconds is not None:
+        try:
+            return datetime.fromtimestamp(milliseconds / 1000, UTC)
+        except (OverflowError, OSError, ValueError):  # past the calendar
+            return None
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:

@@ -90,9 +90,12 @@ class Binding:
 def binding(driver: str) -> Binding:
     """The Binding of `driver` (e.g. "sqlite+aiosqlite"), made once per process."""
     dialect = make_url(f"{driver}://").get_dialect()()
-    insert = insert_new_for(dialect.name, items).compile(dialect=dialect, column_keys=list(COLUMNS))
-    if tuple(insert.positiontup or ()) != COLUMNS:
-        raise RuntimeError(f"{driver}: the INSERT's parameters are not in the rows' order")
+    statement = insert_new_for(dialect.name, items).inline()  # inline: no RETURNING id
+    insert = statement.compile(dialect=dialect, column_keys=list(COLUMNS))
+    if tuple(insert.positiontup or ()) != COLUMNS:  # a driver with named parameters
+        raise RuntimeError(
+            f"Sources are stored through sqlite+aiosqlite or postgresql+asyncpg, not {driver}."
+        )
     changed: dict[str, Any] = {
         name: bindparam(f"new_{name}") for name in (*CHANGEABLE, "changed_at")
     }

@@ -22,7 +22,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from dateline.config import Settings
 from dateline.db import Database
@@ -76,6 +75,9 @@ async def fetch_one(fetcher: Fetcher, source: Claimed, driver: str) -> Outcome:
         )
     except FetchError as exc:
         return Outcome(source, started, error=exc.message, retry_after=exc.retry_after)
+    except Exception as exc:  # a bug must cost one source, never the worker or its round
+        log.exception("fetching a source failed", extra={"source": source.id, "url": source.url})
+        return Outcome(source, started, error=f"Could not fetch ({type(exc).__name__}).")
     etag, modified = result.etag, result.last_modified
     if result.not_modified:
         return Outcome(
@@ -111,6 +113,9 @@ class IngestWorker:
         self.settings = settings
         self.concurrency = settings.ingest_concurrency
         self.lease_seconds = settings.fetch_timeout_seconds + LEASE_MARGIN
+        # Lease a source must still have when its fetch starts: the fetch, then storing it.
+        self._lease_needed = timedelta(seconds=settings.fetch_timeout_seconds + LEASE_MARGIN / 2)
+        store.binding(db.driver)  # refuse a database driver the store cannot write through
         self._fetcher = fetcher
         self._own_fetcher = fetcher is None
         # Child processes fetch and parse when configured; a fetcher given here (tests) wins.
@@ -216,10 +221,12 @@ class IngestWorker:
     async def _fetch_all(
         self, queue: asyncio.Queue[Outcome | None], only: list[int] | None
     ) -> None:
-        """Keep up to `concurrency` fetches running, and as many sources claimed ahead: a
-        claim waits while the writer holds SQLite's one write lock, and the fetches (in fetch
-        processes, on the other cores) go on meanwhile with the sources claimed before."""
-        running: set[asyncio.Task[Any]] = set()
+        """Keep up to `concurrency` fetches running and half as many sources claimed ahead:
+        a claim waits while the writer holds SQLite's one write lock, and the fetches (in
+        fetch processes, on the other cores) go on meanwhile with the sources claimed before.
+        A source that waited so long its lease could run out mid-fetch is left for the next
+        round (its lease is given back when this one ends)."""
+        running: set[asyncio.Task[None]] = set()
         ahead: deque[Claimed] = deque()
         claiming: asyncio.Task[list[Claimed]] | None = None
         wanted = 0
@@ -228,9 +235,10 @@ class IngestWorker:
             while True:
                 while ahead and len(running) < self.concurrency:
                     source = ahead.popleft()
-                    running.add(asyncio.create_task(self._fetch_into(source, queue)))
-                if claiming is None and not exhausted and len(ahead) < self.concurrency // 2 + 1:
-                    wanted = 2 * self.concurrency - len(running) - len(ahead)
+                    if source.lease_until - now() >= self._lease_needed:
+                        running.add(asyncio.create_task(self._fetch_into(source, queue)))
+                if claiming is None and not exhausted and len(ahead) <= self.concurrency // 4:
+                    wanted = self.concurrency + self.concurrency // 2 - len(running) - len(ahead)
                     claiming = asyncio.create_task(
                         store.claim(self.db, wanted, self.lease_seconds, only)
                     )
@@ -242,21 +250,34 @@ class IngestWorker:
                 if claiming is not None and claiming in done:
                     claimed, claiming = claiming.result(), None
                     exhausted = len(claimed) < wanted
-                    for source in claimed:
-                        self._held[source.id] = source.lease_until
+                    self._hold(claimed)
                     ahead.extend(claimed)
                     if only is not None:
                         taken = {source.id for source in claimed}
                         only = [i for i in only if i not in taken]
         finally:
-            for task in running if claiming is None else running | {claiming}:
+            for task in running:
                 task.cancel()
+            if claiming is not None:  # a claim may commit as it is cancelled: keep its leases
+                claiming.cancel()
+                try:
+                    self._hold(await claiming)
+                except asyncio.CancelledError:
+                    pass
+                except Exception:
+                    log.exception("claiming sources failed")
+
+    def _hold(self, claimed: list[Claimed]) -> None:
+        for source in claimed:
+            self._held[source.id] = source.lease_until
 
     async def _fetch_into(self, source: Claimed, queue: asyncio.Queue[Outcome | None]) -> None:
+        outcome = None
         if self._processes is not None:
-            await queue.put(await self._processes.fetch(source))
-        else:
-            await queue.put(await fetch_one(self.fetcher, source, self.db.driver))
+            outcome = await self._processes.fetch(source)  # None: no process, fetch here
+        if outcome is None:
+            outcome = await fetch_one(self.fetcher, source, self.db.driver)
+        await queue.put(outcome)
 
     async def _write(
         self, queue: asyncio.Queue[Outcome | None], tally: Tally, progress: Progress | None

@@ -6,14 +6,16 @@ from starlette.datastructures import FormData, UploadFile
 
 from dateline.errors import NotFound
 from dateline.liveblog.models import MAX_IMAGES, BlogDraft, ImageRef, Update, UpdateDraft
+from dateline.numbers import small_int
 
 KEY_EVENTS = "key-events"  # the ?filter= value of the key events only view
 
 
 def page_number(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 100_000:
+    number = small_int(value, 6)
+    if number is None or not 1 <= number <= 100_000:
         raise NotFound("Pages are numbered 1, 2, 3…")
-    return int(value)
+    return number
 
 
 def text(form: FormData, name: str) -> str:

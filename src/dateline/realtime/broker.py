@@ -15,6 +15,8 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from dateline.numbers import small_int
+
 log = logging.getLogger(__name__)
 CHANNEL = "dateline_events"
 RETRY_SECONDS = 1.0
@@ -48,10 +50,11 @@ def encode(blog_id: int, seq: int) -> str:
 def decode(message: str | bytes) -> tuple[int, int] | None:
     text = message.decode() if isinstance(message, bytes) else message
     blog, _, seq = text.partition(":")
-    if not (blog.isdigit() and seq.isdigit()):
+    blog_id, number = small_int(blog), small_int(seq)
+    if blog_id is None or number is None:
         log.warning("ignoring malformed broker message %r", text)
         return None
-    return int(blog), int(seq)
+    return blog_id, number
 
 
 class MemoryBroker:

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs
 from starlette.types import Receive, Scope, Send
 
 from dateline.errors import NotFound
+from dateline.numbers import small_int
 from dateline.realtime.hub import Hub, Reader, Transport
 
 PATH = re.compile(r"/live/([^/]+)/events")
@@ -141,5 +142,4 @@ def _since(scope: Scope, query: dict[str, list[str]]) -> int | None:
     headers: Headers = scope["headers"]
     value = next((v.decode("latin-1") for k, v in headers if k == b"last-event-id"), None)
     value = value or query.get("since", [None])[0]
-    # ASCII digits only, and few: "²".isdigit() holds and int() of 5,000 digits raises.
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else None
+    return small_int(value)
