@@ -89,8 +89,8 @@ def _fast(raw: bytes, warnings: list[str]) -> Entry | None:
 
 def _feedparser_only(raw: bytes) -> bool:
     """What fastfeedparser does not read, feedparser does: relative links under `xml:base`,
-        and base64-encoded text (Atom 0.3's `mode="base64"`, Atom 1.0's binary types). Plain
-        substring tests first (one for "base" before the three that contain it): a regex over a
+    and base64-encoded text (Atom 0.3's `mode="base64"`, Atom 1.0's binary types). Plain
+    substring tests first (one for "base" before the three that contain it): a regex over a
     whole 60 KB feed costs more than parsing it."""
     if b"base" in raw and (
         b"xml:base" in raw or b'mode="base64"' in raw or b"mode='base64'" in raw

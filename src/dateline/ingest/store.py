@@ -14,10 +14,11 @@ from __future__ import annotations
 import logging
 import random
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, or_, select, update
@@ -61,6 +62,7 @@ class Claimed:
 COLUMNS = tuple(column.name for column in items.c if column.name != "id")  # order of a row
 AT = {name: position for position, name in enumerate(COLUMNS)}
 Row = tuple[Any, ...]  # one item, in COLUMNS order, as the database driver takes it
+_IN_ORDER = itemgetter(*COLUMNS)  # a row by column name → a Row
 CHANGEABLE = (
     *("content_hash", "title", "author", "updated_at", "summary", "text", "html"),
     *("images", "key_event", "pinned"),
@@ -77,7 +79,7 @@ class Binding:
     insert: str
     update: str
     update_order: tuple[str, ...]
-    processors: dict[str, Any]
+    processors: dict[str, Callable[[Any], Any]]
 
     def bound(self, name: str, value: Any) -> Any:
         """`value` of column `name` as the driver takes it (order is kept: bound dates
@@ -119,22 +121,22 @@ def item_rows(
     """Rows for the items of one document, oldest first (a feed lists its newest item
     first; ids then follow the order the source published in), first seen at `fetched_at`,
     bound for `driver` where the document was parsed: the writer only hands them on."""
-    processors = [(AT[name], process) for name, process in binding(driver).processors.items()]
+    processors = binding(driver).processors.items()
     dates: dict[datetime, Any] = {}  # bound once: every row has fetched_at, most twice
     rows = []
     for item in reversed(parsed):
         row = _item_row(source_id, item, fetched_at)
-        for at, process in processors:
-            value = row[at]
+        for name, process in processors:
+            value = row[name]
             if value is None:
                 continue
             if isinstance(value, datetime):
                 if value not in dates:
                     dates[value] = process(value)
-                row[at] = dates[value]
+                row[name] = dates[value]
             else:
-                row[at] = process(value)
-        rows.append(tuple(row))
+                row[name] = process(value)
+        rows.append(_IN_ORDER(row))
     return rows
 
 
@@ -169,7 +171,9 @@ def parsed(
 ) -> Outcome:
     """The outcome of a fetch that gave `document`, its items made rows for `driver`."""
     rows = item_rows(source.id, document.items, fetched_at, driver)
-    return Outcome(source, fetched_at, rows, document.title, etag=etag, last_modified=last_modified)
+    return Outcome(
+        source, fetched_at, rows=rows, title=document.title, etag=etag, last_modified=last_modified
+    )
 
 
 @dataclass
@@ -300,30 +304,30 @@ async def _record(
     await conn.execute(statement, states)
 
 
-def _item_row(source_id: int, item: ParsedItem, moment: datetime) -> list[Any]:
-    """One row of Python values, in COLUMNS order (the test suite checks the two agree)."""
+def _item_row(source_id: int, item: ParsedItem, moment: datetime) -> dict[str, Any]:
+    """One row of Python values, by column name."""
     published = item.published_at
-    return [
-        source_id,
-        _fit(item.url, 2000) if _web(item.url) else "",  # url
-        _fit(_key(source_id, item), 2000),  # canonical_url
-        _fit(item.external_id, 500) or None,  # external_id: NULLs never collide
-        item.content_hash,
-        _fit(item.title, 1000),
-        _fit(item.author, 300),
-        published,
-        item.updated_at,
-        _fit(item.summary),
-        _fit(item.text),
-        _fit(item.html),
-        [{"url": i.url, "caption": i.caption, "credit": i.credit} for i in item.images],
-        item.key_event,
-        item.pinned,
-        item.language[:20],
-        moment,  # first_seen_at
-        None,  # changed_at
-        min(published, moment) if published else moment,  # listed_at
-    ]
+    return {
+        "source_id": source_id,
+        "url": _fit(item.url, 2000) if _web(item.url) else "",
+        "canonical_url": _fit(_key(source_id, item), 2000),
+        "external_id": _fit(item.external_id, 500) or None,  # NULLs never collide
+        "content_hash": item.content_hash,
+        "title": _fit(item.title, 1000),
+        "author": _fit(item.author, 300),
+        "published_at": published,
+        "updated_at": item.updated_at,
+        "summary": _fit(item.summary),
+        "text": _fit(item.text),
+        "html": _fit(item.html),
+        "images": [{"url": i.url, "caption": i.caption, "credit": i.credit} for i in item.images],
+        "key_event": item.key_event,
+        "pinned": item.pinned,
+        "language": item.language[:20],
+        "first_seen_at": moment,
+        "changed_at": None,
+        "listed_at": min(published, moment) if published else moment,
+    }
 
 
 def _web(url: str) -> bool:
