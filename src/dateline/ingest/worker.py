@@ -224,8 +224,8 @@ class IngestWorker:
         """Keep up to `concurrency` fetches running and half as many sources claimed ahead:
         a claim waits while the writer holds SQLite's one write lock, and the fetches (in
         fetch processes, on the other cores) go on meanwhile with the sources claimed before.
-        A source that waited so long its lease could run out mid-fetch is left for the next
-        round (its lease is given back when this one ends)."""
+        A source that waited so long its lease could run out mid-fetch is given back and
+        claimed again with a fresh lease."""
         running: set[asyncio.Task[None]] = set()
         ahead: deque[Claimed] = deque()
         claiming: asyncio.Task[list[Claimed]] | None = None
@@ -233,10 +233,18 @@ class IngestWorker:
         exhausted = False
         try:
             while True:
+                stale: list[Claimed] = []
                 while ahead and len(running) < self.concurrency:
                     source = ahead.popleft()
-                    if source.lease_until - now() >= self._lease_needed:
+                    if source.lease_until - now() < self._lease_needed:
+                        stale.append(source)  # its lease could run out mid-fetch
+                    else:
                         running.add(asyncio.create_task(self._fetch_into(source, queue)))
+                if stale:  # given back now, so the next claim takes them with a fresh lease
+                    await store.release(self.db, {s.id: self._held.pop(s.id) for s in stale})
+                    exhausted = False
+                    if only is not None:
+                        only += [source.id for source in stale]
                 if claiming is None and not exhausted and len(ahead) <= self.concurrency // 4:
                     wanted = self.concurrency + self.concurrency // 2 - len(running) - len(ahead)
                     claiming = asyncio.create_task(
