@@ -184,12 +184,18 @@ def test_a_media_rss_feed_stays_on_the_fast_path_and_tracking_pixels_are_not_pic
     <description>The dam held overnight.</description></item>
     <item><title>Roads open</title><link>https://wire.example.org/roads</link>
     <description>&lt;p&gt;Roads are open.&lt;img src="https://pixel.example.org/b.gif?x=1"
-    width="1" height="1"&gt;&lt;/p&gt;</description></item></channel></rss>"""
+    width="1" height="1"&gt;&lt;/p&gt;</description></item>
+    <item><title>Bridge shut</title><link>https://wire.example.org/bridge</link>
+    <description>&lt;p&gt;Shut.&lt;img src="https://count.example.org/c.gif" width="0"
+    height="0"&gt;&lt;img src="https://img.example.org/bridge.jpg" width="&#178;"&gt;&lt;/p&gt;
+    </description>
+    </item></channel></rss>"""
     doc = parse_feed(rss, "https://wire.example.org/feed")
     assert doc.warnings == ()  # not sent to feedparser: <media:content> is a picture
-    dam, roads = doc.items
+    dam, roads, bridge = doc.items
     assert dam.images[0].url == "https://img.example.org/dam.jpg"
     assert roads.images == ()
+    assert [image.url for image in bridge.images] == ["https://img.example.org/bridge.jpg"]
 
 
 def test_json_feed() -> None:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from dateline.config import Settings
 from dateline.db import Database
@@ -264,3 +264,25 @@ async def test_items_older_than_the_retention_period_are_neither_kept_nor_stored
         await worker.close()
     _, titles = await shown(db, source)
     assert titles == ["Ferry resumes"]
+
+
+async def test_a_worker_fetching_one_source_at_a_time_does_not_spin_claiming(
+    db: Database, settings: Settings, ingest_server: IngestServer
+) -> None:
+    """With room for one fetch, none is claimed while it runs: each claim is a write, and
+    SQLite's one writer is shared with the editors."""
+    for n in range(2):
+        await add(db, settings, ingest_server.route(f"/slow{n}.xml", FEED, delay=0.5))
+    claims = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if "lease_until" in statement:  # claims, state writes, releases
+            claims.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        await run_round(db, settings.model_copy(update={"ingest_concurrency": 1}))
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    assert len(ingest_server.requests) == 2
+    assert len(claims) <= 12, claims  # a few per source, not one per turn of the loop

@@ -76,24 +76,40 @@ class FetchProcesses:
         await asyncio.gather(*(self._child(n) for n in range(len(self._children))))
 
     async def fetch(self, source: Claimed) -> Outcome | None:
-        """Fetch and parse `source` in the least busy child: what it gave, or why not; None
-        when no child could be started lately (the caller fetches it itself)."""
+        """Fetch and parse `source` in the least busy child that runs or may start: what it
+        gave, or why not; None when the children failed to start lately (the caller fetches
+        it itself, through its own politeness gate)."""
         started = now()
-        number = self._loads.index(min(self._loads))
+        usable = [n for n in range(len(self._children)) if not self._cooling(n)]
+        if not usable:
+            return None
+        number = min(usable, key=self._loads.__getitem__)
         self._loads[number] += 1
+        child, asked = None, False
         try:
+            child = await self._child(number)  # starting one is not this source's time
+            if child is None:
+                return None
             async with asyncio.timeout(self._timeout):
                 async with self._gate.enter(host_of(source.url)):
-                    child = await self._child(number)
-                    if child is None:
-                        return None
+                    asked = True
                     return await child.fetch(source)
         except _ChildGone:
             return Outcome(source, started, error=GONE)
         except TimeoutError:
+            if asked and child is not None:  # no answer in time: wedged; the next one restarts
+                log.error("a fetch process did not answer in time; stopping it")
+                child.kill()
             return Outcome(source, started, error=f"Timed out after {self._timeout:g} s in total")
         finally:
             self._loads[number] -= 1
+
+    def _cooling(self, number: int) -> bool:
+        """Child `number` is not running and failed to start less than a minute ago."""
+        child = self._children[number]
+        if child is not None and child.alive:
+            return False
+        return time.monotonic() - self._failed_at[number] < RETRY_START_SECONDS
 
     async def _child(self, number: int) -> _Child | None:
         """Child `number`, started (again) when needed; None while it fails to start."""
@@ -164,8 +180,9 @@ class _Child:
             raise
         finally:
             theirs.close()
-        reader, writer = await asyncio.open_connection(sock=ours)
+        writer = None
         try:
+            reader, writer = await asyncio.open_connection(sock=ours)
             writer.write(_frame((settings, driver, _build())))
             try:  # ready: its imports done, the same code as ours, its fetcher made
                 await asyncio.wait_for(_read(reader), READY_SECONDS)
@@ -173,12 +190,20 @@ class _Child:
                 late = isinstance(exc, TimeoutError)
                 raise RuntimeError("not ready in time" if late else "it exited at start") from exc
         except BaseException:  # also a worker stopping meanwhile: leave nothing running
-            writer.close()
+            if writer is not None:
+                writer.close()
+            else:
+                ours.close()
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
             await process.wait()
             raise
         return cls(process, reader, writer)
+
+    def kill(self) -> None:
+        """End it now (its fetches in flight come back as GONE)."""
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
 
     async def fetch(self, source: Claimed) -> Outcome:
         if not self.alive:
@@ -263,11 +288,12 @@ async def _serve(sock: socket.socket) -> None:
 
     async def answer(number: int, source: Claimed) -> None:
         try:
-            outcome = await fetch_one(fetcher, source, driver)
+            frame = _frame((number, await fetch_one(fetcher, source, driver)))
         except Exception as exc:  # fetch_one says what went wrong; this is the last net
             log.exception("fetching a source failed", extra={"source": source.id})
-            outcome = Outcome(source, now(), error=f"Could not fetch ({type(exc).__name__}).")
-        writer.write(_frame((number, outcome)))
+            error = f"Could not fetch ({type(exc).__name__})."
+            frame = _frame((number, Outcome(source, now(), error=error)))
+        writer.write(frame)
 
     try:
         while True:

@@ -43,7 +43,7 @@ def markers(element: Element) -> tuple[bool, bool]:
 def _is_pixel(image: Element) -> bool:
     """A tracking pixel (1×1 GIFs in feed bodies, counters): not a picture of the story."""
     sides = [image.get("width", ""), image.get("height", "")]
-    return any((small_int(side.strip()) or 3) <= 2 for side in sides)
+    return any(size is not None and size <= 2 for size in map(small_int, map(str.strip, sides)))
 
 
 def block_images(element: Element, base: str) -> tuple[ItemImage, ...]:

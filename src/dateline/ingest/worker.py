@@ -231,6 +231,7 @@ class IngestWorker:
         claiming: asyncio.Task[list[Claimed]] | None = None
         wanted = 0
         exhausted = False
+        gave_back = False  # sources given back since the claim in flight began
         try:
             while True:
                 stale: list[Claimed] = []
@@ -240,13 +241,17 @@ class IngestWorker:
                         stale.append(source)  # its lease could run out mid-fetch
                     else:
                         running.add(asyncio.create_task(self._fetch_into(source, queue)))
-                if stale:  # given back now, so the next claim takes them with a fresh lease
-                    await store.release(self.db, {s.id: self._held.pop(s.id) for s in stale})
-                    exhausted = False
+                if stale:  # given back now, so a later claim takes them with a fresh lease
+                    await store.release(self.db, {s.id: self._held[s.id] for s in stale})
+                    for source in stale:
+                        del self._held[source.id]
+                    exhausted, gave_back = False, claiming is not None
                     if only is not None:
                         only += [source.id for source in stale]
-                if claiming is None and not exhausted and len(ahead) <= self.concurrency // 4:
-                    wanted = self.concurrency + self.concurrency // 2 - len(running) - len(ahead)
+                room = self.concurrency + self.concurrency // 2 - len(running) - len(ahead)
+                low = len(ahead) <= self.concurrency // 4
+                if claiming is None and not exhausted and low and room > 0:
+                    wanted = room
                     claiming = asyncio.create_task(
                         store.claim(self.db, wanted, self.lease_seconds, only)
                     )
@@ -257,7 +262,7 @@ class IngestWorker:
                 running -= done
                 if claiming is not None and claiming in done:
                     claimed, claiming = claiming.result(), None
-                    exhausted = len(claimed) < wanted
+                    exhausted, gave_back = len(claimed) < wanted and not gave_back, False
                     self._hold(claimed)
                     ahead.extend(claimed)
                     if only is not None:
