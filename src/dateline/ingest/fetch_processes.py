@@ -8,18 +8,20 @@ keeps its leases and its writer, and hands each source it claimed to one of N ch
                                 fetch, parse, item rows bound for the database driver
             write ◄──Outcome──┘
 
-- A source goes to the child with the fewest fetches in flight. Each host's politeness limits
-  (`fetch_per_host`, `fetch_host_delay_seconds`) are kept here, by the same gate a Fetcher
-  uses, around the whole fetch: across children as in one process.
+- A source goes to the child with the fewest fetches in flight. The politeness limits of its
+  host (`fetch_per_host`, `fetch_host_delay_seconds`) are kept here, by the same gate a
+  Fetcher uses, around the whole fetch: across children as in one process. (A redirect to
+  another host is gated by the child that follows it.)
 - Messages are length-prefixed pickles over a socket pair the worker made and the child
   inherited: nothing else can write to it.
 - A child that dies costs only the fetches it had in flight: they come back as errors in plain
   words (so the sources back off, even when a document crashes the parser every time), and the
   next source for that child starts a new one. A child that cannot start (a broken or
-  half-upgraded install: the handshake compares versions) is logged, and for a minute the
-  worker fetches that child's share itself; sources are not charged for it.
+  half-upgraded install: the handshake compares versions) is logged and takes no sources for
+  a minute; when none can start, the worker fetches them itself. Sources are not charged.
 - Every answer is awaited at most the fetch timeout plus a margin, the politeness wait
-  included (as in one process): a wedged child costs a timeout, never the round.
+  included (as in one process): a child that does not answer by then is stopped (and
+  restarted at its next source); it costs a timeout, never the round.
 - Children ignore SIGINT and SIGTERM and stop at the end of their input, when the worker
   stops (or dies).
 
