@@ -285,11 +285,16 @@ class IngestWorker:
             self._held[source.id] = source.lease_until
 
     async def _fetch_into(self, source: Claimed, queue: asyncio.Queue[Outcome | None]) -> None:
-        outcome = None
-        if self._processes is not None:
-            outcome = await self._processes.fetch(source)  # None: no process, fetch here
-        if outcome is None:
-            outcome = await fetch_one(self.fetcher, source, self.db.driver)
+        """Every claimed source gets an outcome, even when a bug strikes outside fetch_one."""
+        try:
+            outcome = None
+            if self._processes is not None:
+                outcome = await self._processes.fetch(source)  # None: no process, fetch here
+            if outcome is None:
+                outcome = await fetch_one(self.fetcher, source, self.db.driver)
+        except Exception as exc:
+            log.exception("fetching a source failed", extra={"source": source.id})
+            outcome = Outcome(source, now(), error=f"Could not fetch ({type(exc).__name__}).")
         await queue.put(outcome)
 
     async def _write(
