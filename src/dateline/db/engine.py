@@ -34,8 +34,9 @@ log = logging.getLogger(__name__)
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
-        self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
-        self.driver = make_url(url).drivername  # e.g. "sqlite+aiosqlite"
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.driver = parsed.drivername  # e.g. "sqlite+aiosqlite"
         self.engine: AsyncEngine = _make_engine(url, self.is_sqlite)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         # Called with the (blog_id, seq) pairs a transaction appended, once it has committed.

@@ -184,10 +184,11 @@ class Fetcher:
     async def _hop(self, url: str, headers: dict[str, str]) -> FetchResult | str:
         """One request: a result, or the absolute URL a redirect points to."""
         try:
-            async with self._gate.enter(host_of(url)):
+            target = httpx.URL(url)  # parsed once, for the gate and the request
+            async with self._gate.enter(target.host):
                 request = httpx.Request(
                     "GET",
-                    url,
+                    target,
                     headers={**self._headers, **headers},
                     extensions={"timeout": self._timeouts},
                 )

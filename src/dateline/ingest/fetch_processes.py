@@ -230,8 +230,7 @@ class _Child:
             pass  # the child ended: its stream closed
         except Exception:
             log.exception("a fetch process sent an unreadable answer; stopping it")
-            with contextlib.suppress(ProcessLookupError):
-                self.process.kill()
+            self.kill()
         finally:
             self.alive = False
             for answer in self._pending.values():
@@ -247,8 +246,7 @@ class _Child:
             await asyncio.wait_for(self.process.wait(), STOP_SECONDS)
         except TimeoutError:
             log.warning("a fetch process did not stop; killing it", extra={"pid": self.pid})
-            with contextlib.suppress(ProcessLookupError):
-                self.process.kill()
+            self.kill()
             await self.process.wait()
         self._answers.cancel()
         with contextlib.suppress(asyncio.CancelledError):

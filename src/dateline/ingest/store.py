@@ -75,7 +75,6 @@ class Binding:
     DO NOTHING of a Row, its UPDATE of an edited item (`update_order` names the parameters,
     "item_id" last among them), and the bind processors of the columns that need one."""
 
-    driver: str
     insert: str
     update: str
     update_order: tuple[str, ...]
@@ -107,7 +106,6 @@ def binding(driver: str) -> Binding:
         name: items.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in COLUMNS
     }
     return Binding(
-        driver,
         str(insert),
         str(edit),
         tuple(name.removeprefix("new_") for name in edit.positiontup or ()),
@@ -260,9 +258,10 @@ async def record(
     tally = Tally()
     if not outcomes:
         return tally
+    bind = binding(db.driver)
     try:
         async with db.write() as conn:
-            await _record(conn, outcomes, tally, keep_after)
+            await _record(conn, bind, outcomes, tally, keep_after)
         return tally
     except DBAPIError:
         log.warning("storing a batch of fetch outcomes failed; storing them one by one")
@@ -270,16 +269,19 @@ async def record(
     for outcome in outcomes:
         try:
             async with db.write() as conn:
-                await _record(conn, [outcome], tally, keep_after)
+                await _record(conn, bind, [outcome], tally, keep_after)
         except DBAPIError:
             log.exception("storing a fetch outcome failed", extra={"source": outcome.source.id})
     return tally
 
 
 async def _record(
-    conn: AsyncConnection, outcomes: Sequence[Outcome], tally: Tally, keep_after: datetime | None
+    conn: AsyncConnection,
+    bind: Binding,
+    outcomes: Sequence[Outcome],
+    tally: Tally,
+    keep_after: datetime | None,
 ) -> None:
-    bind = binding(conn.engine.url.drivername)
     rows = [row for outcome in outcomes if outcome.ok for row in outcome.rows or ()]
     if keep_after is not None:
         start, listed = bind.bound("listed_at", keep_after), AT["listed_at"]
