@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -91,6 +92,25 @@ api_tokens = Table(
     Column("last_used_at", UTCDateTime),
 )
 
+# Answers to API POSTs sent with an Idempotency-Key header, so a client that retries after a
+# lost answer gets the first answer again instead of a second update. Forgotten after a day.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("method", String(10), nullable=False),
+    Column("path", String(500), nullable=False),
+    Column("request_hash", String(64), nullable=False),  # SHA-256 of the body: reuse must match
+    Column("status", Integer),  # None while the first request is still being answered
+    Column("content_type", String(100), nullable=False, default="", server_default=""),
+    Column("body", LargeBinary),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("user_id", "key"),
+    Index("ix_idempotency_keys_created", "created_at"),
+)
+
 # One-time links that let an invited person set a password (`dateline user invite`).
 invites = Table(
     "invites",
@@ -152,6 +172,9 @@ updates = Table(
     Column("edited_at", UTCDateTime),
     Column("deleted_at", UTCDateTime),
     Column("correction_note", Text, nullable=False, default=""),
+    # Bumped by every change to the update; the API's ETag/If-Match and the edit form's
+    # "changed while you edited" check compare it, so a stale write is refused, not applied.
+    Column("version", Integer, nullable=False, default=1, server_default="1"),
     Index("ix_updates_blog_stream", "blog_id", "published_at", "id"),
 )
 
