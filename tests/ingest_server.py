@@ -9,10 +9,12 @@ what each path answers:
     url = ingest_server.url("/feed.xml")
 
 A route with an `etag` or `last_modified` answers 304 to a matching conditional request.
-`encoding` compresses the body (gzip, deflate, br); `delay` waits before answering; `drip`
-sends the body a byte at a time with that pause (to trip read timeouts). Every request is
-recorded in `requests` (path, headers, monotonic start time), and `max_in_flight` tells the
-most requests the server was handling at once, per path (`max_in_flight_total`: all paths).
+`encoding` compresses the body (gzip, deflate, br, or layers: "gzip, gzip"); a body the test
+packed itself is sent as given with `headers={"Content-Encoding": ...}`. `delay` waits before
+answering; `drip` sends the body a byte at a time with that pause (to trip read timeouts).
+Every request is recorded in `requests` (path, headers, monotonic start time), and
+`max_in_flight` tells the most requests the server was handling at once, per path
+(`max_in_flight_total`: all paths).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     etag: str = ""
     last_modified: str = ""
-    encoding: str = ""  # "", "gzip", "deflate" or "br"
+    encoding: str = ""  # "", "gzip", "deflate", "br" or a list of them ("gzip, gzip")
     delay: float = 0.0  # seconds before the status line
     drip: float = 0.0  # seconds between body bytes
     omit_length: bool = False  # no Content-Length (the body ends when the connection closes)
@@ -53,12 +55,16 @@ class Seen:
 
 
 def _compress(body: bytes, encoding: str) -> bytes:
-    if encoding == "gzip":
-        return gzip.compress(body)
-    if encoding == "deflate":
-        return zlib.compress(body)
-    if encoding == "br":
-        return bytes(brotli.compress(body))
+    """`body` packed with each coding of `encoding` in turn ("gzip, br": gzip, then br)."""
+    for coding in filter(None, (name.strip() for name in encoding.split(","))):
+        if coding in ("gzip", "x-gzip"):
+            body = gzip.compress(body)
+        elif coding == "deflate":
+            body = zlib.compress(body)
+        elif coding == "br":
+            body = bytes(brotli.compress(body))
+        else:
+            raise ValueError(f"no such coding here: {coding}")
     return body
 
 

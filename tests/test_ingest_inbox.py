@@ -166,6 +166,16 @@ def parse_text(html: str) -> str:
     return body.text()
 
 
+async def discover(
+    http: httpx.AsyncClient, url: str, blog: str = "", csrf: str | None = None
+) -> httpx.Response:
+    """Press "Find feeds" on the discover page, as an editor does."""
+    if csrf is None:
+        csrf = await token(http, "/admin/sources/discover")
+    form = {"csrf_token": csrf, "url": url, "blog": blog}
+    return await http.post("/admin/sources/discover", data=form)
+
+
 async def test_discover_offers_a_pages_feeds_with_one_click_add(
     editor_client: httpx.AsyncClient, db: Database, blog: Blog, ingest_server: IngestServer
 ) -> None:
@@ -174,9 +184,8 @@ async def test_discover_offers_a_pages_feeds_with_one_click_add(
         'href="/rss.xml"></head><body>News</body></html>'
     )
     url = ingest_server.route("/", page)
-    answer = await editor_client.get(
-        "/admin/sources/discover", params={"url": url, "blog": blog.slug}
-    )
+    answer = await discover(editor_client, url, blog.slug)
+    assert answer.status_code == 200
     found = parse(answer).css(".found-feeds form")
     assert [f.css_first("strong").text() for f in found] == ["Top stories"]
     fields = {i.attributes["name"]: i.attributes["value"] for i in found[0].css("input")}
@@ -186,11 +195,36 @@ async def test_discover_offers_a_pages_feeds_with_one_click_add(
     async with db.read() as conn:
         (source,) = await queries.list_sources(conn)
     assert (source.url, source.blog_slugs) == (ingest_server.url("/rss.xml"), [blog.slug])
-    missing = await editor_client.get(
-        "/admin/sources/discover", params={"url": ingest_server.url("/x")}
-    )
+    missing = await discover(editor_client, ingest_server.url("/x"))
     assert missing.status_code == 422
     assert "404 Not Found" in missing.text
+    assert parse(missing).css_first("#url").attributes["value"] == ingest_server.url("/x")
+
+
+async def test_a_link_to_discover_shows_the_form_but_fetches_nothing(
+    editor_client: httpx.AsyncClient, blog: Blog, ingest_server: IngestServer
+) -> None:
+    """A cross-site link (or image) opened by a signed-in editor cannot make the server fetch:
+    the GET only fills the form in, and a POST without this browser's CSRF token is refused."""
+    url = ingest_server.route("/", "<html><head></head><body>News</body></html>")
+    link = await editor_client.get(
+        "/admin/sources/discover", params={"url": url, "blog": blog.slug}
+    )
+    assert link.status_code == 200
+    form = parse(link).css_first('form[action="/admin/sources/discover"]')
+    assert form.attributes["method"] == "post"
+    assert form.css_first("#url").attributes["value"] == url
+    assert "selected" in form.css_first(f'option[value="{blog.slug}"]').attributes
+    assert parse(link).css_first(".found-feeds") is None
+    for forged in ("", "forged"):
+        refused = await discover(editor_client, url, blog.slug, csrf=forged)
+        assert refused.status_code == 403
+        assert "This form had expired" in refused.text
+        assert parse(refused).css_first("#url").attributes["value"] == url  # text kept
+        assert parse(refused).css_first(".found-feeds") is None
+    assert ingest_server.requests == []
+    assert (await discover(editor_client, url)).status_code == 200  # with the token: fetched
+    assert len(ingest_server.requests) == 1
 
 
 async def test_opml_import_and_export(

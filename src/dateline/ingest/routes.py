@@ -3,7 +3,8 @@
     GET  /admin/sources                          sources with their state, and the add form
     POST /admin/sources                          follow a source
     POST /admin/sources/{id}/delete              stop following it
-    GET  /admin/sources/discover?url=            the feeds a page announces, one click to add
+    GET  /admin/sources/discover?url=            the form to find a site's feeds, prefilled
+    POST /admin/sources/discover                 the feeds a page announces, one click to add
     GET  /admin/sources/import, POST             OPML upload
     GET  /admin/sources/export.opml              OPML download
     GET  /admin/live/{slug}/inbox                new items for the blog, newest first
@@ -28,6 +29,7 @@ from dateline.accounts.service import User
 from dateline.distribution import http_cache
 from dateline.errors import Conflict, DatelineError, Invalid
 from dateline.ingest import exchange, service, views
+from dateline.ingest.discover import FeedLink
 from dateline.ingest.models import SourceDraft
 from dateline.liveblog.forms import text
 from dateline.web import MAX_ID, RowId, StaleForm, form_status, posted_form, redirect, render
@@ -80,17 +82,35 @@ async def delete_source(request: Request, source_id: RowId, user: Editor) -> Res
 
 
 @router.get("/sources/discover")
-async def discover_page(request: Request, user: Editor, url: str = "", blog: str = "") -> Response:
-    found, errors = [], {}
-    if url:
+async def discover_form(request: Request, user: Editor, url: str = "", blog: str = "") -> Response:
+    """Only the form, prefilled from the query: a GET never makes the server fetch, so a link
+    from another site opened by a signed-in editor cannot (the POST checks CSRF)."""
+    return await _discover_page(request, user, {"url": url, "blog": blog}, None, {})
+
+
+@router.post("/sources/discover")
+async def discover_feeds(request: Request, user: Editor) -> Response:
+    form, errors = await posted_form(request)
+    typed = {name: _text(form, name) for name in ("url", "blog")}
+    found = None
+    if not errors:
         try:
             state = request.app.state
-            found = await exchange.discover(state.db, state.settings, url, user)
+            found = await exchange.discover(state.db, state.settings, typed["url"], user)
         except Invalid as exc:
             errors = exc.errors
+    return await _discover_page(request, user, typed, found, errors)
+
+
+async def _discover_page(
+    request: Request,
+    user: User,
+    typed: dict[str, str],
+    found: list[FeedLink] | None,
+    errors: dict[str, str],
+) -> Response:
     view = await views.sources_view(request.app.state.db, user)
-    context = {"user": user, "url": url, "blog": blog, "found": found, "view": view}
-    context["errors"] = errors
+    context = {"user": user, "typed": typed, "found": found, "view": view, "errors": errors}
     return render(request, "ingest/discover.html", context, status=form_status(errors))
 
 
