@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
@@ -25,6 +25,7 @@ from dateline.accounts.service import User
 from dateline.distribution import webhooks
 from dateline.distribution.webhooks import EVENTS, Webhook, WebhookDraft
 from dateline.errors import Invalid
+from dateline.limits import ApiInput
 from dateline.liveblog import queries
 from dateline.liveblog.api_schema import INVALID, MALFORMED, NOT_FOUND, UNAUTHORIZED, ok
 from dateline.liveblog.forms import text
@@ -103,9 +104,7 @@ async def _page(
 # JSON API -----------------------------------------------------------------------------------
 
 
-class WebhookIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
+class WebhookIn(ApiInput):
     url: str = Field(examples=["https://newsroom-tools.example/hooks/dateline"])
     blog: str | None = Field(
         default=None, description="A blog's slug; null for every blog.", examples=["storm-live"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from starlette.responses import Response
 
 from dateline.accounts.auth import require_api_reader, require_api_user
@@ -17,6 +17,7 @@ from dateline.accounts.service import User
 from dateline.ingest import service
 from dateline.ingest.models import SourceDraft
 from dateline.ingest.present import ITEM_EXAMPLE, SOURCE_EXAMPLE, item_json, source_json
+from dateline.limits import ApiInput
 from dateline.liveblog.api_schema import (
     CONFLICT,
     INVALID,
@@ -33,9 +34,7 @@ Reader = Annotated[User, Depends(require_api_reader)]
 READ = {**UNAUTHORIZED, **NOT_FOUND, **INVALID}
 
 
-class SourceIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
+class SourceIn(ApiInput):
     url: str = Field(max_length=2000, examples=["https://wire.example.org/world.rss"])
     kind: Literal["feed", "article", "liveblog"] = Field(
         default="feed",
