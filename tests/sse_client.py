@@ -25,10 +25,11 @@ class EventReader:
         self.lines = response.aiter_lines()
         self.comments: list[str] = []
 
-    async def next(self, within: float = 10.0) -> Event:
+    async def next(self, within: float = 30.0) -> Event:
+        """The next event; `within` is patience for a busy machine, not an expected speed."""
         return await asyncio.wait_for(self._next(), within)
 
-    async def take(self, count: int, within: float = 10.0) -> list[Event]:
+    async def take(self, count: int, within: float = 30.0) -> list[Event]:
         return [await self.next(within) for _ in range(count)]
 
     async def _next(self) -> Event:

@@ -9,7 +9,6 @@ import itertools
 import re
 import signal
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +34,9 @@ __all__ = ["browser"]  # a fixture: pytest finds it here by name
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 10_000
-LIVE_MS = 10_000  # a pushed change shows in well under a second; this is the patience
+LIVE_MS = 30_000  # a pushed change shows in well under a second; this is the patience
 RECONNECT_MS = 30_000  # server restart (~3 s) + EventSource retry (2 s) + live.js retry (3 s)
-POLL_MS = 15_000  # live.js polls every 10 s without EventSource
+POLL_MS = 60_000  # live.js polls every 10 s without EventSource; this is the patience
 MARKER = "the page the reader opened"
 EVENTS_URL = re.compile(r"/live/[^/]+/events\?")
 CHANGES_URL = re.compile(r"/live/[^/]+/changes\?")
@@ -365,6 +364,47 @@ def test_pinning_another_update_takes_the_pinned_label_off_the_first(
     expect(update(page, first).locator(".label--pinned")).to_have_count(0, timeout=2_000)
 
 
+def test_key_events_list_follows_every_change_in_order_like_a_fresh_page(
+    open_reader: OpenReader, desk: Desk
+) -> None:
+    """Frames carry one entry of the key events list each (not the whole list): the page
+    places, renames and removes entries, empties the list and starts it again, and ends up
+    showing what a freshly loaded page shows."""
+    polls = desk.publish("Polls have closed.", headline="Polls close", key_event=True)
+    tea = desk.publish("Tea is being served.", headline="Tea break")
+    exit_poll = desk.publish("The exit poll is out.", headline="Exit poll", key_event=True)
+    reader = open_reader(desk.path)
+    page = reader.page
+    links = key_event_links(page)
+    titles = links.locator("span")  # each link is "hh:mm title"
+    expect(titles).to_have_text(["Exit poll", "Polls close"])
+
+    desk.edit(tea, key_event=True)  # an older update: it goes between the two
+    expect(titles).to_have_text(["Exit poll", "Tea break", "Polls close"], timeout=LIVE_MS)
+    desk.edit(exit_poll, headline="Exit poll: Greens ahead")
+    expect(titles.first).to_have_text("Exit poll: Greens ahead", timeout=LIVE_MS)
+    desk.edit(polls, key_event=False)
+    desk.delete(tea)
+    expect(links).to_have_count(1, timeout=LIVE_MS)
+    desk.edit(exit_poll, key_event=False)  # the last one: the list goes, heading and all
+    expect(page.get_by_role("navigation", name="Key events")).to_have_count(0, timeout=LIVE_MS)
+    desk.edit(polls, key_event=True)  # and comes back
+    expect(titles).to_have_text(["Polls close"], timeout=LIVE_MS)
+
+    desk.edit(exit_poll, pinned=True)
+    pinned_box = page.locator("[data-pinned-slot] .pinned")
+    expect(pinned_box.locator("h3")).to_have_text("Exit poll: Greens ahead", timeout=LIVE_MS)
+    desk.edit(exit_poll, pinned=False)
+    expect(pinned_box).to_have_count(0, timeout=LIVE_MS)
+
+    fresh = open_reader(desk.path).page
+    hrefs = "nodes => nodes.map(node => [node.getAttribute('href'), node.textContent])"
+    assert links.evaluate_all(hrefs) == key_event_links(fresh).evaluate_all(hrefs)
+    expect(fresh.locator("[data-pinned-slot] .pinned")).to_have_count(0)
+    reader.assert_not_reloaded()
+    assert reader.errors == []
+
+
 # 2. A reader scrolled down is never moved -------------------------------------------------
 
 
@@ -466,7 +506,7 @@ def test_late_key_event_lands_below_a_newer_update_of_the_same_second(
 ) -> None:
     reader = open_reader(f"{desk.path}?filter=key-events")
     page = reader.page
-    for _ in range(5):  # two publishes take ~50 ms: one try in 20 straddles a second
+    for _ in range(20):  # two publishes take ~50 ms (more when busy): some tries straddle a second
         older = desk.publish("Tea is being served.", headline="Tea break")
         newer = desk.publish("The Greens win ward 1.", headline="First result", key_event=True)
         if len({published_second(desk, older), published_second(desk, newer)}) == 1:
@@ -571,21 +611,33 @@ def test_updates_before_and_after_a_server_restart_all_arrive_once(
 # 6. Without EventSource, live.js polls ------------------------------------------------------
 
 
+NO_EVENT_SOURCE_NOTING_POLL_DELAYS = """
+delete window.EventSource;
+window.__pollDelays = [];
+const realSetTimeout = window.setTimeout;
+window.setTimeout = function (callback, delay, ...rest) {
+  if (callback && callback.name === "poll") window.__pollDelays.push(delay);
+  return realSetTimeout.call(this, callback, delay, ...rest);
+};
+"""
+
+
 def test_without_event_source_the_page_polls_for_changes(
     open_reader: OpenReader, desk: Desk
 ) -> None:
-    reader = open_reader(init_script="delete window.EventSource")
+    reader = open_reader(init_script=NO_EVENT_SOURCE_NOTING_POLL_DELAYS)
     page = reader.page
     reader.open(desk.path, connection=CHANGES_URL)  # returns after the first poll's answer
     assert page.evaluate("typeof window.EventSource") == "undefined"
 
-    published_at = time.monotonic()
     update_id = desk.publish("Counting is slower than expected.", headline="Count delayed")
     expect(update(page, update_id)).to_be_visible(timeout=POLL_MS)
-    waited = time.monotonic() - published_at
 
-    # One 10 s poll period, plus slack for a loaded machine (it is ~10.3 s on a quiet one).
-    assert waited < 13, f"the update took {waited:.1f} s to show; live.js polls every 10 s"
+    # Every 10 s: checked by the waits the page asked for, not by the wall clock, which a
+    # busy machine slows down.
+    delays = page.evaluate("window.__pollDelays")
+    assert delays, "live.js never asked to poll again"
+    assert set(delays) == {10_000}, delays
     polls = reader.urls(CHANGES_URL)
     assert len(polls) >= 2, polls
     assert all("since=" in url for url in polls), polls

@@ -10,6 +10,7 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -88,7 +89,10 @@ async def publish(http: httpx.AsyncClient, slug: str, body: str, **fields: objec
 
 @asynccontextmanager
 async def stream(
-    http: httpx.AsyncClient, slug: str, query: str = "", headers: dict[str, str] | None = None
+    http: httpx.AsyncClient,
+    slug: str,
+    query: str = "",
+    headers: dict[str, str] | dict[bytes, bytes] | None = None,
 ) -> AsyncIterator[EventReader]:
     async with http.stream("GET", f"/live/{slug}/events{query}", headers=headers) as response:
         assert response.status_code == 200
@@ -120,7 +124,7 @@ async def test_each_change_arrives_in_order_with_its_sequence_number_as_id(
     assert f'id="update-{first}"' in published["html"]
     assert "Polls close" in published["html"]
     assert "Key event" in received[1].data["html"]
-    assert "Polls close" in received[1].data["key_events_html"]
+    assert "Polls close" in received[1].data["key_event_html"]
     assert "Count begins" in received[2].data["recap_html"]
     assert received[3].data["html"] is None, "deleted without a note: nothing to show"
 
@@ -299,3 +303,48 @@ async def test_unknown_blog_stream_is_404_with_an_open_stream_elsewhere(
     async with stream(http, slug):
         assert (await http.get("/live/no-such-blog/events")).status_code == 404
         assert (await http.post(f"/live/{slug}/events")).status_code == 405
+
+
+async def test_frames_carry_their_own_key_events_entry_not_the_whole_list(
+    http: httpx.AsyncClient,
+) -> None:
+    """A replay is as cheap on a blog with many key events as on one with none: each frame
+    holds the one entry its update has in the list (or null when it has none any more)."""
+    slug, seq = await new_blog(http)
+    ids = [
+        await publish(http, slug, f"Result {n}", headline=f"Ward {n}", key_event=True)
+        for n in range(12)
+    ]
+    async with stream(http, slug, f"?since={seq}") as events:
+        replayed = await events.take(12)
+        await http.patch(f"/api/v1/blogs/{slug}/updates/{ids[3]}", json={"key_event": False})
+        unmarked = await events.next()
+    for event, update_id in zip(replayed, ids, strict=True):
+        entry = event.data["key_event_html"]
+        assert entry.count("<li>") == 1, entry
+        assert f'/updates/{update_id}"' in entry, entry
+    assert unmarked.data["update_id"] == ids[3]
+    assert unmarked.data["key_event_html"] is None
+
+
+HOSTILE_POSITIONS = ["-99999999999999999999", "-2147483649", "-1", str(2**70), "²", "1e3", "x"]
+
+
+async def test_hostile_positions_get_a_reset_or_a_4xx_never_a_500(
+    http: httpx.AsyncClient,
+) -> None:
+    """Last-Event-ID and ?since= come from anyone: what is no position in the log (or one
+    beyond its end) tells the page to reload; the polling URL refuses what is no number."""
+    slug, seq = await new_blog(http)
+    await publish(http, slug, "Polls have closed.")
+    for value in [*HOSTILE_POSITIONS, str(seq + 2), str(2**31)]:
+        header = {b"Last-Event-ID": value.encode()}  # as bytes: "²" goes out as UTF-8
+        async with stream(http, slug, headers=header) as events:
+            assert (await events.next()).kind == "reset", value
+        async with stream(http, slug, "?" + urlencode({"since": value})) as events:
+            assert (await events.next()).kind == "reset", value
+    for value in HOSTILE_POSITIONS:
+        answer = await http.get(f"/live/{slug}/changes", params={"since": value})
+        assert 400 <= answer.status_code < 500, (value, answer.status_code)
+    beyond = await http.get(f"/live/{slug}/changes", params={"since": seq + 2})
+    assert beyond.json() == {"seq": seq + 1, "reset": True, "events": []}

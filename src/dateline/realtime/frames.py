@@ -1,7 +1,14 @@
 """Turn log entries into Server-Sent Event frames, rendered once per event for every reader.
 
-A frame carries the server-rendered HTML of whatever the event changed (the update, and the
-key events list, pinned box or recap when they change), so the browser never renders.
+A frame carries the server-rendered HTML of what its event changed, and only that: the
+update, its own entry of the key events list (`key_event_html`: the list holding just that
+entry, or null when the update is not a key event now), the pinned box when the update is
+the pinned one, the recap when it changed. The browser places each piece (static/live.js).
+So a frame costs the same to render on a blog with 3 key events as on one with 500, and a
+batch of frames costs a fixed number of queries, however long the batch.
+
+Each frame shows the update as it is when rendered, not as it was at the event: a reader
+catching up ends at the current state, and the last frame about an update always has it.
 """
 
 from __future__ import annotations
@@ -15,11 +22,10 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.liveblog import queries
-from dateline.liveblog.models import Blog
+from dateline.liveblog.models import Blog, Update
 from dateline.liveblog.present import iso
 from dateline.realtime.queries import LoggedEvent
 
-SIDEBAR_KINDS = {"update.edited", "update.deleted", "update.key_event", "update.pinned"}
 ALWAYS_KEY_RELATED = {"update.key_event", "recap.changed", "blog.ended"}
 
 
@@ -27,15 +33,20 @@ ALWAYS_KEY_RELATED = {"update.key_event", "recap.changed", "blog.ended"}
 class Frame:
     seq: int
     data: bytes  # the whole SSE frame, encoded once for every reader
-    json: bytes  # the same payload for the polling fallback
+    body_at: int  # where its JSON payload starts in `data` (kept once, not twice)
     key_related: bool  # delivered on ?filter=key-events streams too
     ends: bool  # coverage ended: the stream closes after this frame
 
+    @property
+    def json(self) -> bytes:
+        """The payload alone, for the polling fallback."""
+        return self.data[self.body_at : -2]
+
 
 def make_frame(seq: int, kind: str, payload: dict[str, Any], key_related: bool) -> Frame:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    sse = f"id: {seq}\nevent: {kind}\ndata: {body}\n\n".encode()
-    return Frame(seq, sse, body.encode(), key_related, ends=kind == "blog.ended")
+    head = f"id: {seq}\nevent: {kind}\ndata: ".encode()
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return Frame(seq, head + body + b"\n\n", len(head), key_related, ends=kind == "blog.ended")
 
 
 class FrameRenderer:
@@ -49,34 +60,38 @@ class FrameRenderer:
     async def frames(
         self, conn: AsyncConnection, blog: Blog, events: list[LoggedEvent]
     ) -> list[Frame]:
-        return [await self._frame(conn, blog, event) for event in events]
+        """The events' frames: one query for all their updates, whatever their number."""
+        ids = list({e.update_id for e in events if e.update_id is not None})
+        found = await queries.updates_by_ids(conn, blog.id, ids)
+        return [self._frame(blog, event, found) for event in events]
 
-    async def _frame(self, conn: AsyncConnection, blog: Blog, event: LoggedEvent) -> Frame:
+    def _frame(self, blog: Blog, event: LoggedEvent, found: dict[int, Update]) -> Frame:
         payload: dict[str, Any] = {"seq": event.seq, "kind": event.kind, "live": blog.is_live}
         key_related = event.kind in ALWAYS_KEY_RELATED
-        if event.update_id is not None:
-            update = await queries.update_by_id(conn, blog.id, event.update_id)
-            visible = not update.is_deleted or bool(update.correction_note)
-            payload.update(
-                update_id=update.id,
-                key_event=update.key_event,
-                pinned=update.pinned,
-                published_at=iso(update.published_at),
-                html=self._render("_update.html", u=update, blog=blog) if visible else None,
-            )
+        update = found.get(event.update_id) if event.update_id is not None else None
+        if update is not None:
+            payload.update(self._update_payload(blog, update))
             was_key = bool(event.payload.get("was_key_event"))
             key_related = key_related or update.key_event or was_key
-            if event.kind in SIDEBAR_KINDS or update.key_event or update.pinned:
-                payload["key_events_html"] = self._render(
-                    "_key_events.html",
-                    blog=blog,
-                    key_events=await queries.key_events(conn, blog.id),
-                )
-                payload["pinned_html"] = self._render(
-                    "_pinned_slot.html",
-                    blog=blog,
-                    pinned=await queries.pinned_update(conn, blog.id),
-                )
         if event.kind == "recap.changed":
             payload["recap_html"] = self._render("_recap.html", blog=blog)
         return make_frame(event.seq, event.kind, payload, key_related)
+
+    def _update_payload(self, blog: Blog, update: Update) -> dict[str, Any]:
+        visible = not update.is_deleted or bool(update.correction_note)
+        payload: dict[str, Any] = {
+            "update_id": update.id,
+            "key_event": update.key_event,
+            "pinned": update.pinned,
+            "published_at": iso(update.published_at),
+            "html": self._render("_update.html", u=update, blog=blog) if visible else None,
+            "key_event_html": None,
+        }
+        if update.key_event and not update.is_deleted:
+            entry = queries.KeyEvent(update.id, update.published_at, update.short_title)
+            payload["key_event_html"] = self._render(
+                "_key_events.html", blog=blog, key_events=[entry]
+            )
+        if update.pinned and not update.is_deleted:
+            payload["pinned_html"] = self._render("_pinned_slot.html", blog=blog, pinned=update)
+        return payload

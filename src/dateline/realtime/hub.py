@@ -14,6 +14,11 @@ Every reader in a channel's `everyone` or `key_only` set has had every frame up 
 channel's `latest` (join brings it level before adding it), so delivery needs no per-reader
 bookkeeping. A reader that is ahead of the channel (it replayed the log while the pump was
 still rendering) waits in `early` until the pump catches up with it.
+
+Catching up is bounded the same way: a channel keeps its newest frames (at most the replay
+limit), and a reader behind what memory holds has the missing older frames rendered once,
+under the channel's lock, and kept for the next reader at that point (see `Hub.backlog`).
+A reader further behind than the replay limit is told to reload, with nothing rendered.
 """
 
 from __future__ import annotations
@@ -33,7 +38,6 @@ from dateline.realtime import queries
 from dateline.realtime.frames import Frame, FrameRenderer
 
 log = logging.getLogger(__name__)
-RECENT_FRAMES = 256  # kept per blog so reconnecting readers rarely need the database
 BUFFER_LIMIT = 64 * 1024  # unsent bytes a reader may hold before it counts as slow
 FREEZE_AFTER = 1.0  # seconds after a join before the collector is told to skip readers
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -114,10 +118,11 @@ class Channel:
     live: bool  # False once coverage has ended
     latest: int  # highest seq rendered into `recent` and written to every joined reader
     announced: int  # highest seq any broker message mentioned
+    recent: deque[Frame]  # the newest frames, the last being `latest`'s, for replays
     everyone: set[Reader] = field(default_factory=set)
     key_only: set[Reader] = field(default_factory=set)  # ?filter=key-events
     early: list[Reader] = field(default_factory=list)  # ahead of `latest`: not joined yet
-    recent: deque[Frame] = field(default_factory=lambda: deque(maxlen=RECENT_FRAMES))
+    filling: asyncio.Lock = field(default_factory=asyncio.Lock)  # one backfill at a time
     pump: asyncio.Task[None] | None = None
     next_pass: float = 0.0  # loop time before which the pump does not deliver again
 
@@ -137,6 +142,10 @@ class Channel:
     def readers(self) -> list[Reader]:
         return [*self.everyone, *self.key_only, *self.early]
 
+    def replay(self, since: int, upto: int) -> list[Frame] | None:
+        """Frames after `since` up to at least `upto` from memory, or None without them."""
+        return self.frames_after(since) if self.latest >= upto else None
+
     def frames_after(self, seq: int) -> list[Frame] | None:
         """Recent frames after seq, or None when they are no longer all in memory."""
         if seq >= self.latest:
@@ -144,6 +153,16 @@ class Channel:
         if not self.recent or self.recent[0].seq > seq + 1:
             return None
         return [frame for frame in self.recent if frame.seq > seq]
+
+    def keep_older(self, frames: list[Frame], end: int) -> None:
+        """Put frames rendered from the log, up to seq `end`, in front of `recent`, if they
+        still join it seamlessly (a reader's `open` may have restarted the channel while
+        they were rendered) and as far as the room allows (the newest are kept)."""
+        right = self.recent[0].seq if self.recent else self.latest + 1
+        room = (self.recent.maxlen or 0) - len(self.recent)
+        fit = [frame for frame in frames if frame.seq <= end][-room:] if room > 0 else []
+        if fit and right == end + 1 and fit[-1].seq == end:
+            self.recent.extendleft(reversed(fit))
 
 
 class Hub:
@@ -181,7 +200,7 @@ class Hub:
             if (rest := channel.next_pass - loop.time()) > 0:
                 await asyncio.sleep(rest)
             try:
-                frames = await self._render_after(channel.blog_id, channel.latest)
+                frames = await self._render(channel.blog_id, channel.latest, channel.announced)
             except Exception:
                 log.exception("rendering events failed", extra={"blog_id": channel.blog_id})
                 return
@@ -208,9 +227,13 @@ class Hub:
         for reader in early:
             self.join(channel, reader)
 
-    async def _render_after(self, blog_id: int, seq: int) -> list[Frame]:
+    async def _render(self, blog_id: int, after: int, upto: int) -> list[Frame]:
+        """The frames of events after `after` up to `upto` (at most the replay limit)."""
+        limit = min(upto - after, self.replay_limit)
+        if limit <= 0:
+            return []
         async with self.db.read() as conn:
-            events = await queries.events_after(conn, blog_id, seq, self.replay_limit)
+            events = await queries.events_after(conn, blog_id, after, limit)
             if not events:
                 return []
             blog = await blog_queries.blog_by_id(conn, blog_id)
@@ -229,7 +252,8 @@ class Hub:
             blog = await blog_queries.blog_by_slug(conn, slug)
         channel = self.channels.get(blog.id)
         if channel is None:
-            channel = Channel(blog.id, blog.is_live, blog.last_seq, blog.last_seq)
+            recent: deque[Frame] = deque(maxlen=self.replay_limit)
+            channel = Channel(blog.id, blog.is_live, blog.last_seq, blog.last_seq, recent)
             self.channels[blog.id] = self.by_slug[slug] = channel
         elif not channel.listening and blog.last_seq > channel.latest:
             # Nobody was listening here, so nothing was rendered: start afresh from the log.
@@ -239,15 +263,34 @@ class Hub:
         self.announce(blog.id, blog.last_seq)  # in case a broker message went missing
         return channel, blog.last_seq
 
+    def must_reload(self, since: int, upto: int) -> bool:
+        """Is a reader at `since` too far behind, or somewhere the log has never been?"""
+        return since < 0 or since > upto or upto - since > self.replay_limit
+
     async def backlog(self, channel: Channel, since: int, upto: int) -> list[Frame] | None:
-        """Frames after `since` up to at least `upto` (from memory when it has them, else from
-        the log), or None when the reader is too far behind to replay."""
-        if since >= upto:
+        """Frames after `since` up to at least `upto`, or None when the reader must reload:
+        it is more than the replay limit behind, or claims a position the log does not have
+        (negative, or beyond `upto`, the blog's last seq).
+
+        Memory serves what it holds; what it lacks is rendered from the log once, under the
+        channel's lock, and kept there, so readers at the same point (a hundred of them after
+        a restart, say) share one rendering, and the cost of any catch-up is bounded by the
+        replay limit, not by the blog's history."""
+        if self.must_reload(since, upto):
+            return None
+        if since == upto:
             return []
-        if channel.latest >= upto and (frames := channel.frames_after(since)) is not None:
+        if (frames := channel.replay(since, upto)) is not None:
             return frames
-        frames = await self._render_after(channel.blog_id, since)
-        return None if len(frames) >= self.replay_limit else frames
+        async with channel.filling:
+            if (frames := channel.replay(since, upto)) is not None:
+                return frames  # rendered by the reader that held the lock before us
+            warm = channel.latest >= upto
+            newer = list(channel.recent) if warm else []
+            end = newer[0].seq - 1 if newer else channel.latest
+            older = await self._render(channel.blog_id, since, end if warm else upto)
+            channel.keep_older(older, end)
+            return older + newer
 
     def join(self, channel: Channel, reader: Reader) -> bool:
         """Add a reader whose backlog has been sent, and bring it level with the frames that
@@ -279,12 +322,17 @@ class Hub:
 
     async def heartbeat(self, every: float) -> None:
         """Keep idle connections open through proxies, and re-read the log in case a broker
-        message went missing (the log is the truth; the broker is only a doorbell)."""
+        message went missing (the log is the truth; the broker is only a doorbell). Frames
+        kept for replays of a blog nobody is listening to are let go: polls and restarts
+        fill them again when asked, so memory follows the blogs being read, not every blog
+        someone once asked about."""
         while True:
             await asyncio.sleep(every)
             for channel in list(self.channels.values()):
                 _write_all(channel.everyone, HEARTBEAT)
                 _write_all(channel.key_only, HEARTBEAT)
+                if not channel.listening:
+                    channel.recent.clear()
             await self._check_log()
 
     async def _check_log(self) -> None:

@@ -66,7 +66,7 @@ class EventStream:
             return
         headers = HEADERS + self.security_headers
         await send({"type": "http.response.start", "status": 200, "headers": headers})
-        if frames is None or since > last_seq:
+        if frames is None:
             await send({"type": "http.response.body", "body": RETRY + RESET, "more_body": False})
             return
         shown = [f.data for f in frames if f.key_related or not key_only]
@@ -139,7 +139,13 @@ def _slug(scope: Scope) -> str | None:
 
 
 def _since(scope: Scope, query: dict[str, list[str]]) -> int | None:
+    """Where the reader stands: None when it does not say (it starts from now), or -1 when
+    what it says is no position in any log (negative, not a number, absurdly long), which
+    `Hub.backlog` answers with a reset: the page reloads and starts again, right."""
     headers: Headers = scope["headers"]
     value = next((v.decode("latin-1") for k, v in headers if k == b"last-event-id"), None)
     value = value or query.get("since", [None])[0]
-    return small_int(value)
+    if not value:
+        return None
+    found = small_int(value)
+    return -1 if found is None else found

@@ -1,5 +1,7 @@
 // Live updates for /live/{slug} over Server-Sent Events (progressive enhancement).
 // The server sends each change with its HTML already rendered; this file only places it.
+// A frame carries only what its change touched: the update, its own entry of the key
+// events list, the pinned box when that update is pinned, the recap when it changed.
 // Falls back to polling /live/{slug}/changes when EventSource is missing or blocked.
 (function () {
   "use strict";
@@ -43,6 +45,16 @@
     var time = node.querySelector("time[datetime]");
     return time ? Date.parse(time.getAttribute("datetime")) : 0;
   }
+  // Newest first; the same instant is ordered by id, as the server does.
+  function newer(when, id, t, otherId) { return t < when || (t === when && otherId < id); }
+  // The update a key-events entry or the pinned box is about: its own link's
+  // /live/{slug}/updates/{id} (not a link an editor put in the text).
+  function linkedId(node, selector) {
+    var link = node.querySelector(selector);
+    var found = link && /\/updates\/(\d+)$/.exec(link.getAttribute("href"));
+    return found ? parseInt(found[1], 10) : 0;
+  }
+  var ENTRY_LINK = ":scope > a", PINNED_LINK = ".pinned__body > p > a";
   function insert(article, highlight) {
     var list = document.querySelector("[data-updates]");
     if (!list) return;
@@ -55,8 +67,7 @@
     var before = Array.prototype.find.call(list.children, function (li) {
       var other = li.querySelector("article");
       if (!other) return false;
-      var t = timeOf(li);  // newest first; the same instant is ordered by id, as the server does
-      return t < when || (t === when && (parseInt(other.getAttribute("data-update-id"), 10) || 0) < id);
+      return newer(when, id, timeOf(li), parseInt(other.getAttribute("data-update-id"), 10) || 0);
     });
     list.insertBefore(item, before || null);
     if (highlight) {
@@ -100,13 +111,47 @@
     showPending();
   }
 
+  // The key events list: key_event_html is the list holding just this update's entry, or
+  // null when the update is no key event (any more). The server renders nothing for an
+  // empty list, so neither do we.
+  function applyKeyEvent(d) {
+    var slot = document.querySelector("[data-key-events-slot]");
+    if (!slot || d.key_event_html === undefined) return;
+    var list = slot.querySelector("ol");
+    var entries = list ? Array.prototype.slice.call(list.children) : [];
+    entries.forEach(function (li) { if (linkedId(li, ENTRY_LINK) === d.update_id) li.remove(); });
+    if (!d.key_event_html) {
+      if (list && !list.children.length) slot.innerHTML = "";
+      return;
+    }
+    var nav = fragment(d.key_event_html);
+    if (!list) { slot.innerHTML = ""; slot.appendChild(nav); return; }
+    var entry = nav.querySelector("li");
+    var when = timeOf(entry);
+    var before = Array.prototype.find.call(list.children, function (li) {
+      return newer(when, d.update_id, timeOf(li), linkedId(li, ENTRY_LINK));
+    });
+    list.insertBefore(entry, before || null);
+  }
+
+  // The pinned box: this update when it is pinned; emptied when it showed this update and
+  // the update is pinned no more (pinning another unpins it with a change of its own).
+  function applyPinned(d) {
+    var slot = document.querySelector("[data-pinned-slot]");
+    if (!slot || state.page !== 1 || state.filter) return;
+    if (d.pinned_html) slot.innerHTML = d.pinned_html;
+    else if (linkedId(slot, PINNED_LINK) === d.update_id) slot.innerHTML = "";
+  }
+
   function apply(d) {
     if (d.seq <= state.seq) return;  // already shown (the page or an earlier frame had it)
     state.seq = d.seq;
     if (d.recap_html !== undefined) setSlot("[data-recap-slot]", d.recap_html);
-    if (d.key_events_html !== undefined) setSlot("[data-key-events-slot]", d.key_events_html);
-    if (d.pinned_html !== undefined && state.page === 1 && !state.filter) setSlot("[data-pinned-slot]", d.pinned_html);
-    if (d.update_id) applyUpdate(d);
+    if (d.update_id) {
+      applyKeyEvent(d);
+      applyPinned(d);
+      applyUpdate(d);
+    }
     if (d.kind === "blog.ended") end();
     var last = document.querySelector(".last-updated [data-relative]");
     if (last) last.setAttribute("data-time", new Date().toISOString());
