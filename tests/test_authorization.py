@@ -7,23 +7,27 @@ Authorisation lives in the services, so the API and the pages answer alike.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
 import pytest
+from fastapi.routing import iter_route_contexts
 from sqlalchemy import func, select
 
 from dateline.accounts.service import User
 from dateline.accounts.tokens import create_token_for
+from dateline.app import create_app
 from dateline.config import Settings
 from dateline.db import Database
-from dateline.db.tables import images
+from dateline.db.tables import images, items
 from dateline.ingest import service as ingest
 from dateline.ingest.models import SourceDraft
 from dateline.liveblog import drafts, queries, team
 from dateline.liveblog.models import Blog, UpdateDraft
 from tests.helpers import csrf_from, log_in, make_blog, make_user, png_bytes, post
+from tests.ingest_factories import document, item, store_document
 
 ROLES = ("admin", "member", "outsider", "contributor", "stranger", "anonymous")
 PNG = png_bytes(40, 30)
@@ -38,6 +42,7 @@ class World:
     update_id: int
     draft_id: int
     source_id: int
+    item_id: int
 
     async def as_(self, role: str) -> httpx.AsyncClient:
         """The client speaking for `role`: its API token, or none for anonymous."""
@@ -74,7 +79,10 @@ async def world(db: Database, client: httpx.AsyncClient, settings: Settings) -> 
     )
     wire = SourceDraft("http://127.0.0.1:9/wire.xml", "feed", None, blog.slug)
     source = await ingest.add_source(db, settings, wire, users["member"])
-    return World(db, client, blog, users, update.id, draft.id, source.id)
+    await store_document(db, source, document(item(1)))
+    async with db.read() as conn:
+        (item_id,) = (await conn.execute(select(items.c.id))).scalars()
+    return World(db, client, blog, users, update.id, draft.id, source.id, item_id)
 
 
 Call = Callable[[httpx.AsyncClient, World], Awaitable[httpx.Response]]
@@ -262,3 +270,72 @@ async def test_a_picture_sent_with_the_update_form_of_a_blog_one_is_not_on_is_no
     )
     assert answer.status_code == 403
     assert await _public_state(world) == before
+
+
+# Every admin page (GET) × every role. The routes are read from the app, so a new page fails
+# here until its answers are written down: none can be added without an authorisation check.
+
+ANY_ACCOUNT = {role: 200 for role in ROLES if role != "anonymous"}
+EDITORS = {"admin": 200, "member": 200, "outsider": 200}
+THE_TEAM = {"admin": 200, "member": 200, "contributor": 200}
+ITS_EDITORS = {"admin": 200, "member": 200}
+ADMIN_PAGES: dict[str, dict[str, int]] = {
+    "/admin": ANY_ACCOUNT,
+    "/admin/account": ANY_ACCOUNT,
+    "/admin/blogs/new": EDITORS,
+    "/admin/users": {"admin": 200},
+    "/admin/webhooks": {"admin": 200},
+    "/admin/sources": EDITORS,
+    "/admin/sources/discover": EDITORS,
+    "/admin/sources/import": EDITORS,
+    "/admin/sources/export.opml": EDITORS,
+    "/admin/live/{slug}": THE_TEAM,
+    "/admin/live/{slug}/updates/{update_id}/edit": ITS_EDITORS,
+    "/admin/live/{slug}/updates/{update_id}/delete": ITS_EDITORS,
+    "/admin/live/{slug}/recap": ITS_EDITORS,
+    "/admin/live/{slug}/end": ITS_EDITORS,
+    "/admin/live/{slug}/drafts": THE_TEAM,
+    "/admin/live/{slug}/drafts/{draft_id}": THE_TEAM,
+    "/admin/live/{slug}/team": ITS_EDITORS,
+    "/admin/live/{slug}/audit": ITS_EDITORS,
+    "/admin/live/{slug}/inbox": THE_TEAM,
+    "/admin/live/{slug}/inbox/items": THE_TEAM,
+    "/admin/live/{slug}/inbox/{item_id}/use": THE_TEAM,
+}
+
+
+def _admin_get_routes() -> list[str]:
+    app = create_app(Settings(secret_key="routes-only"))
+    return sorted(
+        {
+            route.path
+            for route in iter_route_contexts(app.routes)
+            if route.path.startswith("/admin") and "GET" in (route.methods or ())
+        }
+    )
+
+
+def _address(path: str, w: World) -> str:
+    ids = {"slug": w.blog.slug, "update_id": w.update_id, "draft_id": w.draft_id}
+    ids["item_id"] = w.item_id
+    unknown = set(re.findall(r"{(\w+)}", path)) - set(ids)
+    assert not unknown, f"say which value {path} takes for {unknown}"
+    return path.format(**ids)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", _admin_get_routes())
+async def test_every_admin_page_answers_each_role_as_it_should(
+    world: World, path: str, role: str
+) -> None:
+    assert path in ADMIN_PAGES, f"{path} is new: add who may open it to ADMIN_PAGES"
+    if role != "anonymous":
+        await log_in(world.http, world.users[role].email)
+    answer = await world.http.get(_address(path, world))
+    if role == "anonymous":
+        assert answer.status_code == 303
+        assert answer.headers["location"].startswith("/login")
+        return
+    assert answer.status_code == ADMIN_PAGES[path].get(role, 403), answer.text[:300]
+    if answer.status_code == 403:
+        assert "The count has begun" not in answer.text, "a refused page showed an update"

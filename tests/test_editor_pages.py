@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 import pytest
+from sqlalchemy import update as sql_update
 
 from dateline.accounts.service import User
 from dateline.db import Database
+from dateline.db.tables import blog_events, users
 from dateline.liveblog import queries, service
-from dateline.liveblog.models import Blog
-from tests.helpers import PASSWORD, csrf_from, parse, png_bytes, post
+from dateline.liveblog.models import LIMITS, Blog, UpdateDraft
+from tests.helpers import PASSWORD, csrf_from, log_in, make_user, parse, png_bytes, post
 
 
 async def stream_of(db: Database, blog: Blog) -> list[str]:
@@ -214,6 +218,71 @@ async def test_preview_renders_markdown_without_publishing(
     assert preview.css_first("strong").text() == "Bold"
     assert preview.css_first("script") is None
     assert await stream_of(db, blog) == []
+
+
+async def test_preview_of_text_too_long_to_save_shows_the_message_not_the_preview(
+    editor_client: httpx.AsyncClient, db: Database, blog: Blog, editor: User
+) -> None:
+    """Preview makes the checks saving makes: over the limit, nothing is rendered."""
+    too_long = "[" * (LIMITS["body"] + 1)
+    update = await post(db, blog, editor, "Turnout 60%.")
+    for url in (f"/admin/live/{blog.slug}", f"/admin/live/{blog.slug}/updates/{update.id}/edit"):
+        token = await form_token(editor_client, url)
+        target = f"/admin/live/{blog.slug}/updates" if url.endswith(blog.slug) else url
+        form = {"csrf_token": token, "body": too_long, "action": "preview"}
+        answer = await editor_client.post(target, data=form)
+        assert answer.status_code == 422
+        page = parse(answer)
+        assert page.css_first(".preview") is None
+        assert f"Keep it under {LIMITS['body']} characters." in page.css_first(".form-error").text()
+        assert page.css_first("textarea#body").text() == too_long
+    assert await stream_of(db, blog) == ["Turnout 60%."]
+
+
+@pytest.mark.parametrize("role", ["editor", "contributor"])
+async def test_preview_on_the_edit_form_of_another_teams_blog_is_refused(
+    client: httpx.AsyncClient, db: Database, blog: Blog, editor: User, role: str
+) -> None:
+    update = await post(db, blog, editor, "Turnout 60%.")
+    await log_in(client, (await make_user(db, role)).email)
+    form = {"csrf_token": await form_token(client, "/admin/account"), "action": "preview"}
+    form["body"] = "**Mine** now"
+    answer = await client.post(f"/admin/live/{blog.slug}/updates/{update.id}/edit", data=form)
+    assert answer.status_code == 403
+    assert parse(answer).css_first(".preview") is None
+    assert "Turnout 60%" not in answer.text
+
+
+async def test_saving_over_a_newer_version_keeps_the_text_and_says_who_changed_it_when(
+    editor_client: httpx.AsyncClient, db: Database, blog: Blog, editor: User
+) -> None:
+    update = await post(db, blog, editor, "Turnout 60%.")
+    url = f"/admin/live/{blog.slug}/updates/{update.id}/edit"
+    opened = parse(await editor_client.get(url))
+    assert opened.css_first("input[name=version]").attributes["value"] == "1"
+    ana = await make_user(db, "admin")
+    at = datetime(2026, 11, 29, 12, 2, tzinfo=UTC)  # 14:02 in Kyiv, the blog's time zone
+    async with db.write() as conn:
+        await conn.execute(sql_update(users).where(users.c.id == ana.id).values(display_name="Ana"))
+    await service.edit_update(db, blog.slug, update.id, UpdateDraft("Turnout 61%."), ana)
+    async with db.write() as conn:  # the clock of the log row, set to a known minute
+        await conn.execute(
+            sql_update(blog_events)
+            .where(blog_events.c.update_id == update.id)
+            .values(created_at=at)
+        )
+    form = {"csrf_token": csrf_from(await editor_client.get(url)), "body": "Turnout 62.5%."}
+    form["version"] = "1"
+    answer = await editor_client.post(url, data=form)
+    assert answer.status_code == 409
+    page = parse(answer)
+    assert "Changed by Ana at 14:02 while you edited" in page.css_first(".form-error").text()
+    assert page.css_first("textarea#body").text() == "Turnout 62.5%."
+    assert await stream_of(db, blog) == ["Turnout 61%."], "Ana's edit was overwritten"
+    assert page.css_first("input[name=version]").attributes["value"] == "2"
+    form["version"] = "2"  # saving again, having read the message, replaces Ana's text
+    assert (await editor_client.post(url, data=form)).status_code == 303
+    assert await stream_of(db, blog) == ["Turnout 62.5%."]
 
 
 async def test_update_with_image_upload_and_caption(

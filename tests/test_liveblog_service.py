@@ -12,7 +12,7 @@ from dateline.db import Database
 from dateline.db.tables import blog_events
 from dateline.errors import Conflict, Invalid, NotFound
 from dateline.liveblog import queries, service
-from dateline.liveblog.models import Blog, BlogDraft, ImageRef, UpdateDraft
+from dateline.liveblog.models import Blog, BlogDraft, ImageRef, Stale, UpdateDraft, UpdatePatch
 from tests.helpers import make_blog, post
 
 
@@ -151,3 +151,53 @@ async def test_reader_page_pages_newest_first_and_filters_key_events(
         assert await queries.page_of(conn, posted[0], 20) == 3
         with pytest.raises(NotFound):
             await queries.reader_page(conn, blog.slug, 4, 20, False)
+
+
+async def versions_of(db: Database, blog: Blog, *updates: int) -> list[int]:
+    async with db.read() as conn:
+        return [(await queries.update_by_id(conn, blog.id, u)).version for u in updates]
+
+
+async def test_every_change_of_an_update_gives_it_a_new_version(
+    db: Database, blog: Blog, editor: User
+) -> None:
+    a = (await post(db, blog, editor, "Turnout is 61% at noon.")).id
+    b = (await post(db, blog, editor, "Counting has begun.")).id
+    assert await versions_of(db, blog, a, b) == [1, 1]
+    await service.set_key_event(db, blog.slug, a, True, editor)
+    await service.set_pinned(db, blog.slug, a, True, editor)
+    assert await versions_of(db, blog, a, b) == [3, 1]
+    await service.set_pinned(db, blog.slug, b, True, editor)  # unpins a: a change of a too
+    assert await versions_of(db, blog, a, b) == [4, 2]
+    await service.edit_update(db, blog.slug, a, UpdatePatch(headline="Turnout"), editor)
+    await service.delete_update(db, blog.slug, b, editor, versions={2})
+    assert await versions_of(db, blog, a, b) == [5, 3]
+
+
+async def test_a_change_made_against_an_old_version_is_refused_and_changes_nothing(
+    db: Database, blog: Blog, editor: User
+) -> None:
+    a = (await post(db, blog, editor, "Turnout is 61% at noon.")).id
+    await service.edit_update(db, blog.slug, a, UpdatePatch(body="Turnout: 62%."), editor)
+    before = await events_of(db, blog)
+    with pytest.raises(Stale) as refused:
+        await service.set_key_event(db, blog.slug, a, True, editor, versions={1})
+    assert (refused.value.version, refused.value.by) == (2, editor.display_name)
+    with pytest.raises(Stale):
+        await service.edit_update(db, blog.slug, a, UpdatePatch(body="Old."), editor, versions={1})
+    async with db.read() as conn:
+        update = await queries.update_by_id(conn, blog.id, a)
+    assert (update.body, update.key_event, update.version) == ("Turnout: 62%.", False, 2)
+    assert await events_of(db, blog) == before
+
+
+async def test_an_edit_changes_only_the_fields_it_sets(
+    db: Database, blog: Blog, editor: User
+) -> None:
+    a = (await post(db, blog, editor, "Turnout is 61%.", headline="Turnout")).id
+    await service.set_key_event(db, blog.slug, a, True, editor)
+    await service.edit_update(db, blog.slug, a, UpdatePatch(body="Turnout is 62%."), editor)
+    async with db.read() as conn:
+        update = await queries.update_by_id(conn, blog.id, a)
+    assert (update.headline, update.body, update.key_event) == ("Turnout", "Turnout is 62%.", True)
+    assert update.body_html == "<p>Turnout is 62%.</p>\n"

@@ -6,15 +6,17 @@ api_schema holds the `Problem` model and the examples the OpenAPI schema shows.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Body, Depends, File, Header, Query, Request, UploadFile
+from pydantic import Field
 from starlette.responses import Response
 
 from dateline.accounts.auth import require_api_reader, require_api_user
 from dateline.accounts.service import User
 from dateline.errors import Invalid, NotFound
+from dateline.limits import ApiInput
 from dateline.liveblog import api_schema as doc
 from dateline.liveblog import archive, drafts, queries, service
 from dateline.liveblog.api_schema import (
@@ -23,24 +25,32 @@ from dateline.liveblog.api_schema import (
     INVALID,
     MALFORMED,
     READ,
+    STALE,
     UNAUTHORIZED,
     ok,
 )
-from dateline.liveblog.forms import draft_of
-from dateline.liveblog.models import BlogDraft, ImageRef, UpdateDraft
+from dateline.liveblog.models import BlogDraft, ImageRef, Update, UpdateDraft, UpdatePatch
 from dateline.liveblog.present import blog_json, draft_json, iso, update_json
 from dateline.liveblog.queries import BlogSummary
 from dateline.media import service as media
+from dateline.numbers import small_int
 from dateline.web import MAX_ID, RowId
 
 router = APIRouter(prefix="/api/v1", tags=["live blogs"])
 Editor = Annotated[User, Depends(require_api_user)]  # a "write" token
 Reader = Annotated[User, Depends(require_api_reader)]  # any token
+IfMatch = Annotated[
+    str | None,
+    Header(
+        description='The update\'s ETag as you read it (`"3"`): the change is made only if '
+        "nobody changed the update since, else 412. `*` or no header: whatever its version."
+    ),
+]
 # Ids are 32-bit integers in the database: a larger one is a 422, not a failed query.
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+class Strict(ApiInput):
+    """Strict, no unknown fields, no NUL in any text (see limits.py)."""
 
 
 class BlogIn(Strict):
@@ -63,10 +73,10 @@ class UpdateIn(Strict):
     headline: str = ""
     key_event: bool = False
     pinned: bool = False
-    images: list[ImageIn] = []
+    images: list[ImageIn] = Field(default=[])
 
 
-class UpdatePatch(Strict):
+class UpdatePatchIn(Strict):
     body: str | None = None
     headline: str | None = None
     key_event: bool | None = None
@@ -92,6 +102,22 @@ def _refs(images: list[ImageIn]) -> list[ImageRef]:
 
 def _base(request: Request) -> str:
     return str(request.app.state.settings.base_url)
+
+
+def _versions(if_match: str | None) -> Set[int] | None:
+    """The versions an If-Match header names; None (any) when absent or `*`. Tags are
+    compared strongly, so a weak (W/) or malformed tag matches nothing: a 412, never a 500."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    tags = (tag.strip() for tag in if_match.split(","))
+    numbers = (small_int(tag[1:-1], 9) for tag in tags if tag[:1] == tag[-1:] == '"')
+    return {number for number in numbers if number is not None}
+
+
+def _with_etag(update: Update, request: Request, response: Response) -> dict[str, Any]:
+    """The update's JSON, with its version as the ETag a client sends back in If-Match."""
+    response.headers["ETag"] = f'"{update.version}"'
+    return update_json(update, _base(request))
 
 
 # Blogs -------------------------------------------------------------------------------------
@@ -271,17 +297,22 @@ async def list_updates(
     summary="Read an update",
     responses={**ok("The update.", doc.UPDATE), **READ},
 )
-async def get_update(request: Request, slug: str, update_id: RowId) -> dict[str, Any]:
-    return await _current(request, slug, update_id)
+async def get_update(
+    request: Request, response: Response, slug: str, update_id: RowId
+) -> dict[str, Any]:
+    """The `ETag` header is the update's version: send it back in `If-Match` to change it."""
+    return await _current(request, response, slug, update_id)
 
 
-async def _current(request: Request, slug: str, update_id: int) -> dict[str, Any]:
+async def _current(
+    request: Request, response: Response, slug: str, update_id: int
+) -> dict[str, Any]:
     async with request.app.state.db.read() as conn:
         blog = await queries.blog_by_slug(conn, slug)
         update = await queries.update_by_id(conn, blog.id, update_id)
     if update.is_deleted:
         raise NotFound("This update was deleted.")
-    return update_json(update, _base(request))
+    return _with_etag(update, request, response)
 
 
 @router.post(
@@ -322,69 +353,72 @@ async def post_update(
 @router.patch(
     "/blogs/{slug}/updates/{update_id}",
     summary="Edit an update",
-    responses={**ok("The update as saved.", doc.EDITED_UPDATE), **CHANGE},
+    responses={**ok("The update as saved.", doc.EDITED_UPDATE), **CHANGE, **STALE},
 )
 async def edit_update(
     request: Request,
+    response: Response,
     slug: str,
     update_id: RowId,
-    body: Annotated[UpdatePatch, Body(openapi_examples=doc.PATCH_IN)],
+    body: Annotated[UpdatePatchIn, Body(openapi_examples=doc.PATCH_IN)],
     user: Editor,
+    if_match: IfMatch = None,
 ) -> dict[str, Any]:
-    """Only the fields sent change; the others keep their current values. This is an edit:
-    readers see "Updated" with its time. To only mark a key event or pin, use the PUT routes."""
-    db = request.app.state.db
-    async with db.read() as conn:
-        blog = await queries.blog_by_slug(conn, slug)
-        draft = draft_of(await queries.update_by_id(conn, blog.id, update_id))
-    for name in ("body", "headline", "key_event", "pinned"):
-        if getattr(body, name) is not None:
-            setattr(draft, name, getattr(body, name))
-    if body.images is not None:
-        draft.images = _refs(body.images)
-    update = await service.edit_update(db, slug, update_id, draft, user)
-    return update_json(update, _base(request))
+    """Only the fields sent change; the others keep their current values, even when another
+    change lands at the same moment. This is an edit: readers see "Updated" with its time.
+    To only mark a key event or pin, use the PUT routes."""
+    images = None if body.images is None else _refs(body.images)
+    patch = UpdatePatch(body.body, body.headline, body.key_event, body.pinned, images)
+    db, versions = request.app.state.db, _versions(if_match)
+    update = await service.edit_update(db, slug, update_id, patch, user, versions=versions)
+    return _with_etag(update, request, response)
 
 
 @router.put(
     "/blogs/{slug}/updates/{update_id}/key-event",
     summary="Mark or unmark a key event",
-    responses={**ok("The update.", doc.UPDATE), **CHANGE},
+    responses={**ok("The update.", doc.UPDATE), **CHANGE, **STALE},
 )
 async def set_key_event(
     request: Request,
+    response: Response,
     slug: str,
     update_id: RowId,
     body: Annotated[SwitchIn, Body(openapi_examples=doc.SWITCH_IN)],
     user: Editor,
+    if_match: IfMatch = None,
 ) -> dict[str, Any]:
     """The editor's key event switch: not an edit, so readers see no "Updated" time."""
-    await service.set_key_event(request.app.state.db, slug, update_id, body.on, user)
-    return await _current(request, slug, update_id)
+    db, versions = request.app.state.db, _versions(if_match)
+    await service.set_key_event(db, slug, update_id, body.on, user, versions=versions)
+    return await _current(request, response, slug, update_id)
 
 
 @router.put(
     "/blogs/{slug}/updates/{update_id}/pin",
     summary="Pin or unpin an update",
-    responses={**ok("The update.", {**doc.UPDATE, "pinned": True}), **CHANGE},
+    responses={**ok("The update.", {**doc.UPDATE, "pinned": True}), **CHANGE, **STALE},
 )
 async def set_pinned(
     request: Request,
+    response: Response,
     slug: str,
     update_id: RowId,
     body: Annotated[SwitchIn, Body(openapi_examples=doc.SWITCH_IN)],
     user: Editor,
+    if_match: IfMatch = None,
 ) -> dict[str, Any]:
     """At most one update is pinned: pinning one unpins the one before. Not an edit."""
-    await service.set_pinned(request.app.state.db, slug, update_id, body.on, user)
-    return await _current(request, slug, update_id)
+    db, versions = request.app.state.db, _versions(if_match)
+    await service.set_pinned(db, slug, update_id, body.on, user, versions=versions)
+    return await _current(request, response, slug, update_id)
 
 
 @router.delete(
     "/blogs/{slug}/updates/{update_id}",
     status_code=204,
     summary="Delete an update",
-    responses={204: {"description": "Deleted."}, **CHANGE},
+    responses={204: {"description": "Deleted."}, **CHANGE, **STALE},
 )
 async def delete_update(
     request: Request,
@@ -392,10 +426,12 @@ async def delete_update(
     update_id: RowId,
     user: Editor,
     body: Annotated[DeleteIn | None, Body(openapi_examples=doc.DELETE_IN)] = None,
+    if_match: IfMatch = None,
 ) -> Response:
     """Readers see the correction note in the update's place, or nothing without one."""
     note = body.correction_note if body else ""
-    await service.delete_update(request.app.state.db, slug, update_id, user, note)
+    db, versions = request.app.state.db, _versions(if_match)
+    await service.delete_update(db, slug, update_id, user, note, versions=versions)
     return Response(status_code=204)
 
 

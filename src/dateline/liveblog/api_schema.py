@@ -21,7 +21,8 @@ class Problem(BaseModel):
     """The body of every 4xx answer (docs/api.md lists the codes)."""
 
     error: str = Field(
-        description="malformed_json, unauthorized, notfound, conflict, invalid or http_error.",
+        description="malformed_json, unauthorized, notfound, conflict, stale, invalid or "
+        "http_error.",
         examples=["notfound"],
     )
     detail: str | dict[str, str] | list[FieldProblem] = Field(
@@ -82,6 +83,15 @@ INVALID = problem(
     },
     content={"error": "invalid", "detail": {"body": "Write the text of the update."}},
 )
+STALE = problem(
+    412,
+    "If-Match named a version the update no longer has: someone changed it since you read it.",
+    stale={
+        "error": "stale",
+        "detail": "The update was changed by Mara Quell at 14:02 UTC since you read it (it is "
+        "now version 4); read it again and redo your change.",
+    },
+)
 READ: Answers = {**NOT_FOUND, **INVALID}
 CHANGE: Answers = {**MALFORMED, **UNAUTHORIZED, **FORBIDDEN, **NOT_FOUND, **CONFLICT, **INVALID}
 
@@ -131,6 +141,7 @@ UPDATE: dict[str, Any] = {
     "published_at": "2026-11-29T14:05:12Z",
     "edited_at": None,
     "status": "published",
+    "version": 3,
 }
 DRAFT: dict[str, Any] = {
     "id": 4,
@@ -145,7 +156,7 @@ DRAFT: dict[str, Any] = {
     "update_id": None,
 }
 DRAFT_LIST = {"items": [DRAFT]}
-EDITED_UPDATE = {**UPDATE, "edited_at": "2026-11-29T14:20:00Z"}
+EDITED_UPDATE = {**UPDATE, "edited_at": "2026-11-29T14:20:00Z", "version": 4}
 UPDATE_LIST = {"items": [UPDATE], "next": "/api/v1/blogs/storm-live/updates?limit=20&before=17"}
 UPLOADED = {"id": IMAGE_ID, "width": 4000, "height": 2250}
 EXPORT = {

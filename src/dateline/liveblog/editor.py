@@ -13,13 +13,14 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from dateline.accounts.auth import require_editor
-from dateline.accounts.permissions import member_blog_ids, rights
+from dateline.accounts.permissions import Action, authorize, member_blog_ids, rights
 from dateline.accounts.service import User
 from dateline.errors import Conflict, Forbidden, Invalid
-from dateline.html import render_markdown
 from dateline.liveblog import drafts, forms, queries, service
-from dateline.liveblog.models import ImageRef, UpdateDraft
+from dateline.liveblog.models import Blog, ImageRef, Stale, UpdateDraft
 from dateline.media.service import upload_image
+from dateline.numbers import small_int
+from dateline.timefmt import clock
 from dateline.web import RowId, StaleForm, form_errors, form_status, posted_form, redirect, render
 
 router = APIRouter(prefix="/admin")
@@ -38,6 +39,8 @@ async def dashboard(request: Request, user: User = Depends(require_editor)) -> R
 
 @router.get("/blogs/new")
 async def new_blog_form(request: Request, user: User = Depends(require_editor)) -> Response:
+    async with request.app.state.db.read() as conn:
+        await authorize(conn, user, Action.CREATE_BLOG)  # no form for what would be refused
     draft = forms.blog_draft(FormData())
     return render(request, "admin/blog_form.html", {"user": user, "draft": draft, "errors": {}})
 
@@ -79,52 +82,62 @@ async def editor_page(
 async def post_update(
     request: Request, slug: str, user: User = Depends(require_editor)
 ) -> Response:
+    db = request.app.state.db
     form, errors = await posted_form(request)
     draft, new_image = await _draft_with_upload(request, slug, user, form, errors)
-    preview = forms.text(form, "action") == "preview"
-    if not errors and not preview:
+    html = None
+    if not errors:
         try:
-            done = await drafts.submit(request.app.state.db, slug, draft, user)
-            if isinstance(done, drafts.Draft):
-                return redirect(request, f"/admin/live/{slug}/drafts", flash="draft-submitted")
-            return redirect(request, f"/admin/live/{slug}#update-{done.id}", flash="published")
+            if forms.text(form, "action") == "preview":
+                html = await service.preview(db, slug, draft, user, Action.WRITE_DRAFT)
+            else:
+                done = await drafts.submit(db, slug, draft, user)
+                if isinstance(done, drafts.Draft):
+                    return redirect(request, f"/admin/live/{slug}/drafts", flash="draft-submitted")
+                return redirect(request, f"/admin/live/{slug}#update-{done.id}", flash="published")
         except (Invalid, Conflict) as exc:
             errors = form_errors(exc)
-    return await _editor_page(
-        request, slug, user, draft, errors, preview=preview, new_image=new_image
-    )
+    return await _editor_page(request, slug, user, draft, errors, preview=html, new_image=new_image)
 
 
 @router.get("/live/{slug}/updates/{update_id}/edit")
 async def edit_form(
     request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
-    async with request.app.state.db.read() as conn:
-        blog = await queries.blog_by_slug(conn, slug)
-        update = await queries.update_by_id(conn, blog.id, update_id)
+    blog, update = await service.update_to_change(request.app.state.db, slug, update_id, user)
     context = {"user": user, "blog": blog, "update": update, "draft": forms.draft_of(update)}
-    return render(request, "admin/edit_update.html", {**context, "errors": {}, "preview": None})
+    context.update(errors={}, preview=None, version=update.version)
+    return render(request, "admin/edit_update.html", context)
 
 
 @router.post("/live/{slug}/updates/{update_id}/edit")
 async def save_edit(
     request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
+    """Saves over the version the form was opened with only: when someone changed the update
+    meanwhile, the form comes back with the editor's text and says who and when."""
+    db = request.app.state.db
+    blog, update = await service.update_to_change(db, slug, update_id, user)
     form, errors = await posted_form(request)
     draft, new_image = await _draft_with_upload(request, slug, user, form, errors)
-    preview = forms.text(form, "action") == "preview"
-    if not errors and not preview:
+    version = small_int(forms.text(form, "version"), 9)
+    html, status = None, None
+    if not errors:
         try:
-            await service.edit_update(request.app.state.db, slug, update_id, draft, user)
-            return redirect(request, f"/admin/live/{slug}#update-{update_id}", flash="edited")
+            if forms.text(form, "action") == "preview":
+                html = await service.preview(db, slug, draft, user, Action.PUBLISH)
+            else:
+                versions = None if version is None else {version}
+                await service.edit_update(db, slug, update_id, draft, user, versions=versions)
+                return redirect(request, f"/admin/live/{slug}#update-{update_id}", flash="edited")
+        except Stale as exc:
+            # The form now carries the newer version: saving again replaces it knowingly.
+            errors, version, status = {"form": _changed_meanwhile(exc, blog)}, exc.version, 409
         except (Invalid, Conflict) as exc:
             errors = form_errors(exc)
-    async with request.app.state.db.read() as conn:
-        blog = await queries.blog_by_slug(conn, slug)
-        update = await queries.update_by_id(conn, blog.id, update_id)
     context = {"user": user, "blog": blog, "update": update, "draft": draft, "errors": errors}
-    context.update(preview=_preview(draft) if preview else None, new_image=new_image)
-    return render(request, "admin/edit_update.html", context, status=form_status(errors))
+    context.update(preview=html, new_image=new_image, version=version or update.version)
+    return render(request, "admin/edit_update.html", context, status=status or form_status(errors))
 
 
 @router.get("/live/{slug}/updates/{update_id}/delete")
@@ -171,8 +184,7 @@ async def toggle_pin(
 
 @router.get("/live/{slug}/recap")
 async def recap_form(request: Request, slug: str, user: User = Depends(require_editor)) -> Response:
-    async with request.app.state.db.read() as conn:
-        blog = await queries.blog_by_slug(conn, slug)
+    blog = await service.blog_to_change(request.app.state.db, slug, user)
     text = "\n".join(blog.recap_items)
     return render(
         request, "admin/recap.html", {"user": user, "blog": blog, "text": text, "errors": {}}
@@ -188,16 +200,14 @@ async def save_recap(request: Request, slug: str, user: User = Depends(require_e
             return redirect(request, f"/admin/live/{slug}", flash="recap")
         except Invalid as exc:
             errors = exc.errors
-    async with request.app.state.db.read() as conn:
-        blog = await queries.blog_by_slug(conn, slug)
+    blog = await service.blog_to_change(request.app.state.db, slug, user)
     context = {"user": user, "blog": blog, "text": forms.text(form, "items"), "errors": errors}
     return render(request, "admin/recap.html", context, status=form_status(errors))
 
 
 @router.get("/live/{slug}/end")
 async def end_form(request: Request, slug: str, user: User = Depends(require_editor)) -> Response:
-    async with request.app.state.db.read() as conn:
-        blog = await queries.blog_by_slug(conn, slug)
+    blog = await service.blog_to_change(request.app.state.db, slug, user)
     return render(request, "admin/end.html", {"user": user, "blog": blog, "errors": {}})
 
 
@@ -212,8 +222,7 @@ async def end_coverage(
             return redirect(request, f"/admin/live/{slug}", flash="ended")
         except Conflict as exc:
             errors = form_errors(exc)
-    async with request.app.state.db.read() as conn:
-        blog = await queries.blog_by_slug(conn, slug)
+    blog = await service.blog_to_change(request.app.state.db, slug, user)
     context = {"user": user, "blog": blog, "errors": errors}
     return render(request, "admin/end.html", context, status=form_status(errors))
 
@@ -258,7 +267,7 @@ async def _editor_page(
     *,
     page: int = 1,
     key_events_only: bool = False,
-    preview: bool = False,
+    preview: str | None = None,
     new_image: ImageRef | None = None,
 ) -> Response:
     settings = request.app.state.settings
@@ -273,7 +282,7 @@ async def _editor_page(
         "view": view,
         "draft": draft,
         "errors": errors,
-        "preview": _preview(draft) if preview else None,
+        "preview": preview,
         "new_image": new_image,
         "editor": True,
         "rights": allowed,
@@ -285,12 +294,16 @@ async def _editor_page(
 async def _delete_page(
     request: Request, slug: str, update_id: int, user: User, note: str, errors: dict[str, str]
 ) -> Response:
-    async with request.app.state.db.read() as conn:
-        blog = await queries.blog_by_slug(conn, slug)
-        update = await queries.update_by_id(conn, blog.id, update_id)
+    blog, update = await service.update_to_change(request.app.state.db, slug, update_id, user)
     context = {"user": user, "blog": blog, "update": update, "note": note, "errors": errors}
     return render(request, "admin/delete.html", context, status=form_status(errors))
 
 
-def _preview(draft: UpdateDraft) -> str:
-    return render_markdown(draft.body)
+def _changed_meanwhile(stale: Stale, blog: Blog) -> str:
+    """The form's message: who changed the update last and when, in the blog's time zone."""
+    who = f"Changed by {stale.by}" if stale.by else "Changed by someone else"
+    when = f" at {clock(stale.at, blog.time_zone)}" if stale.at else ""
+    return (
+        f"{who}{when} while you edited, so nothing was saved. Your text is kept below: "
+        "save again to replace their version with yours."
+    )

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from dateline.errors import Invalid
+from dateline.errors import Conflict, Invalid
 from dateline.media.service import media_url
+from dateline.text import is_blank, line, lines
 from dateline.timefmt import is_time_zone
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -99,6 +100,7 @@ class Update:
     edited_at: datetime | None
     deleted_at: datetime | None
     correction_note: str
+    version: int  # bumped by every change; the API's ETag and the edit form's check
     images: tuple[Image, ...] = ()
 
     @property
@@ -139,14 +141,14 @@ class BlogDraft:
     def validate(self) -> BlogDraft:
         """A cleaned copy, or Invalid; the draft itself stays as typed for a re-render."""
         clean = BlogDraft(
-            title=self.title.strip(),
+            title=line(self.title),
             slug=self.slug.strip(),
-            standfirst=self.standfirst.strip(),
-            category=self.category.strip(),
+            standfirst=line(self.standfirst),
+            category=line(self.category),
             time_zone=self.time_zone.strip(),
         )
         errors = _lengths(clean, ("title", "slug", "standfirst", "category"))
-        if not clean.title:
+        if is_blank(clean.title):
             errors["title"] = "Give the live blog a title."
         if not SLUG.match(clean.slug):
             errors.setdefault("slug", "Use lower-case letters, digits and hyphens: storm-live.")
@@ -168,17 +170,16 @@ class UpdateDraft:
     def validate(self) -> UpdateDraft:
         """A cleaned copy, or Invalid; the draft itself stays as typed for a re-render."""
         clean = UpdateDraft(
-            body=self.body.strip(),
-            headline=self.headline.strip(),
+            body=lines(self.body),
+            headline=line(self.headline),
             key_event=self.key_event,
             pinned=self.pinned,
             images=[
-                ImageRef(i.hash, i.alt.strip(), i.caption.strip(), i.credit.strip())
-                for i in self.images
+                ImageRef(i.hash, line(i.alt), line(i.caption), line(i.credit)) for i in self.images
             ],
         )
         errors = _lengths(clean, ("headline", "body"))
-        if not clean.body:
+        if is_blank(clean.body):
             errors["body"] = "Write the text of the update."
         if len(clean.images) > MAX_IMAGES:
             errors["images"] = f"An update can carry at most {MAX_IMAGES} images."
@@ -193,8 +194,56 @@ class UpdateDraft:
         return clean
 
 
+@dataclass
+class UpdatePatch:
+    """The fields an edit sets; None keeps the value the update has when the edit is applied
+    (inside the write transaction), so a change made meanwhile by someone else survives."""
+
+    body: str | None = None
+    headline: str | None = None
+    key_event: bool | None = None
+    pinned: bool | None = None
+    images: list[ImageRef] | None = None
+
+    @classmethod
+    def whole(cls, draft: UpdateDraft) -> UpdatePatch:
+        """Every field, as an edit form sends them."""
+        return cls(draft.body, draft.headline, draft.key_event, draft.pinned, list(draft.images))
+
+    def sent(self) -> set[str]:
+        return {name for name in self.__dataclass_fields__ if getattr(self, name) is not None}
+
+    def applied_to(self, current: Update) -> UpdateDraft:
+        """The update as it will read: the fields sent over its current values, unvalidated."""
+        return UpdateDraft(
+            body=current.body if self.body is None else self.body,
+            headline=current.headline if self.headline is None else self.headline,
+            key_event=current.key_event if self.key_event is None else self.key_event,
+            pinned=current.pinned if self.pinned is None else self.pinned,
+            images=[ImageRef(i.hash, i.alt, i.caption, i.credit) for i in current.images]
+            if self.images is None
+            else list(self.images),
+        )
+
+
+class Stale(Conflict):
+    """The update changed after the caller read it (an API If-Match, the edit form's version):
+    412, and nothing is written. Says who changed it last and when, when the log knows."""
+
+    status = 412
+
+    def __init__(self, version: int, by: str | None, at: datetime | None) -> None:
+        who = f"by {by} " if by else ""
+        when = f"at {at:%H:%M} UTC " if at else ""
+        super().__init__(
+            f"The update was changed {who}{when}since you read it (it is now version "
+            f"{version}); read it again and redo your change."
+        )
+        self.version, self.by, self.at = version, by, at
+
+
 def validate_recap(items: list[str]) -> list[str]:
-    cleaned = [item.strip() for item in items if item.strip()]
+    cleaned = [line(item) for item in items if not is_blank(item)]
     if len(cleaned) > MAX_RECAP_ITEMS:
         raise Invalid({"items": f"Keep the recap to {MAX_RECAP_ITEMS} points or fewer."})
     if any(len(item) > LIMITS["recap_item"] for item in cleaned):
@@ -203,7 +252,7 @@ def validate_recap(items: list[str]) -> list[str]:
 
 
 def validate_correction(note: str) -> str:
-    note = note.strip()
+    note = line(note)
     if len(note) > LIMITS["correction_note"]:
         raise Invalid({"correction_note": f"Keep it under {LIMITS['correction_note']} characters."})
     return note

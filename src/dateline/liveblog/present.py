@@ -57,6 +57,7 @@ def update_json(update: Update, base_url: str) -> dict[str, Any]:
         "published_at": iso(update.published_at),
         "edited_at": iso(update.edited_at),
         "status": "published",
+        "version": update.version,  # also the ETag; changes with every change of the update
     }
 
 

@@ -130,6 +130,17 @@ async def update_by_id(conn: AsyncConnection, blog_id: int, update_id: int) -> U
     return found[0]
 
 
+async def updates_by_ids(
+    conn: AsyncConnection, blog_id: int, update_ids: Sequence[int]
+) -> dict[int, Update]:
+    """Several updates by id in two queries (rows, images): what a replay of the log needs."""
+    if not update_ids:
+        return {}
+    query = select(updates).where(updates.c.blog_id == blog_id, updates.c.id.in_(update_ids))
+    found = await _with_images(conn, (await conn.execute(query)).all())
+    return {update.id: update for update in found}
+
+
 async def page_of(conn: AsyncConnection, update: Update, page_size: int) -> int:
     """Which page of the full stream shows this update."""
     newer = (
