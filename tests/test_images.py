@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import io
 
 import httpx
@@ -13,6 +15,7 @@ from dateline.db import Database
 from dateline.errors import Invalid
 from dateline.media.service import store_image, variant_path
 from tests.helpers import png_bytes
+from tests.live_server import LiveServer, live_server  # noqa: F401 (a fixture)
 
 
 def jpeg_with_gps() -> bytes:
@@ -89,3 +92,44 @@ async def test_stored_images_are_only_ever_served_as_webp_and_never_sniffed(
     assert answer.headers["content-type"] == "image/webp"
     assert answer.headers["x-content-type-options"] == "nosniff"
     assert (await client.get(f"/media/{stored.hash}-320.svg")).status_code == 404
+
+
+async def test_uploads_beyond_the_worker_count_wait_their_turn_and_all_get_stored(
+    db: Database, settings: Settings
+) -> None:
+    settings.image_workers = 1
+    uploads = [png_bytes(900 + n, 600) for n in range(3)]
+    stored = await asyncio.gather(*(store_image(db, settings, data) for data in uploads))
+    assert [image.width for image in stored] == [900, 901, 902]
+    for image in stored:
+        assert variant_path(settings.media_dir, image.hash, 640).is_file()
+
+
+async def test_other_clients_are_served_while_a_big_image_is_processed(
+    live_server: LiveServer,  # noqa: F811
+) -> None:
+    """A 6300×6300 PNG (under the pixel cap, a few hundred KB) costs seconds of CPU to decode
+    and re-encode in four widths. The server writes the widths in turn; a page asked for once
+    the first is on disk is answered before the last one is: processing is off the event loop."""
+    data = png_bytes(6300, 6300)
+    image_hash = hashlib.sha256(data).hexdigest()
+    media = live_server.data_dir / "media"
+    first, last = variant_path(media, image_hash, 320), variant_path(media, image_hash, 1600)
+    auth = {"Authorization": f"Bearer {live_server.create_api_token()}"}
+    async with (
+        httpx.AsyncClient(base_url=live_server.base_url, timeout=120) as uploader,
+        httpx.AsyncClient(base_url=live_server.base_url, timeout=120) as reader,
+    ):
+        files = {"file": ("big.png", data, "image/png")}
+        upload = asyncio.create_task(uploader.post("/api/v1/images", files=files, headers=auth))
+        while not first.exists():  # the server has started processing
+            assert not upload.done(), upload.result().text
+            await asyncio.sleep(0.01)
+        page = await reader.get("/")
+        assert page.status_code == 200
+        assert not last.exists(), "the page waited for the image"
+        assert not upload.done()
+        answer = await upload
+    assert answer.status_code == 201, answer.text
+    assert (answer.json()["width"], answer.json()["height"]) == (6300, 6300)
+    assert last.is_file()

@@ -3,14 +3,22 @@
 An upload is trusted only after Pillow decodes it. It is re-encoded to WebP, which drops EXIF
 (camera GPS included) and any payload hidden after the image data. Files are named by the
 SHA-256 of the upload, so the same photo uploaded twice is stored once.
+
+Decoding and the four encodes take seconds of CPU for a large photo. They run in a small pool
+of worker threads (`DATELINE_IMAGE_WORKERS`), never on the event loop, so pages and live
+streams keep being served meanwhile (Pillow releases the GIL while it decodes, resizes and
+encodes); uploads beyond the pool's size wait in its queue instead of all competing at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from PIL import Image as PILImage
@@ -67,7 +75,10 @@ async def store_image(db: Database, settings: Settings, data: bytes) -> StoredIm
         row = (await conn.execute(select(images).where(images.c.hash == image_hash))).first()
     if row is not None:
         return StoredImage(row.hash, row.width, row.height, row.widths)
-    stored = _write_variants(data, image_hash, settings)
+    pool = _image_pool(settings.image_workers)
+    stored = await asyncio.get_running_loop().run_in_executor(
+        pool, _write_variants, data, image_hash, settings
+    )
     dialect = postgresql if not db.is_sqlite else sqlite
     async with db.write() as conn:
         await conn.execute(
@@ -82,6 +93,16 @@ async def store_image(db: Database, settings: Settings, data: bytes) -> StoredIm
             .on_conflict_do_nothing()
         )
     return stored
+
+
+@cache
+def _image_pool(workers: int) -> ThreadPoolExecutor:
+    """One pool per process (per size, for tests that vary it): its queue is the limit.
+
+    A thread pool, not the event loop's default one, so queued images never hold the threads
+    that password hashing and feed parsing need; threads start only when an image comes.
+    """
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dateline-image")
 
 
 def _write_variants(data: bytes, image_hash: str, settings: Settings) -> StoredImage:

@@ -1,0 +1,147 @@
+"""How `dateline serve` runs uvicorn so that no client can hold the node's sockets.
+
+uvicorn (0.54) closes a kept-alive connection `timeout_keep_alive` seconds after its last
+answer and answers 503 beyond `limit_concurrency` connections, but it sets no deadline and no
+size limit on a request's headers: a client that connects and sends nothing, or half a header
+line, holds a socket and a file descriptor for ever, and a few thousand of them exhaust a
+1,024 open-file limit, after which every new client fails. `HeaderDeadline` adds both to
+uvicorn's httptools protocol (the one `dateline serve` always uses). It is the only code that
+knows uvicorn's protocol internals; `tests/test_serve_limits.py` holds it to them.
+
+Live event streams are answers in progress: uvicorn arms its keep-alive timer only once an
+answer is complete, and the header deadline ends when the headers are in, so neither cuts a
+stream (the streams' heartbeats are for proxies in front).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import resource
+
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from dateline.config import Settings
+
+log = logging.getLogger("uvicorn.error")  # the server's own log, which `serve` shows
+
+# Files the process needs besides client connections: the database, logs, media files being
+# served, outgoing fetches and webhook deliveries.
+RESERVED_FILES = 256
+# Request line and headers; nginx's default (large_client_header_buffers) is 32 KiB.
+MAX_HEADER_BYTES = 64 * 1024
+_TOO_LARGE_BODY = b"Request header fields too large.\n"
+_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+    b"content-type: text/plain; charset=utf-8\r\n"
+    b"content-length: " + str(len(_TOO_LARGE_BODY)).encode() + b"\r\n"
+    b"connection: close\r\n\r\n" + _TOO_LARGE_BODY
+)
+
+
+class HeaderDeadline(HttpToolsProtocol):
+    """uvicorn's httptools protocol that closes a connection whose request headers are late
+    (`header_timeout` seconds after connecting or after the request's first byte) and answers
+    431 to headers over MAX_HEADER_BYTES, which httptools would otherwise buffer without end."""
+
+    header_timeout = 10.0
+    _header_timer: asyncio.TimerHandle | None = None
+    _header_bytes = 0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[arg-type]
+        self._await_headers()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._headers_arrived()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._header_timer is None or self.transport.is_closing():
+            return
+        # Counts a whole read even when a pipelined request began inside it: a little early.
+        self._header_bytes += len(data)
+        if self._header_bytes > MAX_HEADER_BYTES:
+            self.transport.write(_TOO_LARGE)
+            self.transport.close()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if self._header_timer is None:  # a kept-alive connection's next request
+            self._await_headers()
+
+    def on_headers_complete(self) -> None:
+        self._headers_arrived()
+        super().on_headers_complete()
+
+    def _await_headers(self) -> None:
+        self._header_bytes = 0
+        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_late)
+
+    def _headers_arrived(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_late(self) -> None:
+        self._header_timer = None
+        self.transport.close()
+
+
+def header_deadline(seconds: float) -> type[HeaderDeadline]:
+    """The protocol class with this deadline (uvicorn instantiates the class it is given)."""
+
+    class Configured(HeaderDeadline):
+        header_timeout = seconds
+
+    return Configured
+
+
+def raise_open_file_limit() -> int:
+    """Raise this process's soft open-file limit to the hard one where the OS allows; return
+    the soft limit in force. Many systems start services at 1,024 with a far higher hard
+    limit, and every connection holds a file."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == hard:
+        return soft
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ValueError, OSError) as exc:  # e.g. macOS refuses "unlimited"
+        log.warning("Open-file limit stays at %d (hard limit %d): %s", soft, hard, exc)
+        return soft
+    log.info("Open-file limit raised from %d to %d.", soft, hard)
+    return hard
+
+
+def connection_cap(settings: Settings, open_files: int) -> int:
+    """DATELINE_MAX_CONNECTIONS, lowered so that connections never use up the open files."""
+    fits = max(1, open_files - RESERVED_FILES)
+    if settings.max_connections > fits:
+        log.warning(
+            "Serving at most %d connections, not %d: the open-file limit is %d. Raise the "
+            "hard limit (LimitNOFILE= in systemd, ulimit -Hn) to serve more.",
+            fits,
+            settings.max_connections,
+            open_files,
+        )
+    return min(settings.max_connections, fits)
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    """Run the site with header, keep-alive and connection limits from the settings."""
+    config = uvicorn.Config(
+        "dateline.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        proxy_headers=False,
+        http=header_deadline(settings.header_timeout_seconds),
+        timeout_keep_alive=settings.keep_alive_seconds,
+        # Live event streams never end by themselves: give them a few seconds, then close.
+        timeout_graceful_shutdown=3,
+    )  # logging is configured from here on
+    # uvicorn counts the connection asking too: a limit of N serves N - 1 at once.
+    config.limit_concurrency = connection_cap(settings, raise_open_file_limit()) + 1
+    uvicorn.Server(config).run()
