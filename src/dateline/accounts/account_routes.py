@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from dateline.accounts import invites, service, throttle, tokens
+from dateline.accounts import devices, invites, service, throttle, tokens
 from dateline.accounts.auth import SESSION_COOKIE, require_editor
 from dateline.accounts.service import ROLES, User
 from dateline.errors import Conflict, Invalid, NotFound
@@ -31,19 +31,33 @@ async def account_page(request: Request, user: User = Depends(require_editor)) -
 
 @router.post("/account/password")
 async def change_password(request: Request, user: User = Depends(require_editor)) -> Response:
+    """Unticking "also revoke API tokens" (ticked by default) keeps them: see
+    `service.change_password` for why both are offered."""
     form, errors = await posted_form(request)
     new = text(form, "new_password")
+    revoke_tokens = text(form, "revoke_tokens") == "1"
     if not errors and new != text(form, "new_password_again"):
         errors = {"new_password_again": "The two new passwords differ."}
     if not errors:
         try:
             current, token = text(form, "current_password"), _session(request)
-            policy = throttle.Policy.of(request.app.state.settings)
-            await service.change_password(request.app.state.db, user, current, new, token, policy)
-            return redirect(request, "/admin/account", flash="password-changed")
+            device = devices.recognised(request, user.email)
+            policy: throttle.Policy = request.app.state.login_policy
+            await service.change_password(
+                request.app.state.db,
+                user,
+                current,
+                new,
+                token,
+                device,
+                policy,
+                revoke_tokens=revoke_tokens,
+            )
+            flash = "password-changed-tokens-revoked" if revoke_tokens else "password-changed"
+            return redirect(request, "/admin/account", flash=flash)
         except (Invalid, throttle.TooManyAttempts) as exc:
             errors = form_errors(exc)
-    return await _account(request, user, errors)
+    return await _account(request, user, errors, revoke_tokens=revoke_tokens)
 
 
 @router.post("/account/sessions/revoke")
@@ -96,6 +110,7 @@ async def _account(
     *,
     new_token: str = "",
     token_form: dict[str, str] | None = None,
+    revoke_tokens: bool = True,
     status: int | None = None,
 ) -> Response:
     db = request.app.state.db
@@ -106,6 +121,7 @@ async def _account(
         "scopes": tokens.SCOPES,
         "new_token": new_token,
         "token_form": token_form or {"name": "", "scope": "read"},
+        "revoke_tokens": revoke_tokens,
         "errors": errors,
     }
     return render(request, "account.html", context, status=status or form_status(errors))

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from dateline.accounts import csrf, invites, service, throttle
+from dateline.accounts import csrf, devices, invites, service, throttle
 from dateline.accounts.auth import SESSION_COOKIE
 from dateline.errors import Invalid
 from dateline.liveblog.forms import text
@@ -38,10 +38,11 @@ async def log_in(request: Request) -> Response:
     if not request.app.state.csrf.valid(request, form.get(csrf.FIELD)):
         context["error"] = "The form had expired. Please log in again."
         return render(request, "login.html", context, status=403)
-    policy = throttle.Policy.of(request.app.state.settings)
+    policy: throttle.Policy = request.app.state.login_policy
     try:
+        device = devices.recognised(request, email)
         user = await service.log_in(
-            request.app.state.db, email, password, _address(request), policy
+            request.app.state.db, email, password, _address(request), device, policy
         )
     except throttle.TooManyAttempts as exc:
         context["error"] = exc.message
@@ -57,7 +58,8 @@ async def log_in(request: Request) -> Response:
 async def _signed_in(
     request: Request, user: service.User, target: str, flash: str | None = None
 ) -> Response:
-    """Start a session for the user and send the browser on with its cookie."""
+    """Start a session for the user and send the browser on with its cookie; the browser is
+    known to the account from now on (devices.py)."""
     days = request.app.state.settings.session_days
     agent = request.headers.get("user-agent", "")
     token = await service.start_session(
@@ -66,10 +68,13 @@ async def _signed_in(
     csrf.renew(request)
     response = redirect(request, target, flash=flash)
     set_cookie(request, response, SESSION_COOKIE, token, max_age=days * 86400)
+    devices.remember(request, response, user.email)
     return response
 
 
 def _address(request: Request) -> str:
+    """The peer's address. `dateline serve` trusts no proxy headers, so behind a reverse
+    proxy this is the proxy's address (one counter for everyone; see docs/security.md)."""
     return request.client.host if request.client else ""
 
 

@@ -26,6 +26,7 @@ from dateline.accounts.permissions import Action, authorize
 from dateline.db import Database, inserted_id
 from dateline.db.tables import api_tokens, audit_events, invites, sessions, users, utcnow
 from dateline.errors import Conflict, Invalid, NotFound
+from dateline.text import is_blank, line
 
 ROLES = ("admin", "editor", "contributor")
 MIN_PASSWORD = 10
@@ -118,7 +119,7 @@ async def create_user(
 async def insert_user(
     conn: AsyncConnection, email: str, password_hash: str, role: str, display_name: str
 ) -> User:
-    name = (display_name.strip() or email.split("@")[0])[:120]
+    name = (email.split("@")[0] if is_blank(display_name) else line(display_name))[:120]
     try:  # the caller's transaction rolls back on the Conflict
         result = await conn.execute(
             insert(users).values(
@@ -148,14 +149,20 @@ async def authenticate(db: Database, email: str, password: str) -> User | None:
 
 
 async def log_in(
-    db: Database, email: str, password: str, ip: str, policy: throttle.Policy
+    db: Database,
+    email: str,
+    password: str,
+    ip: str,
+    device: str | None,
+    policy: throttle.Policy,
 ) -> User | None:
     """The user when the password is right, None when not; TooManyAttempts while the account
-    or the address is waiting out earlier failures (see throttle.py)."""
-    await throttle.attempt(db, email, ip, policy)
+    (or `device`, a browser it knows) or the address is waiting out earlier failures (see
+    throttle.py)."""
+    await throttle.attempt(db, email, ip, device, policy)
     user = await authenticate(db, email, password)
     if user is not None:
-        await throttle.succeeded(db, email, ip, policy)
+        await throttle.succeeded(db, email, ip, device, policy)
     return user
 
 
@@ -241,16 +248,22 @@ async def change_password(
     current: str,
     new: str,
     current_token: str,
+    device: str | None,
     policy: throttle.Policy,
-) -> None:
+    *,
+    revoke_tokens: bool,
+) -> int:
     """Check the current password (throttled like a login: a stolen session must not become
-    a way to guess it), store the new one and sign out every other session."""
+    a way to guess it), store the new one and sign out every other session; with
+    `revoke_tokens`, revoke the user's API tokens too (how many is returned). That is the
+    choice after a suspected theft, since a thief with the session could have made tokens;
+    a routine change may keep the tokens a desk's bots run on."""
     errors = _password_errors(new, "new_password")
-    await throttle.attempt(db, user.email, None, policy)
+    await throttle.attempt(db, user.email, None, device, policy)
     async with db.read() as conn:
         row = (await conn.execute(select(users).where(users.c.id == user.id))).one()
     if await _matches(row.password_hash, current):
-        await throttle.succeeded(db, user.email, None, policy)
+        await throttle.succeeded(db, user.email, None, device, policy)
     else:
         errors["current_password"] = "That is not your current password."  # noqa: S105
     if errors:
@@ -265,11 +278,15 @@ async def change_password(
                 sessions.c.user_id == user.id, sessions.c.token_hash != digest(current_token)
             )
         )
-        await record(conn, user, "password.changed")
+        revoked = await _revoke_tokens(conn, user.id) if revoke_tokens else 0
+        await record(conn, user, "password.changed", tokens_revoked=revoked)
+        return revoked
 
 
-async def set_password(db: Database, email: str, password: str) -> None:
-    """The server operator's reset (CLI): new password, every session signed out."""
+async def set_password(db: Database, email: str, password: str) -> int:
+    """The server operator's reset (CLI), for a forgotten or stolen password: new password,
+    every session signed out and every API token revoked (how many is returned), so nothing
+    made with the old password keeps working."""
     errors = _password_errors(password)
     if errors:
         raise Invalid(errors)
@@ -280,7 +297,19 @@ async def set_password(db: Database, email: str, password: str) -> None:
             update(users).where(users.c.id == user.id).values(password_hash=new_hash)
         )
         await conn.execute(delete(sessions).where(sessions.c.user_id == user.id))
-        await record(conn, None, "password.reset", email=user.email)
+        revoked = await _revoke_tokens(conn, user.id)
+        await record(conn, None, "password.reset", email=user.email, tokens_revoked=revoked)
+        return revoked
+
+
+async def _revoke_tokens(conn: AsyncConnection, user_id: int) -> int:
+    """Revoke every API token of the user still in use; how many there were."""
+    done = await conn.execute(
+        update(api_tokens)
+        .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return done.rowcount
 
 
 async def list_users(db: Database, actor: User) -> list[User]:
@@ -304,11 +333,7 @@ async def set_active(db: Database, actor: User, user_id: int, active: bool) -> U
             await conn.execute(
                 delete(invites).where(invites.c.created_by == user_id, invites.c.used_at.is_(None))
             )
-            await conn.execute(
-                update(api_tokens)
-                .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
-                .values(revoked_at=utcnow())
-            )
+            await _revoke_tokens(conn, user_id)
         action = "user.reactivated" if active else "user.deactivated"
         await record(conn, actor, action, email=row.email)
         return replace(user_from_row(row), active=active)

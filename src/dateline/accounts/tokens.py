@@ -16,6 +16,7 @@ from dateline.accounts.service import User, digest, find_user, record, user_from
 from dateline.db import Database, inserted_id
 from dateline.db.tables import api_tokens, users, utcnow
 from dateline.errors import Invalid, NotFound
+from dateline.text import is_blank, line
 
 SCOPES = ("read", "write")
 PREFIX = "dl_"
@@ -46,9 +47,9 @@ class Caller:
 
 async def create_token(db: Database, user: User, name: str, scope: str) -> tuple[ApiToken, str]:
     """The new token's record and its secret, which is never shown again."""
-    name = " ".join(name.split())
+    name = line(name)
     errors = {}
-    if not name or len(name) > 120:
+    if is_blank(name) or len(name) > 120:
         errors["name"] = "Give the token a name of up to 120 characters, e.g. 'Wire desk bot'."
     if scope not in SCOPES:
         errors["scope"] = "Scope must be read or write."
