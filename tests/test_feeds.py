@@ -389,3 +389,21 @@ async def test_stale_or_malformed_validators_get_the_full_page(
     future = datetime(2999, 1, 1, tzinfo=UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert (await client.get(url, headers={"If-Modified-Since": future})).status_code == 304
     assert (await client.get(url, headers={"If-None-Match": "*"})).status_code == 304
+
+
+async def test_rss_writes_ampersands_and_angle_brackets_as_the_rss_board_advises(
+    client: httpx.AsyncClient, db: Database, editor: User
+) -> None:
+    """RSS never said which elements hold HTML; the RSS Advisory Board's profile asks for
+    hexadecimal character references, the one form aggregators agree to read as text."""
+    blog = await make_blog(db, editor, slug="q-and-a", title="Q&A: <live>")
+    await post(db, blog, editor, "Rates & *more*", headline="2 < 3 > 1")
+    body = (await fetch(client, f"/live/{blog.slug}/feed.rss")).content
+    assert b"&amp;" not in body
+    assert b"&lt;" not in body
+    assert b"&gt;" not in body
+    assert b"<title>Q&#x26;A: &#x3C;live&#x3E;</title>" in body
+    parsed = await read_feed(client, f"/live/{blog.slug}/feed.rss")
+    assert parsed.feed.title == "Q&A: <live>"
+    assert parsed.entries[0].title == "2 < 3 > 1"
+    assert parsed.entries[0].description.strip() == "<p>Rates &amp; <em>more</em></p>"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -15,7 +17,7 @@ from dateline.app import create_app
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.migrate import upgrade
-from dateline.db.tables import metadata
+from dateline.db.tables import blogs, metadata, updates
 
 
 def _differences(conn: Connection) -> list[object]:
@@ -59,3 +61,63 @@ async def test_new_sqlite_databases_use_16_kb_pages_and_older_ones_keep_working(
     with sqlite3.connect(older) as reopened:
         assert reopened.execute("SELECT n FROM kept").fetchall() == [(7,)]
     reopened.close()
+
+
+@pytest.mark.parametrize(("setting", "pragma"), [(None, 2), ("FULL", 2), ("NORMAL", 1)])
+async def test_sqlite_syncs_every_commit_to_disk_unless_told_otherwise(
+    tmp_path: Path, setting: str | None, pragma: int
+) -> None:
+    """FULL (2) by default: a publish the editor saw acknowledged survives an OS crash or
+    power cut, not only a crash of the process. NORMAL (1) only when an operator chooses it."""
+    chosen = {"sqlite_synchronous": setting} if setting else {}
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3", **chosen)
+    database = create_app(settings).state.db
+    async with database.read() as reading, database.write() as writing:
+        assert await reading.scalar(text("PRAGMA synchronous")) == pragma
+        assert await writing.scalar(text("PRAGMA synchronous")) == pragma
+    await database.dispose()
+
+
+async def test_a_category_saved_with_a_line_break_before_0007_gets_a_working_feed(
+    tmp_path: Path,
+) -> None:
+    """Categories were not cleaned on save before; 0007 makes such a stored one a single
+    line, so its feed address routes (it was a 404)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'older.sqlite3'}"
+    database = Database(url)
+    await upgrade(database, "0006")
+    async with database.engine.begin() as conn:
+        at = datetime(2026, 12, 1, 10, tzinfo=UTC)
+        await conn.execute(
+            blogs.insert().values(
+                slug="storm",
+                title="Storm",
+                category="World\n  News\t",
+                time_zone="Europe/London",
+                status="live",
+                coverage_start=at,
+                created_at=at,
+                updated_at=at,
+            )
+        )
+        await conn.execute(
+            updates.insert().values(
+                blog_id=1,
+                published_at=at,
+                headline="Roads closed on the coast",
+                body="Roads closed.",
+                body_html="<p>Roads closed.</p>",
+                body_text="Roads closed.",
+            )
+        )
+    await upgrade(database)
+    async with database.read() as conn:
+        assert await conn.scalar(text("SELECT category FROM blogs")) == "World News"
+    await database.dispose()
+    app = create_app(Settings(database_url=url, data_dir=tmp_path / "data"))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        feed = await http.get("/category/World News/feed.atom")
+    await app.state.db.dispose()
+    assert feed.status_code == 200
+    assert "Roads closed on the coast" in feed.text

@@ -1,12 +1,15 @@
-"""The one sanitiser: whatever Markdown an editor types, the stored HTML is allow-listed."""
+"""The one sanitiser: whatever Markdown an editor types, the stored HTML is allow-listed;
+and the one rule for written text: blank means nothing visible, single lines stay single."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from dateline.html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown, sanitize
+from dateline.text import is_blank, line, lines
 
 PIECES = st.sampled_from(
     [
@@ -49,3 +52,51 @@ def test_outside_links_get_safe_rel() -> None:
 def test_raw_html_in_markdown_is_shown_as_text_not_run() -> None:
     html = render_markdown("<b onclick=x>hi</b>")
     assert html == "<p>&lt;b onclick=x&gt;hi&lt;/b&gt;</p>\n"
+
+
+# Written text: blank, single-line and body cleaning (dateline.text) -------------------------
+
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad \t\n\r\u00a0\u2028\u3000\u180e\u3164\u2800"
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+ANY_TEXT = st.text(alphabet=st.sampled_from(INVISIBLE + BIDI + "\x00\x01\x85aé ع😀")) | st.text()
+
+
+@pytest.mark.parametrize(
+    "written", ["", "   ", INVISIBLE, BIDI, "\u200b" * 50, "\u2060\ufeff\u00ad\n\u200d"]
+)
+def test_text_of_only_invisible_characters_is_blank(written: str) -> None:
+    assert is_blank(written)
+    assert line(written) == ""
+
+
+@pytest.mark.parametrize("written", ["a", "\u200ba", "·", "😀", "ع", "\u200d😀", "-"])
+def test_one_visible_character_is_enough(written: str) -> None:
+    assert not is_blank(written)
+    assert not is_blank(line(written))
+
+
+def test_a_single_line_text_loses_line_breaks_bidi_controls_and_invisible_ends() -> None:
+    assert line("\u200b Crime\nand\r\n\tJustice \u2028 now\ufeff") == "Crime and Justice now"
+    assert line("Mara \u202eQuell\u202c: \u2067report\u2069") == "Mara Quell: report"
+    assert line("Quoi\u00a0?") == "Quoi\u00a0?", "a no-break space on its own is the writer's"
+    assert line("Flag 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f") == (
+        "Flag 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    ), "tag characters end a flag emoji: they are not padding"
+
+
+def test_a_body_keeps_its_lines_and_loses_bidi_and_other_controls() -> None:
+    assert lines("\u200bFirst\r\nsecond\u202e\x01\n\n- item\t1\n  ") == "First\nsecond\n\n- item\t1"
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_cleaned_text_holds_no_bidi_control_or_line_break_and_cleaning_twice_changes_nothing(
+    text: str,
+) -> None:
+    single = line(text)
+    assert not set(single) & set(BIDI + "\n\r\x00\x01\x85\u2028")
+    assert line(single) == single
+    assert is_blank(single) == is_blank(text.translate(dict.fromkeys(map(ord, BIDI))))
+    body = lines(text)
+    assert not set(body) & set(BIDI + "\r\x00\x01")
+    assert lines(body) == body

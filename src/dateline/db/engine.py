@@ -24,6 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from dateline.db.tables import utcnow
 
 PAGE_SIZE = 16384  # bytes, for new SQLite databases (bench/ingest.py measures the effect)
+# FULL: SQLite syncs the WAL at every commit, so a publish acknowledged to the editor survives
+# an OS crash or power cut too. NORMAL syncs only at checkpoints: an acknowledged update could
+# vanish (the database stays intact). bench/publish.py measures what FULL costs.
+SYNCHRONOUS = ("FULL", "NORMAL")
 CACHE_KB = 32768  # SQLite page cache per connection
 CommitListener = Callable[[list[tuple[int, int]]], Awaitable[None]]
 
@@ -32,12 +36,14 @@ log = logging.getLogger(__name__)
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, sqlite_synchronous: str = SYNCHRONOUS[0]) -> None:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.driver = parsed.drivername  # e.g. "sqlite+aiosqlite"
-        self.engine: AsyncEngine = _make_engine(url, self.is_sqlite)
+        if sqlite_synchronous not in SYNCHRONOUS:
+            raise ValueError(f"sqlite_synchronous must be one of {SYNCHRONOUS}")
+        self.engine: AsyncEngine = _make_engine(url, self.is_sqlite, sqlite_synchronous)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         # Called with the (blog_id, seq) pairs a transaction appended, once it has committed.
         self.commit_listeners: list[CommitListener] = []
@@ -142,7 +148,7 @@ def inserted_id(result: Any) -> int:
     return int(result.inserted_primary_key[0])
 
 
-def _make_engine(url: str, is_sqlite: bool) -> AsyncEngine:
+def _make_engine(url: str, is_sqlite: bool, synchronous: str) -> AsyncEngine:
     if not is_sqlite:
         return create_async_engine(url, pool_pre_ping=True)
     database = make_url(url).database
@@ -162,7 +168,7 @@ def _make_engine(url: str, is_sqlite: bool) -> AsyncEngine:
             f"page_size={PAGE_SIZE}",
             "journal_mode=WAL",
             "foreign_keys=ON",
-            "synchronous=NORMAL",
+            f"synchronous={synchronous}",
             "busy_timeout=30000",
             # 32 MB of page cache a connection (SQLite's default is 2 MB): the unique indexes
             # of items (canonical URL, content hash) outgrow 2 MB, and each insert then reads

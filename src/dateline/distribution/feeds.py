@@ -148,14 +148,16 @@ def rss(feed: Feed, settings: Settings) -> bytes:
     channel = _node(root, "channel")
     _text(channel, "title", feed.title)
     _text(channel, "link", base + feed.page_path)
-    _text(channel, "description", feed.description or feed.title)
+    # Readers take every RSS <description> as HTML (the item's is), so the channel's plain
+    # text is escaped once more: "<script>" in a standfirst is shown, never parsed.
+    _text(channel, "description", escape(feed.description or feed.title))
     _text(channel, "lastBuildDate", _rfc822(feed.updated))
     _text(channel, "generator", "Dateline")
     self_url = _self_url(feed, base, "rss")
     _node(channel, "atom:link", rel="self", type=FORMATS["rss"].mime, href=self_url)
     for entry in feed.entries:
         _rss_item(_node(channel, "item"), entry, feed, settings)
-    return _xml(root)
+    return _rss_references(_xml(root))
 
 
 def _rss_item(node: ET.Element, entry: Entry, feed: Feed, settings: Settings) -> None:
@@ -291,6 +293,16 @@ def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Elem
 def _xml(root: ET.Element) -> bytes:
     body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return body
+
+
+def _rss_references(xml: bytes) -> bytes:
+    """RSS never said which elements may hold HTML, and aggregators guess. The RSS Advisory
+    Board's profile: encode "&", "<" and ">" as hexadecimal character references, the one
+    form the widest range of aggregators reads as plain characters. Same XML for a parser:
+    ElementTree writes these three entities only where it escaped a character."""
+    for entity, reference in ((b"&amp;", b"&#x26;"), (b"&lt;", b"&#x3C;"), (b"&gt;", b"&#x3E;")):
+        xml = xml.replace(entity, reference)
+    return xml
 
 
 def _rfc3339(moment: datetime) -> str:
