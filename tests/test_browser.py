@@ -536,9 +536,7 @@ def test_refused_upload_keeps_the_words_typed_for_the_image(
     page.get_by_role("button", name="Publish update").click()
     expect(page.get_by_role("alert")).to_contain_text("not a JPEG, PNG, WebP or GIF image")
 
-    image = new_image_fields(page)  # the page has re-rendered: no need to wait for the values
-    expect(image.get_by_label("Alt text")).to_have_value("A locked school gate", timeout=500)
-    expect(image.get_by_label("Caption")).to_have_value(
-        "Northgate Primary this morning", timeout=500
-    )
-    expect(image.get_by_label("Credit")).to_have_value("Sam Reed/City Desk", timeout=500)
+    image = new_image_fields(page)  # the page has re-rendered with the values in place
+    expect(image.get_by_label("Alt text")).to_have_value("A locked school gate")
+    expect(image.get_by_label("Caption")).to_have_value("Northgate Primary this morning")
+    expect(image.get_by_label("Credit")).to_have_value("Sam Reed/City Desk")

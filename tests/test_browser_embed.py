@@ -71,7 +71,8 @@ def test_partner_page_frames_the_embed_and_it_updates_live(
         "/api/v1/blogs/harbour-strike/updates",
         json={"headline": "Talks to resume", "body": "Union and port meet at noon."},
     )
-    expect(frame.locator(".update__headline").first).to_have_text("Talks to resume", timeout=10_000)
+    headline = frame.locator(".update__headline").first
+    expect(headline).to_have_text("Talks to resume", timeout=30_000)  # patience, when busy
     link = frame.locator(".update__time").first
     assert link.evaluate("a => a.target || document.querySelector('base').target") == "_blank"
     context.close()

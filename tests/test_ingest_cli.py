@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,14 @@ def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> d
     for name, value in values.items():
         monkeypatch.setenv(name, value)
     return values
+
+
+def wait_until(condition: Callable[[], object], what: str, seconds: float = 60.0) -> None:
+    """Poll `condition` until true; the deadline is generous, for a busy machine."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
 
 
 def run(*args: str, code: int = 0) -> str:
@@ -114,15 +123,13 @@ def test_worker_runs_standalone_and_stops_on_sigterm(
         text=True,
     )
     try:
-        deadline = time.monotonic() + 20
-        while not ingest_server.seen("/feed.xml") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert ingest_server.seen("/feed.xml"), "the worker never fetched the source"
-        time.sleep(0.3)  # let it store the items
+        wait_until(
+            lambda: "Northwind Wire" in run("source", "list"), "the worker never stored the source"
+        )
         children = children_of(process.pid)
         assert len(children) == (2 if processes else 0)
         process.send_signal(signal.SIGTERM)
-        _, errors = process.communicate(timeout=10)
+        _, errors = process.communicate(timeout=60)
     finally:
         process.kill()
     assert process.returncode == 0, errors
@@ -137,22 +144,20 @@ def test_ctrl_c_stops_a_worker_and_its_fetch_processes_and_hands_fetches_back(
 ) -> None:
     """Ctrl-C reaches the whole process group: the fetch processes must leave the stopping
     to the worker, which hands the fetch in flight back (still due, no failure recorded)."""
-    run("source", "add", ingest_server.route("/slow.xml", FEED, delay=3.0))
+    run("source", "add", ingest_server.route("/slow.xml", FEED, delay=600.0))
+    patient = {"DATELINE_FETCH_TIMEOUT_SECONDS": "1200"}  # the fetch is in flight at Ctrl-C
     process = subprocess.Popen(
         [sys.executable, "-c", "from dateline.cli import app; app()", "worker", "--processes=2"],
-        env={**os.environ, **env},
+        env={**os.environ, **env, **patient},
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal gives it
     )
     try:
-        deadline = time.monotonic() + 20
-        while not ingest_server.seen("/slow.xml") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert ingest_server.seen("/slow.xml"), "the worker never fetched the source"
+        wait_until(lambda: ingest_server.seen("/slow.xml"), "the worker never fetched the source")
         children = children_of(process.pid)
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does
-        _, errors = process.communicate(timeout=10)
+        _, errors = process.communicate(timeout=60)
     finally:
         process.kill()
     assert process.returncode == 0, errors

@@ -17,7 +17,7 @@ from dateline.ingest import fetch_processes
 from dateline.ingest.fetch_processes import GONE
 from dateline.ingest.worker import IngestWorker
 from tests.ingest_factories import add, ingest_settings, make_due, rss, shown
-from tests.ingest_server import IngestServer, ingest_server
+from tests.ingest_server import IngestServer, Reply, ingest_server
 
 __all__ = ["ingest_server"]  # the fixture
 
@@ -27,7 +27,7 @@ def settings(settings: Settings) -> Settings:
     return ingest_settings(settings).model_copy(update={"ingest_processes": 2})
 
 
-async def wait_for(condition: object, seconds: float = 10.0) -> None:
+async def wait_for(condition: object, seconds: float = 60.0) -> None:
     for _ in range(int(seconds * 100)):
         if condition():  # type: ignore[operator]
             return
@@ -108,15 +108,19 @@ async def test_a_fetch_process_that_dies_costs_only_its_fetches_in_flight(
     db: Database, settings: Settings, ingest_server: IngestServer
 ) -> None:
     wire = rss("Slow Wire", [("s1", "Late story", "Words.")])
-    slow = await add(db, settings, ingest_server.route("/slow.xml", wire, delay=2.0))
-    worker = IngestWorker(db, settings.model_copy(update={"ingest_processes": 1}))
+    # The first answer takes ten minutes (the process is killed long before, however busy
+    # the machine); the next comes at once.
+    late = [Reply(wire, delay=600.0), Reply(wire)]
+    slow = await add(db, settings, ingest_server.sequence("/slow.xml", late))
+    patient = {"ingest_processes": 1, "fetch_timeout_seconds": 1200.0}
+    worker = IngestWorker(db, settings.model_copy(update=patient))
     try:
         await worker.warm_up()
         (first,) = worker.fetch_process_ids
         running = asyncio.create_task(worker.run_round())
         await wait_for(lambda: ingest_server.seen("/slow.xml"))
         os.kill(first, signal.SIGKILL)
-        tally = await asyncio.wait_for(running, 10)
+        tally = await asyncio.wait_for(running, 60)
         assert tally.failed == {slow.id}
         state, titles = await shown(db, slow)
         assert (titles, state.last_error, state.consecutive_failures) == ([], GONE, 1)

@@ -67,7 +67,7 @@ async def test_items_are_stored_newest_first_with_their_text(
     assert (shown.title, shown.status, shown.consecutive_failures) == ("Example Wire", "ok", 0)
     assert shown.last_success_at is not None
     assert shown.etag == '"v1"'
-    assert shown.next_fetch_at > datetime.now(UTC) + timedelta(seconds=250)
+    assert shown.next_fetch_at > datetime.now(UTC) + timedelta(seconds=200)  # 300 s ± 10 %
 
 
 async def test_a_future_publication_date_does_not_keep_an_item_on_top(
@@ -151,8 +151,9 @@ async def test_failures_back_off_and_show_the_error_in_plain_words(
     assert shown.status == "ok"  # not failing for 24 hours yet
     assert shown.last_success_at is None
     # Third failure: 4 × 300 s, with jitter between half and all of it.
+    # (Less however long the test took since: a minute is patience for a busy machine.)
     wait = (shown.next_fetch_at - datetime.now(UTC)).total_seconds()
-    assert 590 <= wait <= 1200
+    assert 540 <= wait <= 1200
 
 
 async def test_a_source_failing_for_24_hours_is_marked_failing_and_kept(
@@ -175,7 +176,7 @@ async def test_retry_after_is_honoured(db: Database, settings: Settings) -> None
     source = await add(db, settings, "https://wire.example.org/world.rss")
     await store_failure(db, source, "The server answered 429 Too Many Requests", retry_after=7200)
     shown = await state_of(db, source)
-    assert shown.next_fetch_at >= datetime.now(UTC) + timedelta(seconds=7190)
+    assert shown.next_fetch_at >= datetime.now(UTC) + timedelta(seconds=7200 - 60)  # patience
 
 
 async def test_a_leased_source_is_claimed_once_until_released(

@@ -151,7 +151,7 @@ async def test_reader_on_b_receives_everything_published_on_a(
     ):
         events = EventReader(response)
         publisher = asyncio.create_task(publish_many(editor_on_a, 1, 20))
-        received = await events.take(20, within=15)
+        received = await events.take(20, within=30)
         await publisher
     assert numbers(received) == list(range(1, 21))
     assert [e.id for e in received] == list(range(received[0].id, received[0].id + 20))  # type: ignore[operator]
@@ -169,7 +169,7 @@ async def test_killed_node_loses_nothing_once_the_reader_resumes(
             before = await events.take(5)
             b.kill()  # mid-stream, no goodbye
             with pytest.raises((EOFError, httpx.HTTPError)):
-                await events.next(within=5)
+                await events.next(within=30)  # at once; patience for a busy machine
         await publish_many(editor_on_a, 6, 5)  # while B is down
         b.start()
         resume = {"Last-Event-ID": str(before[-1].id)}

@@ -310,8 +310,11 @@ async def test_a_connection_given_up_on_is_closed_even_when_the_server_stops_rea
                 await client.post(
                     f"http://127.0.0.1:{port}/", content=b"x" * 50_000_000, timeout=timeout
                 )
-            await asyncio.sleep(0.3)
-            assert _client_sockets_to(port) == 0
+            # Gone at once; the minute is patience for a busy machine. A leaked socket would
+            # stay until the server reads, which it never does.
+            async with asyncio.timeout(60):
+                while _client_sockets_to(port):  # noqa: ASYNC110 - the kernel's table
+                    await asyncio.sleep(0.05)
     finally:
         for writer in accepted:
             writer.transport.abort()

@@ -113,9 +113,9 @@ async def register(
 
 
 async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
-    """Wait (up to 5 s) until check() holds. A poll, because most checks read the database,
-    which has no event to wait on."""
-    async with asyncio.timeout(5):
+    """Wait until check() holds. A poll, because most checks read the database, which has no
+    event to wait on. The minute allowed is for a busy machine; a pass takes milliseconds."""
+    async with asyncio.timeout(60):
         while not await check():  # noqa: ASYNC110
             await asyncio.sleep(0.02)
 
@@ -152,7 +152,7 @@ async def test_publishing_an_update_sends_one_signed_delivery(
 
     [request] = receiver.received
     assert receiver.verified == [True]
-    assert abs(time.time() - int(request.headers["x-dateline-timestamp"])) < 10
+    assert abs(time.time() - int(request.headers["x-dateline-timestamp"])) < 300  # the window
     assert request.headers["x-dateline-event"] == "update.published"
     assert uuid.UUID(request.headers["x-dateline-delivery"])
     assert request.headers["content-type"] == "application/json"
@@ -336,15 +336,17 @@ def test_old_replayed_or_tampered_messages_are_refused(
     verify: Callable[[str, str, bytes, str], bool],
 ) -> None:
     secret, body = "whsec_test", b'{"event":"update.published"}'
+    # A minute outside the five-minute window, not a second: the checks below read the clock
+    # again, and a busy machine may take a second or more to reach them.
     fresh = str(int(time.time()))
-    stale = str(int(time.time()) - 301)
-    future = str(int(time.time()) + 301)
+    stale = str(int(time.time()) - 360)
+    future = str(int(time.time()) + 360)
 
     def signature(timestamp: str) -> str:
         return "sha256=" + sign(secret, timestamp, body)
 
     assert verify(secret, fresh, body, signature(fresh))
-    assert not verify(secret, stale, body, signature(stale))  # replayed after 5 minutes
+    assert not verify(secret, stale, body, signature(stale))  # replayed after 6 minutes
     assert not verify(secret, future, body, signature(future))
     assert not verify(secret, fresh, body + b" ", signature(fresh))  # body changed
     assert not verify("whsec_other", fresh, body, signature(fresh))
