@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
@@ -17,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dateline.accounts import account_routes as account_pages
 from dateline.accounts import routes as account_routes
+from dateline.accounts import throttle
 from dateline.accounts.auth import LoginRequired
 from dateline.accounts.csrf import Csrf
 from dateline.config import Settings
@@ -25,10 +25,12 @@ from dateline.db.migrate import pending_revision
 from dateline.distribution import http_cache, webhook_routes
 from dateline.distribution import routes as distribution_routes
 from dateline.distribution.webhook_worker import WebhookWorker
-from dateline.errors import DatelineError, Invalid
+from dateline.errors import DatelineError
+from dateline.idempotency import IdempotencyKeys, IdempotencyMiddleware
 from dateline.ingest import api as ingest_api
 from dateline.ingest import routes as ingest_routes
 from dateline.ingest.worker import IngestWorker
+from dateline.limits import BodyLimit, BodyLimits, RefuseNul
 from dateline.liveblog import api, editor, reader, team_routes
 from dateline.media import routes as media_routes
 from dateline.realtime import routes as realtime_routes
@@ -80,7 +82,7 @@ class DatelineApp(FastAPI):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, settings.sqlite_synchronous)
     static = load_static()
     templates = make_templates(settings, static)
     broker = make_broker(settings.broker_url)
@@ -130,10 +132,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ingest_worker = ingest_worker
     app.state.page_cache = RenderCache()
     app.state.csrf = Csrf(settings.secret_key.get_secret_value())
+    app.state.login_policy = throttle.Policy.of(settings)
+    app.state.idempotency = IdempotencyKeys(db)
     app.event_stream = EventStream(hub, SECURITY_HEADERS)
     app.router.routes.append(Route("/live/{slug}/events", app.event_stream, methods=["GET"]))
     for api_router in (api.router, webhook_routes.api_router, ingest_api.router):
-        app.include_router(api_router, dependencies=[Depends(refuse_nul)])
+        app.include_router(api_router)
     pages = (
         reader,
         editor,
@@ -150,27 +154,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(webhook_routes.router, include_in_schema=False)
     app.include_router(ingest_routes.router, include_in_schema=False)
     _add_error_handlers(app)
+    # Inside SecurityHeaders, so a replayed answer gets the same headers as the first.
+    app.add_middleware(IdempotencyMiddleware, keys=app.state.idempotency)
+    # Outermost after the security headers: nothing reads a body past its route's limit or
+    # meets a NUL in a path or query (see limits.py).
+    app.add_middleware(RefuseNul)
+    app.add_middleware(BodyLimit, limits=BodyLimits.from_settings(settings))
     app.add_middleware(SecurityHeaders)
     return app
-
-
-# A `\u0000` escape in a JSON body, not an escaped backslash followed by "u0000".
-JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
-
-
-async def refuse_nul(request: Request) -> None:
-    """PostgreSQL text cannot hold U+0000: the API refuses it in paths, queries and JSON bodies,
-    on every backend, with a 422 instead of failing the query with a 500."""
-    message = "Text may not contain the NUL character (U+0000)."
-    if "\x00" in request.scope["path"]:
-        raise Invalid({"path": message})
-    for name, value in request.query_params.multi_items():
-        if "\x00" in name or "\x00" in value:
-            raise Invalid({name.replace("\x00", ""): message})
-    if request.headers.get("content-type", "").startswith("multipart/"):
-        return  # an uploaded image is binary
-    if JSON_NUL.search(await request.body()):
-        raise Invalid({"body": message})
 
 
 def _wants_json(request: Request) -> bool:

@@ -41,7 +41,7 @@ def _run(work: Callable[[Database, Settings], Awaitable[T]]) -> T:
     settings = Settings()
 
     async def main() -> T:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, settings.sqlite_synchronous)
         try:
             return await work(db, settings)
         finally:
@@ -60,17 +60,9 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the site, the editor pages and the API."""
-    import uvicorn
+    from dateline.serving import serve as run_server
 
-    uvicorn.run(
-        "dateline.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        proxy_headers=False,
-        # Live event streams never end by themselves: give them a few seconds, then close.
-        timeout_graceful_shutdown=3,
-    )
+    run_server(Settings(), host, port)
 
 
 @db_app.command("upgrade")
@@ -137,10 +129,12 @@ def user_password(
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
 ) -> None:
-    """Set a user's password (for a forgotten one) and sign them out everywhere."""
+    """Set a user's password (for a forgotten or stolen one), sign them out everywhere and
+    revoke their API tokens."""
     password = _read_password(password_stdin)
-    _run(lambda db, _: accounts.set_password(db, email, password))
-    console.print(f"Password set for {email}; their sessions are signed out.")
+    revoked = _run(lambda db, _: accounts.set_password(db, email, password))
+    tokens = f"{revoked} API token{'' if revoked == 1 else 's'}"
+    console.print(f"Password set for {email}; signed out everywhere, {tokens} revoked.")
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -9,10 +9,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter
-from fastapi import Path as PathParam
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -22,12 +21,10 @@ from dateline import timefmt
 from dateline.accounts import csrf
 from dateline.config import Settings
 from dateline.errors import DatelineError, Invalid, NotFound
+from dateline.numbers import MAX_ID as MAX_ID  # ids in URLs: bounded in one place
+from dateline.numbers import RowId as RowId
 
 PACKAGE = Path(__file__).parent
-# Ids in URLs: the database's integers are 32-bit, so a larger one is refused (422 in the API,
-# an error page elsewhere) instead of reaching a query that PostgreSQL would fail.
-MAX_ID = 2**31 - 1
-RowId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 
 FLASH_COOKIE = "dl_flash"
 # Flash messages are codes, not text, so nobody can make the site say words of their choosing.
@@ -49,6 +46,9 @@ FLASHES = {
     "member-added": "Added to this live blog's team.",
     "member-removed": "Removed from this live blog's team.",
     "password-changed": "Password changed. Your other sessions are signed out.",
+    "password-changed-tokens-revoked": (
+        "Password changed. Your other sessions are signed out and your API tokens revoked."
+    ),
     "session-revoked": "That session is signed out.",
     "token-revoked": "API token revoked.",
     "user-deactivated": "Account deactivated: signed out everywhere, API tokens revoked.",
