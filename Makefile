@@ -51,6 +51,7 @@ bench: $(STAMP) nchan ## Run the benchmarks in bench/ and print their figures
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/attacks.py
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

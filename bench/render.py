@@ -186,8 +186,11 @@ def dateline_command() -> str:
     return str(beside) if beside.exists() else shutil.which("dateline") or "dateline"
 
 
-def start_server(workdir: Path, url: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    workdir: Path, url: str, port: int, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATELINE_DATABASE_URL": url, "DATELINE_DATA_DIR": str(workdir)}
+    env.update(extra_env or {})
     command = [dateline_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
     with (workdir / "server.log").open("wb") as log:  # uvicorn's access log goes here
         return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
