@@ -8,8 +8,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DATELINE_DATABASE_URL ?= sqlite+aiosqlite:///var/dateline.sqlite3
 export DATELINE_DATA_DIR ?= var
+LOCALE := src/dateline/locale
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/messages.po))
 
-.PHONY: help run test lint format bench chromium nchan clean
+.PHONY: help run test lint format bench chromium nchan clean catalogues messages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -20,7 +22,16 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP) ## Serve the demo on http://127.0.0.1:8000 (SQLite under var/)
+$(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
+
+catalogues: $(CATALOGUES) ## Compile the translations (German) that pages, messages and the CLI read
+
+messages: $(STAMP) ## Extract every marked text into messages.pot and merge it into each catalogue
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o $(LOCALE)/messages.pot src/dateline
+	$(BIN)/pybabel update --no-fuzzy-matching -D messages -i $(LOCALE)/messages.pot -d $(LOCALE)
+
+run: $(STAMP) catalogues ## Serve the demo on http://127.0.0.1:8000 (SQLite under var/)
 	$(BIN)/dateline db upgrade
 	$(BIN)/dateline demo --if-empty
 	$(BIN)/dateline serve --host $(HOST) --port $(PORT)
@@ -39,7 +50,7 @@ format: $(STAMP) ## Format the code
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-test: $(STAMP) chromium lint ## Lint, then run the whole test suite (SQLite; PostgreSQL too when DATELINE_TEST_DATABASE_URL is set)
+test: $(STAMP) catalogues chromium lint ## Lint, then run the whole test suite (SQLite; PostgreSQL too when DATELINE_TEST_DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 nchan: ## Install nginx with Debian's nchan module, the reference server of bench/fanout.py

@@ -40,6 +40,7 @@ from dateline.realtime.hub import Hub
 from dateline.realtime.sse import EventStream
 from dateline.web import RenderCache, load_static, make_templates, redirect, render
 from dateline.web import router as static_routes
+from dateline.web.i18n import LanguageMiddleware
 
 log = logging.getLogger("dateline")
 
@@ -160,6 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # meets a NUL in a path or query (see limits.py).
     app.add_middleware(RefuseNul)
     app.add_middleware(BodyLimit, limits=BodyLimits.from_settings(settings))
+    app.add_middleware(LanguageMiddleware)  # outside the limits: their refusals speak it too
     app.add_middleware(SecurityHeaders)
     return app
 

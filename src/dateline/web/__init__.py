@@ -23,8 +23,9 @@ from dateline.config import Settings
 from dateline.errors import DatelineError, Invalid, NotFound
 from dateline.numbers import MAX_ID as MAX_ID  # ids in URLs: bounded in one place
 from dateline.numbers import RowId as RowId
+from dateline.web import i18n
 
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).parent.parent  # the dateline package: its templates and static
 
 FLASH_COOKIE = "dl_flash"
 # Flash messages are codes, not text, so nobody can make the site say words of their choosing.
@@ -122,6 +123,7 @@ def make_templates(settings: Settings, static: dict[str, StaticFile]) -> Environ
         image_srcset=lambda image: image.srcset,
     )
     env.filters["iso"] = lambda moment: moment.astimezone(UTC).isoformat()
+    i18n.install(env)
     return env
 
 

@@ -1,0 +1,161 @@
+"""Languages: which one a person reads, and the words in it (gettext catalogues en and de).
+
+Every word a person reads is an English msgid marked where it is written (`_()` and
+`{% trans %}` in templates, `gettext` in Python, `N_` for text kept in a table and translated
+where it is shown). The language of a request is chosen once, held in a context variable for
+the rest of the request, and everything that speaks (templates, Babel dates and ages, Python
+messages) reads it from there, so nothing passes a language around:
+
+- a live blog's reader pages, feeds and embeds speak the blog's own language (`use`);
+- every other page speaks the `dl_lang` cookie that the language switch sets, else the
+  browser's Accept-Language, else English (`LanguageMiddleware`);
+- the CLI speaks LC_ALL / LC_MESSAGES / LANG.
+
+Catalogues live in `dateline/locale/<lang>/LC_MESSAGES/messages.po`; `make` compiles them to
+`.mo` files (a fresh clone builds them), which are read once per process, lazily.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+LANGUAGES = {"en": "English", "de": "Deutsch"}  # code -> its own name, for the switch
+DEFAULT = "en"
+COOKIE = "dl_lang"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"  # src/dateline/locale
+DOMAIN = "messages"
+
+_current: ContextVar[str] = ContextVar("dateline_language", default=DEFAULT)
+
+
+class CataloguesMissing(RuntimeError):
+    """A language's compiled catalogue is not there: the checkout was not built."""
+
+
+@cache
+def catalogue(language: str) -> NullTranslations:
+    """The compiled catalogue of `language`; English needs none (its msgids are the text)."""
+    if language == DEFAULT:
+        return NullTranslations()
+    mo = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if not mo.exists():
+        raise CataloguesMissing(f"{mo} is missing: run `make catalogues` (make run/test do).")
+    with mo.open("rb") as file:
+        return Translations(file, domain=DOMAIN)
+
+
+def current() -> str:
+    return _current.get()
+
+
+def gettext(message: str) -> str:
+    return catalogue(_current.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return catalogue(_current.get()).ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Marks text for the catalogue where it is defined; `gettext` translates it where shown."""
+    return message
+
+
+@contextmanager
+def using(language: str) -> Iterator[None]:
+    """Speak `language` inside the block (tests, the CLI, a blog's pages)."""
+    token = _current.set(known(language))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def use(language: str) -> None:
+    """Speak `language` for the rest of this request (a live blog's own language)."""
+    _current.set(known(language))
+
+
+def known(language: str | None) -> str:
+    """`language` when Dateline speaks it, else the default."""
+    return language if language in LANGUAGES else DEFAULT
+
+
+def from_accept_language(header: str) -> str | None:
+    """The first language of an Accept-Language header that we speak, by its q-values."""
+    wanted: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")[:32]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        primary = tag.strip().split("-")[0].lower()
+        if primary in LANGUAGES and quality > 0:
+            wanted.append((-quality, index, primary))
+    return min(wanted)[2] if wanted else None
+
+
+def choose(cookie: str | None, accept_language: str | None) -> str:
+    """A visitor's language: the switch's cookie, else the browser's wish, else English."""
+    if cookie is not None and cookie in LANGUAGES:
+        return cookie
+    return from_accept_language(accept_language or "") or DEFAULT
+
+
+def from_environment(environ: dict[str, str] | None = None) -> str:
+    """The CLI's language, as gettext reads it: LC_ALL, LC_MESSAGES, LANG ("de_DE.UTF-8")."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            return known(value.split(".")[0].split("_")[0].lower())
+    return DEFAULT
+
+
+class LanguageMiddleware:
+    """Chooses each request's language before anything renders (pure ASGI, no cost on
+    streams). The API speaks English: its answers are for programs."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"].startswith("/api/"):
+            language = DEFAULT
+        else:
+            headers = Headers(scope=scope)
+            language = choose(_cookie(headers.get("cookie", "")), headers.get("accept-language"))
+        with using(language):
+            await self.app(scope, receive, send)
+
+
+def _cookie(header: str) -> str | None:
+    for pair in header.split(";"):
+        name, _, value = pair.strip().partition("=")
+        if name == COOKIE:
+            return value
+    return None
+
+
+def install(env: Environment) -> None:
+    """Templates translate with `_()`, `ngettext()` and `{% trans %}`, in the request's
+    language, and know it as `language()` (for `<html lang>`)."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(language=current, languages=LANGUAGES)
