@@ -9,7 +9,7 @@ per core; DATELINE_INGEST_PROCESSES), --repeat times each (median and every run 
 - cold: fetches every feed, parses it, de-duplicates and stores its 50 items (feeds/s);
 - 304s: fetches every feed again with its ETag; the server answers 304 and nothing is parsed;
 - parsers: the median time to parse one of these feeds with the parser the worker uses
-  (`dateline.ingest.feeds.parse_feed`) and with plain feedparser, on the same documents;
+  (`dateline.ingest.parsers.feeds.parse_feed`) and with plain feedparser, on the same documents;
 - floors, measured in the same run: what the libraries the worker is built on cost alone for
   the same work: plain httpx GETs of every feed (200s, then 304s) at the same concurrency,
   fastfeedparser's own parse, and SQLite's own executemany of the same rows. Their sum is
@@ -185,7 +185,7 @@ def parser_medians(samples: int) -> tuple[float, float, float]:
     import fastfeedparser
     import feedparser
 
-    from dateline.ingest.feeds import parse_feed
+    from dateline.ingest.parsers.feeds import parse_feed
 
     parsers = (
         lambda body: parse_feed(body, "https://wire.example.org/feed"),
@@ -229,25 +229,30 @@ def sqlite_alone(samples: int) -> float:
     the same schema, statement and rows (already bound) the worker hands to the driver."""
     import sqlite3
 
-    from dateline.db.tables import utcnow
-    from dateline.ingest.feeds import parse_feed
-    from dateline.ingest.store import binding, item_rows
+    from sqlalchemy.dialects import sqlite
 
-    driver = "sqlite+aiosqlite"
+    from dateline.db import insert_new_for
+    from dateline.db.tables import items, utcnow
+    from dateline.ingest.parsers.feeds import parse_feed
+    from dateline.ingest.store import item_binder, item_rows
+
     with tempfile.TemporaryDirectory() as folder:
-        url = f"{driver}:///{Path(folder) / 'floor.db'}"
+        url = f"sqlite+aiosqlite:///{Path(folder) / 'floor.db'}"
         db, _, ids = asyncio.run(seed(url, "http://127.0.0.1:9", samples))
+        binder = item_binder(db)  # type: ignore[arg-type]
         asyncio.run(db.dispose())  # type: ignore[attr-defined]
         moment = utcnow()
         values = [
             row
             for source_id, n in zip(ids, range(samples), strict=True)
-            for row in item_rows(source_id, parse_feed(feed(n), "https://x/").items, moment, driver)
+            for row in item_rows(binder, source_id, parse_feed(feed(n), "https://x/").items, moment)
         ]
+        statement = insert_new_for("sqlite", items).inline()
+        insert = str(statement.compile(dialect=sqlite.dialect(), column_keys=list(binder.columns)))
         connection = sqlite3.connect(Path(folder) / "floor.db")
         started = time.perf_counter()
         with connection:
-            connection.executemany(binding(driver).insert, values)
+            connection.executemany(insert, values)
         elapsed = time.perf_counter() - started
         connection.close()
     return elapsed / samples

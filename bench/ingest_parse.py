@@ -19,7 +19,7 @@ from email.utils import format_datetime
 
 import feedparser
 
-from dateline.ingest.feeds import parse_feed
+from dateline.ingest.parsers.feeds import parse_feed
 
 ITEMS = 50
 PARAGRAPH = (

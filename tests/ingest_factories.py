@@ -1,5 +1,6 @@
 """Factories for the ingest tests: sources added through the service, parsed documents built
-by hand (the parser contract of dateline.ingest.items), and outcomes stored like the worker."""
+by hand (the parser contract of dateline.ingest.parsers.items), and outcomes stored like the
+worker."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from sqlalchemy import update
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import sources
-from dateline.ingest import queries, service, store
-from dateline.ingest.canonical import canonicalize
-from dateline.ingest.items import ParsedDocument, ParsedItem
+from dateline.ingest import queries, schedule, service, store
 from dateline.ingest.models import Source, SourceDraft
+from dateline.ingest.parsers.canonical import canonicalize
+from dateline.ingest.parsers.items import ParsedDocument, ParsedItem
 from dateline.net.ssrf import IPAddress
 
 T0 = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
@@ -66,15 +67,15 @@ def document(*items: ParsedItem, title: str = "Example Wire", kind: str = "feed"
 
 async def store_document(db: Database, source: Source, parsed: ParsedDocument) -> store.Tally:
     """Claim the source and store a fetch that gave `parsed`, as the worker would."""
-    (claimed,) = await store.claim(db, 1, 60, only=[source.id])
-    outcome = store.parsed(claimed, datetime.now(UTC), parsed, db.driver, etag='"v1"')
+    (claimed,) = await schedule.claim(db, 1, 60, only=[source.id])
+    outcome = store.parsed(claimed, datetime.now(UTC), parsed, store.item_binder(db), etag='"v1"')
     return await store.record(db, [outcome])
 
 
 async def store_failure(
     db: Database, source: Source, error: str, retry_after: float | None = None
 ) -> None:
-    (claimed,) = await store.claim(db, 1, 60, only=[source.id])
+    (claimed,) = await schedule.claim(db, 1, 60, only=[source.id])
     outcome = store.Outcome(claimed, datetime.now(UTC), error=error, retry_after=retry_after)
     await store.record(db, [outcome])
 

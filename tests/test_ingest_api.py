@@ -3,6 +3,8 @@ request answers a JSON problem, never a 500."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 import pytest
 
@@ -10,6 +12,7 @@ from dateline.config import Settings
 from dateline.db import Database
 from dateline.ingest.models import Source
 from dateline.liveblog.models import Blog
+from dateline.web.services import install, of_app
 from tests.ingest_factories import (
     add,
     document,
@@ -98,7 +101,9 @@ async def test_bad_requests_answer_problems(api: httpx.AsyncClient, settings: Se
 async def test_a_refused_address_is_a_problem_not_a_fetch(
     api: httpx.AsyncClient, app: object
 ) -> None:
-    app.state.settings = app.state.settings.model_copy(update={"allow_private_sources": False})  # type: ignore[attr-defined]
+    found = of_app(app)  # type: ignore[arg-type]
+    strict = found.settings.model_copy(update={"allow_private_sources": False})
+    install(app, replace(found, settings=strict))  # type: ignore[arg-type]
     detail = problem(await api.post("/api/v1/sources", json={"url": "http://127.0.0.1:9/f"}), 422)
     assert "loopback" in detail["url"]  # type: ignore[index]
 

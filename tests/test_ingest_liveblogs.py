@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dateline.ingest.fetch import Fetcher
-from dateline.ingest.liveblogs import parse_liveblog
+from dateline.ingest.parsers.liveblogs import parse_liveblog
 from tests.helpers import SHARED_FIXTURES, shared_fixture
 from tests.ingest_server import IngestServer, Reply, ingest_server
 

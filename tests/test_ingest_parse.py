@@ -13,13 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dateline.ingest.canonical import canonical_from_html, canonicalize, rebuild
-from dateline.ingest.clean import to_text
-from dateline.ingest.discover import FeedLink, discover_feeds
-from dateline.ingest.feeds import parse_feed
-from dateline.ingest.items import ItemImage, ParseError
-from dateline.ingest.opml import OpmlFeed, parse_opml, write_opml
-from dateline.ingest.parse import guess_kind, parse_document
+from dateline.ingest.parsers.canonical import canonical_from_html, canonicalize, rebuild
+from dateline.ingest.parsers.clean import to_text
+from dateline.ingest.parsers.discover import FeedLink, discover_feeds
+from dateline.ingest.parsers.feeds import parse_feed
+from dateline.ingest.parsers.items import ItemImage, ParseError
+from dateline.ingest.parsers.opml import OpmlFeed, parse_opml, write_opml
+from dateline.ingest.parsers.parse import guess_kind, parse_document
 from tests.helpers import SHARED_FIXTURES, shared_fixture
 
 FEEDPARSER = SHARED_FIXTURES / "feedparser" / "tests"

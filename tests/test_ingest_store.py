@@ -13,9 +13,9 @@ from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import item_dismissals, items, sources
 from dateline.errors import Conflict, Invalid
-from dateline.ingest import queries, service, store
-from dateline.ingest.items import ItemImage, ParsedItem
+from dateline.ingest import queries, schedule, service, store
 from dateline.ingest.models import Item, Source, SourceDraft
+from dateline.ingest.parsers.items import ItemImage, ParsedItem
 from dateline.ingest.worker import IngestWorker
 from dateline.liveblog.models import Blog
 from tests.helpers import make_blog
@@ -184,26 +184,26 @@ async def test_a_leased_source_is_claimed_once_until_released(
 ) -> None:
     first = await add(db, settings, "https://wire.example.org/1.rss")
     second = await add(db, settings, "https://wire.example.org/2.rss")
-    taken = await store.claim(db, 10, 60)
+    taken = await schedule.claim(db, 10, 60)
     assert [claimed.id for claimed in taken] == [first.id, second.id]
-    assert await store.claim(db, 10, 60) == []
-    await store.release(db, {first.id: taken[0].lease_until})
-    assert [claimed.id for claimed in await store.claim(db, 10, 60)] == [first.id]
+    assert await schedule.claim(db, 10, 60) == []
+    await schedule.release(db, {first.id: taken[0].lease_until})
+    assert [claimed.id for claimed in await schedule.claim(db, 10, 60)] == [first.id]
 
 
 async def test_a_worker_whose_lease_ran_out_does_not_overwrite_the_next_ones(
     db: Database, settings: Settings
 ) -> None:
     source = await add(db, settings, "https://wire.example.org/1.rss")
-    (late,) = await store.claim(db, 1, -1, only=[source.id])  # a lease already run out
-    (current,) = await store.claim(db, 1, 60, only=[source.id])  # taken by another worker
+    (late,) = await schedule.claim(db, 1, -1, only=[source.id])  # a lease already run out
+    (current,) = await schedule.claim(db, 1, 60, only=[source.id])  # taken by another worker
     stale = store.Outcome(late, datetime.now(UTC), error="The server answered 500")
     await store.record(db, [stale])
-    await store.release(db, {late.id: late.lease_until})
+    await schedule.release(db, {late.id: late.lease_until})
     shown = await state_of(db, source)
     assert shown.consecutive_failures == 0  # the late worker's failure did not land
-    assert await store.claim(db, 1, 60, only=[source.id]) == []  # still the other's lease
-    fresh = store.parsed(current, datetime.now(UTC), document(item(1)), db.driver)
+    assert await schedule.claim(db, 1, 60, only=[source.id]) == []  # still the other's lease
+    fresh = store.parsed(current, datetime.now(UTC), document(item(1)), store.item_binder(db))
     assert sum((await store.record(db, [fresh])).new.values()) == 1
     assert (await state_of(db, source)).last_success_at is not None
 
@@ -326,8 +326,8 @@ async def test_items_past_the_retention_period_are_deleted_in_batches(
 
 
 async def outcome_of(db: Database, source: Source, *parsed: ParsedItem) -> store.Outcome:
-    claimed = await store.claim(db, 1, 60.0, [source.id])
-    return store.parsed(claimed[0], datetime.now(UTC), document(*parsed), db.driver)
+    claimed = await schedule.claim(db, 1, 60.0, [source.id])
+    return store.parsed(claimed[0], datetime.now(UTC), document(*parsed), store.item_binder(db))
 
 
 async def test_a_retention_of_zero_days_keeps_every_item(db: Database, settings: Settings) -> None:
@@ -363,8 +363,8 @@ async def test_rows_handed_to_the_driver_are_stored_as_sqlalchemy_stores_them(
         "language": "en",
     }
     fetched = datetime.now(UTC)
-    (claimed,) = await store.claim(db, 1, 60, only=[source.id])
-    ours = store.parsed(claimed, fetched, document(item(1, **fields)), db.driver)
+    (claimed,) = await schedule.claim(db, 1, 60, only=[source.id])
+    ours = store.parsed(claimed, fetched, document(item(1, **fields)), store.item_binder(db))
     assert sum((await store.record(db, [ours])).new.values()) == 1  # the worker's way
     theirs = item(2, **fields)  # SQLAlchemy's own, for the same values but the keys
     images = [{"url": image.url, "caption": image.caption, "credit": image.credit}]
@@ -388,7 +388,7 @@ async def test_rows_handed_to_the_driver_are_stored_as_sqlalchemy_stores_them(
             )
         )
     keys = ("url", "canonical_url", "content_hash", "title")
-    same = [name for name in store.COLUMNS if name not in keys]
+    same = [name for name in store.item_binder(db).columns if name not in keys]
     async with db.read() as conn:
         query = select(*(cast(items.c[name], Text) for name in same)).order_by(items.c.id)
         stored, expected = (await conn.execute(query)).all()

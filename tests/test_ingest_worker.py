@@ -125,7 +125,7 @@ async def test_two_workers_fetch_each_source_once_per_round(
         body = rss(path, [(f"{path}-1", f"Item of {path}", f"Only {path} says this.")])
         await add(setup, settings, ingest_server.route(path, body, delay=0.01))
     await setup.dispose()
-    # Two processes' worth: each worker has its own engine and its own fetcher.
+    # Two machines' worth (leases are how they share the work): each its engine and fetcher.
     databases = [Database(database_url), Database(database_url)]
     narrow = settings.model_copy(update={"ingest_concurrency": 8})
     workers = [IngestWorker(database, narrow) for database in databases]
@@ -285,3 +285,39 @@ async def test_a_worker_fetching_one_source_at_a_time_does_not_spin_claiming(
         event.remove(db.engine.sync_engine, "before_cursor_execute", count)
     assert len(ingest_server.requests) == 2
     assert len(claims) <= 12, claims  # a few per source, not one per turn of the loop
+
+
+class LeaseClock:
+    """The worker's clock, 45 s ahead at the third lease it checks only: that source waited
+    (claimed ahead) so long that its lease could run out mid-fetch."""
+
+    def __init__(self) -> None:
+        self.checks = 0
+
+    def __call__(self) -> datetime:
+        self.checks += 1
+        return datetime.now(UTC) + timedelta(seconds=45 if self.checks == 3 else 0)
+
+
+async def test_a_source_whose_lease_ran_short_while_waiting_is_claimed_again_and_read_once(
+    db: Database, settings: Settings, ingest_server: IngestServer
+) -> None:
+    """Two fetches at a time and a third source claimed ahead: when its turn comes its lease
+    is too short for a whole fetch, so it is given back and claimed again with a fresh lease,
+    and read once, neither dropped from the round nor fetched twice."""
+    paths = [f"/wait-{n}.xml" for n in range(3)]
+    for path in paths:
+        body = rss(path, [(f"{path}-1", f"Item of {path}", f"Only {path} says this.")])
+        await add(db, settings, ingest_server.route(path, body))
+    clock = LeaseClock()
+    worker = IngestWorker(db, settings.model_copy(update={"ingest_concurrency": 2}), clock=clock)
+    try:
+        tally = await worker.run_round()
+    finally:
+        await worker.close()
+    assert sorted(seen.path for seen in ingest_server.requests) == paths
+    assert clock.checks == 4  # the third source was checked twice: given back, claimed again
+    assert sum(tally.new.values()) == 3
+    async with db.read() as conn:
+        leases = (await conn.execute(select(sources.c.lease_until))).scalars().all()
+    assert set(leases) == {None}

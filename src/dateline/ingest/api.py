@@ -26,7 +26,9 @@ from dateline.liveblog.api_schema import (
     UNAUTHORIZED,
     ok,
 )
-from dateline.web import MAX_ID, RowId
+from dateline.numbers import MAX_ID, RowId
+from dateline.web.services import services
+from dateline.web.templates import path_for
 
 router = APIRouter(prefix="/api/v1", tags=["sources"])
 Editor = Annotated[User, Depends(require_api_user)]
@@ -71,6 +73,7 @@ SOURCE_IN = {
         **CONFLICT,
         **INVALID,
     },
+    name="api.add_source",
 )
 async def add_source(
     request: Request, body: Annotated[SourceIn, Body(openapi_examples=SOURCE_IN)], user: Editor
@@ -78,7 +81,7 @@ async def add_source(
     """422 for an address that is not a public http(s) URL or a blog that does not exist;
     409 when the source (by canonical URL) is already followed."""
     draft = SourceDraft(body.url, body.kind, body.interval_seconds, body.blog or "")
-    state = request.app.state
+    state = services(request)
     return source_json(await service.add_source(state.db, state.settings, draft, user))
 
 
@@ -86,9 +89,10 @@ async def add_source(
     "/sources",
     summary="List sources with their state",
     responses={**ok("In the order they were added.", {"items": [SOURCE_EXAMPLE]}), **READ},
+    name="api.list_sources",
 )
 async def list_sources(request: Request, user: Reader) -> dict[str, Any]:
-    found = await service.list_sources(request.app.state.db, user)
+    found = await service.list_sources(services(request).db, user)
     return {"items": [source_json(source) for source in found]}
 
 
@@ -99,9 +103,10 @@ async def list_sources(request: Request, user: Reader) -> dict[str, Any]:
         **ok("Last fetch, last success, next fetch, failures, last error.", SOURCE_EXAMPLE),
         **READ,
     },
+    name="api.get_source",
 )
 async def get_source(request: Request, source_id: RowId, user: Reader) -> dict[str, Any]:
-    return source_json(await service.get_source(request.app.state.db, user, source_id))
+    return source_json(await service.get_source(services(request).db, user, source_id))
 
 
 @router.delete(
@@ -109,9 +114,10 @@ async def get_source(request: Request, source_id: RowId, user: Reader) -> dict[s
     status_code=204,
     summary="Stop following a source",
     responses={204: {"description": "Deleted, with its items."}, **READ},
+    name="api.delete_source",
 )
 async def delete_source(request: Request, source_id: RowId, user: Editor) -> Response:
-    await service.delete_source(request.app.state.db, source_id, user)
+    await service.delete_source(services(request).db, source_id, user)
     return Response(status_code=204)
 
 
@@ -125,6 +131,7 @@ async def delete_source(request: Request, source_id: RowId, user: Editor) -> Res
         ),
         **READ,
     },
+    name="api.list_items",
 )
 async def list_items(
     request: Request,
@@ -135,9 +142,10 @@ async def list_items(
 ) -> dict[str, Any]:
     """Newest first (by publication time, never later than first seen); `next` is the URL of
     the following (older) page, null at the end."""
-    db = request.app.state.db
+    db = services(request).db
     found = await service.source_items(db, user, source_id, limit, before)
     more = None
     if len(found) == limit:
-        more = f"/api/v1/sources/{source_id}/items?limit={limit}&before={found[-1].id}"
+        path = path_for(request, "api.list_items", source_id=source_id)
+        more = f"{path}?limit={limit}&before={found[-1].id}"
     return {"items": [item_json(item) for item in found], "next": more}

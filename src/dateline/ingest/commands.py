@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -19,21 +19,22 @@ from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import utcnow
 from dateline.errors import Invalid
+from dateline.i18n import N_
+from dateline.i18n import gettext as _
 from dateline.ingest import exchange, queries, service
 from dateline.ingest.models import Source, SourceDraft
 from dateline.ingest.store import Outcome, Tally
 from dateline.ingest.worker import IngestWorker
+from dateline.jobs import run_job
 from dateline.timefmt import relative
 
+STATES = {"ok": N_("ok"), "failing": N_("failing")}  # a source's status, as `source list` says it
 source_app = typer.Typer(help="Sources: feeds and pages to follow.", no_args_is_help=True)
 console = Console(stderr=True)
 T = TypeVar("T")
 
 
-def _run(work: Callable[[Database, Settings], Awaitable[T]]) -> T:
-    from dateline.cli import _run as run  # the one runner: settings, database, error exit
-
-    return run(work)
+_run = run_job  # the one runner: settings, database, error exit
 
 
 @source_app.command("add")
@@ -51,11 +52,14 @@ def source_add(
 
     source = _run(work)
     shown = ", ".join(f"/live/{slug}" for slug in source.blog_slugs)
-    inbox = f", in the inbox of {shown}" if shown else ""
-    console.print(
-        f"Following source #{source.id} ({source.kind}) every "
-        f"{source.interval_seconds // 60 or 1} min{inbox}."
-    )
+    facts = {"id": source.id, "kind": source.kind, "minutes": source.interval_seconds // 60 or 1}
+    if shown:
+        said = _(
+            "Following source #%(id)s (%(kind)s) every %(minutes)s min, in the inbox of %(blogs)s."
+        )
+        console.print(said % {**facts, "blogs": shown})
+    else:
+        console.print(_("Following source #%(id)s (%(kind)s) every %(minutes)s min.") % facts)
 
 
 @source_app.command("list")
@@ -66,19 +70,23 @@ def source_list() -> None:
         async with db.read() as conn:
             return await queries.list_sources(conn)
 
-    table = Table("#", "Source", "Kind", "Blog", "Status", "Last success", "Next fetch", "Error")
+    table = Table("#", _("Source"), _("Kind"), _("Blog"), _("Status"), _("Last success"))
+    for heading in (_("Next fetch"), _("Error")):
+        table.add_column(heading)
     moment = utcnow()
     for s in _run(work):
         failures = s.consecutive_failures
-        status = f"{s.status}, {failures} failed" if failures else s.status
+        status = _(STATES.get(s.status, s.status))
+        if failures:
+            status = _("%(status)s, %(count)s failed") % {"status": status, "count": failures}
         table.add_row(
             str(s.id),
             f"{s.name}\n{s.url}",
             s.kind,
             ", ".join(s.blog_slugs),
             status,
-            relative(s.last_success_at, moment) if s.last_success_at else "never",
-            "due" if s.next_fetch_at <= moment else _in(s, moment),
+            relative(s.last_success_at, moment) if s.last_success_at else _("never"),
+            _("due") if s.next_fetch_at <= moment else _in(s, moment),
             s.last_error,
         )
     Console().print(table)
@@ -91,7 +99,8 @@ def source_fetch(
 ) -> None:
     """Fetch now (one source, or --all), whether due or not, and say what came in."""
     if (source_id is None) == (not all_sources):
-        console.print("[red]Error:[/red] Give a source number or --all.")
+        error, hint = _("Error:"), _("Give a source number or --all.")
+        console.print(f"[red]{error}[/red] {hint}")
         raise typer.Exit(2)
     names: dict[int, str] = {}
 
@@ -100,22 +109,22 @@ def source_fetch(
             found = await queries.list_sources(conn)
         chosen = [s for s in found if all_sources or s.id == source_id]
         if not chosen:
-            raise Invalid({"source": f"There is no source #{source_id}."})
+            raise Invalid({"source": _("There is no source #%(id)s.") % {"id": source_id}})
         names.update((s.id, s.name) for s in chosen)
         return await _fetch_with_progress(db, settings, [s.id for s in chosen])
 
     tally = _run(work)
     new, updated = sum(tally.new.values()), sum(tally.updated.values())
     console.print(
-        f"Fetched {len(names)} sources: {new} new items, {updated} updated, "
-        f"{len(tally.failed)} failed."
+        _("Fetched %(sources)s sources: %(new)s new items, %(updated)s updated, %(failed)s failed.")
+        % {"sources": len(names), "new": new, "updated": updated, "failed": len(tally.failed)}
     )
 
 
 async def _fetch_with_progress(db: Database, settings: Settings, ids: Sequence[int]) -> Tally:
     worker = IngestWorker(db, settings)
     with Progress(console=console, transient=False) as progress:
-        bar = progress.add_task("Fetching", total=len(ids))
+        bar = progress.add_task(_("Fetching"), total=len(ids))
 
         def advance(outcomes: Sequence[Outcome]) -> None:
             progress.advance(bar, len(outcomes))
@@ -138,8 +147,11 @@ def source_import(
     data = file.read_bytes()
     report = _run(lambda db, settings: exchange.import_opml(db, settings, data, blog))
     for url, why in report.skipped:
-        console.print(f"Skipped {url}: {why}")
-    console.print(f"Imported {len(report.added)} feeds; skipped {len(report.skipped)}.")
+        console.print(_("Skipped %(url)s: %(why)s") % {"url": url, "why": why})
+    console.print(
+        _("Imported %(added)s feeds; skipped %(skipped)s.")
+        % {"added": len(report.added), "skipped": len(report.skipped)}
+    )
 
 
 @source_app.command("export")
@@ -159,7 +171,8 @@ def worker(
         ),
     ] = None,
 ) -> None:
-    """Fetch sources and send webhooks, without serving pages (run any number of these)."""
+    """Fetch sources and send webhooks, without serving pages: one per machine, using its
+    cores through --processes; machines share the sources through leases."""
     from dateline.distribution.webhook_worker import WebhookWorker
 
     async def work(db: Database, settings: Settings) -> None:
@@ -175,24 +188,29 @@ def worker(
             loop.add_signal_handler(signum, stop.set)
         for running in workers:
             await running.start()
-        fetching = (
-            f"{settings.ingest_processes} fetch processes"
-            if settings.ingest_processes
-            else "one process"
-        )
-        console.print(
-            f"Worker running ({fetching}): fetching sources and sending webhooks. Ctrl-C stops it."
-        )
+        if settings.ingest_processes:
+            running_as = _(
+                "Worker running (%(count)s fetch processes): fetching sources and sending "
+                "webhooks. Ctrl-C stops it."
+            ) % {"count": settings.ingest_processes}
+        else:
+            running_as = _(
+                "Worker running (one process): fetching sources and sending webhooks. "
+                "Ctrl-C stops it."
+            )
+        console.print(running_as)
         try:
             await stop.wait()
         finally:
             for running in reversed(workers):
                 await running.stop()
-        console.print("Worker stopped; unfinished fetches were handed back.")
+        console.print(_("Worker stopped; unfinished fetches were handed back."))
 
     _run(work)
 
 
 def _in(source: Source, moment: datetime) -> str:
     seconds = int((source.next_fetch_at - moment).total_seconds())
-    return f"in {seconds // 60} min" if seconds >= 60 else f"in {seconds} s"
+    if seconds >= 60:
+        return _("in %(count)s min") % {"count": seconds // 60}
+    return _("in %(count)s s") % {"count": seconds}

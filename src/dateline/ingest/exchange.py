@@ -7,12 +7,12 @@ from dateline.config import Settings
 from dateline.db import Database
 from dateline.errors import Invalid
 from dateline.ingest import queries, service
-from dateline.ingest.discover import FeedLink, discover_feeds
 from dateline.ingest.fetch import FetchError
 from dateline.ingest.models import SourceDraft
-from dateline.ingest.opml import OpmlFeed, parse_opml, write_opml
+from dateline.ingest.parsers.discover import FeedLink, discover_feeds
+from dateline.ingest.parsers.opml import OpmlFeed, parse_opml, write_opml
+from dateline.ingest.reading import make_fetcher
 from dateline.ingest.service import ImportReport
-from dateline.ingest.worker import make_fetcher
 from dateline.net.ssrf import Resolver, system_resolver
 
 

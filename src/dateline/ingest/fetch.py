@@ -26,7 +26,7 @@ import httpx
 from dateline import __version__
 from dateline.errors import DatelineError
 from dateline.ingest import unpack
-from dateline.ingest.charset import decode_body
+from dateline.ingest.parsers.charset import decode_body
 from dateline.net.ssrf import GuardedTransport, RefusedURL, Resolver, system_resolver
 from dateline.numbers import small_int
 

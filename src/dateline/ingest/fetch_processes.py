@@ -5,7 +5,7 @@ milliseconds of CPU (fetch, parse, item rows). With `DATELINE_INGEST_PROCESSES=N
 keeps its leases and its writer, and hands each source it claimed to one of N children:
 
     worker: claim ──Claimed──► fetch process (own event loop, own Fetcher):
-                                fetch, parse, item rows bound for the database driver
+                                fetch, parse, item rows (bound by the worker's RowBinder)
             write ◄──Outcome──┘
 
 - A source goes to the child with the fewest fetches in flight. The politeness limits of its
@@ -43,9 +43,12 @@ from typing import Any
 
 from dateline import __version__
 from dateline.config import Settings
+from dateline.db.bulk import RowBinder
 from dateline.db.tables import utcnow as now
 from dateline.ingest.fetch import HostGate, host_of
-from dateline.ingest.store import COLUMNS, Claimed, Outcome
+from dateline.ingest.reading import make_fetcher, read_source
+from dateline.ingest.schedule import Claimed
+from dateline.ingest.store import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +63,11 @@ _LENGTH = 4  # bytes of a frame's length prefix
 class FetchProcesses:
     """N fetch processes for one worker, started at their first fetch, restarted as needed."""
 
-    def __init__(self, settings: Settings, driver: str, count: int) -> None:
+    def __init__(self, settings: Settings, binder: RowBinder, count: int) -> None:
         if count < 1:
             raise ValueError("count must be at least 1")
         self.settings = settings
-        self.driver = driver
+        self.binder = binder
         self._children: list[_Child | None] = [None] * count
         self._starting = [asyncio.Lock() for _ in range(count)]
         self._failed_at = [-RETRY_START_SECONDS] * count  # monotonic time of a failed start
@@ -128,7 +131,7 @@ class FetchProcesses:
             if time.monotonic() - self._failed_at[number] < RETRY_START_SECONDS:
                 return None
             try:
-                child = await _Child.start(self.settings, self.driver)
+                child = await _Child.start(self.settings, self.binder)
             except (OSError, RuntimeError) as exc:
                 self._failed_at[number] = time.monotonic()
                 log.error("a fetch process could not start (%s); fetching in the worker", exc)
@@ -168,7 +171,7 @@ class _Child:
         self._answers = asyncio.create_task(self._read_answers(), name=f"fetch-process-{self.pid}")
 
     @classmethod
-    async def start(cls, settings: Settings, driver: str) -> _Child:
+    async def start(cls, settings: Settings, binder: RowBinder) -> _Child:
         """A child that said it is ready; RuntimeError (or OSError) when it did not."""
         ours, theirs = socket.socketpair()
         try:
@@ -185,7 +188,7 @@ class _Child:
         writer = None
         try:
             reader, writer = await asyncio.open_connection(sock=ours)
-            writer.write(_frame((settings, driver, _build())))
+            writer.write(_frame((settings, binder, _build(binder))))
             try:  # ready: its imports done, the same code as ours, its fetcher made
                 await asyncio.wait_for(_read(reader), READY_SECONDS)
             except (TimeoutError, asyncio.IncompleteReadError, ConnectionError) as exc:
@@ -267,20 +270,19 @@ async def _read(reader: asyncio.StreamReader) -> Any:
 # The child's side ----------------------------------------------------------------------------
 
 
-def _build() -> tuple[str, tuple[str, ...]]:
+def _build(binder: RowBinder) -> tuple[str, tuple[str, ...]]:
     """What must be the same on both sides of the socket: Dateline's version and the order of
     an item row. An upgrade installed under a running worker fails the handshake."""
-    return __version__, COLUMNS
+    return __version__, binder.columns
 
 
 async def _serve(sock: socket.socket) -> None:
     """Answer each (number, Claimed) with (number, Outcome) until the worker closes the stream."""
-    from dateline.ingest.worker import fetch_one, make_fetcher  # the worker imports this module
-
     reader, writer = await asyncio.open_connection(sock=sock)
-    settings, driver, build = await _read(reader)
-    if build != _build():
-        log.error("this fetch process runs %s, its worker %s: restart the worker", _build(), build)
+    settings, binder, build = await _read(reader)
+    if build != _build(binder):
+        ours = _build(binder)
+        log.error("this fetch process runs %s, its worker %s: restart the worker", ours, build)
         return
     fetcher = make_fetcher(settings)
     writer.write(_frame("ready"))
@@ -288,8 +290,8 @@ async def _serve(sock: socket.socket) -> None:
 
     async def answer(number: int, source: Claimed) -> None:
         try:
-            frame = _frame((number, await fetch_one(fetcher, source, driver)))
-        except Exception as exc:  # fetch_one says what went wrong; this is the last net
+            frame = _frame((number, await read_source(fetcher, source, binder)))
+        except Exception as exc:  # read_source says what went wrong; this is the last net
             log.exception("fetching a source failed", extra={"source": source.id})
             error = f"Could not fetch ({type(exc).__name__})."
             frame = _frame((number, Outcome(source, now(), error=error)))

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.db.tables import blogs, item_dismissals, item_sightings, items, source_blogs, sources
 from dateline.errors import NotFound
+from dateline.i18n import gettext as _
 from dateline.ingest.models import InboxItem, Item, Source, item_from_row, source_from_row
 
 NEWEST_FIRST = (items.c.listed_at.desc(), items.c.id.desc())
@@ -38,7 +39,7 @@ async def list_sources(conn: AsyncConnection) -> list[Source]:
 async def source_by_id(conn: AsyncConnection, source_id: int) -> Source:
     found = await _sources(conn, sources.c.id == source_id)
     if not found:
-        raise NotFound(f"There is no source #{source_id}.")
+        raise NotFound(_("There is no source #%(id)s.") % {"id": source_id})
     return found[0]
 
 
@@ -50,7 +51,7 @@ async def source_by_canonical_url(conn: AsyncConnection, canonical_url: str) -> 
 async def item_by_id(conn: AsyncConnection, item_id: int) -> Item:
     row = (await conn.execute(select(items).where(items.c.id == item_id))).first()
     if row is None:
-        raise NotFound(f"There is no item #{item_id}.")
+        raise NotFound(_("There is no item #%(id)s.") % {"id": item_id})
     return item_from_row(row)
 
 
@@ -123,7 +124,7 @@ async def blog_item(conn: AsyncConnection, blog_id: int, item_id: int) -> Item:
     query = select(items).where(items.c.id == item_id, _from_blogs_source(blog_id))
     row = (await conn.execute(query)).first()
     if row is None:
-        raise NotFound(f"There is no item #{item_id} in this blog's inbox.")
+        raise NotFound(_("There is no item #%(id)s in this blog's inbox.") % {"id": item_id})
     return item_from_row(row)
 
 

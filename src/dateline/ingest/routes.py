@@ -26,13 +26,15 @@ from starlette.responses import Response
 
 from dateline.accounts.auth import require_editor
 from dateline.accounts.service import User
-from dateline.distribution import http_cache
 from dateline.errors import Conflict, DatelineError, Invalid
 from dateline.ingest import exchange, service, views
-from dateline.ingest.discover import FeedLink
 from dateline.ingest.models import SourceDraft
-from dateline.liveblog.forms import text
-from dateline.web import MAX_ID, RowId, StaleForm, form_status, posted_form, redirect, render
+from dateline.ingest.parsers.discover import FeedLink
+from dateline.numbers import MAX_ID, RowId
+from dateline.web import http_cache
+from dateline.web.forms import form_status, posted_button, posted_form, text
+from dateline.web.responses import redirect_to, render
+from dateline.web.services import services
 
 router = APIRouter(prefix="/admin")
 Editor = Annotated[User, Depends(require_editor)]
@@ -43,12 +45,12 @@ def _text(form: FormData, name: str) -> str:
     return text(form, name).strip()
 
 
-@router.get("/sources")
+@router.get("/sources", name="admin.sources_page")
 async def sources_page(request: Request, user: Editor) -> Response:
     return await _sources_page(request, user, {}, {})
 
 
-@router.post("/sources")
+@router.post("/sources", name="admin.add_source")
 async def add_source(request: Request, user: Editor) -> Response:
     form, errors = await posted_form(request)
     typed = {name: _text(form, name) for name in ("url", "kind", "interval", "blog")}
@@ -56,9 +58,9 @@ async def add_source(request: Request, user: Editor) -> Response:
         try:
             seconds = service.parse_interval(typed["interval"]) if typed["interval"] else None
             draft = SourceDraft(typed["url"], typed["kind"], seconds, typed["blog"])
-            state = request.app.state
+            state = services(request)
             added = await service.add_source(state.db, state.settings, draft, user)
-            return redirect(request, f"/admin/sources#source-{added.id}")
+            return redirect_to(request, "admin.sources_page", anchor=f"source-{added.id}")
         except (Invalid, Conflict) as exc:
             errors = exc.errors if isinstance(exc, Invalid) else {"url": exc.message}
     return await _sources_page(request, user, typed, errors)
@@ -67,35 +69,35 @@ async def add_source(request: Request, user: Editor) -> Response:
 async def _sources_page(
     request: Request, user: User, typed: dict[str, str], errors: dict[str, str]
 ) -> Response:
-    view = await views.sources_view(request.app.state.db, user)
+    view = await views.sources_view(services(request).db, user)
     context = {"user": user, "view": view, "typed": typed, "errors": errors}
     return render(request, "ingest/sources.html", context, status=form_status(errors))
 
 
-@router.post("/sources/{source_id}/delete")
+@router.post("/sources/{source_id}/delete", name="admin.delete_source")
 async def delete_source(request: Request, source_id: RowId, user: Editor) -> Response:
     _, errors = await posted_form(request)
     if errors:
         return await _sources_page(request, user, {}, errors)
-    await service.delete_source(request.app.state.db, source_id, user)
-    return redirect(request, "/admin/sources")
+    await service.delete_source(services(request).db, source_id, user)
+    return redirect_to(request, "admin.sources_page")
 
 
-@router.get("/sources/discover")
+@router.get("/sources/discover", name="admin.discover_form")
 async def discover_form(request: Request, user: Editor, url: str = "", blog: str = "") -> Response:
     """Only the form, prefilled from the query: a GET never makes the server fetch, so a link
     from another site opened by a signed-in editor cannot (the POST checks CSRF)."""
     return await _discover_page(request, user, {"url": url, "blog": blog}, None, {})
 
 
-@router.post("/sources/discover")
+@router.post("/sources/discover", name="admin.discover_feeds")
 async def discover_feeds(request: Request, user: Editor) -> Response:
     form, errors = await posted_form(request)
     typed = {name: _text(form, name) for name in ("url", "blog")}
     found = None
     if not errors:
         try:
-            state = request.app.state
+            state = services(request)
             found = await exchange.discover(state.db, state.settings, typed["url"], user)
         except Invalid as exc:
             errors = exc.errors
@@ -109,17 +111,17 @@ async def _discover_page(
     found: list[FeedLink] | None,
     errors: dict[str, str],
 ) -> Response:
-    view = await views.sources_view(request.app.state.db, user)
+    view = await views.sources_view(services(request).db, user)
     context = {"user": user, "typed": typed, "found": found, "view": view, "errors": errors}
     return render(request, "ingest/discover.html", context, status=form_status(errors))
 
 
-@router.get("/sources/import")
+@router.get("/sources/import", name="admin.import_form")
 async def import_form(request: Request, user: Editor) -> Response:
     return await _import_page(request, user, None, {})
 
 
-@router.post("/sources/import")
+@router.post("/sources/import", name="admin.import_opml")
 async def import_opml(request: Request, user: Editor) -> Response:
     form, errors = await posted_form(request)
     upload = form.get("file")
@@ -128,7 +130,7 @@ async def import_opml(request: Request, user: Editor) -> Response:
         errors = {"file": "Choose an OPML file to upload."}
     if not errors and isinstance(upload, UploadFile):
         try:
-            state = request.app.state
+            state = services(request)
             data = await upload.read(state.settings.fetch_max_bytes)
             report = await exchange.import_opml(
                 state.db, state.settings, data, _text(form, "blog"), user
@@ -142,14 +144,14 @@ async def import_opml(request: Request, user: Editor) -> Response:
 async def _import_page(
     request: Request, user: User, report: service.ImportReport | None, errors: dict[str, str]
 ) -> Response:
-    view = await views.sources_view(request.app.state.db, user)
+    view = await views.sources_view(services(request).db, user)
     context = {"user": user, "report": report, "errors": errors, "view": view}
     return render(request, "ingest/import.html", context, status=form_status(errors))
 
 
-@router.get("/sources/export.opml")
+@router.get("/sources/export.opml", name="admin.export_opml")
 async def export_opml(request: Request, user: Editor) -> Response:
-    state = request.app.state
+    state = services(request)
     text = await exchange.export_opml(state.db, f"{state.settings.site_name} sources", user)
     headers = {"Content-Disposition": 'attachment; filename="dateline-sources.opml"'}
     return Response(text, media_type="text/x-opml; charset=utf-8", headers=headers)
@@ -158,17 +160,17 @@ async def export_opml(request: Request, user: Editor) -> Response:
 # Inbox -------------------------------------------------------------------------------------
 
 
-@router.get("/live/{slug}/inbox")
+@router.get("/live/{slug}/inbox", name="admin.inbox_page")
 async def inbox_page(request: Request, slug: str, user: Editor, before: Cursor = None) -> Response:
-    view = await views.inbox_view(request.app.state.db, slug, user, before)
+    view = await views.inbox_view(services(request).db, slug, user, before)
     context = {"user": user, "view": view, "blog": view.blog, "before": before}
     return render(request, "ingest/inbox.html", context)
 
 
-@router.get("/live/{slug}/inbox/items")
+@router.get("/live/{slug}/inbox/items", name="admin.inbox_fragment")
 async def inbox_fragment(request: Request, slug: str, user: Editor) -> Response:
     """The first page of the list alone, for inbox.js; 304 while nothing changed."""
-    view = await views.inbox_view(request.app.state.db, slug, user, None)
+    view = await views.inbox_view(services(request).db, slug, user, None)
     version = http_cache.Version(f"inbox-{view.version}", None)
     headers = {"ETag": version.etag, "Cache-Control": "private, no-cache"}
     if http_cache.is_fresh(request, version):
@@ -180,20 +182,18 @@ async def inbox_fragment(request: Request, slug: str, user: Editor) -> Response:
     return response
 
 
-@router.post("/live/{slug}/inbox/{item_id}/dismiss")
+@router.post("/live/{slug}/inbox/{item_id}/dismiss", name="admin.dismiss")
 async def dismiss(request: Request, slug: str, item_id: RowId, user: Editor) -> Response:
-    _, errors = await posted_form(request)
-    if errors:
-        raise StaleForm(errors["form"])
-    await service.dismiss(request.app.state.db, slug, item_id, user)
-    return redirect(request, f"/admin/live/{slug}/inbox")
+    await posted_button(request)
+    await service.dismiss(services(request).db, slug, item_id, user)
+    return redirect_to(request, "admin.inbox_page", slug=slug)
 
 
-@router.get("/live/{slug}/inbox/{item_id}/use")
+@router.get("/live/{slug}/inbox/{item_id}/use", name="admin.use_item")
 async def use_item(request: Request, slug: str, item_id: RowId, user: Editor) -> Response:
     """The editor's own update form, prefilled; it posts to the blog's usual endpoint, so
     nothing is published until the editor presses Publish there."""
-    composed = await views.compose(request.app.state.db, slug, item_id, user)
+    composed = await views.compose(services(request).db, slug, item_id, user)
     context: dict[str, Any] = {
         "user": user,
         "composed": composed,

@@ -18,10 +18,11 @@ from dateline.db import Database, insert_new
 from dateline.db.tables import item_dismissals, items, source_blogs, sources
 from dateline.db.tables import utcnow as now
 from dateline.errors import Conflict, DatelineError, Invalid, NotFound
+from dateline.i18n import gettext as _
 from dateline.ingest import queries
-from dateline.ingest.canonical import canonicalize
-from dateline.ingest.items import SOURCE_KINDS
 from dateline.ingest.models import OK, Item, Source, SourceDraft
+from dateline.ingest.parsers.canonical import canonicalize
+from dateline.ingest.parsers.items import SOURCE_KINDS
 from dateline.liveblog import queries as blog_queries
 from dateline.liveblog import team
 from dateline.liveblog.models import UpdateDraft
@@ -36,7 +37,7 @@ def parse_interval(text: str) -> int:
     """ "90", "90s", "5m", "2h", "1d" → seconds; Invalid with plain words otherwise."""
     match = re.fullmatch(r"\s*(\d{1,7})\s*([smhd]?)\s*", text.lower())
     if match is None:
-        raise Invalid({"interval": "Write the interval as seconds or like 5m, 2h or 1d."})
+        raise Invalid({"interval": _("Write the interval as seconds or like 5m, 2h or 1d.")})
     return int(match.group(1)) * UNITS[match.group(2)]
 
 
@@ -75,8 +76,7 @@ async def add_source(
             taken = await queries.source_by_canonical_url(conn, canonical)
             assert taken is not None  # the conflict was on canonical_url
             if blog_id is None or blog_id in dict(taken.blogs):
-                where = f" in the inbox of /live/{draft.blog_slug}" if blog_id else ""
-                raise Conflict(f"{url} is already followed{where} as source #{taken.id}.")
+                raise Conflict(_followed(url, draft.blog_slug if blog_id else "", taken.id))
             source_id = taken.id
         if blog_id is not None:
             await conn.execute(
@@ -88,6 +88,18 @@ async def add_source(
                 )
             )
         return await queries.source_by_id(conn, source_id)
+
+
+def _followed(url: str, slug: str, source_id: int) -> str:
+    if slug:
+        return _(
+            "%(url)s is already followed in the inbox of /live/%(slug)s as source #%(id)s."
+        ) % {
+            "url": url,
+            "slug": slug,
+            "id": source_id,
+        }
+    return _("%(url)s is already followed as source #%(id)s.") % {"url": url, "id": source_id}
 
 
 async def _blog_for_source(conn: AsyncConnection, slug: str, user: User | None) -> int | None:
@@ -110,13 +122,13 @@ async def _checked(
     errors: dict[str, str] = {}
     kind = draft.kind or "feed"
     if kind not in SOURCE_KINDS:
-        errors["kind"] = "The kind must be feed, article or liveblog."
+        errors["kind"] = _("The kind must be feed, article or liveblog.")
     interval = draft.interval_seconds or settings.source_interval_seconds
     if not MIN_INTERVAL <= interval <= MAX_INTERVAL:
-        errors["interval"] = "The interval must be between one minute and one week."
+        errors["interval"] = _("The interval must be between one minute and one week.")
     url = draft.url.strip()
     if not url:
-        errors["url"] = "Give the address of a feed or page."
+        errors["url"] = _("Give the address of a feed or page.")
     else:
         try:
             url = str(await check_url(url, settings.allow_private_sources, resolver))

@@ -1,141 +1,64 @@
-"""Writes of the ingest worker: leases on due sources, and fetch outcomes stored in bulk.
+"""Storage of the ingest worker: fetch outcomes stored in bulk, and old items pruned.
 
 Built for throughput (docs/ingest.md, bench/ingest.py): the outcomes of many fetches are
-written in ONE transaction; new items go in with the driver's own `executemany` of `INSERT …
-ON CONFLICT DO NOTHING`, so the unique constraints on `items` (canonical URL, content hash,
-source + external id) are the de-duplication, with no read before the write; only items that
-collided are looked at again, to tell an edited item (same source, new text) from a duplicate.
-A document's items become rows (`item_rows`, bound for the driver) where it was parsed, in a
-fetch process when the worker has them (`fetch_processes.py`): the writer only hands them on.
+written in ONE transaction; new items go in with one `db.bulk.bulk_insert` (`INSERT … ON
+CONFLICT DO NOTHING`, the driver's own `executemany`), so the unique constraints on `items`
+(canonical URL, content hash, source + external id) are the de-duplication, with no read
+before the write; only items that collided are looked at again, to tell an edited item (same
+source, new text) from a duplicate.
+A document's items become rows (`item_rows`, bound by `db.bulk.RowBinder`) where it was
+parsed, in a fetch process when the worker has them (`fetch_processes.py`): the writer only
+hands them on, through `db.bulk`, which alone knows the database driver. Leases and the
+schedule (when a source is due again) are `schedule.py`'s.
 """
 
 from __future__ import annotations
 
 import logging
-import random
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, or_, select, update
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dateline.db import Database, insert_new, insert_new_for, take_leases
+from dateline.db import Database, insert_new
+from dateline.db.bulk import Row, RowBinder, bulk_insert, bulk_update, row_binder
 from dateline.db.tables import item_sightings, items, sources
 from dateline.db.tables import utcnow as now
-from dateline.ingest.items import ParsedDocument, ParsedItem
 from dateline.ingest.models import FAILING, OK
+from dateline.ingest.parsers.items import ParsedDocument, ParsedItem
+from dateline.ingest.schedule import Claimed, backoff, jittered
 
 log = logging.getLogger(__name__)
 
 FAILING_AFTER = timedelta(hours=24)  # a source failing this long is marked failing
 PRUNE_BATCH = 2000  # items deleted per transaction when pruning
-MAX_BACKOFF = 6 * 3600.0  # seconds; or the source's own interval when that is longer
-_random = random.SystemRandom()  # jitter only; the system source keeps linters quiet
-
-
-@dataclass(frozen=True, slots=True)
-class Claimed:
-    """A source this worker holds the lease of, with the state the outcome builds on."""
-
-    id: int
-    url: str
-    kind: str
-    title: str
-    etag: str
-    last_modified: str
-    interval_seconds: int
-    consecutive_failures: int
-    failing_since: datetime | None
-    last_success_at: datetime | None
-    lease_until: datetime  # this worker's lease: its writes count only while it still holds it
 
 
 # Item rows ----------------------------------------------------------------------------------
 
-COLUMNS = tuple(column.name for column in items.c if column.name != "id")  # order of a row
-AT = {name: position for position, name in enumerate(COLUMNS)}
-Row = tuple[Any, ...]  # one item, in COLUMNS order, as the database driver takes it
-_IN_ORDER = itemgetter(*COLUMNS)  # a row by column name → a Row
 CHANGEABLE = (
     *("content_hash", "title", "author", "updated_at", "summary", "text", "html"),
     *("images", "key_event", "pinned"),
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Binding:
-    """Item rows as one database driver takes them, past SQLAlchemy: its INSERT … ON CONFLICT
-    DO NOTHING of a Row, its UPDATE of an edited item (`update_order` names the parameters,
-    "item_id" last among them), and the bind processors of the columns that need one."""
-
-    insert: str
-    update: str
-    update_order: tuple[str, ...]
-    processors: dict[str, Callable[[Any], Any]]
-
-    def bound(self, name: str, value: Any) -> Any:
-        """`value` of column `name` as the driver takes it (order is kept: bound dates
-        compare as the dates do)."""
-        process = self.processors.get(name)
-        return value if process is None or value is None else process(value)
-
-
-@cache
-def binding(driver: str) -> Binding:
-    """The Binding of `driver` (e.g. "sqlite+aiosqlite"), made once per process."""
-    dialect = make_url(f"{driver}://").get_dialect()()
-    statement = insert_new_for(dialect.name, items).inline()  # inline: no RETURNING id
-    insert = statement.compile(dialect=dialect, column_keys=list(COLUMNS))
-    if tuple(insert.positiontup or ()) != COLUMNS:  # a driver with named parameters
-        raise RuntimeError(
-            f"Sources are stored through sqlite+aiosqlite or postgresql+asyncpg, not {driver}."
-        )
-    changed: dict[str, Any] = {
-        name: bindparam(f"new_{name}") for name in (*CHANGEABLE, "changed_at")
-    }
-    update_statement = update(items).where(items.c.id == bindparam("item_id")).values(changed)
-    edit = update_statement.compile(dialect=dialect)
-    processors = {
-        name: items.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in COLUMNS
-    }
-    return Binding(
-        str(insert),
-        str(edit),
-        tuple(name.removeprefix("new_") for name in edit.positiontup or ()),
-        {name: process for name, process in processors.items() if process is not None},
-    )
+def item_binder(db: Database) -> RowBinder:
+    """How `db` takes item rows: handed to whoever parses (a fetch process too), so items
+    become rows where they are parsed and the writer only hands them on."""
+    return row_binder(db, items)
 
 
 def item_rows(
-    source_id: int, parsed: Sequence[ParsedItem], fetched_at: datetime, driver: str
+    binder: RowBinder, source_id: int, parsed: Sequence[ParsedItem], fetched_at: datetime
 ) -> list[Row]:
     """Rows for the items of one document, oldest first (a feed lists its newest item
-    first; ids then follow the order the source published in), first seen at `fetched_at`,
-    bound for `driver` where the document was parsed: the writer only hands them on."""
-    processors = binding(driver).processors.items()
-    dates: dict[datetime, Any] = {}  # bound once: every row has fetched_at, most twice
-    rows = []
-    for item in reversed(parsed):
-        row = _item_row(source_id, item, fetched_at)
-        for name, process in processors:
-            value = row[name]
-            if value is None:
-                continue
-            if isinstance(value, datetime):
-                if value not in dates:
-                    dates[value] = process(value)
-                row[name] = dates[value]
-            else:
-                row[name] = process(value)
-        rows.append(_IN_ORDER(row))
-    return rows
+    first; ids then follow the order the source published in), first seen at `fetched_at`."""
+    return binder.rows(_item_row(source_id, item, fetched_at) for item in reversed(parsed))
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +85,13 @@ def parsed(
     source: Claimed,
     fetched_at: datetime,
     document: ParsedDocument,
-    driver: str,
+    binder: RowBinder,
     *,
     etag: str = "",
     last_modified: str = "",
 ) -> Outcome:
-    """The outcome of a fetch that gave `document`, its items made rows for `driver`."""
-    rows = item_rows(source.id, document.items, fetched_at, driver)
+    """The outcome of a fetch that gave `document`, its items made rows by `binder`."""
+    rows = item_rows(binder, source.id, document.items, fetched_at)
     return Outcome(
         source, fetched_at, rows=rows, title=document.title, etag=etag, last_modified=last_modified
     )
@@ -181,43 +104,6 @@ class Tally:
     new: Counter[int] = field(default_factory=Counter)
     updated: Counter[int] = field(default_factory=Counter)
     failed: set[int] = field(default_factory=set)
-
-
-# Leases -------------------------------------------------------------------------------------
-
-
-async def claim(
-    db: Database, limit: int, lease_seconds: float, only: Sequence[int] | None = None
-) -> list[Claimed]:
-    """Lease up to `limit` sources: due ones, or those in `only` whether due or not."""
-    wanted = sources.c.id.in_(only) if only is not None else sources.c.next_fetch_at <= now()
-    columns = [sources.c[name] for name in Claimed.__slots__]
-    async with db.write() as conn:
-        rows = await take_leases(
-            conn, sources, wanted, [sources.c.next_fetch_at], limit, lease_seconds, columns
-        )
-    return [_claimed(row) for row in rows]
-
-
-def _claimed(row: Any) -> Claimed:
-    values = row._asdict()
-    values["etag"] = values["etag"] or ""
-    values["last_modified"] = values["last_modified"] or ""
-    return Claimed(**values)
-
-
-async def release(db: Database, held: Mapping[int, datetime]) -> None:
-    """Give leases back unused (shutdown): another worker may fetch these sources at once.
-    A lease that ran out and was taken by another worker meanwhile is left alone."""
-    if held:
-        statement = update(sources).where(
-            sources.c.id == bindparam("sid"), sources.c.lease_until == bindparam("held")
-        )
-        async with db.write() as conn:
-            await conn.execute(
-                statement.values(lease_until=None),
-                [{"sid": sid, "held": lease} for sid, lease in held.items()],
-            )
 
 
 # Retention ----------------------------------------------------------------------------------
@@ -258,7 +144,7 @@ async def record(
     tally = Tally()
     if not outcomes:
         return tally
-    bind = binding(db.driver)
+    bind = item_binder(db)
     try:
         async with db.write() as conn:
             await _record(conn, bind, outcomes, tally, keep_after)
@@ -277,20 +163,21 @@ async def record(
 
 async def _record(
     conn: AsyncConnection,
-    bind: Binding,
+    bind: RowBinder,
     outcomes: Sequence[Outcome],
     tally: Tally,
     keep_after: datetime | None,
 ) -> None:
+    columns = bind.columns
     rows = [row for outcome in outcomes if outcome.ok for row in outcome.rows or ()]
     if keep_after is not None:
-        start, listed = bind.bound("listed_at", keep_after), AT["listed_at"]
+        start, listed = bind.value("listed_at", keep_after), columns.index("listed_at")
         rows = [row for row in rows if row[listed] >= start]
     inserted = await _insert_new(conn, bind, rows, {o.source.id: o.fetched_at for o in outcomes})
     tally.new.update(source_id for source_id, _ in inserted)
-    source_at, url_at = AT["source_id"], AT["canonical_url"]
+    source_at, url_at = columns.index("source_id"), columns.index("canonical_url")
     rest = [
-        dict(zip(COLUMNS, row, strict=True))
+        dict(zip(columns, row, strict=True))
         for row in rows
         if (row[source_at], row[url_at]) not in inserted
     ]
@@ -355,13 +242,13 @@ def _fit(text: str, size: int | None = None) -> str:
 
 
 async def _insert_new(
-    conn: AsyncConnection, bind: Binding, rows: list[Row], fetched_at: Mapping[int, datetime]
+    conn: AsyncConnection, bind: RowBinder, rows: list[Row], fetched_at: Mapping[int, datetime]
 ) -> set[tuple[int, str]]:
     """Insert what is new; (source id, canonical URL) of each row that went in.
 
-    The driver's own executemany of rows already bound (no per-row work in SQLAlchemy, nor
-    `RETURNING`, which makes it build multi-row statements and read a result per row). When
-    the driver counts as many rows inserted as given, all went in; otherwise one read finds
+    `bulk_insert` of rows already bound (no per-row work in SQLAlchemy, nor `RETURNING`,
+    which makes it build multi-row statements and read a result per row). When the driver
+    counts as many rows inserted as given, all went in; otherwise one read finds
     the new ones: ids above the largest before the insert (SQLite: the write lock is held
     throughout; PostgreSQL: the sequence only grows), of these sources, first seen at this
     fetch of theirs. A worker whose lease ran out may have committed rows for one of these
@@ -369,10 +256,9 @@ async def _insert_new(
     """
     if not rows:
         return set()
-    source_at, url_at = AT["source_id"], AT["canonical_url"]
+    source_at, url_at = bind.columns.index("source_id"), bind.columns.index("canonical_url")
     before = await conn.scalar(select(func.coalesce(func.max(items.c.id), 0)))
-    result = await conn.exec_driver_sql(bind.insert, rows)
-    if result.rowcount == len(rows):
+    if await bulk_insert(conn, bind, rows) == len(rows):
         return {(row[source_at], row[url_at]) for row in rows}
     query = select(items.c.source_id, items.c.canonical_url, items.c.first_seen_at).where(
         items.c.id > before, items.c.source_id.in_(fetched_at)
@@ -385,18 +271,18 @@ async def _insert_new(
 
 
 async def _update_changed(
-    conn: AsyncConnection, bind: Binding, rows: list[dict[str, Any]], moment: datetime
+    conn: AsyncConnection, bind: RowBinder, rows: list[dict[str, Any]], moment: datetime
 ) -> Counter[int]:
     """Rows that collided: the same source's item with new words (an edited article, a live
     blog update rewritten) is updated in place; anything else was a duplicate, kept once."""
     changed: Counter[int] = Counter()
     edits = []
+    changed_at = bind.value("changed_at", moment)
     for row, item_id in await _same_item_changed(conn, rows):
-        values = {**row, "changed_at": bind.bound("changed_at", moment), "item_id": item_id}
-        edits.append(tuple(values[name] for name in bind.update_order))
+        edit = {name: row[name] for name in CHANGEABLE}
+        edits.append({**edit, "changed_at": changed_at, "id": item_id})
         changed[row["source_id"]] += 1
-    if edits:
-        await conn.exec_driver_sql(bind.update, edits)
+    await bulk_update(conn, bind, edits)
     return changed
 
 
@@ -500,15 +386,3 @@ def source_state(outcome: Outcome) -> dict[str, Any]:
         last_error=outcome.error[:500],
     )
     return state
-
-
-def jittered(seconds: float) -> float:
-    """±10 %: sources added together drift apart instead of being fetched in bursts."""
-    return seconds * _random.uniform(0.9, 1.1)
-
-
-def backoff(interval: float, failures: int) -> float:
-    """Exponential backoff with jitter: the interval, doubled at each further failure, capped
-    at six hours (or the interval when longer), then between 50 % and 100 % of that."""
-    ceiling = max(MAX_BACKOFF, interval)
-    return float(min(ceiling, interval * 2 ** min(failures - 1, 20)) * _random.uniform(0.5, 1.0))

@@ -1,16 +1,17 @@
 """The ingest worker: claim due sources, fetch them with a bounded pool, store what they say.
 
     claim (lease) ──► fetch + parse, at most `ingest_concurrency` at a time ──► queue
-                                                                                  │
-                             one writer: many outcomes per transaction ◄──────────┘
+                      (in fetch processes when configured)                         │
+                             one writer: many outcomes per transaction ◄───────────┘
 
-- Leases (`store.claim`) keep any number of workers (inside `dateline serve`, or separate
-  `dateline worker` processes) off each other's sources: a source is fetched by one worker
-  per round. A worker that dies leaves leases that run out; shutdown gives them back at once.
+- Leases (`schedule.claim`) keep workers on several machines (or `dateline serve` beside a
+  `dateline worker`) off each other's sources: a source is fetched by one worker per round.
+- One machine uses its cores through fetch processes (`DATELINE_INGEST_PROCESSES`): one
+  worker, its claims and its writer in one process, fetching and parsing in N children.
 - One writer per worker stores outcomes in batches: few transactions, and on SQLite the single
   writer is never fought over by the fetches.
 - A malformed document, a refused address or a server error becomes that source's error in
-  plain words; nothing a source sends can stop the worker or delay other sources.
+  plain words (`reading.py`); nothing a source sends can stop the worker or other sources.
 """
 
 from __future__ import annotations
@@ -20,19 +21,19 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dateline.config import Settings
 from dateline.db import Database
-from dateline.db.tables import utcnow as now
-from dateline.errors import DatelineError
-from dateline.ingest import store
-from dateline.ingest.fetch import Fetcher, FetchError, FetchResult, user_agent
+from dateline.db.tables import utcnow
+from dateline.ingest import schedule, store
+from dateline.ingest.fetch import Fetcher
 from dateline.ingest.fetch_processes import FetchProcesses
-from dateline.ingest.items import SOURCE_KINDS, ParsedDocument, SourceKind
-from dateline.ingest.parse import parse_document
-from dateline.ingest.store import Claimed, Outcome, Tally
+from dateline.ingest.reading import make_fetcher, read_source
+from dateline.ingest.schedule import Claimed
+from dateline.ingest.store import Outcome, Tally
 
 log = logging.getLogger(__name__)
 
@@ -40,87 +41,34 @@ WRITE_BATCH = 200  # outcomes per transaction at most
 PRUNE_EVERY = 3600.0  # seconds between deletions of items past the retention period
 LEASE_MARGIN = 60.0  # seconds a lease outlives the longest fetch (time to store it)
 Progress = Callable[[Sequence[Outcome]], None]
-KINDS: dict[str, SourceKind] = {kind: kind for kind in SOURCE_KINDS}
-
-
-def make_fetcher(settings: Settings) -> Fetcher:
-    return Fetcher(
-        allow_private=settings.allow_private_sources,
-        total_timeout=settings.fetch_timeout_seconds,
-        max_bytes=settings.fetch_max_bytes,
-        max_redirects=settings.fetch_max_redirects,
-        per_host_concurrency=settings.fetch_per_host,
-        host_delay=settings.fetch_host_delay_seconds,
-        user_agent=user_agent(settings.base_url),
-    )
-
-
-def parse(source: Claimed, result: FetchResult) -> ParsedDocument:
-    """The document as the source's kind reads it; ParseError says what is wrong."""
-    kind = KINDS.get(source.kind, "article")
-    # Feeds as bytes, so the XML's own encoding declaration wins; pages as decoded text.
-    data = result.body if kind == "feed" or not result.text else result.text
-    return parse_document(
-        kind, data, result.url, result.content_type, last_modified=result.last_modified
-    )
-
-
-async def fetch_one(fetcher: Fetcher, source: Claimed, driver: str) -> Outcome:
-    """Fetch and parse one source, its items made rows for the database `driver` (e.g.
-    "sqlite+aiosqlite"); every failure becomes an Outcome with plain words."""
-    started = now()
-    try:
-        result = await fetcher.fetch(
-            source.url, etag=source.etag, last_modified=source.last_modified
-        )
-    except FetchError as exc:
-        return Outcome(source, started, error=exc.message, retry_after=exc.retry_after)
-    except Exception as exc:  # a bug must cost one source, never the worker or its round
-        log.exception("fetching a source failed", extra={"source": source.id, "url": source.url})
-        return Outcome(source, started, error=f"Could not fetch ({type(exc).__name__}).")
-    etag, modified = result.etag, result.last_modified
-    if result.not_modified:
-        return Outcome(
-            source, started, not_modified=True, etag=etag, last_modified=modified
-        )  # 304: nothing to parse
-    try:
-        if len(result.body) > PARSE_INLINE_BYTES:
-            document = await asyncio.to_thread(parse, source, result)
-        else:
-            document = parse(source, result)
-        return store.parsed(source, started, document, driver, etag=etag, last_modified=modified)
-    except DatelineError as exc:
-        return Outcome(source, started, error=exc.message)
-    except Exception as exc:  # a parser bug must cost one source, never the worker
-        log.exception("parsing a source failed", extra={"source": source.id, "url": source.url})
-        return Outcome(
-            source, started, error=f"Could not read this document ({type(exc).__name__})."
-        )
-
-
-# A typical feed (~60 KB) parses in ~3 ms: inline is fastest (a thread hop and the GIL cost
-# a third of cold throughput in bench/ingest.py). A big page (articles, other sites' live
-# blogs, up to fetch_max_bytes) can take a second in trafilatura: in a thread, so the event
-# loop, which also serves live readers inside `dateline serve`, is never stalled by one.
-PARSE_INLINE_BYTES = 256 * 1024
+Clock = Callable[[], datetime]
+Queue = asyncio.Queue[Outcome | None]  # None: the round is over
 
 
 class IngestWorker:
     """Fetches due sources in rounds; `start()`/`stop()` run it in the background."""
 
-    def __init__(self, db: Database, settings: Settings, fetcher: Fetcher | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        fetcher: Fetcher | None = None,
+        clock: Clock = utcnow,
+    ) -> None:
         self.db = db
         self.settings = settings
         self.concurrency = settings.ingest_concurrency
         self.lease_seconds = settings.fetch_timeout_seconds + LEASE_MARGIN
         # Lease a source must still have when its fetch starts: the fetch, then storing it.
         self._lease_needed = timedelta(seconds=settings.fetch_timeout_seconds + LEASE_MARGIN / 2)
-        store.binding(db.driver)  # refuse a database driver the store cannot write through
+        self._clock = clock
+        # Refuses at once a database the store cannot write item rows to in bulk.
+        self._binder = store.item_binder(db)
         self._fetcher = fetcher
         self._own_fetcher = fetcher is None
         # Child processes fetch and parse when configured; a fetcher given here (tests) wins.
         self._processes = (
-            FetchProcesses(settings, db.driver, settings.ingest_processes)
+            FetchProcesses(settings, self._binder, settings.ingest_processes)
             if settings.ingest_processes and fetcher is None
             else None
         )
@@ -166,10 +114,6 @@ class IngestWorker:
         if self._processes is not None:
             await self._processes.aclose()
 
-    async def _release_held(self) -> None:
-        held, self._held = self._held, {}
-        await store.release(self.db, held)
-
     async def _run(self) -> None:
         while True:
             try:
@@ -188,7 +132,7 @@ class IngestWorker:
     def retention_start(self) -> datetime | None:
         """Items listed before this are neither kept nor stored (None: keep everything)."""
         days = self.settings.item_retention_days
-        return now() - timedelta(days=days) if days else None
+        return utcnow() - timedelta(days=days) if days else None
 
     async def prune(self) -> int:
         """Delete the items past DATELINE_ITEM_RETENTION_DAYS (none when it is 0)."""
@@ -206,10 +150,10 @@ class IngestWorker:
     ) -> Tally:
         """Fetch every due source (or just `only`, due or not) once; what was stored."""
         tally = Tally()
-        queue: asyncio.Queue[Outcome | None] = asyncio.Queue()
+        queue: Queue = asyncio.Queue()
         writer = asyncio.create_task(self._write(queue, tally, progress))
         try:
-            await self._fetch_all(queue, list(only) if only is not None else None)
+            await _Round(self, queue, only).run()
         finally:
             queue.put_nowait(None)
             try:
@@ -218,88 +162,44 @@ class IngestWorker:
                 await self._release_held()  # fetches cut off: another worker may take them
         return tally
 
-    async def _fetch_all(
-        self, queue: asyncio.Queue[Outcome | None], only: list[int] | None
-    ) -> None:
-        """Keep up to `concurrency` fetches running and half as many sources claimed ahead:
-        a claim waits while the writer holds SQLite's one write lock, and the fetches (in
-        fetch processes, on the other cores) go on meanwhile with the sources claimed before.
-        A source that waited so long its lease could run out mid-fetch is given back and
-        claimed again with a fresh lease."""
-        running: set[asyncio.Task[None]] = set()
-        ahead: deque[Claimed] = deque()
-        claiming: asyncio.Task[list[Claimed]] | None = None
-        wanted = 0
-        exhausted = False
-        gave_back = False  # sources given back since the claim in flight began
-        try:
-            while True:
-                stale: list[Claimed] = []
-                while ahead and len(running) < self.concurrency:
-                    source = ahead.popleft()
-                    if source.lease_until - now() < self._lease_needed:
-                        stale.append(source)  # its lease could run out mid-fetch
-                    else:
-                        running.add(asyncio.create_task(self._fetch_into(source, queue)))
-                if stale:  # given back now, so a later claim takes them with a fresh lease
-                    await store.release(self.db, {s.id: self._held[s.id] for s in stale})
-                    for source in stale:
-                        del self._held[source.id]
-                    exhausted, gave_back = False, claiming is not None
-                    if only is not None:
-                        only += [source.id for source in stale]
-                room = self.concurrency + self.concurrency // 2 - len(running) - len(ahead)
-                low = len(ahead) <= self.concurrency // 4
-                if claiming is None and not exhausted and low and room > 0:
-                    wanted = room
-                    claiming = asyncio.create_task(
-                        store.claim(self.db, wanted, self.lease_seconds, only)
-                    )
-                if not running and claiming is None:
-                    return
-                waiting = running if claiming is None else running | {claiming}
-                done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-                running -= done
-                if claiming is not None and claiming in done:
-                    claimed, claiming = claiming.result(), None
-                    exhausted, gave_back = len(claimed) < wanted and not gave_back, False
-                    self._hold(claimed)
-                    ahead.extend(claimed)
-                    if only is not None:
-                        taken = {source.id for source in claimed}
-                        only = [i for i in only if i not in taken]
-        finally:
-            for task in running:
-                task.cancel()
-            if claiming is not None:  # a claim may commit as it is cancelled: keep its leases
-                claiming.cancel()
-                try:
-                    self._hold(await claiming)
-                except asyncio.CancelledError:
-                    pass
-                except Exception:
-                    log.exception("claiming sources failed")
+    # What a round asks of its worker ----------------------------------------------------------
 
-    def _hold(self, claimed: list[Claimed]) -> None:
-        for source in claimed:
-            self._held[source.id] = source.lease_until
+    async def claim(self, limit: int, only: Collection[int] | None) -> list[Claimed]:
+        """Lease up to `limit` sources (due ones, or those of `only`), held until stored."""
+        claimed = await schedule.claim(
+            self.db, limit, self.lease_seconds, sorted(only) if only is not None else None
+        )
+        self._held.update((source.id, source.lease_until) for source in claimed)
+        return claimed
 
-    async def _fetch_into(self, source: Claimed, queue: asyncio.Queue[Outcome | None]) -> None:
-        """Every claimed source gets an outcome, even when a bug strikes outside fetch_one."""
+    def lease_too_short(self, source: Claimed) -> bool:
+        """Its lease could run out before its fetch and storing are done."""
+        return source.lease_until - self._clock() < self._lease_needed
+
+    async def give_back(self, given: Sequence[Claimed]) -> None:
+        """Release leases unused: a later claim (here or elsewhere) takes the sources anew."""
+        await schedule.release(self.db, {source.id: self._held[source.id] for source in given})
+        for source in given:
+            del self._held[source.id]
+
+    async def _release_held(self) -> None:
+        held, self._held = self._held, {}
+        await schedule.release(self.db, held)
+
+    async def fetch_into(self, source: Claimed, queue: Queue) -> None:
+        """Every claimed source gets an outcome, even when a bug strikes outside read_source."""
         try:
             outcome = None
             if self._processes is not None:
                 outcome = await self._processes.fetch(source)  # None: no process, fetch here
             if outcome is None:
-                outcome = await fetch_one(self.fetcher, source, self.db.driver)
+                outcome = await read_source(self.fetcher, source, self._binder)
         except Exception as exc:
             log.exception("fetching a source failed", extra={"source": source.id})
-            outcome = Outcome(source, now(), error=f"Could not fetch ({type(exc).__name__}).")
+            outcome = Outcome(source, utcnow(), error=f"Could not fetch ({type(exc).__name__}).")
         await queue.put(outcome)
 
-    async def _write(
-        self, queue: asyncio.Queue[Outcome | None], tally: Tally, progress: Progress | None
-    ) -> None:
+    async def _write(self, queue: Queue, tally: Tally, progress: Progress | None) -> None:
         """Store outcomes as they come, everything waiting at once in one transaction."""
         finished = False
         while not finished:
@@ -318,3 +218,109 @@ class IngestWorker:
             tally.failed.update(stored.failed)
             if progress is not None:
                 progress(outcomes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """What one claim asked for and got, and how many give-backs had happened when it began."""
+
+    wanted: int
+    got: list[Claimed]
+    give_backs: int
+
+
+class _Round:
+    """One round's fetching. Up to `concurrency` fetches run, and up to half as many sources
+    are claimed ahead: a claim waits while the writer holds SQLite's one write lock, and the
+    fetches (in fetch processes, on the other cores) go on meanwhile with the sources claimed
+    before. Every source claimed is fetched once (its outcome goes to the queue) or given
+    back; the round ends when nothing runs and a claim found fewer sources than it asked for.
+    """
+
+    def __init__(self, worker: IngestWorker, queue: Queue, only: Sequence[int] | None) -> None:
+        self.worker = worker
+        self.queue = queue
+        self.size = worker.concurrency
+        self.only = set(only) if only is not None else None  # still to claim, when given
+        self.running: set[asyncio.Task[None]] = set()
+        self.ahead: deque[Claimed] = deque()  # claimed, not started yet
+        self.claiming: asyncio.Task[_Claim] | None = None
+        self.out_of_sources = False
+        self.give_backs = 0
+
+    async def run(self) -> None:
+        try:
+            while True:
+                await self._start_fetches()
+                self._claim_more()
+                if not self.running and self.claiming is None:
+                    return
+                await self._wait()
+        finally:
+            await self._cut_off()
+
+    async def _start_fetches(self) -> None:
+        """Start sources claimed ahead while there is room. A source that waited so long that
+        its lease could run out mid-fetch is given back, to be claimed with a fresh lease."""
+        stale = []
+        while self.ahead and len(self.running) < self.size:
+            source = self.ahead.popleft()
+            if self.worker.lease_too_short(source):
+                stale.append(source)
+            else:
+                self.running.add(asyncio.create_task(self.worker.fetch_into(source, self.queue)))
+        if stale:
+            await self.worker.give_back(stale)
+            self.give_backs += 1
+            self.out_of_sources = False  # they are due again
+            if self.only is not None:
+                self.only.update(source.id for source in stale)
+
+    def _claim_more(self) -> None:
+        """Claim when a quarter of the pool or less is waiting ahead: enough for a full pool
+        and half as many ahead. One claim at a time, none once the sources ran out."""
+        if self.claiming is not None or self.out_of_sources:
+            return
+        if len(self.ahead) > self.size // 4:
+            return
+        wanted = self.size + self.size // 2 - len(self.running) - len(self.ahead)
+        if wanted > 0:
+            self.claiming = asyncio.create_task(self._claim(wanted))
+
+    async def _claim(self, wanted: int) -> _Claim:
+        give_backs = self.give_backs
+        return _Claim(wanted, await self.worker.claim(wanted, self.only), give_backs)
+
+    async def _wait(self) -> None:
+        """Until a fetch ends or the claim in flight returns."""
+        waiting = self.running if self.claiming is None else self.running | {self.claiming}
+        done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        self.running.difference_update(done)
+        if self.claiming is not None and self.claiming in done:
+            claim, self.claiming = self.claiming.result(), None
+            self._took(claim)
+
+    def _took(self, claim: _Claim) -> None:
+        self.ahead.extend(claim.got)
+        if self.only is not None:
+            self.only.difference_update(source.id for source in claim.got)
+        # Fewer than asked: no source is left, unless some were given back after the claim
+        # began (it may not have seen them).
+        short = len(claim.got) < claim.wanted
+        self.out_of_sources = short and claim.give_backs == self.give_backs
+
+    async def _cut_off(self) -> None:
+        """Cancel what still runs (the round ended, was stopped or failed). A claim that
+        committed is held by the worker (`IngestWorker.claim`), which gives its leases back
+        with the others of the round."""
+        for task in self.running:
+            task.cancel()
+        if self.claiming is None:
+            return
+        self.claiming.cancel()
+        try:
+            await self.claiming
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            log.exception("claiming sources failed")

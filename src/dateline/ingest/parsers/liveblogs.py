@@ -30,15 +30,15 @@ from typing import TypeAlias
 
 import lxml.html
 
-from dateline.ingest import pagemeta
-from dateline.ingest.canonical import canonicalize
-from dateline.ingest.clean import parse_date, to_text
-from dateline.ingest.htmlblocks import block_update
-from dateline.ingest.items import ParsedDocument, ParsedItem
-from dateline.ingest.liveblog_jsonld import jsonld_updates
-from dateline.ingest.liveblog_microdata import microdata_updates
-from dateline.ingest.subheads import subhead_updates
-from dateline.ingest.ticker import PageTimes, page_zone, ticker_updates
+from dateline.ingest.parsers import pagemeta
+from dateline.ingest.parsers.canonical import canonicalize
+from dateline.ingest.parsers.clean import parse_date, to_text
+from dateline.ingest.parsers.htmlblocks import block_update
+from dateline.ingest.parsers.items import ParsedDocument, ParsedItem
+from dateline.ingest.parsers.liveblog_jsonld import jsonld_updates
+from dateline.ingest.parsers.liveblog_microdata import microdata_updates
+from dateline.ingest.parsers.subheads import subhead_updates
+from dateline.ingest.parsers.ticker import PageTimes, page_zone, ticker_updates
 from dateline.numbers import small_int
 
 Element: TypeAlias = lxml.html.HtmlElement

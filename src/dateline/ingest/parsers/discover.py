@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import lxml.html
 from lxml.etree import ParserError
 
-from dateline.ingest.clean import absolute
+from dateline.ingest.parsers.clean import absolute
 
 FEED_TYPES = {
     "application/rss+xml": "rss",

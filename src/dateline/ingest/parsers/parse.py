@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from datetime import tzinfo
 
-from dateline.ingest.article import parse_article
-from dateline.ingest.feeds import parse_feed
-from dateline.ingest.items import ParsedDocument, ParseError, SourceKind
-from dateline.ingest.liveblogs import parse_liveblog
+from dateline.ingest.parsers.article import parse_article
+from dateline.ingest.parsers.feeds import parse_feed
+from dateline.ingest.parsers.items import ParsedDocument, ParseError, SourceKind
+from dateline.ingest.parsers.liveblogs import parse_liveblog
 
 FEED_TYPES = ("rss", "atom", "rdf", "feed+json", "/xml", "+xml")
 _FEED_ROOT = re.compile(rb"<(?:\w+:)?(?:rss|feed|RDF)[\s>]")

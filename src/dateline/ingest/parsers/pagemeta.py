@@ -15,8 +15,8 @@ from typing import Any
 import lxml.html
 from lxml.etree import ParserError
 
-from dateline.ingest.clean import parse_date
-from dateline.ingest.items import ParseError
+from dateline.ingest.parsers.clean import parse_date
+from dateline.ingest.parsers.items import ParseError
 
 JsonObj = dict[str, Any]
 PUBLISHED_META = ("article:published_time", "og:article:published_time", "datePublished",

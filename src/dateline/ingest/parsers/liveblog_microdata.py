@@ -22,10 +22,10 @@ from typing import TypeAlias
 
 import lxml.html
 
-from dateline.ingest.clean import parse_date
-from dateline.ingest.htmlblocks import block_update
-from dateline.ingest.items import ParsedItem
-from dateline.ingest.ticker import PageTimes, dated
+from dateline.ingest.parsers.clean import parse_date
+from dateline.ingest.parsers.htmlblocks import block_update
+from dateline.ingest.parsers.items import ParsedItem
+from dateline.ingest.parsers.ticker import PageTimes, dated
 
 Element: TypeAlias = lxml.html.HtmlElement
 Stamp: TypeAlias = datetime | time | None

@@ -13,9 +13,9 @@ from trafilatura import bare_extraction
 from trafilatura.htmlprocessing import build_html_output
 from trafilatura.settings import Document
 
-from dateline.ingest import pagemeta
-from dateline.ingest.canonical import canonical_from_html, canonicalize
-from dateline.ingest.clean import (
+from dateline.ingest.parsers import pagemeta
+from dateline.ingest.parsers.canonical import canonical_from_html, canonicalize
+from dateline.ingest.parsers.clean import (
     absolute,
     author_name,
     clean_html,
@@ -24,7 +24,7 @@ from dateline.ingest.clean import (
     shorten,
     to_text,
 )
-from dateline.ingest.items import ItemImage, ParsedDocument, ParsedItem, ParseError
+from dateline.ingest.parsers.items import ItemImage, ParsedDocument, ParsedItem, ParseError
 
 
 def parse_article(html: str | bytes, url: str) -> ParsedDocument:

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from typing import Any, TypeGuard
 from urllib.parse import urljoin
 
-from dateline.ingest.canonical import canonicalize
-from dateline.ingest.clean import (
+from dateline.ingest.parsers.canonical import canonicalize
+from dateline.ingest.parsers.clean import (
     TITLE_CHARS,
     clean_html,
     html_text,
@@ -20,7 +20,7 @@ from dateline.ingest.clean import (
     text_to_html,
     to_text,
 )
-from dateline.ingest.items import ItemImage, ParsedDocument, ParsedItem, ParseError
+from dateline.ingest.parsers.items import ItemImage, ParsedDocument, ParsedItem, ParseError
 
 Obj = Mapping[str, Any]
 

@@ -38,9 +38,9 @@ from typing import TypeAlias
 
 import lxml.html
 
-from dateline.ingest.clean import TITLE_CHARS, clean_html, html_text, shorten, to_text
-from dateline.ingest.htmlblocks import block_images, markers, update_item
-from dateline.ingest.items import ParsedItem
+from dateline.ingest.parsers.clean import TITLE_CHARS, clean_html, html_text, shorten, to_text
+from dateline.ingest.parsers.htmlblocks import block_images, markers, update_item
+from dateline.ingest.parsers.items import ParsedItem
 
 Element: TypeAlias = lxml.html.HtmlElement
 MARKER_TAGS = ("h2", "h3", "h4", "h5", "p")

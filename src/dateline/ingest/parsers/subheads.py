@@ -24,9 +24,9 @@ from typing import TypeAlias
 
 import lxml.html
 
-from dateline.ingest.clean import clean_html, to_text
-from dateline.ingest.htmlblocks import block_images, markers, update_item
-from dateline.ingest.items import ParsedItem
+from dateline.ingest.parsers.clean import clean_html, to_text
+from dateline.ingest.parsers.htmlblocks import block_images, markers, update_item
+from dateline.ingest.parsers.items import ParsedItem
 
 Element: TypeAlias = lxml.html.HtmlElement
 MIN_SUBHEADS = 3

@@ -14,8 +14,8 @@ from typing import TypeAlias
 
 import lxml.html
 
-from dateline.ingest import pagemeta
-from dateline.ingest.clean import (
+from dateline.ingest.parsers import pagemeta
+from dateline.ingest.parsers.clean import (
     absolute,
     author_name,
     clean_html,
@@ -23,8 +23,8 @@ from dateline.ingest.clean import (
     text_to_html,
     to_text,
 )
-from dateline.ingest.htmlblocks import block_images, markers, update_item
-from dateline.ingest.items import ItemImage, ParsedItem
+from dateline.ingest.parsers.htmlblocks import block_images, markers, update_item
+from dateline.ingest.parsers.items import ItemImage, ParsedItem
 
 Element: TypeAlias = lxml.html.HtmlElement
 

@@ -23,8 +23,8 @@ import feedparser
 import lxml.html
 from lxml import etree
 
-from dateline.ingest.canonical import canonicalize
-from dateline.ingest.clean import (
+from dateline.ingest.parsers.canonical import canonicalize
+from dateline.ingest.parsers.clean import (
     TITLE_CHARS,
     absolute,
     author_name,
@@ -34,9 +34,9 @@ from dateline.ingest.clean import (
     shorten,
     to_text,
 )
-from dateline.ingest.htmlblocks import block_images
-from dateline.ingest.items import ItemImage, ParsedDocument, ParsedItem, ParseError
-from dateline.ingest.jsonfeed import parse_json_feed
+from dateline.ingest.parsers.htmlblocks import block_images
+from dateline.ingest.parsers.items import ItemImage, ParsedDocument, ParsedItem, ParseError
+from dateline.ingest.parsers.jsonfeed import parse_json_feed
 
 Entry = Mapping[str, Any]
 _HAS_ENTRIES = re.compile(rb"<(?:\w+:)?(?:item|entry)[\s>/]")

@@ -13,7 +13,7 @@ from email.utils import format_datetime
 
 from lxml import etree
 
-from dateline.ingest.items import ParseError
+from dateline.ingest.parsers.items import ParseError
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, recover=True, huge_tree=False, remove_comments=True

@@ -12,9 +12,16 @@ from typing import Any, TypeAlias
 
 import lxml.html
 
-from dateline.ingest.canonical import canonicalize
-from dateline.ingest.clean import TITLE_CHARS, absolute, clean_html, html_text, shorten, to_text
-from dateline.ingest.items import ItemImage, ParsedItem
+from dateline.ingest.parsers.canonical import canonicalize
+from dateline.ingest.parsers.clean import (
+    TITLE_CHARS,
+    absolute,
+    clean_html,
+    html_text,
+    shorten,
+    to_text,
+)
+from dateline.ingest.parsers.items import ItemImage, ParsedItem
 from dateline.numbers import small_int
 
 Element: TypeAlias = lxml.html.HtmlElement
