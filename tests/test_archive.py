@@ -15,9 +15,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from PIL import Image
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -31,7 +33,7 @@ from dateline.liveblog import archive, queries, service
 from dateline.liveblog.models import Blog, ImageRef, UpdateDraft
 from dateline.liveblog.static_export import export_static
 from dateline.media.service import store_image, variant_path
-from dateline.web import load_static
+from dateline.web.templates import load_static
 from tests.helpers import make_blog, png_bytes
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -357,7 +359,8 @@ async def test_static_export_is_one_page_that_opens_from_disk(
     keys = [str(a.attributes["href"]) for a in page.css(".key-events a")]
     assert keys == [f"#update-{ids['key']}"]
     assert [li.text() for li in page.css(".recap li")] == ["Fire on quay 4", "No injuries"]
-    assert page.css_first(".pinned a").attributes["href"] == f"#update-{ids['pinned']}"
+    go_to = page.css(".pinned a")[-1]  # after the links of the pinned update's own text
+    assert go_to.attributes["href"] == f"#update-{ids['pinned']}"
     assert not page.css("script"), "nothing needs JavaScript"
 
     [stylesheet] = page.css("link[rel=stylesheet]")
@@ -378,6 +381,41 @@ async def test_static_export_is_one_page_that_opens_from_disk(
     assert not [link for link in links if link.startswith("/")], "no site-absolute paths"
     server = [link for link in links if link.startswith(settings.base_url)]
     assert set(server) == {original}, "the original address is the only link to the site"
+
+
+def same_but_for_addresses_and_times(node: Node) -> str:
+    """A part's HTML without what a static export changes on purpose: where its links and
+    pictures point, how a time reads (with its date), and the relative age it cannot keep."""
+    for age in node.css(".update__age"):
+        age.decompose()
+    for pointer in node.css("[href], [src], [srcset]"):
+        for name in ("href", "src", "srcset"):
+            if name in pointer.attrs:
+                del pointer.attrs[name]
+    for moment in node.css("time"):
+        for text in list(moment.iter(include_text=True)):
+            text.decompose()
+    return str(node.html)
+
+
+async def test_static_export_renders_the_live_pages_own_updates_and_key_events(
+    db: Database, settings: Settings, coverage: dict[str, int], client: httpx.AsyncClient,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """One set of partials: a change to how an update reads shows in both, or the test fails."""
+    live = await client.get("/live/harbour-fire")
+    assert live.status_code == 200
+    await export_static(db, settings, "harbour-fire", tmp_path / "site")
+    exported = HTMLParser((tmp_path / "site" / "index.html").read_text())
+    page = HTMLParser(live.text)
+    assert page.css(".update__age")
+    assert not exported.css(".update__age"), "an archive cannot keep a relative age"
+    ids = set(coverage.values()) - {coverage["withdrawn"]}
+    for part in [f"#update-{update_id}" for update_id in sorted(ids)] + [".key-events"]:
+        ours, theirs = page.css_first(part), exported.css_first(part)
+        assert ours is not None, part
+        assert theirs is not None, part
+        assert same_but_for_addresses_and_times(theirs) == same_but_for_addresses_and_times(ours)
 
 
 async def test_static_export_refuses_a_live_blog_and_a_used_folder(

@@ -189,7 +189,7 @@ async def test_coverage_end_closes_the_stream_and_later_readers_get_no_content(
         assert last.kind == "blog.ended"
         assert last.data["live"] is False
         with pytest.raises(EOFError):
-            await events.next(within=5)
+            await events.next(within=30)
     answer = await http.get(f"/live/{slug}/events")
     assert answer.status_code == 204
 

@@ -39,14 +39,21 @@ class Database:
     def __init__(self, url: str, sqlite_synchronous: str = SYNCHRONOUS[0]) -> None:
         self.url = url
         parsed = make_url(url)
-        self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        self.driver = parsed.drivername  # e.g. "sqlite+aiosqlite"
+        self._sqlite = parsed.get_backend_name() == "sqlite"
         if sqlite_synchronous not in SYNCHRONOUS:
             raise ValueError(f"sqlite_synchronous must be one of {SYNCHRONOUS}")
-        self.engine: AsyncEngine = _make_engine(url, self.is_sqlite, sqlite_synchronous)
-        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self.engine: AsyncEngine = _make_engine(url, self._sqlite, sqlite_synchronous)
+        self._write_lock = asyncio.Lock() if self._sqlite else None
         # Called with the (blog_id, seq) pairs a transaction appended, once it has committed.
         self.commit_listeners: list[CommitListener] = []
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Is this SQLite (else PostgreSQL)? The one place the code asks. Most code never
+        needs to: `insert_new` and `take_leases` write the right SQL for either, and
+        SQLAlchemy leaves out what SQLite has no use for (FOR UPDATE: BEGIN IMMEDIATE already
+        makes a SQLite write transaction the only writer)."""
+        return self._sqlite
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -102,14 +109,19 @@ def appended(conn: AsyncConnection, blog_id: int, seq: int) -> None:
 
 def insert_new(conn: AsyncConnection, table: Table) -> Any:
     """INSERT … ON CONFLICT DO NOTHING for the connection's dialect: rows that already exist
-    (same primary key or unique value) are skipped, even when another node inserted them."""
+    (same primary key or unique value) are skipped, even when another node inserted them.
+    The one insert-if-new of the code base (images, imports, memberships, cursors, items)."""
     return insert_new_for(conn.dialect.name, table)
 
 
 def insert_new_for(dialect_name: str, table: Table) -> Any:
-    """`insert_new` for a dialect by name ("sqlite" or "postgresql")."""
-    dialect_insert = sqlite_insert if dialect_name == "sqlite" else pg_insert
-    return dialect_insert(table).on_conflict_do_nothing()
+    """`insert_new` for a dialect by name ("sqlite" or "postgresql"), for statements compiled
+    ahead of any connection (db/bulk.py)."""
+    return _INSERTS[dialect_name](table).on_conflict_do_nothing()
+
+
+# The two dialects' INSERT constructs, which alone know ON CONFLICT DO NOTHING.
+_INSERTS: dict[str, Callable[[Table], Any]] = {"sqlite": sqlite_insert, "postgresql": pg_insert}
 
 
 async def take_leases(
@@ -127,12 +139,12 @@ async def take_leases(
 
     PostgreSQL: `FOR UPDATE SKIP LOCKED` lets workers claim side by side without waiting on
     each other; the conditional UPDATE (lease still free) is what makes a claim exclusive on
-    SQLite, where BEGIN IMMEDIATE already makes this transaction the only writer."""
+    SQLite, where BEGIN IMMEDIATE already makes this transaction the only writer (SQLAlchemy
+    leaves FOR UPDATE out of SQLite's SQL)."""
     moment = utcnow()
     free = or_(table.c.lease_until.is_(None), table.c.lease_until < moment)
     due = select(table.c.id).where(wanted, free).order_by(*order_by).limit(limit)
-    if conn.dialect.name != "sqlite":
-        due = due.with_for_update(skip_locked=True)
+    due = due.with_for_update(skip_locked=True)
     ids = list((await conn.execute(due)).scalars())
     if not ids:
         return []

@@ -109,11 +109,10 @@ async def _fan_out_blog(conn: AsyncConnection, blog_id: int, base_url: str) -> b
 
 async def _lock_cursor(conn: AsyncConnection, blog_id: int) -> int | None:
     """The blog's cursor, locked until commit; None when another worker holds it."""
-    sqlite = conn.dialect.name == "sqlite"
     await conn.execute(insert_new(conn, webhook_cursors).values(blog_id=blog_id, seq=0))
     query = select(webhook_cursors.c.seq).where(webhook_cursors.c.blog_id == blog_id)
-    if not sqlite:  # SQLite: BEGIN IMMEDIATE already made this transaction the only writer
-        query = query.with_for_update(skip_locked=True)
+    # SQLite's SQL has no FOR UPDATE: BEGIN IMMEDIATE already made us the only writer.
+    query = query.with_for_update(skip_locked=True)
     seq: int | None = (await conn.execute(query)).scalar_one_or_none()
     return seq
 

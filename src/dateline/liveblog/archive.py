@@ -36,15 +36,15 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.accounts.service import User
 from dateline.config import Settings
-from dateline.db import Database, appended, inserted_id
+from dateline.db import Database, appended, insert_new, inserted_id
 from dateline.db.tables import blog_events, blogs, images, update_images, updates, utcnow
 from dateline.errors import Conflict, DatelineError, Invalid
+from dateline.i18n import gettext as _
 from dateline.liveblog import queries, team
 from dateline.liveblog.archive_format import (
     FORMAT,
@@ -223,7 +223,7 @@ async def import_blog(
     await asyncio.to_thread(_write_files, settings.media_dir, plan.images)
     try:
         async with db.write() as conn:
-            blog = await _insert(conn, plan, actor, db.is_sqlite)
+            blog = await _insert(conn, plan, actor)
     except IntegrityError as exc:  # a blog took the slug since the check above
         raise _taken(plan.blog.slug) from exc
     return Imported(blog, len(plan.updates), len(plan.images))
@@ -236,14 +236,16 @@ def _plan(archive: Archive, slug: str | None, max_pixels: int) -> _Plan:
     blog = _checked(errors, "blog", _blog_draft, source, slug)
     _checked(errors, "blog.recap", validate_recap, source.recap.items)
     if (source.status == "ended") != (source.coverage_end is not None):
-        errors["blog.coverage_end"] = "An ended blog has a coverage end time; a live one has none."
+        errors["blog.coverage_end"] = _(
+            "An ended blog has a coverage end time; a live one has none."
+        )
     known = {image.id for image in archive.images}
     rows = [_checked(errors, f"update {u.id}", _update_row, u, known) for u in archive.updates]
     ids = [u.id for u in archive.updates]
     if len(set(ids)) != len(ids):
-        errors["updates"] = "Two updates have the same id."
+        errors["updates"] = _("Two updates have the same id.")
     if sum(u.pinned and u.deleted_at is None for u in archive.updates) > 1:
-        errors["updates.pinned"] = "More than one update is pinned; a blog pins one at most."
+        errors["updates.pinned"] = _("More than one update is pinned; a blog pins one at most.")
     files = _checked(errors, "images", image_files, archive.images, max_pixels)
     if errors or blog is None or files is None:
         raise Invalid(errors)
@@ -264,14 +266,14 @@ def _checked(
 
 def _blog_draft(source: ArchivedBlog, slug: str | None) -> BlogDraft:
     fields = (source.title, slug or source.slug, source.standfirst, source.category)
-    return BlogDraft(*fields, time_zone=source.time_zone).validate()
+    return BlogDraft(*fields, time_zone=source.time_zone, language=source.language).validate()
 
 
 def _update_row(u: ArchivedUpdate, known: set[str]) -> tuple[dict[str, Any], list[ImageRef]]:
     """The columns of one update and its images, checked like an editor's save."""
     refs = [ImageRef(i.id, i.alt, i.caption, i.credit) for i in u.images]
     if any(ref.hash not in known for ref in refs):
-        raise Invalid({"images": "It shows an image that is not in the file's images."})
+        raise Invalid({"images": _("It shows an image that is not in the file's images.")})
     row: dict[str, Any] = {
         "author_id": None,
         "author_name": u.author,
@@ -306,11 +308,14 @@ async def _refuse_taken(conn: AsyncConnection, slug: str) -> None:
 
 
 def _taken(slug: str) -> Conflict:
-    return Conflict(f"There is already a live blog at /live/{slug}; import under another slug.")
+    return Conflict(
+        _("There is already a live blog at /live/%(slug)s; import under another slug.")
+        % {"slug": slug}
+    )
 
 
-async def _insert(conn: AsyncConnection, plan: _Plan, actor: User | None, is_sqlite: bool) -> Blog:
-    await _insert_images(conn, plan.images, is_sqlite)
+async def _insert(conn: AsyncConnection, plan: _Plan, actor: User | None) -> Blog:
+    await _insert_images(conn, plan.images)
     blog_id = await _insert_blog(conn, plan, actor)
     if actor is not None:
         await team.join(conn, blog_id, actor.id, actor.id)
@@ -344,21 +349,16 @@ async def _log_import(conn: AsyncConnection, blog_id: int, plan: _Plan, actor: U
     appended(conn, blog_id, 1)
 
 
-async def _insert_images(conn: AsyncConnection, found: list[ImageFiles], is_sqlite: bool) -> None:
-    dialect = sqlite if is_sqlite else postgresql
+async def _insert_images(conn: AsyncConnection, found: list[ImageFiles]) -> None:
+    """Rows for the archive's images; one already stored (same content hash) is kept."""
     now = utcnow()
-    for image in found:
-        await conn.execute(
-            dialect.insert(images)
-            .values(
-                hash=image.id,
-                width=image.width,
-                height=image.height,
-                widths=list(image.files),
-                created_at=now,
-            )
-            .on_conflict_do_nothing()
-        )
+    rows = [
+        {"hash": image.id, "width": image.width, "height": image.height,
+         "widths": list(image.files), "created_at": now}
+        for image in found
+    ]  # fmt: skip
+    if rows:
+        await conn.execute(insert_new(conn, images), rows)
 
 
 async def _insert_blog(conn: AsyncConnection, plan: _Plan, actor: User | None) -> int:
@@ -371,6 +371,7 @@ async def _insert_blog(conn: AsyncConnection, plan: _Plan, actor: User | None) -
             standfirst=draft.standfirst,
             category=draft.category,
             time_zone=draft.time_zone,
+            language=draft.language,
             status=source.status,
             coverage_start=source.coverage_start,
             coverage_end=source.coverage_end,

@@ -14,14 +14,15 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from dateline import timefmt
+from dateline import i18n, timefmt
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.errors import Conflict
+from dateline.i18n import gettext as _
 from dateline.liveblog import queries
 from dateline.liveblog.archive import media_file
 from dateline.liveblog.models import Image
-from dateline.web import load_static, make_templates
+from dateline.web.templates import load_static, make_templates
 
 EVERYTHING = 1_000_000  # "one page" of the stream: no archive comes near it
 STYLESHEET = "dateline.css"
@@ -40,7 +41,8 @@ async def export_static(db: Database, settings: Settings, slug: str, folder: Pat
         view = await queries.reader_page(conn, slug, 1, EVERYTHING, key_events_only=False)
     if view.blog.is_live:
         raise Conflict(
-            f"/live/{slug} is still live; end its coverage before exporting it as static HTML."
+            _("/live/%(slug)s is still live; end its coverage before exporting it as static HTML.")
+            % {"slug": slug}
         )
     _refuse_used(folder)
     pictures = {image.hash: image for u in view.updates for image in u.images}
@@ -50,25 +52,33 @@ async def export_static(db: Database, settings: Settings, slug: str, folder: Pat
         for path in (media_file(settings.media_dir, image.hash, w) for w in image.widths)
     }
     static = load_static()
-    html = _render(make_templates(settings, static), settings, view)
+    with i18n.using(view.blog.language):  # the blog's language, whatever the shell speaks
+        html = _render(make_templates(settings, static), settings, view)
     _write_folder(folder, html, static[STYLESHEET].body, files)
     return StaticExport(folder, view.total, len(pictures))
 
 
 def _refuse_used(folder: Path) -> None:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise Conflict(f"{folder} is not an empty folder; choose a new one.")
+        raise Conflict(
+            _("%(folder)s is not an empty folder; choose a new one.") % {"folder": folder}
+        )
 
 
 def _render(templates: Environment, settings: Settings, view: queries.ReaderPage) -> str:
+    """The live page's partials, `offline`: links are anchors on this one page, pictures sit
+    in the folder, and every time carries its date (an archive outlives the day it covers)."""
     return templates.get_template("export/index.html").render(
         view=view,
         blog=view.blog,
+        editor=False,
+        offline=True,
         original_url=f"{settings.base_url}/live/{view.blog.slug}",
         exported_at=datetime.now(UTC),
         stylesheet=STYLESHEET,
         stamp=lambda moment: timefmt.full(moment, view.blog.time_zone),
-        image_src=_local_src,  # the pictures sit in the export's folder
+        clock=timefmt.full,
+        image_src=_local_src,
         image_srcset=_local_srcset,
     )
 

@@ -9,16 +9,17 @@ from starlette.responses import FileResponse, Response
 
 from dateline.errors import NotFound
 from dateline.media.service import variant_path
+from dateline.web.services import services
 
 router = APIRouter()
 _NAME = re.compile(r"^([0-9a-f]{64})-(\d{2,4})\.webp$")
 
 
-@router.get("/media/{name}")
+@router.get("/media/{name}", name="reader.media_file")
 async def media_file(request: Request, name: str) -> Response:
     match = _NAME.match(name)
     path = match and variant_path(
-        request.app.state.settings.media_dir, match.group(1), int(match.group(2))
+        services(request).settings.media_dir, match.group(1), int(match.group(2))
     )
     if not path or not path.is_file():
         raise NotFound("No such image.")

@@ -13,8 +13,10 @@ encodes); uploads beyond the pool's size wait in its queue instead of all compet
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 import io
+import secrets
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,14 +26,15 @@ from pathlib import Path
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from dateline.accounts.permissions import Action, authorize
 from dateline.accounts.service import User
 from dateline.config import Settings
-from dateline.db import Database
+from dateline.db import Database, insert_new
 from dateline.db.tables import images, utcnow
 from dateline.errors import Invalid
+from dateline.i18n import gettext as _
+from dateline.timefmt import number
 
 WIDTHS = (320, 640, 1024, 1600)
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
@@ -69,59 +72,61 @@ async def store_image(db: Database, settings: Settings, data: bytes) -> StoredIm
     """Decode, re-encode and store an image (trusted callers: upload_image, the demo)."""
     if len(data) > settings.max_upload_bytes:
         limit = settings.max_upload_bytes // (1024 * 1024)
-        raise Invalid({"image": f"The image is larger than {limit} MB."})
+        raise Invalid({"image": _("The image is larger than %(limit)s MB.") % {"limit": limit}})
     image_hash = hashlib.sha256(data).hexdigest()
     async with db.read() as conn:
         row = (await conn.execute(select(images).where(images.c.hash == image_hash))).first()
     if row is not None:
         return StoredImage(row.hash, row.width, row.height, row.widths)
-    pool = _image_pool(settings.image_workers)
+    pool = image_pool(settings.image_workers)
+    speaking = contextvars.copy_context()  # refusals in the thread speak the caller's language
     stored = await asyncio.get_running_loop().run_in_executor(
-        pool, _write_variants, data, image_hash, settings
+        pool, speaking.run, _write_variants, data, image_hash, settings
     )
-    dialect = postgresql if not db.is_sqlite else sqlite
     async with db.write() as conn:
         await conn.execute(
-            dialect.insert(images)
-            .values(
+            insert_new(conn, images).values(
                 hash=stored.hash,
                 width=stored.width,
                 height=stored.height,
                 widths=stored.widths,
                 created_at=utcnow(),
             )
-            .on_conflict_do_nothing()
         )
     return stored
 
 
 @cache
-def _image_pool(workers: int) -> ThreadPoolExecutor:
+def image_pool(workers: int) -> ThreadPoolExecutor:
     """One pool per process (per size, for tests that vary it): its queue is the limit.
 
     A thread pool, not the event loop's default one, so queued images never hold the threads
     that password hashing and feed parsing need; threads start only when an image comes.
+    Public so a test can hold its workers and watch the event loop serve others meanwhile.
     """
     return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dateline-image")
 
 
 def _write_variants(data: bytes, image_hash: str, settings: Settings) -> StoredImage:
     picture = _decode(data, settings.max_image_pixels)
-    largest = min(picture.width, WIDTHS[-1])
+    full_width, full_height = picture.size
+    largest = min(full_width, WIDTHS[-1])
     widths = [w for w in WIDTHS if w < largest] + [largest]
-    for width in widths:
+    # Largest first, each variant scaled down from the one before, in place: one resize of
+    # the full picture instead of a full-size copy per width (a 40-megapixel upload is 120 MB).
+    for width in reversed(widths):
+        picture.thumbnail((width, width * 10))
         path = variant_path(settings.media_dir, image_hash, width)
         path.parent.mkdir(parents=True, exist_ok=True)
-        copy = picture.copy()
-        copy.thumbnail((width, width * 10))
-        temporary = path.with_suffix(".part")
-        copy.save(temporary, "WEBP", quality=82, method=4)
+        # A name of its own: the same picture uploaded twice at once is written twice at once.
+        temporary = path.with_name(f"{path.name}.{secrets.token_hex(8)}.part")
+        picture.save(temporary, "WEBP", quality=82, method=4)
         temporary.replace(path)  # readers never see a half-written file
-    return StoredImage(image_hash, picture.width, picture.height, widths)
+    return StoredImage(image_hash, full_width, full_height, widths)
 
 
 def _decode(data: bytes, max_pixels: int) -> PILImage.Image:
-    refusal = Invalid({"image": "That file is not a JPEG, PNG, WebP or GIF image."})
+    refusal = Invalid({"image": _("That file is not a JPEG, PNG, WebP or GIF image.")})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -129,13 +134,23 @@ def _decode(data: bytes, max_pixels: int) -> PILImage.Image:
             if picture.format not in ACCEPTED_FORMATS:
                 raise refusal
             if picture.width * picture.height > max_pixels:
-                raise Invalid({"image": f"The image has more than {max_pixels:,} pixels."})
+                raise Invalid(
+                    {
+                        "image": _("The image has more than %(count)s pixels.")
+                        % {"count": number(max_pixels)}
+                    }
+                )
             if min(picture.size) < MIN_SIDE:
-                raise Invalid({"image": f"The image is smaller than {MIN_SIDE} pixels a side."})
+                raise Invalid(
+                    {
+                        "image": _("The image is smaller than %(count)s pixels a side.")
+                        % {"count": MIN_SIDE}
+                    }
+                )
             picture.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise refusal from exc
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
-        raise Invalid({"image": "The image is too large to decode."}) from exc
+        raise Invalid({"image": _("The image is too large to decode.")}) from exc
     upright = ImageOps.exif_transpose(picture)  # honour camera rotation before EXIF is dropped
     return upright.convert("RGBA" if upright.mode in ("RGBA", "LA", "P") else "RGB")

@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dateline import i18n
 from dateline.liveblog import queries
 from dateline.liveblog.models import Blog, Update
 from dateline.liveblog.present import iso
@@ -63,7 +64,9 @@ class FrameRenderer:
         """The events' frames: one query for all their updates, whatever their number."""
         ids = list({e.update_id for e in events if e.update_id is not None})
         found = await queries.updates_by_ids(conn, blog.id, ids)
-        return [self._frame(blog, event, found) for event in events]
+        # Rendered by the hub's pump, outside any request: in the blog's language.
+        with i18n.using(blog.language):
+            return [self._frame(blog, event, found) for event in events]
 
     def _frame(self, blog: Blog, event: LoggedEvent, found: dict[int, Update]) -> Frame:
         payload: dict[str, Any] = {"seq": event.seq, "kind": event.kind, "live": blog.is_live}

@@ -28,38 +28,18 @@ import contextlib
 import gc
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 
 from dateline.db import Database
 from dateline.liveblog import queries as blog_queries
 from dateline.realtime import queries
 from dateline.realtime.frames import Frame, FrameRenderer
+from dateline.realtime.transport import Piece, Send, Transport, send_now
 
 log = logging.getLogger(__name__)
 BUFFER_LIMIT = 64 * 1024  # unsent bytes a reader may hold before it counts as slow
 FREEZE_AFTER = 1.0  # seconds after a join before the collector is told to skip readers
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-
-
-class Transport(Protocol):
-    """What the hub needs of a connection's asyncio transport."""
-
-    def write(self, data: bytes) -> None: ...
-    def is_closing(self) -> bool: ...
-    def get_write_buffer_size(self) -> int: ...
-
-
-class Piece:
-    """Bytes of the event stream, encoded once for every reader: as an HTTP/1.1 chunk for
-    readers written to directly, as an ASGI message for the others."""
-
-    __slots__ = ("chunk", "message")
-
-    def __init__(self, data: bytes) -> None:
-        self.chunk = b"%x\r\n%s\r\n" % (len(data), data)
-        self.message = {"type": "http.response.body", "body": data, "more_body": True}
 
 
 HEARTBEAT = Piece(b": heartbeat\n\n")
@@ -67,7 +47,7 @@ HEARTBEAT = Piece(b": heartbeat\n\n")
 
 class Reader:
     """One open event stream. `transport` is set when the server lets us write the response
-    body to the socket ourselves (see sse.py); otherwise frames go through the ASGI `send`."""
+    body to the socket ourselves (see transport.py); otherwise frames go through `send`."""
 
     __slots__ = ("cursor", "end", "key_only", "send", "task", "transport")
 
@@ -85,24 +65,11 @@ class Reader:
         """Write now; False when the reader is too slow (or gone) and must be dropped."""
         transport = self.transport
         if transport is None:
-            return self._offer(piece.message)
+            return send_now(self.send, piece)
         if transport.is_closing() or transport.get_write_buffer_size() > BUFFER_LIMIT:
             return False
         transport.write(piece.chunk)
         return True
-
-    def _offer(self, message: dict[str, Any]) -> bool:
-        """Drive the ASGI send to completion now; False if it would have to wait (or failed)."""
-        step: Any = self.send(message)
-        try:
-            step.send(None)
-        except StopIteration:
-            return True
-        except Exception:
-            log.exception("writing to a live reader failed")
-            return False
-        step.close()
-        return False
 
     def close(self, reason: str) -> None:
         """Ask the stream's task to finish the response (it is waiting in sse._hold)."""

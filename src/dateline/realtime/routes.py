@@ -11,18 +11,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from dateline.distribution import http_cache
 from dateline.liveblog.forms import KEY_EVENTS
 from dateline.numbers import Seq
 from dateline.realtime.hub import Hub
+from dateline.web import http_cache
+from dateline.web.services import services
 
 router = APIRouter()
 MAX_AGE = 5
 
 
-@router.get("/live/{slug}/changes")
+@router.get("/live/{slug}/changes", name="reader.changes")
 async def changes(request: Request, slug: str, since: Seq = 0, filter: str = "") -> Response:
-    hub: Hub = request.app.state.hub
+    hub: Hub = services(request).hub
     channel, last_seq = await hub.open(slug, since)
     key_only = filter == KEY_EVENTS
     # Every reader that must reload gets the same answer, whatever its `since`.

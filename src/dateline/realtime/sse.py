@@ -1,11 +1,12 @@
 """GET /live/{slug}/events: the Server-Sent Events stream of one blog, as a raw ASGI app.
 
 It is raw ASGI rather than a FastAPI route so the hub can hold each connection and write
-frames straight to it (see hub.py), and the app serves it ahead of its middleware stack
-(`wants`), so an open stream costs no middleware frames or routing; the security headers the
-middleware would add are added here. A reader that reconnects with `Last-Event-ID: N` (or
-`?since=N`) first gets every event after N from the log, then live ones: nothing is lost or
-repeated, across restarts and web nodes, because ids are the blog's sequence numbers.
+frames straight to it (see hub.py and transport.py), and the app serves it ahead of its
+middleware stack (`wants`), so an open stream costs no middleware frames or routing; the
+security headers the middleware would add are added here. A reader that reconnects with
+`Last-Event-ID: N` (or `?since=N`) first gets every event after N from the log, then live
+ones: nothing is lost or repeated, across restarts and web nodes, because ids are the blog's
+sequence numbers.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from starlette.types import Receive, Scope, Send
 
 from dateline.errors import NotFound
 from dateline.numbers import small_int
-from dateline.realtime.hub import Hub, Reader, Transport
+from dateline.realtime.hub import Hub, Reader
+from dateline.realtime.transport import direct_writer
 
 PATH = re.compile(r"/live/([^/]+)/events")
 Headers = list[tuple[bytes, bytes]]
@@ -74,7 +76,7 @@ class EventStream:
             {"type": "http.response.body", "body": RETRY + b"".join(shown), "more_body": True}
         )
         cursor = frames[-1].seq if frames else since
-        reader = Reader(send, chunked_transport(send), cursor, key_only)
+        reader = Reader(send, direct_writer(send), cursor, key_only)
         if any(f.ends for f in frames) or not self.hub.join(channel, reader):
             reader.end = reader.end or "ended"
         try:
@@ -92,29 +94,6 @@ class EventStream:
             headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body if status != 204 else b""})
-
-
-def chunked_transport(send: Send) -> Transport | None:
-    """The connection's transport, when the hub may write the response body to it itself.
-
-    ASGI has no standard way to reach the socket (the `http.response.zerocopysend` extension
-    sends files, and uvicorn does not offer it), and writing through `send` costs a coroutine
-    per reader per frame, most of the cost of fan-out in Python. uvicorn's `send` is a bound
-    method of the request's cycle object, which keeps the asyncio `transport` it writes to;
-    its httptools cycle also records in `chunked_encoding` how it frames the body. When that
-    says chunked, after the response head has gone out, a chunk we write to the transport is
-    byte for byte what `send` would have written, so the two mix: the closing `send` (the
-    last chunk) keeps uvicorn's own state right, and its flow control still sees the buffer.
-    Anything else (h11, HTTP/2, another server, a wrapped `send`, changed internals) gives
-    None, and the hub drives `send` instead: correct everywhere, only slower.
-    """
-    cycle = getattr(send, "__self__", None)
-    transport = getattr(cycle, "transport", None)
-    if getattr(cycle, "chunked_encoding", None) is not True:
-        return None
-    if not all(hasattr(transport, m) for m in ("write", "is_closing", "get_write_buffer_size")):
-        return None
-    return transport
 
 
 async def _hold(reader: Reader, receive: Receive) -> None:
