@@ -1,4 +1,5 @@
-"""How times read on the page: stored in UTC, shown in the blog's zone with a relative age."""
+"""How times and numbers read on the page: stored in UTC, shown in the blog's zone, worded by
+Babel in the language being spoken (`i18n.current()`), with a relative age."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from babel.dates import format_timedelta
+from babel.dates import format_datetime, format_timedelta
+from babel.numbers import format_decimal
+
+from dateline.i18n import current, gettext
+
+# The "last updated" line: English keeps the newspaper style it always had
+# ("Sun 29 Nov 2026 14.05 EET"); German reads "Mo., 7. Dez. 2026, 01:06 MEZ".
+FULL = {"en": "EEE d MMM y HH.mm", "de": "EEE, d. MMM y, HH:mm"}
 
 
 def is_time_zone(name: str) -> bool:
@@ -19,24 +27,51 @@ def _zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+@cache
+def zone_choices() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The IANA zones for a picker, grouped by region ("Europe": Europe/Berlin, ...), sorted;
+    names without a region (UTC, ...) come first under the region ""."""
+    regions: dict[str, list[str]] = {}
+    for name in sorted(_zones()):
+        region = name.split("/")[0] if "/" in name else ""
+        regions.setdefault(region, []).append(name)
+    return tuple((region, tuple(names)) for region, names in sorted(regions.items()))
+
+
 def local(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone))
 
 
 def clock(moment: datetime, zone: str) -> str:
-    """'14:05', the time of an update in the blog's zone."""
+    """'14:05', the time of an update in the blog's zone (the same in English and German)."""
     return local(moment, zone).strftime("%H:%M")
 
 
 def full(moment: datetime, zone: str) -> str:
-    """'Sun 29 Nov 2026 14.05 EET', the "last updated" line."""
+    """'Sun 29 Nov 2026 14.05 EET' / 'Mo., 7. Dez. 2026, 01:06 MEZ', the "last updated" line."""
     at = local(moment, zone)
-    return f"{at:%a} {at.day} {at:%b %Y %H.%M} {at.tzname()}"
+    language = current()
+    return f"{format_datetime(at, FULL[language], locale=language)} {_zone_name(at, language)}"
+
+
+def _zone_name(at: datetime, language: str) -> str:
+    """The zone's short name in `language` (MEZ, OEZ) where CLDR has one, else the tz
+    database's abbreviation (GMT, EST, JST): never a bare offset like +0000."""
+    if language != "en":
+        name = format_datetime(at, "z", locale=language)
+        if not name.startswith(("+", "-")):
+            return name
+    return at.tzname() or "UTC"
 
 
 def relative(moment: datetime, now: datetime) -> str:
-    """'just now', '5 minutes ago', '1 day ago'."""
+    """'just now', '5 minutes ago', '1 day ago' / 'gerade eben', 'vor 5 Minuten', 'vor 1 Tag'."""
     seconds = (now - moment).total_seconds()
     if abs(seconds) < 45:
-        return "just now"
-    return format_timedelta(moment - now, add_direction=True, locale="en", threshold=0.9)
+        return gettext("just now")
+    return format_timedelta(moment - now, add_direction=True, locale=current(), threshold=0.9)
+
+
+def number(value: int | float) -> str:
+    """'12,345' / '12.345': a count as the language writes it."""
+    return format_decimal(value, locale=current())

@@ -143,6 +143,9 @@ blogs = Table(
     Column("standfirst", Text, nullable=False, default=""),
     Column("category", String(60), nullable=False, default=""),
     Column("time_zone", String(64), nullable=False),
+    # The language its reader pages, feeds and embeds speak (i18n.LANGUAGES); the default
+    # is the database's, so rows written by code that predates the column read as English.
+    Column("language", String(8), nullable=False, server_default="en"),
     Column("status", String(10), nullable=False),
     Column("coverage_start", UTCDateTime, nullable=False),
     Column("coverage_end", UTCDateTime),

@@ -8,6 +8,12 @@
   var article = document.querySelector("[data-liveblog]");
   if (!article || !document.querySelector("[data-stream-region]")) return;
   var slug = article.getAttribute("data-liveblog");
+  // Every word this file shows comes from the page, rendered by the server in the page's
+  // language (data-words-*); relative ages are worded by the browser in that language.
+  function words(name) { return article.getAttribute("data-words-" + name) || ""; }
+  var ages = window.Intl && Intl.RelativeTimeFormat
+    ? new Intl.RelativeTimeFormat(document.documentElement.lang || "en", { numeric: "always" })
+    : null;
   var KINDS = ["update.published", "update.edited", "update.deleted", "update.key_event",
     "update.pinned", "recap.changed", "blog.ended"];
   var POLL_MS = 10000;
@@ -85,7 +91,7 @@
     document.title = n ? "(" + n + ") " + baseTitle : baseTitle;
     if (!button) return;
     button.hidden = !n;
-    button.textContent = n === 1 ? "1 new update" : n + " new updates";
+    button.textContent = n === 1 ? words("new-one") : words("new-many").replace("{n}", n);
   }
   function revealPending() {
     state.pending.splice(0).forEach(function (node) { insert(node, true); });
@@ -163,7 +169,7 @@
     var badge = document.querySelector("[data-status-badge]");
     if (badge) {
       badge.className = "badge badge--ended";
-      badge.textContent = "Coverage ended";
+      badge.textContent = words("ended");
     }
     stop();
   }
@@ -185,7 +191,7 @@
     source.onerror = function () {
       if (state.ended || state.source !== source) return;
       if (!opened && source.readyState === EventSource.CLOSED) return poll();  // blocked
-      status("Reconnecting…");
+      status(words("reconnecting"));
       if (source.readyState === EventSource.CLOSED) state.timer = setTimeout(connect, 3000);
     };
     KINDS.forEach(function (kind) {
@@ -208,20 +214,25 @@
         if (body && body.reset) return location.reload();
         if (body) body.events.forEach(apply);
       })
-      .catch(function () { status("Reconnecting…"); })
+      .catch(function () { status(words("reconnecting")); })
       .then(function () { if (!state.ended) state.timer = setTimeout(poll, POLL_MS); });
   }
 
   // Relative times ----------------------------------------------------------------------
   function relative(ms) {
     var s = Math.round(ms / 1000);
-    if (s < 45) return "just now";
+    if (s < 45) return words("just-now");
     var units = [["year", 31536000], ["month", 2592000], ["day", 86400], ["hour", 3600], ["minute", 60]];
     for (var i = 0; i < units.length; i++) {
       var n = Math.round(s / units[i][1]);
-      if (n >= 1 && s >= units[i][1] * 0.9) return n + " " + units[i][0] + (n === 1 ? "" : "s") + " ago";
+      if (n >= 1 && s >= units[i][1] * 0.9) return age(n, units[i][0]);
     }
-    return "1 minute ago";
+    return age(1, "minute");
+  }
+  // "5 minutes ago" / "vor 5 Minuten", as the server's Babel says it.
+  function age(n, unit) {
+    if (ages) return ages.format(-n, unit);
+    return n + " " + unit + (n === 1 ? "" : "s") + " ago";  // browsers without Intl: English
   }
   function tick() {
     var now = Date.now();

@@ -27,15 +27,21 @@ from pathlib import Path
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LANGUAGES = {"en": "English", "de": "Deutsch"}  # code -> its own name, for the switch
 DEFAULT = "en"
 COOKIE = "dl_lang"
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"  # src/dateline/locale
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
 
 _current: ContextVar[str] = ContextVar("dateline_language", default=DEFAULT)
+# Per request: whether the answer still depends on who asks (cookie, Accept-Language); `use`
+# clears it. A mutable cell, so a change made deeper in the request reaches the middleware.
+_by_visitor: ContextVar[list[bool] | None] = ContextVar("dateline_by_visitor", default=None)
+VARY = b"Accept-Language, Cookie"
+# What people read: pages and feeds. Scripts, styles, images and the live JSON say no words.
+WORDED = (b"text/html", b"application/atom+xml", b"application/rss+xml", b"application/feed+json")
 
 
 class CataloguesMissing(RuntimeError):
@@ -82,8 +88,12 @@ def using(language: str) -> Iterator[None]:
 
 
 def use(language: str) -> None:
-    """Speak `language` for the rest of this request (a live blog's own language)."""
+    """Speak `language` for the rest of this request (a live blog's own language): the
+    answer no longer depends on the visitor's cookie or browser, so it needs no `Vary`."""
     _current.set(known(language))
+    cell = _by_visitor.get()
+    if cell is not None:
+        cell[0] = False
 
 
 def known(language: str | None) -> str:
@@ -125,24 +135,47 @@ def from_environment(environ: dict[str, str] | None = None) -> str:
     return DEFAULT
 
 
+# Files served as they are: no words, so no language to choose and nothing to vary by.
+WORDLESS = ("/static/", "/media/")
+
+
 class LanguageMiddleware:
     """Chooses each request's language before anything renders (pure ASGI, no cost on
-    streams). The API speaks English: its answers are for programs."""
+    streams). The API speaks English: its answers are for programs.
+
+    A page or feed worded in the visitor's language says so with `Vary: Accept-Language,
+    Cookie`, so no shared cache hands a German copy to an English reader; one whose route
+    called `use` (a blog's own language) is the same for everyone and stays cacheable."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(WORDLESS):
             await self.app(scope, receive, send)
             return
         if scope["path"].startswith("/api/"):
-            language = DEFAULT
-        else:
-            headers = Headers(scope=scope)
-            language = choose(_cookie(headers.get("cookie", "")), headers.get("accept-language"))
-        with using(language):
-            await self.app(scope, receive, send)
+            with using(DEFAULT):
+                await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        language = choose(_cookie(headers.get("cookie", "")), headers.get("accept-language"))
+        by_visitor = [True]
+
+        async def send_with_vary(message: Message) -> None:
+            if message["type"] == "http.response.start" and by_visitor[0]:
+                sent = message.get("headers", [])
+                media = next((v for k, v in sent if k.lower() == b"content-type"), b"")
+                if media.startswith(WORDED):
+                    message["headers"] = [*sent, (b"vary", VARY)]
+            await send(message)
+
+        token = _by_visitor.set(by_visitor)
+        try:
+            with using(language):
+                await self.app(scope, receive, send_with_vary)
+        finally:
+            _by_visitor.reset(token)
 
 
 def _cookie(header: str) -> str | None:
