@@ -11,7 +11,7 @@ export DATELINE_DATA_DIR ?= var
 LOCALE := src/dateline/locale
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/messages.po))
 
-.PHONY: help run test lint format bench chromium nchan clean catalogues messages
+.PHONY: help run test lint format bench chromium nchan clean catalogues messages sitemap
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,10 +41,15 @@ chromium: ## Install Debian's Chromium for the browser tests when missing
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-lint: $(STAMP) ## Check formatting, lint rules and types
+lint: $(STAMP) ## Check formatting, lint rules, types, the one-way imports and the German catalogue
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_i18n.py::test_the_german_catalogue_is_complete_with_no_empty_or_fuzzy_entries
+
+sitemap: $(STAMP) ## Regenerate the site map in docs/architecture.md from the app's routes
+	$(BIN)/python -c 'from pathlib import Path; from dateline.app import create_app; from dateline.web import sitemap; sitemap.write(create_app(), Path("docs/architecture.md"))'
 
 format: $(STAMP) ## Format the code
 	$(BIN)/ruff format src tests bench

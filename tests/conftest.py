@@ -22,6 +22,7 @@ from dateline.db import Database
 from dateline.db.migrate import upgrade
 from dateline.db.tables import metadata
 from dateline.liveblog.models import Blog
+from dateline.web.services import of_app
 from tests.helpers import log_in, make_blog, make_user
 
 PG_URL = os.environ.get("DATELINE_TEST_DATABASE_URL", "")
@@ -114,13 +115,13 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 async def app(settings: Settings) -> AsyncIterator[object]:
     application = create_app(settings)
     yield application
-    await application.state.db.dispose()
+    await of_app(application).db.dispose()
 
 
 @pytest.fixture
 def db(app: object) -> Database:
     """The app's own Database, so tests and requests share one SQLite writer lock."""
-    return app.state.db  # type: ignore[attr-defined, no-any-return]
+    return of_app(app).db  # type: ignore[arg-type]
 
 
 @pytest.fixture

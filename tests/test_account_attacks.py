@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 
 import httpx
@@ -18,6 +19,7 @@ from dateline.app import create_app
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import login_throttle, utcnow
+from dateline.web.services import install, of_app
 from tests.clock import FrozenClock
 from tests.helpers import PASSWORD, csrf_from, log_in, make_user, parse
 from tests.live_server import DATELINE, LiveServer, live_server  # noqa: F401 (a fixture)
@@ -122,9 +124,10 @@ async def strict_app(settings: Settings) -> AsyncIterator[object]:
     """The app with few free failures, so each limit is reached in a handful of attempts, and
     a stopped clock, so a lock holds until the test is done with it."""
     application = create_app(settings)
-    application.state.login_policy = Policy(FREE, FREE, FrozenClock())
+    found = of_app(application)
+    install(application, replace(found, login_policy=Policy(FREE, FREE, FrozenClock())))
     yield application
-    await application.state.db.dispose()
+    await found.db.dispose()
 
 
 def _from(app: object, address: str) -> httpx.AsyncClient:
@@ -141,7 +144,7 @@ async def _attempt(http: httpx.AsyncClient, email: str, password: str) -> httpx.
 async def test_a_known_browser_is_throttled_on_its_own_count(strict_app: object) -> None:
     """A stolen "known browser" cookie buys no unlimited guessing: that browser waits too,
     while the account's other known browsers and strangers keep their own counts."""
-    db: Database = strict_app.state.db  # type: ignore[attr-defined]
+    db: Database = of_app(strict_app).db  # type: ignore[arg-type]
     user = await make_user(db, "editor")
     async with (
         _from(strict_app, "198.51.100.1") as laptop,
@@ -158,7 +161,7 @@ async def test_a_known_browser_is_throttled_on_its_own_count(strict_app: object)
 
 
 async def test_a_browser_known_to_another_account_is_a_stranger_here(strict_app: object) -> None:
-    db: Database = strict_app.state.db  # type: ignore[attr-defined]
+    db: Database = of_app(strict_app).db  # type: ignore[arg-type]
     mine, theirs = await make_user(db, "editor"), await make_user(db, "editor")
     async with _from(strict_app, "198.51.100.1") as browser:
         await log_in(browser, mine.email)
@@ -169,7 +172,7 @@ async def test_a_browser_known_to_another_account_is_a_stranger_here(strict_app:
 
 
 async def test_addresses_in_one_ipv6_64_share_one_count(strict_app: object) -> None:
-    db: Database = strict_app.state.db  # type: ignore[attr-defined]
+    db: Database = of_app(strict_app).db  # type: ignore[arg-type]
     user = await make_user(db, "editor")
     for number in range(FREE + 1):  # one account each, so only the address counts add up
         async with _from(strict_app, f"2001:db8:7:1::{number + 1:x}") as attacker:
@@ -184,7 +187,7 @@ async def test_addresses_in_one_ipv6_64_share_one_count(strict_app: object) -> N
 
 
 async def test_ipv4_addresses_count_one_by_one(strict_app: object) -> None:
-    db: Database = strict_app.state.db  # type: ignore[attr-defined]
+    db: Database = of_app(strict_app).db  # type: ignore[arg-type]
     user = await make_user(db, "editor")
     async with _from(strict_app, "203.0.113.5") as attacker:
         for number in range(FREE + 1):

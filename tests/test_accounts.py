@@ -20,6 +20,7 @@ from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import invites as invites_table
 from dateline.db.tables import utcnow
+from dateline.web.services import install, of_app
 from tests.clock import FrozenClock
 from tests.helpers import PASSWORD, csrf_from, log_in, make_user, parse
 from tests.live_server import DATELINE, free_port, run_cli, server_env
@@ -87,7 +88,7 @@ async def test_the_cli_resets_a_password_and_makes_read_only_tokens(tmp_path: Pa
         )
         assert refused.status_code == 403
         assert "read-only" in refused.json()["detail"]
-    await app.state.db.dispose()
+    await of_app(app).db.dispose()
 
 
 async def test_an_invited_person_sets_a_password_once_and_is_logged_in(
@@ -347,8 +348,8 @@ async def _attempt(http: httpx.AsyncClient, email: str, password: str) -> httpx.
 def clock(app: object) -> FrozenClock:
     """The login limits' clock, stopped: a lock holds until the test moves the clock on."""
     clock = FrozenClock()
-    state = app.state  # type: ignore[attr-defined]
-    state.login_policy = replace(state.login_policy, clock=clock)
+    found = of_app(app)  # type: ignore[arg-type]
+    install(app, replace(found, login_policy=replace(found.login_policy, clock=clock)))  # type: ignore[arg-type]
     return clock
 
 

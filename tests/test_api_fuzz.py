@@ -38,6 +38,7 @@ from dateline.db import Database
 from dateline.distribution.webhooks import WebhookDraft, create_webhook
 from dateline.liveblog import drafts, team
 from dateline.liveblog.models import UpdateDraft
+from dateline.web.services import of_app
 from tests.helpers import make_blog, make_user, png_bytes, post
 from tests.ingest_factories import add, document, item, store_document
 
@@ -123,7 +124,7 @@ class SeededApp:
 
     def __init__(self, app: Any, settings: Settings) -> None:
         self.app: ASGIApp = app
-        self.db: Database = app.state.db
+        self.db: Database = of_app(app).db
         self.settings = settings
         self.seeded = Seeded()
 

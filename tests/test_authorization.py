@@ -28,6 +28,7 @@ from dateline.liveblog import drafts, queries, team
 from dateline.liveblog.models import Blog, UpdateDraft
 from tests.helpers import csrf_from, log_in, make_blog, make_user, png_bytes, post
 from tests.ingest_factories import document, item, store_document
+from tests.live_server import LiveServer, live_server  # noqa: F401 (a fixture)
 
 ROLES = ("admin", "member", "outsider", "contributor", "stranger", "anonymous")
 PNG = png_bytes(40, 30)
@@ -339,3 +340,50 @@ async def test_every_admin_page_answers_each_role_as_it_should(
     assert answer.status_code == ADMIN_PAGES[path].get(role, 403), answer.text[:300]
     if answer.status_code == 403:
         assert "The count has begun" not in answer.text, "a refused page showed an update"
+
+
+def test_deleted_text_cannot_be_read_through_admin_forms_on_a_real_server(
+    live_server: LiveServer,  # noqa: F811 (the fixture)
+) -> None:
+    """Issue 12, finding 5, as the attack was made: an account of another team (and nobody
+    anonymous) walks the sequential ids of the edit and delete forms of a real server and
+    reads retracted text. Now it gets a refusal that does not carry the text."""
+    token = live_server.create_api_token()
+    secret = "Unverified name of the injured officer"
+    with httpx.Client(base_url=live_server.base_url, timeout=30) as owner:
+        owner.headers["Authorization"] = f"Bearer {token}"
+        assert owner.post(
+            "/api/v1/blogs", json={"slug": "retracted", "title": "Retracted"}
+        ).is_success
+        update = owner.post("/api/v1/blogs/retracted/updates", json={"body": secret}).json()
+        deleted = owner.request(
+            "DELETE",
+            f"/api/v1/blogs/retracted/updates/{update['id']}",
+            json={"correction_note": "Removed: the name was not verified."},
+        )
+        assert deleted.is_success
+    live_server.cli(
+        "user", "create", "stranger@example.org", "--role", "editor", "--name", "Stranger",
+        "--password-stdin", stdin="stranger password 123\n",
+    )  # fmt: skip
+    forms = [f"/admin/live/retracted/updates/{update['id']}/{page}" for page in ("edit", "delete")]
+    with httpx.Client(base_url=live_server.base_url, timeout=30) as anonymous:
+        for form in forms:
+            answer = anonymous.get(form)
+            assert answer.status_code == 303
+            assert secret not in answer.text
+    with httpx.Client(base_url=live_server.base_url, timeout=30) as stranger:
+        login = stranger.get("/login")
+        stranger.post(
+            "/login",
+            data={
+                "email": "stranger@example.org",
+                "password": "stranger password 123",
+                "csrf_token": csrf_from(login),
+            },
+        )
+        assert stranger.get("/admin").status_code == 200  # logged in
+        for form in forms:
+            answer = stranger.get(form)
+            assert answer.status_code == 403
+            assert secret not in answer.text

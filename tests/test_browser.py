@@ -261,7 +261,7 @@ def test_editor_posts_key_event_with_photo_and_reader_sees_it(
     editor.get_by_label("Address").fill("coast-storm")
     editor.get_by_label("Standfirst").fill("Gales and flooding along the east coast.")
     editor.get_by_label("Category").fill("Weather")
-    editor.get_by_label("Time zone").fill("Europe/London")
+    editor.get_by_label("Time zone").select_option("Europe/London")
     editor.get_by_role("button", name="Create live blog").click()
     expect(editor).to_have_url(re.compile(r"/admin/live/coast-storm$"))
     expect(editor.get_by_role("status")).to_have_text("Live blog created. Post the first update.")

@@ -13,6 +13,7 @@ from dateline.app import create_app
 from dateline.cli import app as cli
 from dateline.config import Settings
 from dateline.liveblog import demo_content, queries
+from dateline.web.services import of_app
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def test_upgrade_user_and_token_give_a_working_api_token(env: Settings) -> None:
                 json={"slug": "cli-made", "title": "Made with a CLI token"},
                 headers={"Authorization": f"Bearer {token}"},
             )
-        await app.state.db.dispose()
+        await of_app(app).db.dispose()
         return answer.status_code
 
     assert asyncio.run(create_blog()) == 201

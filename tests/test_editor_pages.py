@@ -13,6 +13,7 @@ from dateline.db import Database
 from dateline.db.tables import blog_events, users
 from dateline.liveblog import queries, service
 from dateline.liveblog.models import LIMITS, Blog, UpdateDraft
+from dateline.web.services import of_app
 from tests.helpers import PASSWORD, csrf_from, log_in, make_user, parse, png_bytes, post
 
 
@@ -344,7 +345,7 @@ async def test_bad_uploads_are_refused_and_the_text_kept(
 async def test_oversized_upload_is_refused(
     editor_client: httpx.AsyncClient, db: Database, blog: Blog, app: object
 ) -> None:
-    app.state.settings.max_upload_bytes = 2048  # type: ignore[attr-defined]
+    of_app(app).settings.max_upload_bytes = 2048  # type: ignore[arg-type]
     token = await form_token(editor_client, f"/admin/live/{blog.slug}")
     answer = await editor_client.post(
         f"/admin/live/{blog.slug}/updates",

@@ -20,6 +20,7 @@ from dateline.db import Database
 from dateline.liveblog import service
 from dateline.liveblog.models import Blog, ImageRef
 from dateline.media.service import store_image
+from dateline.web.services import of_app
 from tests.helpers import make_blog, parse, png_bytes, post
 
 
@@ -222,7 +223,7 @@ async def test_editor_snippet_is_the_same_iframe_oembed_gives(
 ) -> None:
     """The lead includes distribution/snippet.html in the editor page; it must match oEmbed."""
     fake_request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(settings=settings)))
-    templates = app.state.templates  # type: ignore[attr-defined]
+    templates = of_app(app).templates  # type: ignore[arg-type]
     html = templates.get_template("distribution/snippet.html").render(
         request=fake_request, blog=blog
     )

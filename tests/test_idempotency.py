@@ -15,6 +15,7 @@ from starlette.routing import Route
 from dateline.accounts.tokens import create_token_for
 from dateline.db import Database
 from dateline.liveblog.models import Blog
+from dateline.web.services import of_app
 from tests.helpers import make_user, png_bytes
 from tests.live_server import LiveServer, live_server
 
@@ -53,7 +54,7 @@ class Clock:
 @pytest.fixture
 def clock(app: object) -> Clock:
     clock = Clock()
-    app.state.idempotency.now = clock  # type: ignore[attr-defined]
+    of_app(app).idempotency.now = clock  # type: ignore[arg-type]
     return clock
 
 

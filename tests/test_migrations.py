@@ -18,6 +18,7 @@ from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.migrate import upgrade
 from dateline.db.tables import blogs, metadata, updates
+from dateline.web.services import of_app
 
 
 def _differences(conn: Connection) -> list[object]:
@@ -36,7 +37,7 @@ async def test_app_refuses_to_start_on_an_unmigrated_database(tmp_path: object) 
     with pytest.raises(RuntimeError, match="dateline db upgrade"):
         async with app.router.lifespan_context(app):
             pass
-    await app.state.db.dispose()
+    await of_app(app).db.dispose()
 
 
 async def test_new_sqlite_databases_use_16_kb_pages_and_older_ones_keep_working(
@@ -71,7 +72,7 @@ async def test_sqlite_syncs_every_commit_to_disk_unless_told_otherwise(
     power cut, not only a crash of the process. NORMAL (1) only when an operator chooses it."""
     chosen = {"sqlite_synchronous": setting} if setting else {}
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3", **chosen)
-    database = create_app(settings).state.db
+    database = of_app(create_app(settings)).db
     async with database.read() as reading, database.write() as writing:
         assert await reading.scalar(text("PRAGMA synchronous")) == pragma
         assert await writing.scalar(text("PRAGMA synchronous")) == pragma
@@ -118,6 +119,6 @@ async def test_a_category_saved_with_a_line_break_before_0007_gets_a_working_fee
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         feed = await http.get("/category/World News/feed.atom")
-    await app.state.db.dispose()
+    await of_app(app).db.dispose()
     assert feed.status_code == 200
     assert "Roads closed on the coast" in feed.text

@@ -32,6 +32,7 @@ from dateline.distribution.webhooks import (
 from dateline.liveblog import queries
 from dateline.liveblog.models import Blog
 from dateline.liveblog.service import end_coverage, set_key_event
+from dateline.web.services import of_app
 from tests.helpers import csrf_from, make_user, parse, post
 from tests.test_ssrf import LocalServer, Received
 
@@ -95,7 +96,7 @@ async def receiver() -> AsyncIterator[Receiver]:
 @pytest.fixture
 async def worker(app: Any) -> AsyncIterator[WebhookWorker]:
     """The app's own worker (the one its commits wake), running as in `dateline serve`."""
-    running: WebhookWorker = app.state.webhook_worker
+    running: WebhookWorker = of_app(app).webhook_worker
     await running.start()
     yield running
     await running.stop()
@@ -255,7 +256,7 @@ async def test_a_delivery_is_marked_failed_when_the_retries_are_used_up(
 async def test_the_worker_catches_up_after_a_restart_and_sends_once(
     app: Any, db: Database, blog: Blog, editor: User, receiver: Receiver, settings: Settings
 ) -> None:
-    worker: WebhookWorker = app.state.webhook_worker
+    worker: WebhookWorker = of_app(app).webhook_worker
     await register(db, receiver, editor, ["update.published"], blog)
     await worker.start()
     await worker.stop()
@@ -360,7 +361,7 @@ def test_old_replayed_or_tampered_messages_are_refused(
 @pytest.fixture
 def strict_addresses(app: Any) -> None:
     """Production behaviour: private addresses refused."""
-    app.state.settings.allow_private_addresses = False
+    of_app(app).settings.allow_private_addresses = False
 
 
 async def test_a_private_address_is_refused_in_the_form_which_keeps_the_input(

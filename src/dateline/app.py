@@ -5,12 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,14 +16,13 @@ from dateline.accounts import account_routes as account_pages
 from dateline.accounts import routes as account_routes
 from dateline.accounts import throttle
 from dateline.accounts.auth import LoginRequired
-from dateline.accounts.csrf import Csrf
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.migrate import pending_revision
-from dateline.distribution import http_cache, webhook_routes
 from dateline.distribution import routes as distribution_routes
+from dateline.distribution import webhook_routes
 from dateline.distribution.webhook_worker import WebhookWorker
-from dateline.errors import DatelineError
+from dateline.i18n import LanguageMiddleware
 from dateline.idempotency import IdempotencyKeys, IdempotencyMiddleware
 from dateline.ingest import api as ingest_api
 from dateline.ingest import routes as ingest_routes
@@ -38,9 +35,13 @@ from dateline.realtime.broker import MemoryBroker, make_broker
 from dateline.realtime.frames import FrameRenderer
 from dateline.realtime.hub import Hub
 from dateline.realtime.sse import EventStream
-from dateline.web import RenderCache, load_static, make_templates, redirect, render
-from dateline.web import router as static_routes
-from dateline.web.i18n import LanguageMiddleware
+from dateline.web import http_cache, language, services
+from dateline.web.csrf import Csrf
+from dateline.web.errors import add_error_handlers
+from dateline.web.page_cache import RenderCache
+from dateline.web.responses import redirect
+from dateline.web.routes import router as static_routes
+from dateline.web.templates import bind_routes, load_static, make_templates, path_for
 
 log = logging.getLogger("dateline")
 
@@ -123,20 +124,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.db = db
-    app.state.static = static
-    app.state.release = http_cache.release_tag(static)
-    app.state.templates = templates
-    app.state.hub = hub
-    app.state.webhook_worker = webhook_worker
-    app.state.ingest_worker = ingest_worker
-    app.state.page_cache = RenderCache()
-    app.state.csrf = Csrf(settings.secret_key.get_secret_value())
-    app.state.login_policy = throttle.Policy.of(settings)
-    app.state.idempotency = IdempotencyKeys(db)
+    idempotency = IdempotencyKeys(db)
+    built = services.Services(
+        settings=settings,
+        db=db,
+        templates=templates,
+        static=static,
+        release=http_cache.release_tag(static),
+        csrf=Csrf(settings.secret_key.get_secret_value()),
+        page_cache=RenderCache(),
+        idempotency=idempotency,
+        hub=hub,
+        webhook_worker=webhook_worker,
+        ingest_worker=ingest_worker,
+        login_policy=throttle.Policy.of(settings),
+    )
+    services.install(app, built)
     app.event_stream = EventStream(hub, SECURITY_HEADERS)
-    app.router.routes.append(Route("/live/{slug}/events", app.event_stream, methods=["GET"]))
+    app.router.routes.append(
+        Route("/live/{slug}/events", app.event_stream, methods=["GET"], name="reader.events")
+    )
     for api_router in (api.router, webhook_routes.api_router, ingest_api.router):
         app.include_router(api_router)
     pages = (
@@ -151,12 +158,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (module.router for module in pages):
         app.include_router(router, include_in_schema=False)  # pages, not API
     app.include_router(static_routes, include_in_schema=False)
+    app.include_router(language.router, include_in_schema=False)
     app.include_router(distribution_routes.router, include_in_schema=False)
     app.include_router(webhook_routes.router, include_in_schema=False)
     app.include_router(ingest_routes.router, include_in_schema=False)
-    _add_error_handlers(app)
+    bind_routes(templates, app)
+    add_error_handlers(app)
+    _add_login_redirect(app)
     # Inside SecurityHeaders, so a replayed answer gets the same headers as the first.
-    app.add_middleware(IdempotencyMiddleware, keys=app.state.idempotency)
+    app.add_middleware(IdempotencyMiddleware, keys=idempotency)
     # Outermost after the security headers: nothing reads a body past its route's limit or
     # meets a NUL in a path or query (see limits.py).
     app.add_middleware(RefuseNul)
@@ -166,56 +176,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
-def problem(status: int, error: str, detail: Any) -> JSONResponse:
-    return JSONResponse({"error": error, "detail": detail}, status_code=status)
-
-
-def _add_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(DatelineError)
-    async def dateline_error(request: Request, exc: DatelineError) -> Response:
-        if _wants_json(request):
-            detail = getattr(exc, "errors", None) or exc.message
-            return problem(exc.status, type(exc).__name__.lower(), detail)
-        return render(request, "error.html", {"message": exc.message}, status=exc.status)
+def _add_login_redirect(app: FastAPI) -> None:
+    """A page that needs a signed-in user sends the browser to log in, then back."""
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _: LoginRequired) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return redirect(request, f"/login?next={target}")
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        errors = exc.errors()
-        if any(e.get("type") == "json_invalid" for e in errors):
-            return problem(400, "malformed_json", "The request body is not valid JSON.")
-        detail = [
-            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg")}
-            for e in errors
-        ]
-        if _wants_json(request):
-            return problem(422, "invalid", detail)
-        message = "; ".join(f"{d['field']}: {d['message']}" for d in detail)
-        return render(request, "error.html", {"message": message}, status=400)
-
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        words = {404: "There is nothing at this address.", 405: "That method is not allowed here."}
-        message = words.get(exc.status_code, str(exc.detail))
-        if _wants_json(request):
-            return problem(exc.status_code, "http_error", message)
-        return render(request, "error.html", {"message": message}, status=exc.status_code)
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        if _wants_json(request):
-            return problem(500, "internal", "Something went wrong on our side; it is logged.")
-        message = "Something went wrong on our side; it is logged."
-        return render(request, "error.html", {"message": message}, status=500)
+        return redirect(request, f"{path_for(request, 'admin.show_login')}?next={quote(target)}")
 
 
 class SecurityHeaders:

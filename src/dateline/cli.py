@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -12,13 +10,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from dateline import i18n
 from dateline.accounts import service as accounts
 from dateline.config import Settings, describe, markdown_reference
 from dateline.db import Database
 from dateline.db.migrate import upgrade
-from dateline.errors import DatelineError
+from dateline.i18n import gettext as _
+from dateline.i18n import ngettext
 from dateline.ingest.commands import source_app
 from dateline.ingest.commands import worker as worker_command
+from dateline.jobs import run_job
 
 app = typer.Typer(help="Dateline: self-hosted live news coverage.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -36,22 +37,15 @@ console = Console(stderr=True)
 T = TypeVar("T")
 
 
-def _run(work: Callable[[Database, Settings], Awaitable[T]]) -> T:
-    """Run one async job against the configured database; service errors become exit code 1."""
-    settings = Settings()
+_run = run_job  # the one runner (jobs.py), shared with the commands of other packages
 
-    async def main() -> T:
-        db = Database(settings.database_url, settings.sqlite_synchronous)
-        try:
-            return await work(db, settings)
-        finally:
-            await db.dispose()
 
-    try:
-        return asyncio.run(main())
-    except DatelineError as exc:
-        console.print(f"[red]Error:[/red] {exc.message}")
-        raise typer.Exit(1) from exc
+@app.callback()
+def speak_the_locale(context: typer.Context) -> None:
+    """Runs around every command: what the CLI prints speaks the operator's locale (LC_ALL,
+    LC_MESSAGES, LANG) until the command ends. The help texts stay English: typer reads them
+    at import time."""
+    context.with_resource(i18n.using(i18n.from_environment()))
 
 
 @app.command()
@@ -69,7 +63,7 @@ def serve(
 def db_upgrade() -> None:
     """Create or migrate the database schema to the latest version."""
     _run(lambda db, _: upgrade(db))
-    console.print("Database schema is up to date.")
+    console.print(_("Database schema is up to date."))
 
 
 @app.command()
@@ -89,7 +83,7 @@ def demo(
 
     slug = _run(work)
     if slug:
-        console.print(f"Demo live blog ready at /live/{slug}")
+        console.print(_("Demo live blog ready at /live/%(slug)s") % {"slug": slug})
 
 
 @user_app.command("create")
@@ -104,7 +98,7 @@ def user_create(
     """Create a newsroom account."""
     password = _read_password(password_stdin)
     user = _run(lambda db, _: accounts.create_user(db, email, password, role, name))
-    console.print(f"Created {user.role} {user.email}.")
+    console.print(_("Created %(role)s %(email)s.") % {"role": user.role, "email": user.email})
 
 
 @user_app.command("invite")
@@ -133,14 +127,18 @@ def user_password(
     revoke their API tokens."""
     password = _read_password(password_stdin)
     revoked = _run(lambda db, _: accounts.set_password(db, email, password))
-    tokens = f"{revoked} API token{'' if revoked == 1 else 's'}"
-    console.print(f"Password set for {email}; signed out everywhere, {tokens} revoked.")
+    done = ngettext(
+        "Password set for %(email)s; signed out everywhere, %(count)s API token revoked.",
+        "Password set for %(email)s; signed out everywhere, %(count)s API tokens revoked.",
+        revoked,
+    )
+    console.print(done % {"email": email, "count": revoked})
 
 
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return str(typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True))
 
 
 @token_app.command("create")
@@ -158,7 +156,7 @@ def token_create(
 @config_app.command("show")
 def config_show() -> None:
     """Print every setting with its current value (secrets masked)."""
-    table = Table("Variable", "Value", "Meaning")
+    table = Table(_("Variable"), _("Value"), _("Meaning"))
     for row in describe(Settings()):
         table.add_row(*row)
     Console().print(table)
@@ -181,9 +179,10 @@ def blog_export(
     temporary = file.with_name(file.name + ".part")
     temporary.write_bytes(archive.serialise(document))
     temporary.replace(file)  # never a half-written export under the real name
+    counts = {"updates": len(document["updates"]), "images": len(document["images"])}
     console.print(
-        f"Exported /live/{slug}: {len(document['updates'])} updates, "
-        f"{len(document['images'])} images, to {file}."
+        _("Exported /live/%(slug)s: %(updates)s updates, %(images)s images, to %(file)s.")
+        % {"slug": slug, "file": file, **counts}
     )
 
 
@@ -198,7 +197,8 @@ def blog_import(
     data = file.read_bytes()
     done = _run(lambda db, settings: archive.import_blog(db, settings, data, slug=slug))
     console.print(
-        f"Imported {done.updates} updates and {done.images} images as /live/{done.blog.slug}."
+        _("Imported %(updates)s updates and %(images)s images as /live/%(slug)s.")
+        % {"updates": done.updates, "images": done.images, "slug": done.blog.slug}
     )
 
 
@@ -212,7 +212,8 @@ def blog_export_static(
 
     done = _run(lambda db, settings: export_static(db, settings, slug, folder))
     console.print(
-        f"Wrote {done.updates} updates and {done.images} images to {done.folder / 'index.html'}."
+        _("Wrote %(updates)s updates and %(images)s images to %(file)s.")
+        % {"updates": done.updates, "images": done.images, "file": done.folder / "index.html"}
     )
 
 

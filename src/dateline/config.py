@@ -204,10 +204,6 @@ class Settings(BaseSettings):
         """Where image variants are stored, by content hash."""
         return self.data_dir / "media"
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 SECRET_FIELDS = frozenset({"secret_key", "database_url"})
 

@@ -15,8 +15,10 @@ from dateline.accounts import devices, invites, service, throttle, tokens
 from dateline.accounts.auth import SESSION_COOKIE, require_editor
 from dateline.accounts.service import ROLES, User
 from dateline.errors import Conflict, Invalid, NotFound
-from dateline.liveblog.forms import text
-from dateline.web import RowId, form_errors, form_status, posted_form, redirect, render
+from dateline.numbers import RowId
+from dateline.web.forms import form_errors, form_status, posted_form, text
+from dateline.web.responses import redirect_to, render
+from dateline.web.services import services
 
 router = APIRouter(prefix="/admin")
 
@@ -24,12 +26,12 @@ router = APIRouter(prefix="/admin")
 # Your account ---------------------------------------------------------------------------
 
 
-@router.get("/account")
+@router.get("/account", name="admin.account_page")
 async def account_page(request: Request, user: User = Depends(require_editor)) -> Response:
     return await _account(request, user, {})
 
 
-@router.post("/account/password")
+@router.post("/account/password", name="admin.change_password")
 async def change_password(request: Request, user: User = Depends(require_editor)) -> Response:
     """Unticking "also revoke API tokens" (ticked by default) keeps them: see
     `service.change_password` for why both are offered."""
@@ -42,9 +44,9 @@ async def change_password(request: Request, user: User = Depends(require_editor)
         try:
             current, token = text(form, "current_password"), _session(request)
             device = devices.recognised(request, user.email)
-            policy: throttle.Policy = request.app.state.login_policy
+            policy: throttle.Policy = services(request).login_policy
             await service.change_password(
-                request.app.state.db,
+                services(request).db,
                 user,
                 current,
                 new,
@@ -54,46 +56,46 @@ async def change_password(request: Request, user: User = Depends(require_editor)
                 revoke_tokens=revoke_tokens,
             )
             flash = "password-changed-tokens-revoked" if revoke_tokens else "password-changed"
-            return redirect(request, "/admin/account", flash=flash)
+            return redirect_to(request, "admin.account_page", flash=flash)
         except (Invalid, throttle.TooManyAttempts) as exc:
             errors = form_errors(exc)
     return await _account(request, user, errors, revoke_tokens=revoke_tokens)
 
 
-@router.post("/account/sessions/revoke")
+@router.post("/account/sessions/revoke", name="admin.revoke_session")
 async def revoke_session(request: Request, user: User = Depends(require_editor)) -> Response:
     form, errors = await posted_form(request)
     if not errors:
         try:
-            await service.revoke_session(request.app.state.db, user, text(form, "session"))
-            return redirect(request, "/admin/account", flash="session-revoked")
+            await service.revoke_session(services(request).db, user, text(form, "session"))
+            return redirect_to(request, "admin.account_page", flash="session-revoked")
         except NotFound as exc:
             errors = {"form": exc.message}
     return await _account(request, user, errors)
 
 
-@router.post("/account/tokens")
+@router.post("/account/tokens", name="admin.create_token")
 async def create_token(request: Request, user: User = Depends(require_editor)) -> Response:
     form, errors = await posted_form(request)
     name, scope = text(form, "name"), text(form, "scope")
     if not errors:
         try:
-            _, secret = await tokens.create_token(request.app.state.db, user, name, scope)
+            _, secret = await tokens.create_token(services(request).db, user, name, scope)
             return await _account(request, user, {}, new_token=secret, status=201)
         except Invalid as exc:
             errors = exc.errors
     return await _account(request, user, errors, token_form={"name": name, "scope": scope})
 
 
-@router.post("/account/tokens/{token_id}/revoke")
+@router.post("/account/tokens/{token_id}/revoke", name="admin.revoke_token")
 async def revoke_token(
     request: Request, token_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     _, errors = await posted_form(request)
     if not errors:
         try:
-            await tokens.revoke_token(request.app.state.db, user, token_id)
-            return redirect(request, "/admin/account", flash="token-revoked")
+            await tokens.revoke_token(services(request).db, user, token_id)
+            return redirect_to(request, "admin.account_page", flash="token-revoked")
         except NotFound as exc:
             errors = {"form": exc.message}
     return await _account(request, user, errors)
@@ -113,7 +115,7 @@ async def _account(
     revoke_tokens: bool = True,
     status: int | None = None,
 ) -> Response:
-    db = request.app.state.db
+    db = services(request).db
     context: dict[str, Any] = {
         "user": user,
         "sessions": await service.list_sessions(db, user, _session(request)),
@@ -130,38 +132,38 @@ async def _account(
 # Everyone's accounts (admins) ----------------------------------------------------------
 
 
-@router.get("/users")
+@router.get("/users", name="admin.users_page")
 async def users_page(request: Request, user: User = Depends(require_editor)) -> Response:
     return await _users(request, user, {})
 
 
-@router.post("/users/invite")
+@router.post("/users/invite", name="admin.invite_user")
 async def invite_user(request: Request, user: User = Depends(require_editor)) -> Response:
     form, errors = await posted_form(request)
     email, role = text(form, "email"), text(form, "role")
     if not errors:
         try:
-            _, token = await invites.invite(request.app.state.db, user, email, role)
-            link = f"{request.app.state.settings.base_url.rstrip('/')}/invite/{token}"
+            _, token = await invites.invite(services(request).db, user, email, role)
+            link = f"{services(request).settings.base_url.rstrip('/')}/invite/{token}"
             return await _users(request, user, {}, link=link, invited=email, status=201)
         except Invalid as exc:
             errors = exc.errors
     return await _users(request, user, errors, invite_form={"email": email, "role": role})
 
 
-@router.post("/users/invites/revoke")
+@router.post("/users/invites/revoke", name="admin.revoke_invite")
 async def revoke_invite(request: Request, user: User = Depends(require_editor)) -> Response:
     form, errors = await posted_form(request)
     if not errors:
         try:
-            await invites.revoke(request.app.state.db, user, text(form, "invite"))
-            return redirect(request, "/admin/users", flash="invite-revoked")
+            await invites.revoke(services(request).db, user, text(form, "invite"))
+            return redirect_to(request, "admin.users_page", flash="invite-revoked")
         except NotFound as exc:
             errors = form_errors(exc)
     return await _users(request, user, errors)
 
 
-@router.post("/users/{user_id}/active")
+@router.post("/users/{user_id}/active", name="admin.set_active")
 async def set_active(
     request: Request, user_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
@@ -169,23 +171,23 @@ async def set_active(
     on = text(form, "on") == "1"
     if not errors:
         try:
-            await service.set_active(request.app.state.db, user, user_id, on)
+            await service.set_active(services(request).db, user, user_id, on)
             flash = "user-reactivated" if on else "user-deactivated"
-            return redirect(request, "/admin/users", flash=flash)
+            return redirect_to(request, "admin.users_page", flash=flash)
         except (Conflict, NotFound) as exc:
             errors = {"form": exc.message}
     return await _users(request, user, errors)
 
 
-@router.post("/users/{user_id}/role")
+@router.post("/users/{user_id}/role", name="admin.set_role")
 async def set_role(
     request: Request, user_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     form, errors = await posted_form(request)
     if not errors:
         try:
-            await service.set_role(request.app.state.db, user, user_id, text(form, "role"))
-            return redirect(request, "/admin/users", flash="role-changed")
+            await service.set_role(services(request).db, user, user_id, text(form, "role"))
+            return redirect_to(request, "admin.users_page", flash="role-changed")
         except (Conflict, Invalid, NotFound) as exc:
             errors = form_errors(exc)
     return await _users(request, user, errors)
@@ -203,8 +205,8 @@ async def _users(
 ) -> Response:
     context: dict[str, Any] = {
         "user": user,
-        "users": await service.list_users(request.app.state.db, user),
-        "invites": await invites.pending(request.app.state.db, user),
+        "users": await service.list_users(services(request).db, user),
+        "invites": await invites.pending(services(request).db, user),
         "roles": ROLES,
         "link": link,
         "invited": invited,

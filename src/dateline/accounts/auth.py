@@ -7,6 +7,7 @@ from starlette.requests import Request
 from dateline.accounts import service, tokens
 from dateline.accounts.service import User
 from dateline.errors import DatelineError, Forbidden
+from dateline.web.services import services
 
 SESSION_COOKIE = "dl_session"
 
@@ -23,7 +24,7 @@ async def current_user(request: Request) -> User | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    return await service.user_for_session(request.app.state.db, token)
+    return await service.user_for_session(services(request).db, token)
 
 
 async def require_editor(request: Request) -> User:
@@ -52,7 +53,7 @@ async def _caller(request: Request) -> tokens.Caller:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
-    caller = await tokens.caller_for_token(request.app.state.db, secret.strip())
+    caller = await tokens.caller_for_token(services(request).db, secret.strip())
     if caller is None:
         raise Unauthorized("That API token is unknown or revoked.")
     return caller

@@ -21,14 +21,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dateline.config import Settings
-from dateline.web import set_cookie
+from dateline.web.cookies import set_cookie
+from dateline.web.services import services
 
 COOKIE = "dl_device"
 MAX_AGE = 365 * 86400
 
 
 def _signer(request: Request) -> URLSafeSerializer:
-    settings: Settings = request.app.state.settings
+    settings: Settings = services(request).settings
     return URLSafeSerializer(settings.secret_key.get_secret_value(), salt="dateline-device")
 
 

@@ -23,6 +23,7 @@ from dateline.accounts.service import (
 from dateline.db import Database
 from dateline.db.tables import invites, utcnow
 from dateline.errors import DatelineError, NotFound
+from dateline.i18n import gettext as _
 
 VALID_FOR = timedelta(hours=48)
 
@@ -91,11 +92,11 @@ async def pending_invite(db: Database, token: str) -> Invite:
             await conn.execute(select(invites).where(invites.c.token_hash == digest(token)))
         ).first()
     if row is None:
-        raise NotFound("This invitation link is not valid. Ask an admin for a new one.")
+        raise NotFound(_("This invitation link is not valid. Ask an admin for a new one."))
     if row.used_at is not None:
-        raise InviteGone("This invitation has already been used. Log in instead.")
+        raise InviteGone(_("This invitation has already been used. Log in instead."))
     if row.expires_at <= utcnow():
-        raise InviteGone("This invitation has expired (links last 48 hours). Ask for a new one.")
+        raise InviteGone(_("This invitation has expired (links last 48 hours). Ask for a new one."))
     return Invite(row.email, row.role, row.expires_at)
 
 

@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.db.tables import blog_members
 from dateline.errors import Forbidden
+from dateline.i18n import N_
+from dateline.i18n import gettext as _
 
 if TYPE_CHECKING:  # accounts.service imports this module to check its own actions
     from dateline.accounts.service import User
@@ -34,6 +36,22 @@ class Action(Enum):
     MANAGE_USERS = "manage accounts"
     MANAGE_WEBHOOKS = "manage webhooks"
     UPLOAD_IMAGES = "upload images (contributors: once on a live blog's team)"
+
+
+REFUSALS = {  # what authorize() says, one whole sentence per action, translated when raised
+    Action.CREATE_BLOG: N_("Your account may not create live blogs."),
+    Action.PUBLISH: N_("Your account may not publish and change updates on this live blog."),
+    Action.WRITE_DRAFT: N_("Your account may not write drafts on this live blog."),
+    Action.MANAGE_BLOG: N_(
+        "Your account may not manage this live blog's team, drafts and audit log."
+    ),
+    Action.MANAGE_SOURCES: N_("Your account may not follow and unfollow sources."),
+    Action.MANAGE_USERS: N_("Your account may not manage accounts."),
+    Action.MANAGE_WEBHOOKS: N_("Your account may not manage webhooks."),
+    Action.UPLOAD_IMAGES: N_(
+        "Your account may not upload images (contributors: once on a live blog's team)."
+    ),
+}
 
 
 _MEMBER_ROLES = {  # per-blog actions: the roles whose team members may take them
@@ -100,7 +118,7 @@ async def authorize(
 ) -> None:
     """Raise Forbidden (403) with a message saying what is not allowed."""
     if not await can(conn, user, action, blog_id):
-        raise Forbidden(f"Your account may not {action.value}.")
+        raise Forbidden(_(REFUSALS[action]))
 
 
 async def is_member(conn: AsyncConnection, blog_id: int, user_id: int) -> bool:

@@ -26,6 +26,7 @@ from dateline.accounts.permissions import Action, authorize
 from dateline.db import Database, inserted_id
 from dateline.db.tables import api_tokens, audit_events, invites, sessions, users, utcnow
 from dateline.errors import Conflict, Invalid, NotFound
+from dateline.i18n import gettext as _
 from dateline.text import is_blank, line
 
 ROLES = ("admin", "editor", "contributor")
@@ -89,11 +90,11 @@ def check_new_user(email: str, role: str, password: str | None = None) -> str:
     email = email.strip().lower()
     errors = {}
     if not _EMAIL.match(email) or len(email) > 254:
-        errors["email"] = "Enter an email address like name@example.org."
+        errors["email"] = _("Enter an email address like name@example.org.")
     if password is not None:
         errors.update(_password_errors(password))
     if role not in ROLES:
-        errors["role"] = f"Role must be one of: {', '.join(ROLES)}."
+        errors["role"] = _wrong_role()
     if errors:
         raise Invalid(errors)
     return email
@@ -101,10 +102,14 @@ def check_new_user(email: str, role: str, password: str | None = None) -> str:
 
 def _password_errors(password: str, field: str = "password") -> dict[str, str]:
     if len(password) < MIN_PASSWORD:
-        return {field: f"Use at least {MIN_PASSWORD} characters."}
+        return {field: _("Use at least %(count)s characters.") % {"count": MIN_PASSWORD}}
     if len(password) > MAX_PASSWORD:
-        return {field: f"Use at most {MAX_PASSWORD} characters."}
+        return {field: _("Use at most %(count)s characters.") % {"count": MAX_PASSWORD}}
     return {}
+
+
+def _wrong_role() -> str:
+    return _("Role must be one of: %(roles)s.") % {"roles": ", ".join(ROLES)}
 
 
 async def create_user(
@@ -132,7 +137,8 @@ async def insert_user(
             )
         )
     except IntegrityError as exc:
-        raise Conflict(f"A user with the email {email} already exists.") from exc
+        taken = _("A user with the email %(email)s already exists.") % {"email": email}
+        raise Conflict(taken) from exc
     return User(inserted_id(result), email, name, role)
 
 
@@ -170,7 +176,7 @@ async def find_user(db: Database, email: str) -> User:
     async with db.read() as conn:
         row = (await conn.execute(select(users).where(users.c.email == email.lower()))).first()
     if row is None:
-        raise NotFound(f"No user with the email {email}.")
+        raise NotFound(_("No user with the email %(email)s.") % {"email": email})
     return user_from_row(row)
 
 
@@ -238,7 +244,7 @@ async def revoke_session(db: Database, user: User, session_id: str) -> None:
             )
         )
         if gone.rowcount == 0:
-            raise NotFound("That session has already ended.")
+            raise NotFound(_("That session has already ended."))
         await record(conn, user, "session.revoked")
 
 
@@ -265,7 +271,7 @@ async def change_password(
     if await _matches(row.password_hash, current):
         await throttle.succeeded(db, user.email, None, device, policy)
     else:
-        errors["current_password"] = "That is not your current password."  # noqa: S105
+        errors["current_password"] = _("That is not your current password.")
     if errors:
         raise Invalid(errors)
     new_hash = await hash_password(new)
@@ -323,7 +329,7 @@ async def set_active(db: Database, actor: User, user_id: int, active: bool) -> U
     """Deactivating signs the user out everywhere and revokes their API tokens and unused
     invitations; nothing they wrote is removed. An admin cannot lock themselves out."""
     if user_id == actor.id and not active:
-        raise Conflict("You cannot deactivate your own account.")
+        raise Conflict(_("You cannot deactivate your own account."))
     async with db.write() as conn:
         row = await _managed_user(conn, actor, user_id)
         await conn.execute(update(users).where(users.c.id == user_id).values(active=active))
@@ -342,9 +348,9 @@ async def set_active(db: Database, actor: User, user_id: int, active: bool) -> U
 async def set_role(db: Database, actor: User, user_id: int, role: str) -> User:
     """Change an account's role; an admin cannot demote themselves (someone must remain)."""
     if role not in ROLES:
-        raise Invalid({"role": f"Role must be one of: {', '.join(ROLES)}."})
+        raise Invalid({"role": _wrong_role()})
     if user_id == actor.id and role != actor.role:
-        raise Conflict("You cannot change your own role; ask another admin.")
+        raise Conflict(_("You cannot change your own role; ask another admin."))
     async with db.write() as conn:
         row = await _managed_user(conn, actor, user_id)
         await conn.execute(update(users).where(users.c.id == user_id).values(role=role))
@@ -357,7 +363,7 @@ async def _managed_user(conn: AsyncConnection, actor: User, user_id: int) -> Any
     await authorize(conn, actor, Action.MANAGE_USERS)
     row = (await conn.execute(select(users).where(users.c.id == user_id))).first()
     if row is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     return row
 
 

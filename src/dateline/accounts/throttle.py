@@ -29,6 +29,7 @@ from dateline.config import Settings
 from dateline.db import Database, insert_new
 from dateline.db.tables import login_throttle, utcnow
 from dateline.errors import DatelineError
+from dateline.i18n import gettext as _
 
 MAX_DELAY = timedelta(minutes=15)
 FORGET_AFTER = timedelta(days=1)
@@ -55,7 +56,8 @@ class TooManyAttempts(DatelineError):
     def __init__(self, wait: timedelta) -> None:
         seconds = max(1, round(wait.total_seconds()))
         super().__init__(
-            f"Too many failed password attempts. Wait {seconds} seconds before trying again."
+            _("Too many failed password attempts. Wait %(seconds)s seconds before trying again.")
+            % {"seconds": seconds}
         )
         self.retry_after = seconds
 

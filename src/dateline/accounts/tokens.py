@@ -16,6 +16,7 @@ from dateline.accounts.service import User, digest, find_user, record, user_from
 from dateline.db import Database, inserted_id
 from dateline.db.tables import api_tokens, users, utcnow
 from dateline.errors import Invalid, NotFound
+from dateline.i18n import gettext as _
 from dateline.text import is_blank, line
 
 SCOPES = ("read", "write")
@@ -50,9 +51,9 @@ async def create_token(db: Database, user: User, name: str, scope: str) -> tuple
     name = line(name)
     errors = {}
     if is_blank(name) or len(name) > 120:
-        errors["name"] = "Give the token a name of up to 120 characters, e.g. 'Wire desk bot'."
+        errors["name"] = _("Give the token a name of up to 120 characters, e.g. ‘Wire desk bot’.")
     if scope not in SCOPES:
-        errors["scope"] = "Scope must be read or write."
+        errors["scope"] = _("Scope must be read or write.")
     if errors:
         raise Invalid(errors)
     secret = PREFIX + secrets.token_urlsafe(32)
@@ -98,7 +99,7 @@ async def revoke_token(db: Database, user: User, token_id: int) -> None:
             .values(revoked_at=utcnow())
         )
         if done.rowcount == 0:
-            raise NotFound("No such token, or it is already revoked.")
+            raise NotFound(_("No such token, or it is already revoked."))
         await record(conn, user, "token.revoked", token_id=token_id)
 
 

@@ -20,6 +20,8 @@ from urllib.parse import quote
 
 from dateline.config import Settings
 from dateline.errors import NotFound
+from dateline.i18n import current
+from dateline.i18n import gettext as _
 from dateline.liveblog.models import Blog, Image, Update
 from dateline.liveblog.queries import BlogSet
 from dateline.media.service import variant_path
@@ -52,6 +54,7 @@ class Feed:
     updated: datetime
     entries: list[Entry]
     across_blogs: bool  # entries then name their own blog (Atom <source>, RSS <source>)
+    language: str  # what its words speak: the blog's language, or the visitor's for several
 
 
 def blog_feed(blog: Blog, found: list[Update], key_events_only: bool) -> Feed:
@@ -59,12 +62,15 @@ def blog_feed(blog: Blog, found: list[Update], key_events_only: bool) -> Feed:
     return Feed(
         path=f"/live/{blog.slug}/feed",
         query=query,
-        title=f"{blog.title} – key events" if key_events_only else blog.title,
+        title=_("%(title)s – key events") % {"title": blog.title}
+        if key_events_only
+        else blog.title,
         description=blog.standfirst,
         page_path=f"/live/{blog.slug}{query}",
         updated=blog.updated_at,
         entries=[Entry(blog, update) for update in found],
         across_blogs=False,
+        language=current(),
     )
 
 
@@ -72,9 +78,11 @@ def blogs_feed(spanned: BlogSet, entries: list[Entry], site_name: str) -> Feed:
     """A category's feed when the set has a name, else the whole site's."""
     if spanned.name:
         path = f"/category/{quote(spanned.name, safe='')}/feed"
-        title, description = f"{spanned.name} · {site_name}", f"Live coverage: {spanned.name}"
+        title = f"{spanned.name} · {site_name}"
+        description = _("Live coverage: %(category)s") % {"category": spanned.name}
     else:
-        path, title, description = "/feed", f"{site_name} · live coverage", "All live coverage"
+        path, description = "/feed", _("All live coverage")
+        title = _("%(site)s · live coverage") % {"site": site_name}
     return Feed(
         path=path,
         query="",
@@ -84,6 +92,7 @@ def blogs_feed(spanned: BlogSet, entries: list[Entry], site_name: str) -> Feed:
         updated=spanned.updated_at or _EPOCH,
         entries=entries,
         across_blogs=True,
+        language=current(),
     )
 
 
@@ -96,7 +105,7 @@ def permalink(settings: Settings, blog: Blog, update: Update) -> str:
 
 def atom(feed: Feed, settings: Settings) -> bytes:
     base = settings.base_url
-    root = ET.Element("feed", {"xmlns": ATOM_NS})
+    root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": feed.language})
     _text(root, "id", base + feed.path + feed.query)
     _text(root, "title", feed.title)
     if feed.description:
@@ -121,7 +130,7 @@ def _atom_entry(node: ET.Element, entry: Entry, feed: Feed, settings: Settings) 
     if update.author_name:
         _text(_node(node, "author"), "name", update.author_name)
     if update.key_event:
-        _node(node, "category", term="key-event", label="Key event")
+        _node(node, "category", term="key-event", label=_("Key event"))
     _text(node, "content", content_html(update, settings.base_url), type="html")
     if update.images:
         image = update.images[0]
@@ -151,6 +160,7 @@ def rss(feed: Feed, settings: Settings) -> bytes:
     # Readers take every RSS <description> as HTML (the item's is), so the channel's plain
     # text is escaped once more: "<script>" in a standfirst is shown, never parsed.
     _text(channel, "description", escape(feed.description or feed.title))
+    _text(channel, "language", feed.language)
     _text(channel, "lastBuildDate", _rfc822(feed.updated))
     _text(channel, "generator", "Dateline")
     self_url = _self_url(feed, base, "rss")
@@ -169,7 +179,7 @@ def _rss_item(node: ET.Element, entry: Entry, feed: Feed, settings: Settings) ->
     if update.author_name:  # RSS <author> must be an e-mail address; Dublin Core takes a name
         _text(node, "dc:creator", update.author_name)
     if update.key_event:
-        _text(node, "category", "Key event")
+        _text(node, "category", _("Key event"))
     _text(node, "description", content_html(update, settings.base_url))
     if update.images:
         image = update.images[0]
@@ -192,6 +202,7 @@ def json_feed(feed: Feed, settings: Settings) -> bytes:
         "feed_url": _self_url(feed, base, "json"),
         "description": feed.description,
         "authors": [{"name": settings.site_name}],
+        "language": feed.language,
         "items": [_json_item(entry, settings) for entry in feed.entries],
     }
     return json.dumps(data, ensure_ascii=False, indent=1).encode()
@@ -213,7 +224,7 @@ def _json_item(entry: Entry, settings: Settings) -> dict[str, object]:
     if update.images:
         item["image"] = _src(settings, update.images[0])
     if update.key_event:
-        item["tags"] = ["Key event"]
+        item["tags"] = [_("Key event")]
     return item
 
 
@@ -241,7 +252,7 @@ FORMATS = {
 def format_of(extension: str) -> Format:
     found = FORMATS.get(extension)
     if found is None:
-        raise NotFound("Feeds come as .atom, .rss or .json.")
+        raise NotFound(_("Feeds come as .atom, .rss or .json."))
     return found
 
 

@@ -12,24 +12,28 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from starlette.responses import JSONResponse, Response
 
+from dateline import i18n
 from dateline.config import Settings
 from dateline.db import Database
-from dateline.distribution import embed, feeds, http_cache
+from dateline.distribution import embed, feeds
 from dateline.distribution.feeds import FEED_SIZE, Entry
 from dateline.errors import NotFound
 from dateline.liveblog import queries
 from dateline.liveblog.forms import KEY_EVENTS
-from dateline.web import render
+from dateline.web import http_cache
+from dateline.web.responses import render
+from dateline.web.services import services
 
 router = APIRouter()
 
 
-@router.get("/live/{slug}/feed.{extension}")
+@router.get("/live/{slug}/feed.{extension}", name="reader.blog_feed")
 async def blog_feed(request: Request, slug: str, extension: str, filter: str = "") -> Response:
     fmt = feeds.format_of(extension)
     key_events_only = filter == KEY_EVENTS
     async with _db(request).read() as conn:
         blog = await queries.blog_by_slug(conn, slug)
+        i18n.use(blog.language)
         version = http_cache.of_blog(blog, f"{extension}-{_shown(key_events_only)}")
         if http_cache.is_fresh(request, version):
             return http_cache.not_modified(version)
@@ -41,12 +45,12 @@ async def blog_feed(request: Request, slug: str, extension: str, filter: str = "
     return http_cache.cached(Response(body, media_type=fmt.media_type), version)
 
 
-@router.get("/category/{name:path}/feed.{extension}")
+@router.get("/category/{name:path}/feed.{extension}", name="reader.category_feed")
 async def category_feed(request: Request, name: str, extension: str) -> Response:
     return await _blogs_feed(request, extension, name)
 
 
-@router.get("/feed.{extension}")
+@router.get("/feed.{extension}", name="reader.site_feed")
 async def site_feed(request: Request, extension: str) -> Response:
     return await _blogs_feed(request, extension, None)
 
@@ -67,7 +71,7 @@ async def _blogs_feed(request: Request, extension: str, category: str | None) ->
     return http_cache.cached(Response(body, media_type=fmt.media_type), version)
 
 
-@router.get("/embed/{slug}")
+@router.get("/embed/{slug}", name="reader.embed_page")
 async def embed_page(
     request: Request,
     slug: str,
@@ -78,6 +82,7 @@ async def embed_page(
     variant = http_cache.html_variant(request, "embed", _shown(key_events_only), f"n{limit}")
     async with _db(request).read() as conn:
         blog = await queries.blog_by_slug(conn, slug)
+        i18n.use(blog.language)
         version = http_cache.of_blog(blog, variant)
         if http_cache.is_fresh(request, version):
             return http_cache.not_modified(version)
@@ -88,7 +93,7 @@ async def embed_page(
     return http_cache.cached(render(request, "distribution/embed.html", context), version)
 
 
-@router.get("/oembed")
+@router.get("/oembed", name="reader.oembed")
 async def oembed(
     request: Request, url: str = "", format: str = "json", maxwidth: str = "", maxheight: str = ""
 ) -> Response:
@@ -105,7 +110,7 @@ async def oembed(
         return _problem(404, "not_found", exc.message)
     width = embed.size_within(maxwidth, embed.WIDTH)
     height = embed.size_within(maxheight, embed.HEIGHT)
-    templates = request.app.state.templates
+    templates = services(request).templates
     return JSONResponse(embed.oembed(settings, templates, blog, target, width, height))
 
 
@@ -119,8 +124,8 @@ def _problem(status: int, error: str, detail: str) -> JSONResponse:
 
 
 def _db(request: Request) -> Database:
-    return request.app.state.db  # type: ignore[no-any-return]
+    return services(request).db
 
 
 def _settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return services(request).settings

@@ -28,9 +28,11 @@ from dateline.errors import Invalid
 from dateline.limits import ApiInput
 from dateline.liveblog import queries
 from dateline.liveblog.api_schema import INVALID, MALFORMED, NOT_FOUND, UNAUTHORIZED, ok
-from dateline.liveblog.forms import text
 from dateline.liveblog.present import iso
-from dateline.web import RowId, form_status, posted_form, redirect, render
+from dateline.numbers import RowId
+from dateline.web.forms import form_status, posted_form, text
+from dateline.web.responses import redirect_to, render
+from dateline.web.services import services
 
 router = APIRouter(prefix="/admin/webhooks")
 api_router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
@@ -41,19 +43,19 @@ EventName = Literal["update.published", "update.key_event", "blog.ended"]
 # Pages --------------------------------------------------------------------------------------
 
 
-@router.get("")
+@router.get("", name="admin.webhooks_page")
 async def webhooks_page(request: Request, user: User = Depends(require_editor)) -> Response:
     return await _page(request, user, WebhookDraft(), {})
 
 
-@router.post("")
+@router.post("", name="admin.create_webhook")
 async def create_webhook(request: Request, user: User = Depends(require_editor)) -> Response:
     form, errors = await posted_form(request)
     draft = _draft(form)
     if not errors:
         try:
             webhook, secret = await webhooks.create_webhook(
-                request.app.state.db, draft, user, allow_private=_allow_private(request)
+                services(request).db, draft, user, allow_private=_allow_private(request)
             )
             context = {"user": user, "webhook": webhook, "secret": secret}
             return render(request, "distribution/webhooks_created.html", context, status=201)
@@ -62,15 +64,15 @@ async def create_webhook(request: Request, user: User = Depends(require_editor))
     return await _page(request, user, draft, errors)
 
 
-@router.post("/{webhook_id}/delete")
+@router.post("/{webhook_id}/delete", name="admin.delete_webhook")
 async def delete_webhook(
     request: Request, webhook_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     _, errors = await posted_form(request)
     if errors:
         return await _page(request, user, WebhookDraft(), errors)
-    await webhooks.delete_webhook(request.app.state.db, webhook_id, user)
-    return redirect(request, "/admin/webhooks")
+    await webhooks.delete_webhook(services(request).db, webhook_id, user)
+    return redirect_to(request, "admin.webhooks_page")
 
 
 def _draft(form: FormData) -> WebhookDraft:
@@ -79,14 +81,14 @@ def _draft(form: FormData) -> WebhookDraft:
 
 
 def _allow_private(request: Request) -> bool:
-    return bool(request.app.state.settings.allow_private_addresses)
+    return bool(services(request).settings.allow_private_addresses)
 
 
 async def _page(
     request: Request, user: User, draft: WebhookDraft, errors: dict[str, str]
 ) -> Response:
     """The list page; with errors, the form shows the editor's input again."""
-    db = request.app.state.db
+    db = services(request).db
     async with db.read() as conn:
         blogs = [summary.blog for summary in await queries.list_blogs(conn)]
     context: dict[str, Any] = {
@@ -152,9 +154,10 @@ WEBHOOK = {
     response_model=WebhookList,
     summary="List webhooks",
     responses={**ok("Every webhook, secrets left out.", {"items": [WEBHOOK]}), **UNAUTHORIZED},
+    name="api.list_webhooks",
 )
 async def list_webhooks(request: Request, user: ApiUser) -> dict[str, Any]:
-    found = await webhooks.list_webhooks(request.app.state.db, user)
+    found = await webhooks.list_webhooks(services(request).db, user)
     return {"items": [_out(webhook) for webhook in found]}
 
 
@@ -169,13 +172,14 @@ async def list_webhooks(request: Request, user: ApiUser) -> dict[str, Any]:
         **UNAUTHORIZED,
         **INVALID,
     },
+    name="api.register_webhook",
 )
 async def register_webhook(request: Request, body: WebhookIn, user: ApiUser) -> dict[str, Any]:
     """Register a webhook. The answer carries its secret: keep it, it is not shown again.
     An address that leads to a private network is refused with 422."""
     draft = WebhookDraft(url=body.url, blog=body.blog or "", events=list(body.events))
     webhook, secret = await webhooks.create_webhook(
-        request.app.state.db, draft, user, allow_private=_allow_private(request)
+        services(request).db, draft, user, allow_private=_allow_private(request)
     )
     return {**_out(webhook), "secret": secret}
 
@@ -185,11 +189,12 @@ async def register_webhook(request: Request, body: WebhookIn, user: ApiUser) -> 
     status_code=204,
     summary="Delete a webhook",
     responses={204: {"description": "Deleted."}, **UNAUTHORIZED, **NOT_FOUND, **INVALID},
+    name="api.remove_webhook",
 )
 async def remove_webhook(
     request: Request,
     webhook_id: RowId,
     user: ApiUser,
 ) -> Response:
-    await webhooks.delete_webhook(request.app.state.db, webhook_id, user)
+    await webhooks.delete_webhook(services(request).db, webhook_id, user)
     return Response(status_code=204)

@@ -24,6 +24,7 @@ from dateline.db import Database, inserted_id
 from dateline.db.tables import blogs, webhook_attempts, webhook_deliveries, webhooks
 from dateline.db.tables import utcnow as now
 from dateline.errors import Invalid, NotFound
+from dateline.i18n import gettext as _
 from dateline.liveblog import queries
 from dateline.net.ssrf import RefusedURL, Resolver, check_url, system_resolver
 
@@ -53,12 +54,16 @@ class WebhookDraft:
         errors = {}
         self.url = self.url.strip()
         if not self.url:
-            errors["url"] = "Enter the address that should receive the events."
+            errors["url"] = _("Enter the address that should receive the events.")
         elif len(self.url) > MAX_URL:
-            errors["url"] = f"The address is longer than {MAX_URL} characters."
+            errors["url"] = _("The address is longer than %(limit)s characters.") % {
+                "limit": MAX_URL
+            }
         unknown = [name for name in self.events if name not in EVENTS]
         if unknown or not self.events:
-            errors["events"] = "Choose at least one event: " + ", ".join(EVENTS) + "."
+            errors["events"] = _("Choose at least one event: %(events)s.") % {
+                "events": ", ".join(EVENTS)
+            }
         if errors:
             raise Invalid(errors)
         self.events = [name for name in EVENTS if name in self.events]
@@ -117,7 +122,7 @@ async def create_webhook(
     async with db.write() as conn:
         blog_id = await _blog_id(conn, draft.blog)
         if await _registered(conn, draft.url, blog_id):
-            raise Invalid({"url": "This address already receives events of this blog."})
+            raise Invalid({"url": _("This address already receives events of this blog.")})
         result = await conn.execute(
             insert(webhooks).values(
                 url=draft.url,
@@ -137,7 +142,7 @@ async def _blog_id(conn: AsyncConnection, slug: str) -> int | None:
     try:
         return (await queries.blog_by_slug(conn, slug)).id
     except NotFound as exc:
-        raise Invalid({"blog": f"There is no live blog at /live/{slug}."}) from exc
+        raise Invalid({"blog": exc.message}) from exc
 
 
 async def _registered(conn: AsyncConnection, url: str, blog_id: int | None) -> bool:

@@ -33,8 +33,9 @@ from dateline.liveblog.models import BlogDraft, ImageRef, Update, UpdateDraft, U
 from dateline.liveblog.present import blog_json, draft_json, iso, update_json
 from dateline.liveblog.queries import BlogSummary
 from dateline.media import service as media
-from dateline.numbers import small_int
-from dateline.web import MAX_ID, RowId
+from dateline.numbers import MAX_ID, RowId, small_int
+from dateline.web.services import services
+from dateline.web.templates import path_for
 
 router = APIRouter(prefix="/api/v1", tags=["live blogs"])
 Editor = Annotated[User, Depends(require_api_user)]  # a "write" token
@@ -59,6 +60,9 @@ class BlogIn(Strict):
     standfirst: str = ""
     category: str = ""
     time_zone: str = Field(default="UTC", examples=["Europe/London"])
+    language: str = Field(
+        default="en", description="What its reader pages speak: en or de.", examples=["de"]
+    )
 
 
 class ImageIn(Strict):
@@ -101,7 +105,7 @@ def _refs(images: list[ImageIn]) -> list[ImageRef]:
 
 
 def _base(request: Request) -> str:
-    return str(request.app.state.settings.base_url)
+    return str(services(request).settings.base_url)
 
 
 def _versions(if_match: str | None) -> Set[int] | None:
@@ -127,6 +131,7 @@ def _with_etag(update: Update, request: Request, response: Response) -> dict[str
     "/blogs",
     summary="List live blogs",
     responses={**ok("Newest coverage first.", doc.BLOG_LIST), **READ},
+    name="api.list_blogs",
 )
 async def list_blogs(
     request: Request,
@@ -138,10 +143,10 @@ async def list_blogs(
     the older page, `previous` of the newer one; null at either end."""
     if before is not None and after is not None:
         raise Invalid({"after": "Send before or after, not both."})
-    async with request.app.state.db.read() as conn:
+    async with services(request).db.read() as conn:
         found = await queries.list_blogs(conn)
     page, newer, older = _window(found, limit, before, after)
-    more = f"/api/v1/blogs?limit={limit}"
+    more = f"{path_for(request, 'api.list_blogs')}?limit={limit}"
     return {
         "items": [_summary_json(item) for item in page],
         "next": f"{more}&before={page[-1].blog.slug}" if older and page else None,
@@ -186,23 +191,27 @@ def _summary_json(item: BlogSummary) -> dict[str, Any]:
     status_code=201,
     summary="Create a live blog",
     responses={**ok("The new blog.", doc.BLOG, 201), **MALFORMED, **UNAUTHORIZED, **INVALID},
+    name="api.create_blog",
 )
 async def create_blog(
     request: Request,
     body: Annotated[BlogIn, Body(openapi_examples=doc.BLOG_IN)],
     user: Editor,
 ) -> dict[str, Any]:
-    draft = BlogDraft(body.title, body.slug, body.standfirst, body.category, body.time_zone)
-    return blog_json(await service.create_blog(request.app.state.db, draft, user))
+    draft = BlogDraft(
+        body.title, body.slug, body.standfirst, body.category, body.time_zone, body.language
+    )
+    return blog_json(await service.create_blog(services(request).db, draft, user))
 
 
 @router.get(
     "/blogs/{slug}",
     summary="Read a live blog",
     responses={**ok("The blog, its recap and current seq.", doc.BLOG), **READ},
+    name="api.get_blog",
 )
 async def get_blog(request: Request, slug: str) -> dict[str, Any]:
-    async with request.app.state.db.read() as conn:
+    async with services(request).db.read() as conn:
         return blog_json(await queries.blog_by_slug(conn, slug))
 
 
@@ -210,19 +219,21 @@ async def get_blog(request: Request, slug: str) -> dict[str, Any]:
     "/blogs/{slug}/end",
     summary="End coverage",
     responses={**ok("The blog, now ended.", doc.ENDED_BLOG), **CHANGE},
+    name="api.end_coverage",
 )
 async def end_coverage(request: Request, slug: str, user: Editor) -> dict[str, Any]:
     """End coverage: the blog takes no new updates; corrections stay possible."""
-    return blog_json(await service.end_coverage(request.app.state.db, slug, user))
+    return blog_json(await service.end_coverage(services(request).db, slug, user))
 
 
 @router.get(
     "/blogs/{slug}/recap",
     summary="Read the recap",
     responses={**ok("The recap.", doc.RECAP), **READ},
+    name="api.get_recap",
 )
 async def get_recap(request: Request, slug: str) -> dict[str, Any]:
-    async with request.app.state.db.read() as conn:
+    async with services(request).db.read() as conn:
         recap: dict[str, Any] = blog_json(await queries.blog_by_slug(conn, slug))["recap"]
     return recap
 
@@ -231,6 +242,7 @@ async def get_recap(request: Request, slug: str) -> dict[str, Any]:
     "/blogs/{slug}/recap",
     summary="Replace the recap",
     responses={**ok("The recap as saved (blank points dropped).", doc.RECAP_SAVED), **CHANGE},
+    name="api.set_recap",
 )
 async def set_recap(
     request: Request,
@@ -238,7 +250,7 @@ async def set_recap(
     body: Annotated[RecapIn, Body(openapi_examples=doc.RECAP_IN)],
     user: Editor,
 ) -> dict[str, Any]:
-    blog = await service.set_recap(request.app.state.db, slug, body.items, user)
+    blog = await service.set_recap(services(request).db, slug, body.items, user)
     return {"items": blog.recap_items}
 
 
@@ -251,10 +263,11 @@ async def set_recap(
         **UNAUTHORIZED,
         **READ,
     },
+    name="api.export_blog",
 )
 async def export_blog(request: Request, slug: str, user: Reader) -> Response:
     """The blog with every update and image (base64), ready for `dateline blog import`."""
-    state = request.app.state
+    state = services(request)
     document = await archive.export_blog(state.db, state.settings, slug)
     disposition = f'attachment; filename="{slug}.dateline.json"'
     return Response(
@@ -271,6 +284,7 @@ async def export_blog(request: Request, slug: str, user: Reader) -> Response:
     "/blogs/{slug}/updates",
     summary="List updates",
     responses={**ok("Newest first.", doc.UPDATE_LIST), **READ},
+    name="api.list_updates",
 )
 async def list_updates(
     request: Request,
@@ -282,13 +296,14 @@ async def list_updates(
     ] = None,
 ) -> dict[str, Any]:
     """Newest first; `next` is the URL of the following (older) page, null at the end."""
-    async with request.app.state.db.read() as conn:
+    async with services(request).db.read() as conn:
         blog = await queries.blog_by_slug(conn, slug)
         found = await queries.updates_before(conn, blog.id, limit, before, key_events)
     next_url = None
     if len(found) == limit:
         flag = "&key_events=true" if key_events else ""
-        next_url = f"/api/v1/blogs/{slug}/updates?limit={limit}&before={found[-1].id}{flag}"
+        path = path_for(request, "api.list_updates", slug=slug)
+        next_url = f"{path}?limit={limit}&before={found[-1].id}{flag}"
     return {"items": [update_json(u, _base(request)) for u in found], "next": next_url}
 
 
@@ -296,6 +311,7 @@ async def list_updates(
     "/blogs/{slug}/updates/{update_id}",
     summary="Read an update",
     responses={**ok("The update.", doc.UPDATE), **READ},
+    name="api.get_update",
 )
 async def get_update(
     request: Request, response: Response, slug: str, update_id: RowId
@@ -307,7 +323,7 @@ async def get_update(
 async def _current(
     request: Request, response: Response, slug: str, update_id: int
 ) -> dict[str, Any]:
-    async with request.app.state.db.read() as conn:
+    async with services(request).db.read() as conn:
         blog = await queries.blog_by_slug(conn, slug)
         update = await queries.update_by_id(conn, blog.id, update_id)
     if update.is_deleted:
@@ -335,6 +351,7 @@ async def _current(
         },
         **CHANGE,
     },
+    name="api.post_update",
 )
 async def post_update(
     request: Request,
@@ -344,7 +361,7 @@ async def post_update(
 ) -> dict[str, Any]:
     """Editors publish at once; a contributor's update waits as a draft for the editors."""
     draft = UpdateDraft(body.body, body.headline, body.key_event, body.pinned, _refs(body.images))
-    done = await drafts.submit(request.app.state.db, slug, draft, user)
+    done = await drafts.submit(services(request).db, slug, draft, user)
     if isinstance(done, drafts.Draft):
         return draft_json(done)
     return update_json(done, _base(request))
@@ -354,6 +371,7 @@ async def post_update(
     "/blogs/{slug}/updates/{update_id}",
     summary="Edit an update",
     responses={**ok("The update as saved.", doc.EDITED_UPDATE), **CHANGE, **STALE},
+    name="api.edit_update",
 )
 async def edit_update(
     request: Request,
@@ -369,7 +387,7 @@ async def edit_update(
     To only mark a key event or pin, use the PUT routes."""
     images = None if body.images is None else _refs(body.images)
     patch = UpdatePatch(body.body, body.headline, body.key_event, body.pinned, images)
-    db, versions = request.app.state.db, _versions(if_match)
+    db, versions = services(request).db, _versions(if_match)
     update = await service.edit_update(db, slug, update_id, patch, user, versions=versions)
     return _with_etag(update, request, response)
 
@@ -378,6 +396,7 @@ async def edit_update(
     "/blogs/{slug}/updates/{update_id}/key-event",
     summary="Mark or unmark a key event",
     responses={**ok("The update.", doc.UPDATE), **CHANGE, **STALE},
+    name="api.set_key_event",
 )
 async def set_key_event(
     request: Request,
@@ -389,7 +408,7 @@ async def set_key_event(
     if_match: IfMatch = None,
 ) -> dict[str, Any]:
     """The editor's key event switch: not an edit, so readers see no "Updated" time."""
-    db, versions = request.app.state.db, _versions(if_match)
+    db, versions = services(request).db, _versions(if_match)
     await service.set_key_event(db, slug, update_id, body.on, user, versions=versions)
     return await _current(request, response, slug, update_id)
 
@@ -398,6 +417,7 @@ async def set_key_event(
     "/blogs/{slug}/updates/{update_id}/pin",
     summary="Pin or unpin an update",
     responses={**ok("The update.", {**doc.UPDATE, "pinned": True}), **CHANGE, **STALE},
+    name="api.set_pinned",
 )
 async def set_pinned(
     request: Request,
@@ -409,7 +429,7 @@ async def set_pinned(
     if_match: IfMatch = None,
 ) -> dict[str, Any]:
     """At most one update is pinned: pinning one unpins the one before. Not an edit."""
-    db, versions = request.app.state.db, _versions(if_match)
+    db, versions = services(request).db, _versions(if_match)
     await service.set_pinned(db, slug, update_id, body.on, user, versions=versions)
     return await _current(request, response, slug, update_id)
 
@@ -419,6 +439,7 @@ async def set_pinned(
     status_code=204,
     summary="Delete an update",
     responses={204: {"description": "Deleted."}, **CHANGE, **STALE},
+    name="api.delete_update",
 )
 async def delete_update(
     request: Request,
@@ -430,7 +451,7 @@ async def delete_update(
 ) -> Response:
     """Readers see the correction note in the update's place, or nothing without one."""
     note = body.correction_note if body else ""
-    db, versions = request.app.state.db, _versions(if_match)
+    db, versions = services(request).db, _versions(if_match)
     await service.delete_update(db, slug, update_id, user, note, versions=versions)
     return Response(status_code=204)
 
@@ -447,10 +468,11 @@ class RejectIn(Strict):
     summary="List drafts",
     tags=["drafts"],
     responses={**ok("Waiting drafts first.", doc.DRAFT_LIST), **UNAUTHORIZED, **FORBIDDEN, **READ},
+    name="api.list_drafts",
 )
 async def list_drafts(request: Request, slug: str, user: Reader) -> dict[str, Any]:
     """The blog's editors see every draft; a contributor sees their own."""
-    _, found = await drafts.list_drafts(request.app.state.db, slug, user)
+    _, found = await drafts.list_drafts(services(request).db, slug, user)
     return {"items": [draft_json(draft) for draft in found]}
 
 
@@ -460,12 +482,13 @@ async def list_drafts(request: Request, slug: str, user: Reader) -> dict[str, An
     summary="Publish a draft",
     tags=["drafts"],
     responses={**ok("The published update.", doc.UPDATE, 201), **CHANGE},
+    name="api.publish_draft",
 )
 async def publish_draft(
     request: Request, slug: str, draft_id: RowId, user: Editor
 ) -> dict[str, Any]:
     """Publish the draft as its author wrote it; the update carries the author's name."""
-    db = request.app.state.db
+    db = services(request).db
     _, draft = await drafts.get_draft(db, slug, draft_id, user)
     update = await drafts.publish_draft(db, slug, draft_id, draft.content, user)
     return update_json(update, _base(request))
@@ -476,11 +499,12 @@ async def publish_draft(
     summary="Reject a draft",
     tags=["drafts"],
     responses={**ok("The draft, rejected.", {**doc.DRAFT, "status": "rejected"}), **CHANGE},
+    name="api.reject_draft",
 )
 async def reject_draft(
     request: Request, slug: str, draft_id: RowId, body: RejectIn, user: Editor
 ) -> dict[str, Any]:
-    db = request.app.state.db
+    db = services(request).db
     await drafts.reject_draft(db, slug, draft_id, body.note, user)
     return draft_json((await drafts.get_draft(db, slug, draft_id, user))[1])
 
@@ -500,11 +524,12 @@ async def reject_draft(
         **FORBIDDEN,
         **INVALID,
     },
+    name="api.upload_image",
 )
 async def upload_image(
     request: Request, user: Editor, file: Annotated[UploadFile, File()]
 ) -> dict[str, Any]:
     """Upload once, then reference the answered id in an update's images."""
-    state = request.app.state
+    state = services(request)
     stored = await media.upload_image(state.db, state.settings, await file.read(), user)
     return {"id": stored.hash, "width": stored.width, "height": stored.height}

@@ -104,6 +104,7 @@ BLOG: dict[str, Any] = {
     "standfirst": "Flooding across the north-west.",
     "category": "Weather",
     "time_zone": "Europe/London",
+    "language": "en",
     "status": "live",
     "coverage_start": "2026-11-29T06:00:00Z",
     "coverage_end": None,

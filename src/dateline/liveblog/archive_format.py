@@ -78,6 +78,7 @@ class ArchivedBlog(_Part):
     standfirst: str
     category: str
     time_zone: str
+    language: str = "en"  # files written before blogs had a language are English
     status: Literal["live", "ended"]
     coverage_start: AwareDatetime
     coverage_end: AwareDatetime | None

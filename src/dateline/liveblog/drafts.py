@@ -20,10 +20,16 @@ from dateline.accounts.service import User, record
 from dateline.db import Database, inserted_id
 from dateline.db.tables import drafts, utcnow
 from dateline.errors import Conflict, Invalid, NotFound
+from dateline.i18n import N_
+from dateline.i18n import gettext as _
 from dateline.liveblog import queries, service, team
-from dateline.liveblog.models import LIMITS, Blog, ImageRef, Update, UpdateDraft
+from dateline.liveblog.models import LIMITS, Blog, ImageRef, Update, UpdateDraft, too_long
 
 PENDING, PUBLISHED, REJECTED = "pending", "published", "rejected"
+ALREADY = {  # why a draft that is no longer pending cannot be published or sent back
+    PUBLISHED: N_("This draft was already published."),
+    REJECTED: N_("This draft was already rejected."),
+}
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,7 @@ async def save_draft(db: Database, slug: str, draft: UpdateDraft, actor: User) -
     async with db.write() as conn:
         blog = await team.authorized_blog(conn, slug, actor, Action.WRITE_DRAFT, lock=True)
         if not blog.is_live:
-            raise Conflict("Coverage of this live blog has ended; it takes no new updates.")
+            raise Conflict(_("Coverage of this live blog has ended; it takes no new updates."))
         await service.check_images(conn, draft)
         result = await conn.execute(
             insert(drafts).values(
@@ -106,7 +112,7 @@ async def get_draft(db: Database, slug: str, draft_id: int, actor: User) -> tupl
         blog = await team.authorized_blog(conn, slug, actor, Action.WRITE_DRAFT)
         draft = await _draft(conn, blog.id, draft_id)
         if draft.author_id != actor.id and not await can(conn, actor, Action.MANAGE_BLOG, blog.id):
-            raise NotFound("There is no such draft on this live blog.")
+            raise NotFound(_("There is no such draft on this live blog."))
         return blog, draft
 
 
@@ -128,9 +134,9 @@ async def publish_draft(
 async def reject_draft(db: Database, slug: str, draft_id: int, note: str, actor: User) -> None:
     note = note.strip()
     if not note:
-        raise Invalid({"review_note": "Tell the author why, so they can fix it."})
+        raise Invalid({"review_note": _("Tell the author why, so they can fix it.")})
     if len(note) > LIMITS["correction_note"]:
-        raise Invalid({"review_note": f"Keep it under {LIMITS['correction_note']} characters."})
+        raise Invalid({"review_note": too_long(LIMITS["correction_note"])})
     async with db.write() as conn:
         blog = await team.authorized_blog(conn, slug, actor, Action.PUBLISH, lock=True)
         await _pending(conn, blog.id, draft_id)
@@ -147,14 +153,14 @@ async def _draft(conn: AsyncConnection, blog_id: int, draft_id: int) -> Draft:
     query = select(drafts).where(drafts.c.id == draft_id, drafts.c.blog_id == blog_id)
     row = (await conn.execute(query)).first()
     if row is None:
-        raise NotFound("There is no such draft on this live blog.")
+        raise NotFound(_("There is no such draft on this live blog."))
     return Draft.from_row(row)
 
 
 async def _pending(conn: AsyncConnection, blog_id: int, draft_id: int) -> Draft:
     draft = await _draft(conn, blog_id, draft_id)
     if draft.status != PENDING:
-        raise Conflict(f"This draft was already {draft.status}.")
+        raise Conflict(_(ALREADY[draft.status]))
     return draft
 
 

@@ -16,19 +16,22 @@ from dateline.accounts.auth import require_editor
 from dateline.accounts.permissions import Action, authorize, member_blog_ids, rights
 from dateline.accounts.service import User
 from dateline.errors import Conflict, Forbidden, Invalid
+from dateline.i18n import gettext as _
 from dateline.liveblog import drafts, forms, queries, service
 from dateline.liveblog.models import Blog, ImageRef, Stale, UpdateDraft
 from dateline.media.service import upload_image
-from dateline.numbers import small_int
+from dateline.numbers import RowId, small_int
 from dateline.timefmt import clock
-from dateline.web import RowId, StaleForm, form_errors, form_status, posted_form, redirect, render
+from dateline.web.forms import form_errors, form_status, posted_button, posted_form, text
+from dateline.web.responses import redirect_to, render
+from dateline.web.services import services
 
 router = APIRouter(prefix="/admin")
 
 
-@router.get("")
+@router.get("", name="admin.dashboard")
 async def dashboard(request: Request, user: User = Depends(require_editor)) -> Response:
-    async with request.app.state.db.read() as conn:
+    async with services(request).db.read() as conn:
         blogs = await queries.list_blogs(conn)
         mine = await member_blog_ids(conn, user)
     if mine is not None:
@@ -37,29 +40,29 @@ async def dashboard(request: Request, user: User = Depends(require_editor)) -> R
     return render(request, "admin/dashboard.html", context)
 
 
-@router.get("/blogs/new")
+@router.get("/blogs/new", name="admin.new_blog_form")
 async def new_blog_form(request: Request, user: User = Depends(require_editor)) -> Response:
-    async with request.app.state.db.read() as conn:
+    async with services(request).db.read() as conn:
         await authorize(conn, user, Action.CREATE_BLOG)  # no form for what would be refused
     draft = forms.blog_draft(FormData())
     return render(request, "admin/blog_form.html", {"user": user, "draft": draft, "errors": {}})
 
 
-@router.post("/blogs/new")
+@router.post("/blogs/new", name="admin.create_blog")
 async def create_blog(request: Request, user: User = Depends(require_editor)) -> Response:
     form, errors = await posted_form(request)
     draft = forms.blog_draft(form)
     if not errors:
         try:
-            blog = await service.create_blog(request.app.state.db, draft, user)
-            return redirect(request, f"/admin/live/{blog.slug}", flash="created")
+            blog = await service.create_blog(services(request).db, draft, user)
+            return redirect_to(request, "admin.editor_page", slug=blog.slug, flash="created")
         except Invalid as exc:
             errors = exc.errors
     context = {"user": user, "draft": draft, "errors": errors}
     return render(request, "admin/blog_form.html", context, status=form_status(errors))
 
 
-@router.get("/live/{slug}")
+@router.get("/live/{slug}", name="admin.editor_page")
 async def editor_page(
     request: Request,
     slug: str,
@@ -78,58 +81,72 @@ async def editor_page(
     )
 
 
-@router.post("/live/{slug}/updates")
+@router.post("/live/{slug}/updates", name="admin.post_update")
 async def post_update(
     request: Request, slug: str, user: User = Depends(require_editor)
 ) -> Response:
-    db = request.app.state.db
+    db = services(request).db
     form, errors = await posted_form(request)
     draft, new_image = await _draft_with_upload(request, slug, user, form, errors)
     html = None
     if not errors:
         try:
-            if forms.text(form, "action") == "preview":
+            if text(form, "action") == "preview":
                 html = await service.preview(db, slug, draft, user, Action.WRITE_DRAFT)
             else:
                 done = await drafts.submit(db, slug, draft, user)
                 if isinstance(done, drafts.Draft):
-                    return redirect(request, f"/admin/live/{slug}/drafts", flash="draft-submitted")
-                return redirect(request, f"/admin/live/{slug}#update-{done.id}", flash="published")
+                    return redirect_to(
+                        request, "admin.drafts_page", slug=slug, flash="draft-submitted"
+                    )
+                return redirect_to(
+                    request,
+                    "admin.editor_page",
+                    slug=slug,
+                    anchor=f"update-{done.id}",
+                    flash="published",
+                )
         except (Invalid, Conflict) as exc:
             errors = form_errors(exc)
     return await _editor_page(request, slug, user, draft, errors, preview=html, new_image=new_image)
 
 
-@router.get("/live/{slug}/updates/{update_id}/edit")
+@router.get("/live/{slug}/updates/{update_id}/edit", name="admin.edit_form")
 async def edit_form(
     request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
-    blog, update = await service.update_to_change(request.app.state.db, slug, update_id, user)
+    blog, update = await service.update_to_change(services(request).db, slug, update_id, user)
     context = {"user": user, "blog": blog, "update": update, "draft": forms.draft_of(update)}
     context.update(errors={}, preview=None, version=update.version)
     return render(request, "admin/edit_update.html", context)
 
 
-@router.post("/live/{slug}/updates/{update_id}/edit")
+@router.post("/live/{slug}/updates/{update_id}/edit", name="admin.save_edit")
 async def save_edit(
     request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     """Saves over the version the form was opened with only: when someone changed the update
     meanwhile, the form comes back with the editor's text and says who and when."""
-    db = request.app.state.db
+    db = services(request).db
     blog, update = await service.update_to_change(db, slug, update_id, user)
     form, errors = await posted_form(request)
     draft, new_image = await _draft_with_upload(request, slug, user, form, errors)
-    version = small_int(forms.text(form, "version"), 9)
+    version = small_int(text(form, "version"), 9)
     html, status = None, None
     if not errors:
         try:
-            if forms.text(form, "action") == "preview":
+            if text(form, "action") == "preview":
                 html = await service.preview(db, slug, draft, user, Action.PUBLISH)
             else:
                 versions = None if version is None else {version}
                 await service.edit_update(db, slug, update_id, draft, user, versions=versions)
-                return redirect(request, f"/admin/live/{slug}#update-{update_id}", flash="edited")
+                return redirect_to(
+                    request,
+                    "admin.editor_page",
+                    slug=slug,
+                    anchor=f"update-{update_id}",
+                    flash="edited",
+                )
         except Stale as exc:
             # The form now carries the newer version: saving again replaces it knowingly.
             errors, version, status = {"form": _changed_meanwhile(exc, blog)}, exc.version, 409
@@ -140,99 +157,101 @@ async def save_edit(
     return render(request, "admin/edit_update.html", context, status=status or form_status(errors))
 
 
-@router.get("/live/{slug}/updates/{update_id}/delete")
+@router.get("/live/{slug}/updates/{update_id}/delete", name="admin.delete_form")
 async def delete_form(
     request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     return await _delete_page(request, slug, update_id, user, "", {})
 
 
-@router.post("/live/{slug}/updates/{update_id}/delete")
+@router.post("/live/{slug}/updates/{update_id}/delete", name="admin.delete_update")
 async def delete_update(
     request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     form, errors = await posted_form(request)
-    note = forms.text(form, "correction_note")
+    note = text(form, "correction_note")
     if not errors:
         try:
-            await service.delete_update(request.app.state.db, slug, update_id, user, note)
-            return redirect(request, f"/admin/live/{slug}", flash="deleted")
+            await service.delete_update(services(request).db, slug, update_id, user, note)
+            return redirect_to(request, "admin.editor_page", slug=slug, flash="deleted")
         except (Invalid, Conflict) as exc:
             errors = form_errors(exc)
     return await _delete_page(request, slug, update_id, user, note, errors)
 
 
-@router.post("/live/{slug}/updates/{update_id}/key-event")
+@router.post("/live/{slug}/updates/{update_id}/key-event", name="admin.toggle_key_event")
 async def toggle_key_event(
     request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     on = await _switch(request)
-    await service.set_key_event(request.app.state.db, slug, update_id, on, user)
+    await service.set_key_event(services(request).db, slug, update_id, on, user)
     flash = "key-on" if on else "key-off"
-    return redirect(request, f"/admin/live/{slug}#update-{update_id}", flash=flash)
+    return redirect_to(
+        request, "admin.editor_page", slug=slug, anchor=f"update-{update_id}", flash=flash
+    )
 
 
-@router.post("/live/{slug}/updates/{update_id}/pin")
+@router.post("/live/{slug}/updates/{update_id}/pin", name="admin.toggle_pin")
 async def toggle_pin(
     request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     on = await _switch(request)
-    await service.set_pinned(request.app.state.db, slug, update_id, on, user)
+    await service.set_pinned(services(request).db, slug, update_id, on, user)
     flash = "pin-on" if on else "pin-off"
-    return redirect(request, f"/admin/live/{slug}#update-{update_id}", flash=flash)
+    return redirect_to(
+        request, "admin.editor_page", slug=slug, anchor=f"update-{update_id}", flash=flash
+    )
 
 
-@router.get("/live/{slug}/recap")
+@router.get("/live/{slug}/recap", name="admin.recap_form")
 async def recap_form(request: Request, slug: str, user: User = Depends(require_editor)) -> Response:
-    blog = await service.blog_to_change(request.app.state.db, slug, user)
+    blog = await service.blog_to_change(services(request).db, slug, user)
     text = "\n".join(blog.recap_items)
     return render(
         request, "admin/recap.html", {"user": user, "blog": blog, "text": text, "errors": {}}
     )
 
 
-@router.post("/live/{slug}/recap")
+@router.post("/live/{slug}/recap", name="admin.save_recap")
 async def save_recap(request: Request, slug: str, user: User = Depends(require_editor)) -> Response:
     form, errors = await posted_form(request)
     if not errors:
         try:
-            await service.set_recap(request.app.state.db, slug, forms.recap_items(form), user)
-            return redirect(request, f"/admin/live/{slug}", flash="recap")
+            await service.set_recap(services(request).db, slug, forms.recap_items(form), user)
+            return redirect_to(request, "admin.editor_page", slug=slug, flash="recap")
         except Invalid as exc:
             errors = exc.errors
-    blog = await service.blog_to_change(request.app.state.db, slug, user)
-    context = {"user": user, "blog": blog, "text": forms.text(form, "items"), "errors": errors}
+    blog = await service.blog_to_change(services(request).db, slug, user)
+    context = {"user": user, "blog": blog, "text": text(form, "items"), "errors": errors}
     return render(request, "admin/recap.html", context, status=form_status(errors))
 
 
-@router.get("/live/{slug}/end")
+@router.get("/live/{slug}/end", name="admin.end_form")
 async def end_form(request: Request, slug: str, user: User = Depends(require_editor)) -> Response:
-    blog = await service.blog_to_change(request.app.state.db, slug, user)
+    blog = await service.blog_to_change(services(request).db, slug, user)
     return render(request, "admin/end.html", {"user": user, "blog": blog, "errors": {}})
 
 
-@router.post("/live/{slug}/end")
+@router.post("/live/{slug}/end", name="admin.end_coverage")
 async def end_coverage(
     request: Request, slug: str, user: User = Depends(require_editor)
 ) -> Response:
     _, errors = await posted_form(request)
     if not errors:
         try:
-            await service.end_coverage(request.app.state.db, slug, user)
-            return redirect(request, f"/admin/live/{slug}", flash="ended")
+            await service.end_coverage(services(request).db, slug, user)
+            return redirect_to(request, "admin.editor_page", slug=slug, flash="ended")
         except Conflict as exc:
             errors = form_errors(exc)
-    blog = await service.blog_to_change(request.app.state.db, slug, user)
+    blog = await service.blog_to_change(services(request).db, slug, user)
     context = {"user": user, "blog": blog, "errors": errors}
     return render(request, "admin/end.html", context, status=form_status(errors))
 
 
 async def _switch(request: Request) -> bool:
     """The on/off value of a toggle button; a stale form is refused before anything changes."""
-    form, errors = await posted_form(request)
-    if errors:
-        raise StaleForm(errors["form"])
-    return forms.text(form, "on") == "1"
+    form = await posted_button(request)
+    return text(form, "on") == "1"
 
 
 async def _draft_with_upload(
@@ -244,7 +263,7 @@ async def _draft_with_upload(
     upload, words = forms.new_image(form)
     try:
         if upload is not None and not errors:
-            state = request.app.state
+            state = services(request)
             async with state.db.read() as conn:
                 blog = await queries.blog_by_slug(conn, slug)
             data = await upload.read()
@@ -270,13 +289,13 @@ async def _editor_page(
     preview: str | None = None,
     new_image: ImageRef | None = None,
 ) -> Response:
-    settings = request.app.state.settings
-    async with request.app.state.db.read() as conn:
+    settings = services(request).settings
+    async with services(request).db.read() as conn:
         view = await queries.reader_page(conn, slug, page, settings.page_size, key_events_only)
         allowed = await rights(conn, user, view.blog.id)
         pending = await drafts.pending_count(conn, view.blog.id) if allowed.manage else 0
     if not allowed.draft:
-        raise Forbidden("Your account is not on this live blog's team. Ask one of its editors.")
+        raise Forbidden(_("Your account is not on this live blog's team. Ask one of its editors."))
     context: dict[str, Any] = {
         "user": user,
         "view": view,
@@ -294,16 +313,19 @@ async def _editor_page(
 async def _delete_page(
     request: Request, slug: str, update_id: int, user: User, note: str, errors: dict[str, str]
 ) -> Response:
-    blog, update = await service.update_to_change(request.app.state.db, slug, update_id, user)
+    blog, update = await service.update_to_change(services(request).db, slug, update_id, user)
     context = {"user": user, "blog": blog, "update": update, "note": note, "errors": errors}
     return render(request, "admin/delete.html", context, status=form_status(errors))
 
 
 def _changed_meanwhile(stale: Stale, blog: Blog) -> str:
     """The form's message: who changed the update last and when, in the blog's time zone."""
-    who = f"Changed by {stale.by}" if stale.by else "Changed by someone else"
-    when = f" at {clock(stale.at, blog.time_zone)}" if stale.at else ""
-    return (
-        f"{who}{when} while you edited, so nothing was saved. Your text is kept below: "
-        "save again to replace their version with yours."
+    if stale.by and stale.at:
+        return _(
+            "Changed by %(name)s at %(time)s while you edited, so nothing was saved. Your text "
+            "is kept below: save again to replace their version with yours."
+        ) % {"name": stale.by, "time": clock(stale.at, blog.time_zone)}
+    return _(
+        "Changed by someone else while you edited, so nothing was saved. Your text is kept "
+        "below: save again to replace their version with yours."
     )

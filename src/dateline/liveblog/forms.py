@@ -5,8 +5,10 @@ from __future__ import annotations
 from starlette.datastructures import FormData, UploadFile
 
 from dateline.errors import NotFound
+from dateline.i18n import gettext as _
 from dateline.liveblog.models import MAX_IMAGES, BlogDraft, ImageRef, Update, UpdateDraft
 from dateline.numbers import small_int
+from dateline.web.forms import text
 
 KEY_EVENTS = "key-events"  # the ?filter= value of the key events only view
 
@@ -14,14 +16,8 @@ KEY_EVENTS = "key-events"  # the ?filter= value of the key events only view
 def page_number(value: str) -> int:
     number = small_int(value, 6)
     if number is None or not 1 <= number <= 100_000:
-        raise NotFound("Pages are numbered 1, 2, 3…")
+        raise NotFound(_("Pages are numbered 1, 2, 3…"))
     return number
-
-
-def text(form: FormData, name: str) -> str:
-    """A text field as typed, minus NUL characters (no database column can hold them)."""
-    value = form.get(name, "")
-    return value.replace("\x00", "") if isinstance(value, str) else ""
 
 
 def blog_draft(form: FormData) -> BlogDraft:
@@ -31,6 +27,7 @@ def blog_draft(form: FormData) -> BlogDraft:
         standfirst=text(form, "standfirst"),
         category=text(form, "category"),
         time_zone=text(form, "time_zone") or "UTC",
+        language=text(form, "language") or "en",
     )
 
 

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from dateline.errors import Conflict, Invalid
+from dateline.i18n import LANGUAGES, N_
+from dateline.i18n import gettext as _
 from dateline.media.service import media_url
 from dateline.text import is_blank, line, lines
 from dateline.timefmt import is_time_zone
@@ -28,6 +30,11 @@ LIMITS = {
 }
 MAX_IMAGES = 10
 MAX_RECAP_ITEMS = 12
+IMAGE_TEXT_TOO_LONG = {  # one whole sentence per field, translated where it is raised
+    "alt": N_("Image %(number)s: the alt text is longer than %(limit)s characters."),
+    "caption": N_("Image %(number)s: the caption is longer than %(limit)s characters."),
+    "credit": N_("Image %(number)s: the credit is longer than %(limit)s characters."),
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ class Blog:
     recap_items: list[str]
     recap_updated_at: datetime | None
     last_seq: int
+    language: str = "en"  # what its reader pages, feeds and embeds speak (i18n.LANGUAGES)
 
     @property
     def is_live(self) -> bool:
@@ -81,7 +89,7 @@ class Image:
         caption = self.caption
         if caption and caption[-1] not in ".!?…":
             caption += "."
-        credit = f"Photograph: {self.credit}" if self.credit else ""
+        credit = _("Photograph: %(credit)s") % {"credit": self.credit} if self.credit else ""
         return " ".join(part for part in (caption, credit) if part)
 
 
@@ -137,6 +145,7 @@ class BlogDraft:
     standfirst: str = ""
     category: str = ""
     time_zone: str = "UTC"
+    language: str = "en"
 
     def validate(self) -> BlogDraft:
         """A cleaned copy, or Invalid; the draft itself stays as typed for a re-render."""
@@ -146,14 +155,17 @@ class BlogDraft:
             standfirst=line(self.standfirst),
             category=line(self.category),
             time_zone=self.time_zone.strip(),
+            language=self.language.strip(),
         )
         errors = _lengths(clean, ("title", "slug", "standfirst", "category"))
         if is_blank(clean.title):
-            errors["title"] = "Give the live blog a title."
+            errors["title"] = _("Give the live blog a title.")
         if not SLUG.match(clean.slug):
-            errors.setdefault("slug", "Use lower-case letters, digits and hyphens: storm-live.")
+            errors.setdefault("slug", _("Use lower-case letters, digits and hyphens: storm-live."))
         if not is_time_zone(clean.time_zone):
-            errors["time_zone"] = "Use an IANA time zone such as Europe/Kyiv or UTC."
+            errors["time_zone"] = _("Use an IANA time zone such as Europe/Kyiv or UTC.")
+        if clean.language not in LANGUAGES:
+            errors["language"] = _("Choose English (en) or German (de).")
         if errors:
             raise Invalid(errors)
         return clean
@@ -180,15 +192,18 @@ class UpdateDraft:
         )
         errors = _lengths(clean, ("headline", "body"))
         if is_blank(clean.body):
-            errors["body"] = "Write the text of the update."
+            errors["body"] = _("Write the text of the update.")
         if len(clean.images) > MAX_IMAGES:
-            errors["images"] = f"An update can carry at most {MAX_IMAGES} images."
+            errors["images"] = _("An update can carry at most %(count)s images.") % {
+                "count": MAX_IMAGES
+            }
         for number, image in enumerate(clean.images, 1):
             for name in ("alt", "caption", "credit"):
                 if len(getattr(image, name)) > LIMITS[name]:
-                    errors["images"] = (
-                        f"Image {number}: the {name} is longer than {LIMITS[name]} characters."
-                    )
+                    errors["images"] = _(IMAGE_TEXT_TOO_LONG[name]) % {
+                        "number": number,
+                        "limit": LIMITS[name],
+                    }
         if errors:
             raise Invalid(errors)
         return clean
@@ -233,34 +248,52 @@ class Stale(Conflict):
     status = 412
 
     def __init__(self, version: int, by: str | None, at: datetime | None) -> None:
-        who = f"by {by} " if by else ""
-        when = f"at {at:%H:%M} UTC " if at else ""
-        super().__init__(
-            f"The update was changed {who}{when}since you read it (it is now version "
-            f"{version}); read it again and redo your change."
-        )
+        if by and at:
+            message = _(
+                "The update was changed by %(name)s at %(time)s UTC since you read it (it is "
+                "now version %(version)s); read it again and redo your change."
+            ) % {"name": by, "time": f"{at:%H:%M}", "version": version}
+        else:
+            message = _(
+                "The update was changed since you read it (it is now version %(version)s); "
+                "read it again and redo your change."
+            ) % {"version": version}
+        super().__init__(message)
         self.version, self.by, self.at = version, by, at
 
 
 def validate_recap(items: list[str]) -> list[str]:
     cleaned = [line(item) for item in items if not is_blank(item)]
     if len(cleaned) > MAX_RECAP_ITEMS:
-        raise Invalid({"items": f"Keep the recap to {MAX_RECAP_ITEMS} points or fewer."})
+        raise Invalid(
+            {
+                "items": _("Keep the recap to %(count)s points or fewer.")
+                % {"count": MAX_RECAP_ITEMS}
+            }
+        )
     if any(len(item) > LIMITS["recap_item"] for item in cleaned):
-        raise Invalid({"items": f"Each point must be under {LIMITS['recap_item']} characters."})
+        raise Invalid(
+            {
+                "items": _("Each point must be under %(limit)s characters.")
+                % {"limit": LIMITS["recap_item"]}
+            }
+        )
     return cleaned
 
 
 def validate_correction(note: str) -> str:
     note = line(note)
     if len(note) > LIMITS["correction_note"]:
-        raise Invalid({"correction_note": f"Keep it under {LIMITS['correction_note']} characters."})
+        raise Invalid({"correction_note": too_long(LIMITS["correction_note"])})
     return note
+
+
+def too_long(limit: int) -> str:
+    """The one wording of a refused length, in the current language."""
+    return _("Keep it under %(limit)s characters.") % {"limit": limit}
 
 
 def _lengths(draft: object, names: tuple[str, ...]) -> dict[str, str]:
     return {
-        name: f"Keep it under {LIMITS[name]} characters."
-        for name in names
-        if len(getattr(draft, name)) > LIMITS[name]
+        name: too_long(LIMITS[name]) for name in names if len(getattr(draft, name)) > LIMITS[name]
     }

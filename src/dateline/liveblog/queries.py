@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.db.tables import blogs, images, update_images, updates
 from dateline.errors import NotFound
+from dateline.i18n import gettext as _
+from dateline.i18n import ngettext
 from dateline.liveblog.models import LIMITS, SLUG, Blog, Image, Update, short_title
 
 NEWEST_FIRST = (updates.c.published_at.desc(), updates.c.id.desc())
@@ -47,7 +49,7 @@ async def blog_by_slug(conn: AsyncConnection, slug: str, *, lock: bool = False) 
         query = select(blogs).where(blogs.c.slug == slug)
         row = (await conn.execute(query.with_for_update() if lock else query)).first()
     if row is None:
-        raise NotFound(f"There is no live blog at /live/{slug}.")
+        raise NotFound(_("There is no live blog at %(address)s.") % {"address": f"/live/{slug}"})
     return Blog.from_row(row)
 
 
@@ -126,7 +128,7 @@ async def update_by_id(conn: AsyncConnection, blog_id: int, update_id: int) -> U
     query = select(updates).where(updates.c.blog_id == blog_id, updates.c.id == update_id)
     found = await _with_images(conn, (await conn.execute(query)).all())
     if not found:
-        raise NotFound(f"There is no update {update_id} in this live blog.")
+        raise NotFound(_("There is no update %(id)s in this live blog.") % {"id": update_id})
     return found[0]
 
 
@@ -209,7 +211,14 @@ async def reader_page(
     stream, total = await stream_page(conn, blog.id, page, page_size, key_events_only)
     pages = max(1, -(-total // page_size))
     if page > pages:
-        raise NotFound(f"This live blog has {pages} page(s) of updates, not {page}.")
+        raise NotFound(
+            ngettext(
+                "This live blog has %(pages)s page of updates, not %(page)s.",
+                "This live blog has %(pages)s pages of updates, not %(page)s.",
+                pages,
+            )
+            % {"pages": pages, "page": page}
+        )
     return ReaderPage(
         blog=blog,
         updates=stream,
@@ -253,7 +262,9 @@ async def blog_set(conn: AsyncConnection, category: str | None = None) -> BlogSe
         query = query.where(_in_category(category))
     count, seq_total, updated_at, name = (await conn.execute(query)).one()
     if category is not None and (not category or not count):
-        raise NotFound(f"There is no live coverage in the category {category!r}.")
+        raise NotFound(
+            _("There is no live coverage in the category “%(name)s”.") % {"name": category}
+        )
     return BlogSet(count, int(seq_total), updated_at, name if category is not None else "")
 
 
@@ -290,5 +301,5 @@ async def blogs_by_id(conn: AsyncConnection, ids: set[int]) -> dict[int, Blog]:
 async def blog_by_id(conn: AsyncConnection, blog_id: int) -> Blog:
     found = await blogs_by_id(conn, {blog_id})
     if blog_id not in found:
-        raise NotFound(f"Blog {blog_id} no longer exists.")
+        raise NotFound(_("Blog %(id)s no longer exists.") % {"id": blog_id})
     return found[blog_id]

@@ -19,6 +19,7 @@ from dateline.db import Database, appended, inserted_id
 from dateline.db.tables import blog_events, blogs, images, update_images, updates, users, utcnow
 from dateline.errors import Conflict, Invalid
 from dateline.html import plain_text, render_markdown
+from dateline.i18n import gettext as _
 from dateline.liveblog import queries, team
 from dateline.liveblog.models import (
     Blog,
@@ -47,6 +48,7 @@ async def create_blog(
                     standfirst=draft.standfirst,
                     category=draft.category,
                     time_zone=draft.time_zone,
+                    language=draft.language,
                     status="live",
                     coverage_start=start or now,
                     created_at=now,
@@ -61,7 +63,8 @@ async def create_blog(
             await _append(conn, blog_id, "blog.created", actor, payload={"title": draft.title})
             return await queries.blog_by_slug(conn, draft.slug)
     except IntegrityError as exc:
-        raise Invalid({"slug": f"The address /live/{draft.slug} is taken; pick another."}) from exc
+        taken = _("The address /live/%(slug)s is taken; pick another.") % {"slug": draft.slug}
+        raise Invalid({"slug": taken}) from exc
 
 
 async def post_update(
@@ -99,7 +102,7 @@ async def publish(
     """Insert a validated update in the caller's transaction (the caller has authorized
     `actor`); `author` is who wrote it, `actor` who published it. The new update's id."""
     if not blog.is_live:
-        raise Conflict("Coverage of this live blog has ended; it takes no new updates.")
+        raise Conflict(_("Coverage of this live blog has ended; it takes no new updates."))
     await check_images(conn, draft)
     result = await conn.execute(
         insert(updates).values(
@@ -247,7 +250,7 @@ async def end_coverage(db: Database, slug: str, actor: User) -> Blog:
     async with db.write() as conn:
         blog = await team.authorized_blog(conn, slug, actor, Action.PUBLISH, lock=True)
         if not blog.is_live:
-            raise Conflict("Coverage of this live blog has already ended.")
+            raise Conflict(_("Coverage of this live blog has already ended."))
         await conn.execute(
             update(blogs).where(blogs.c.id == blog.id).values(status="ended", coverage_end=utcnow())
         )
@@ -294,7 +297,7 @@ async def _live_update(
     """The update about to change; Stale when the caller's copy is not one of `versions`."""
     found = await queries.update_by_id(conn, blog.id, update_id)
     if found.is_deleted:
-        raise Conflict("This update has been deleted.")
+        raise Conflict(_("This update has been deleted."))
     if versions is not None and found.version not in versions:
         by, at = await _last_change(conn, blog.id, update_id)
         raise Stale(found.version, by, at)
@@ -347,7 +350,7 @@ async def check_images(conn: AsyncConnection, draft: UpdateDraft) -> None:
         (await conn.execute(select(images.c.hash).where(images.c.hash.in_(wanted)))).scalars()
     )
     if wanted - found:
-        raise Invalid({"images": "An image of this update was not uploaded; upload it again."})
+        raise Invalid({"images": _("An image of this update was not uploaded; upload it again.")})
 
 
 async def _attach_images(conn: AsyncConnection, update_id: int, draft: UpdateDraft) -> None:

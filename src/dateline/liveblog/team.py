@@ -19,6 +19,7 @@ from dateline.accounts.service import User, record
 from dateline.db import Database, insert_new
 from dateline.db.tables import audit_events, blog_events, blog_members, users, utcnow
 from dateline.errors import Invalid, NotFound
+from dateline.i18n import gettext as _
 from dateline.liveblog import queries
 from dateline.liveblog.models import Blog
 
@@ -71,7 +72,8 @@ async def add_member(db: Database, slug: str, email: str, actor: User) -> Member
         blog = await authorized_blog(conn, slug, actor, Action.MANAGE_BLOG, lock=True)
         found = (await conn.execute(select(users.c.id).where(users.c.email == email))).first()
         if found is None:
-            raise Invalid({"email": f"No account has the email {email}; invite them first."})
+            unknown = _("No account has the email %(email)s; invite them first.") % {"email": email}
+            raise Invalid({"email": unknown})
         await join(conn, blog.id, found.id, actor.id)
         await record(conn, actor, "member.added", blog.id, email=email)
         return next(m for m in await _members(conn, blog.id) if m.user_id == found.id)
@@ -82,7 +84,7 @@ async def remove_member(db: Database, slug: str, user_id: int, actor: User) -> N
         blog = await authorized_blog(conn, slug, actor, Action.MANAGE_BLOG, lock=True)
         gone = next((m for m in await _members(conn, blog.id) if m.user_id == user_id), None)
         if gone is None:
-            raise NotFound("That account is not on this live blog's team.")
+            raise NotFound(_("That account is not on this live blog's team."))
         await conn.execute(
             delete(blog_members).where(
                 blog_members.c.blog_id == blog.id, blog_members.c.user_id == user_id
@@ -129,15 +131,16 @@ async def audit_log(
 
 
 def _who(row: Any) -> str:
-    return f"{row.display_name} <{row.email}>" if row.email else "system"
+    return f"{row.display_name} <{row.email}>" if row.email else _("system")
 
 
 def _public_line(row: Any) -> AuditLine:
-    subject = f"update {row.update_id}" if row.update_id else ""
+    subject = _("update %(id)s") % {"id": row.update_id} if row.update_id else ""
     return AuditLine(row.created_at, _who(row), row.kind, subject)
 
 
 def _private_line(row: Any) -> AuditLine:
     detail: dict[str, Any] = row.detail or {}
-    subject = detail.get("email") or (f"draft {detail['draft']}" if "draft" in detail else "")
+    draft = _("draft %(id)s") % {"id": detail["draft"]} if "draft" in detail else ""
+    subject = detail.get("email") or draft
     return AuditLine(row.created_at, _who(row), row.action, str(subject))

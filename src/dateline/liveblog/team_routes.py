@@ -16,28 +16,31 @@ from dateline.accounts.service import User
 from dateline.errors import Conflict, Invalid, NotFound
 from dateline.liveblog import drafts, forms, team
 from dateline.liveblog.models import UpdateDraft
-from dateline.web import RowId, form_errors, form_status, posted_form, redirect, render
+from dateline.numbers import RowId
+from dateline.web.forms import form_errors, form_status, posted_form, text
+from dateline.web.responses import redirect_to, render
+from dateline.web.services import services
 
 router = APIRouter(prefix="/admin/live/{slug}")
 
 
-@router.get("/drafts")
+@router.get("/drafts", name="admin.drafts_page")
 async def drafts_page(
     request: Request, slug: str, user: User = Depends(require_editor)
 ) -> Response:
-    blog, found = await drafts.list_drafts(request.app.state.db, slug, user)
+    blog, found = await drafts.list_drafts(services(request).db, slug, user)
     context = {"user": user, "blog": blog, "drafts": found}
     return render(request, "admin/drafts.html", context)
 
 
-@router.get("/drafts/{draft_id}")
+@router.get("/drafts/{draft_id}", name="admin.review_page")
 async def review_page(
     request: Request, slug: str, draft_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     return await _review(request, user, slug, draft_id, None, {})
 
 
-@router.post("/drafts/{draft_id}/publish")
+@router.post("/drafts/{draft_id}/publish", name="admin.publish_draft")
 async def publish_draft(
     request: Request, slug: str, draft_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
@@ -45,25 +48,29 @@ async def publish_draft(
     content = forms.update_draft(form)
     if not errors:
         try:
-            done = await drafts.publish_draft(request.app.state.db, slug, draft_id, content, user)
-            return redirect(
-                request, f"/admin/live/{slug}#update-{done.id}", flash="draft-published"
+            done = await drafts.publish_draft(services(request).db, slug, draft_id, content, user)
+            return redirect_to(
+                request,
+                "admin.editor_page",
+                slug=slug,
+                anchor=f"update-{done.id}",
+                flash="draft-published",
             )
         except (Invalid, Conflict) as exc:
             errors = form_errors(exc)
     return await _review(request, user, slug, draft_id, content, errors)
 
 
-@router.post("/drafts/{draft_id}/reject")
+@router.post("/drafts/{draft_id}/reject", name="admin.reject_draft")
 async def reject_draft(
     request: Request, slug: str, draft_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     form, errors = await posted_form(request)
-    note = forms.text(form, "review_note")
+    note = text(form, "review_note")
     if not errors:
         try:
-            await drafts.reject_draft(request.app.state.db, slug, draft_id, note, user)
-            return redirect(request, f"/admin/live/{slug}/drafts", flash="draft-rejected")
+            await drafts.reject_draft(services(request).db, slug, draft_id, note, user)
+            return redirect_to(request, "admin.drafts_page", slug=slug, flash="draft-rejected")
         except (Invalid, Conflict) as exc:
             errors = form_errors(exc)
     return await _review(request, user, slug, draft_id, None, errors, note=note)
@@ -80,7 +87,7 @@ async def _review(
     note: str = "",
 ) -> Response:
     """The review form: with `content` None, the draft as its author sent it."""
-    blog, draft = await drafts.get_draft(request.app.state.db, slug, draft_id, user)
+    blog, draft = await drafts.get_draft(services(request).db, slug, draft_id, user)
     context: dict[str, Any] = {
         "user": user,
         "blog": blog,
@@ -93,33 +100,33 @@ async def _review(
     return render(request, "admin/draft.html", context, status=form_status(errors))
 
 
-@router.get("/team")
+@router.get("/team", name="admin.team_page")
 async def team_page(request: Request, slug: str, user: User = Depends(require_editor)) -> Response:
     return await _team(request, slug, user, "", {})
 
 
-@router.post("/team")
+@router.post("/team", name="admin.add_member")
 async def add_member(request: Request, slug: str, user: User = Depends(require_editor)) -> Response:
     form, errors = await posted_form(request)
-    email = forms.text(form, "email")
+    email = text(form, "email")
     if not errors:
         try:
-            await team.add_member(request.app.state.db, slug, email, user)
-            return redirect(request, f"/admin/live/{slug}/team", flash="member-added")
+            await team.add_member(services(request).db, slug, email, user)
+            return redirect_to(request, "admin.team_page", slug=slug, flash="member-added")
         except Invalid as exc:
             errors = exc.errors
     return await _team(request, slug, user, email, errors)
 
 
-@router.post("/team/{user_id}/remove")
+@router.post("/team/{user_id}/remove", name="admin.remove_member")
 async def remove_member(
     request: Request, slug: str, user_id: RowId, user: User = Depends(require_editor)
 ) -> Response:
     _, errors = await posted_form(request)
     if not errors:
         try:
-            await team.remove_member(request.app.state.db, slug, user_id, user)
-            return redirect(request, f"/admin/live/{slug}/team", flash="member-removed")
+            await team.remove_member(services(request).db, slug, user_id, user)
+            return redirect_to(request, "admin.team_page", slug=slug, flash="member-removed")
         except NotFound as exc:
             errors = {"form": exc.message}
     return await _team(request, slug, user, "", errors)
@@ -128,12 +135,12 @@ async def remove_member(
 async def _team(
     request: Request, slug: str, user: User, email: str, errors: dict[str, str]
 ) -> Response:
-    blog, found = await team.members(request.app.state.db, slug, user)
+    blog, found = await team.members(services(request).db, slug, user)
     context = {"user": user, "blog": blog, "members": found, "email": email, "errors": errors}
     return render(request, "admin/team.html", context, status=form_status(errors))
 
 
-@router.get("/audit")
+@router.get("/audit", name="admin.audit_page")
 async def audit_page(request: Request, slug: str, user: User = Depends(require_editor)) -> Response:
-    blog, lines = await team.audit_log(request.app.state.db, slug, user)
+    blog, lines = await team.audit_log(services(request).db, slug, user)
     return render(request, "admin/audit.html", {"user": user, "blog": blog, "lines": lines})

@@ -17,14 +17,15 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from dateline import __version__
-from dateline.liveblog.models import Blog
-from dateline.liveblog.queries import BlogSet
-from dateline.web import FLASH_COOKIE, StaticFile
+from dateline import __version__, i18n
+from dateline.web.flash import FLASH_COOKIE
+from dateline.web.services import services
+from dateline.web.templates import StaticFile
 
 # Pages show relative times ("5 minutes ago"), so every cache must ask before reusing a copy.
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
@@ -45,13 +46,39 @@ class Version:
         return f'W/"{self.tag}"'
 
 
-def of_blog(blog: Blog, variant: str) -> Version:
-    return Version(f"b{blog.id}-s{blog.last_seq}-{variant}", blog.updated_at)
+class Versioned(Protocol):
+    """A blog as the cache sees it: its id, its sequence number and when it last changed."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def last_seq(self) -> int: ...
+    @property
+    def updated_at(self) -> datetime | None: ...
 
 
-def of_blog_set(spanned: BlogSet, variant: str) -> Version:
+class VersionedSet(Protocol):
+    """Several blogs at once (a front page, a feed of all blogs)."""
+
+    @property
+    def count(self) -> int: ...
+    @property
+    def seq_total(self) -> int: ...
+    @property
+    def updated_at(self) -> datetime | None: ...
+
+
+def of_blog(blog: Versioned, variant: str) -> Version:
+    """Tags carry the language the answer speaks (a blog's own, once its route called
+    `i18n.use`): the same content in another language is another copy."""
+    tag = f"b{blog.id}-s{blog.last_seq}-{i18n.current()}-{variant}"
+    return Version(tag, blog.updated_at)
+
+
+def of_blog_set(spanned: VersionedSet, variant: str) -> Version:
     """The count joins the seq total so a new blog with no events yet still changes the tag."""
-    return Version(f"n{spanned.count}-s{spanned.seq_total}-{variant}", spanned.updated_at)
+    tag = f"n{spanned.count}-s{spanned.seq_total}-{i18n.current()}-{variant}"
+    return Version(tag, spanned.updated_at)
 
 
 def release_tag(static: dict[str, StaticFile]) -> str:
@@ -66,7 +93,7 @@ def release_tag(static: dict[str, StaticFile]) -> str:
 
 def html_variant(request: Request, *parts: str) -> str:
     """The variant of an HTML page, ending in the release tag."""
-    return "-".join([*parts, f"r{request.app.state.release}"])
+    return "-".join([*parts, f"r{services(request).release}"])
 
 
 def is_fresh(request: Request, version: Version) -> bool:
