@@ -13,6 +13,7 @@ import httpx
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from selectolax.lexbor import LexborHTMLParser as parse_html
 from sqlalchemy import update
 
 from dateline import i18n, timefmt
@@ -22,7 +23,8 @@ from dateline.db import Database
 from dateline.db.tables import updates
 from dateline.liveblog import archive, service
 from dateline.liveblog.models import Blog, BlogDraft
-from tests.helpers import csrf_from, parse, post
+from dateline.liveblog.static_export import export_static
+from tests.helpers import csrf_from, log_in, parse, post
 from tests.test_i18n_admin import english_left
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -192,6 +194,39 @@ async def test_site_feeds_speak_the_visitors_language_and_say_so(
     assert 'xml:lang="en"' in english.text
     assert german.headers["etag"] != english.headers["etag"]
     assert german.headers["vary"] == "Accept-Language, Cookie"
+    again = await client.get(
+        "/feed.atom", headers={**GERMAN, "If-None-Match": german.headers["etag"]}
+    )
+    assert again.status_code == 304
+    assert again.headers["vary"] == "Accept-Language, Cookie"  # as the 200 said
+
+
+async def test_the_language_switch_carries_no_readers_query_and_is_not_on_blog_pages(
+    client: httpx.AsyncClient, db: Database, editor: User
+) -> None:
+    """Pages are cached for every reader: one reader's query string must not end up in the
+    links everyone else gets. A blog's own pages speak the blog's language whatever the
+    visitor chose, so they offer no switch that would change nothing."""
+    blog = await _blog(db, editor, "storm", "de")
+    await post(db, blog, editor, "Water is rising.")
+    front = parse(await client.get("/?planted=elsewhere"))
+    hrefs = [a.attributes["href"] or "" for a in front.css(".language-switch a")]
+    assert hrefs == ["/language/en?next=/", "/language/de?next=/"]
+    live = parse(await client.get(f"/live/{blog.slug}?page=1&planted=elsewhere", headers=ENGLISH))
+    assert live.css_first("html").attributes["lang"] == "de"
+    assert live.css(".language-switch a") == []
+
+
+async def test_an_expired_form_says_so_in_german_and_keeps_the_text(
+    client: httpx.AsyncClient, db: Database, editor: User
+) -> None:
+    blog = await _blog(db, editor, "storm", "en")
+    await log_in(client, editor.email)
+    form = {"csrf_token": "stale", "body": "Die Deiche halten.", "action": "publish"}
+    answer = await client.post(f"/admin/live/{blog.slug}/updates", data=form, headers=GERMAN)
+    assert answer.status_code == 403
+    assert "Dieses Formular war abgelaufen" in answer.text
+    assert "Die Deiche halten." in answer.text
 
 
 # The switch ---------------------------------------------------------------------------------
@@ -273,3 +308,19 @@ async def test_export_and_import_keep_the_language_and_older_files_read_as_engli
     del document["blog"]["language"]  # a file written before blogs had a language
     older = await archive.import_blog(db, settings, archive.serialise(document), slug="alt")
     assert older.blog.language == "en"
+
+
+async def test_a_german_blogs_static_export_reads_german_throughout(
+    db: Database, settings: Settings, editor: User, tmp_path: Path
+) -> None:
+    """The archive of a German blog speaks German: its own words, not only the shared
+    partials (it said lang="en" and "Coverage ended" around German updates)."""
+    blog = await _blog(db, editor, "sturmflut", "de")
+    await post(db, blog, editor, "Die Deiche halten.")
+    await service.end_coverage(db, blog.slug, editor)
+    with i18n.using("en"):  # whoever runs the export: the blog's language wins
+        await export_static(db, settings, blog.slug, tmp_path / "site")
+    html = (tmp_path / "site" / "index.html").read_text()
+    assert parse_html(html).css_first("html").attributes["lang"] == "de"
+    assert "Die Deiche halten." in html
+    assert english_left(html) == []

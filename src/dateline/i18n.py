@@ -96,6 +96,13 @@ def use(language: str) -> None:
         cell[0] = False
 
 
+def follows_visitor() -> bool:
+    """Whether this request speaks the visitor's choice (False on a blog's own pages, whose
+    language is the blog's: a language switch there would change nothing on the page)."""
+    cell = _by_visitor.get()
+    return cell is None or cell[0]
+
+
 def known(language: str | None) -> str:
     """`language` when Dateline speaks it, else the default."""
     return language if language in LANGUAGES else DEFAULT
@@ -166,7 +173,8 @@ class LanguageMiddleware:
             if message["type"] == "http.response.start" and by_visitor[0]:
                 sent = message.get("headers", [])
                 media = next((v for k, v in sent if k.lower() == b"content-type"), b"")
-                if media.startswith(WORDED):
+                # A 304 carries the Vary its 200 would have (it has no content type).
+                if media.startswith(WORDED) or message["status"] == 304:
                     message["headers"] = [*sent, (b"vary", VARY)]
             await send(message)
 
@@ -191,4 +199,6 @@ def install(env: Environment) -> None:
     language, and know it as `language()` (for `<html lang>`)."""
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(language=current, languages=LANGUAGES)
+    env.globals.update(
+        language=current, languages=LANGUAGES, language_follows_visitor=follows_visitor
+    )

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dateline.accounts.auth import Unauthorized, require_api_reader
@@ -36,6 +36,7 @@ from dateline.db import Database, insert_new
 from dateline.db.tables import idempotency_keys as keys_table
 from dateline.db.tables import utcnow
 from dateline.limits import BodyTooLarge, answer
+from dateline.web.errors import problem
 
 HEADER = "idempotency-key"
 METHODS = frozenset({"POST", "PUT", "PATCH"})  # DELETE is idempotent by itself
@@ -86,7 +87,9 @@ class IdempotencyKeys:
             if new_id is not None:
                 return int(new_id)
             mine = (table.c.user_id == user_id) & (table.c.key == key)
-            row = (await conn.execute(select(table).where(mine))).one()
+            row = (await conn.execute(select(table).where(mine))).first()
+        if row is None:  # released or expired between the insert and the read: still busy
+            return Stored(fingerprint, None, "", b"")
         return Stored(row.request_hash, row.status, row.content_type, row.body or b"")
 
     async def keep(self, reservation: int, status: int, content_type: str, body: bytes) -> None:
@@ -133,7 +136,7 @@ class IdempotencyMiddleware:
         """Run the request once for its key; None when the app has answered, else the answer."""
         key = _key(headers.getlist(HEADER))
         if key is None:
-            return _problem(
+            return problem(
                 400, "bad_idempotency_key", "Send one Idempotency-Key of 1-200 printable ASCII."
             )
         try:
@@ -151,13 +154,13 @@ class IdempotencyMiddleware:
             return None
         if found.fingerprint != fingerprint:
             detail = "This Idempotency-Key was used for a different request; use a new key."
-            return _problem(422, "idempotency_key_reused", detail)
+            return problem(422, "idempotency_key_reused", detail)
         if found.status is None:
             detail = (
                 "The first request with this Idempotency-Key is still being answered (or its"
                 " server stopped meanwhile: the key is free again 24 hours after first use)."
             )
-            return _problem(409, "conflict", detail)
+            return problem(409, "conflict", detail)
         replayed = {"idempotent-replayed": "true"}
         if found.content_type:
             replayed["content-type"] = found.content_type
@@ -177,9 +180,9 @@ class IdempotencyMiddleware:
             # Shielded: a cancelled request still frees its key for the retry.
             await asyncio.shield(self.keys.release(reservation))
             raise
-        start = next(m for m in sent if m["type"] == "http.response.start")
-        status = int(start["status"])
-        if status >= 500:
+        start = next((m for m in sent if m["type"] == "http.response.start"), None)
+        status = 500 if start is None else int(start["status"])
+        if start is None or status >= 500:
             await self.keys.release(reservation)
         else:
             content_type = Headers(raw=start.get("headers", [])).get("content-type", "")
@@ -247,7 +250,3 @@ def _fingerprint(scope: Scope, body: bytes) -> str:
     for part in (scope["method"].encode(), scope["path"].encode(), scope["query_string"], body):
         digest.update(len(part).to_bytes(8, "big") + part)
     return digest.hexdigest()
-
-
-def _problem(status: int, error: str, detail: str) -> JSONResponse:
-    return JSONResponse({"error": error, "detail": detail}, status_code=status)

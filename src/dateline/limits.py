@@ -9,7 +9,7 @@ answers come from the app's own exception handlers (a JSON problem under /api, t
 elsewhere), and a 413 closes the connection so the unread rest is never read.
 
 Text inside JSON bodies is checked once parsed (`ApiInput`); text typed into HTML forms loses
-its NUL characters where forms are read (`liveblog/forms.py`).
+its NUL characters where forms are read (`web/forms.py`).
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dateline.config import Settings
+from dateline.i18n import N_
+from dateline.i18n import gettext as _
 from dateline.numbers import small_int
 
-NUL_MESSAGE = "Text may not contain the NUL character (U+0000)."
+NUL_MESSAGE = N_("Text may not contain the NUL character (U+0000).")
 # GET, HEAD and DELETE carry no body worth reading; DELETE's JSON may hold a correction note
 # (500 characters, 6 KB even if every one is escaped).
 QUIET_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
@@ -66,7 +68,8 @@ class BodyTooLarge(HTTPException):
 
     def __init__(self, limit: int) -> None:
         size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
-        super().__init__(413, f"The request is too large: this address takes at most {size}.")
+        words = _("The request is too large: this address takes at most %(size)s.")
+        super().__init__(413, words % {"size": size})
 
 
 class BodyLimit:

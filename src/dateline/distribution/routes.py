@@ -21,6 +21,7 @@ from dateline.errors import NotFound
 from dateline.liveblog import queries
 from dateline.liveblog.forms import KEY_EVENTS
 from dateline.web import http_cache
+from dateline.web.errors import problem
 from dateline.web.responses import render
 from dateline.web.services import services
 
@@ -98,16 +99,16 @@ async def oembed(
     request: Request, url: str = "", format: str = "json", maxwidth: str = "", maxheight: str = ""
 ) -> Response:
     if format != "json":
-        return _problem(501, "not_implemented", "Only format=json is offered.")
+        return problem(501, "not_implemented", "Only format=json is offered.")
     settings = _settings(request)
     target = embed.target_of(url, settings.base_url)
     if target is None:
-        return _problem(404, "not_found", "That address is not a live blog on this site.")
+        return problem(404, "not_found", "That address is not a live blog on this site.")
     try:
         async with _db(request).read() as conn:
             blog = await queries.blog_by_slug(conn, target.slug)
     except NotFound as exc:
-        return _problem(404, "not_found", exc.message)
+        return problem(404, "not_found", exc.message)
     width = embed.size_within(maxwidth, embed.WIDTH)
     height = embed.size_within(maxheight, embed.HEIGHT)
     templates = services(request).templates
@@ -116,11 +117,6 @@ async def oembed(
 
 def _shown(key_events_only: bool) -> str:
     return "key" if key_events_only else "all"
-
-
-def _problem(status: int, error: str, detail: str) -> JSONResponse:
-    """The app's JSON problem shape; oEmbed consumers are programs, not people."""
-    return JSONResponse({"error": error, "detail": detail}, status_code=status)
 
 
 def _db(request: Request) -> Database:

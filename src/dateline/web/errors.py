@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from dateline.errors import DatelineError
 from dateline.i18n import gettext as _
+from dateline.limits import NUL_MESSAGE
 from dateline.web.responses import render
 
 log = logging.getLogger("dateline")
@@ -47,7 +48,7 @@ def add_error_handlers(app: FastAPI) -> None:
             return problem(422, "invalid", detail)
         fields = ", ".join(str(d["field"]) for d in detail)
         if any(e.get("type") == "nul" for e in errors):
-            message = _("Text may not contain the NUL character (U+0000).")
+            message = _(NUL_MESSAGE)
         else:
             message = _("This address has a value that cannot be read: %(fields)s.") % {
                 "fields": fields

@@ -6,10 +6,13 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from dateline.errors import DatelineError, Invalid
+from dateline.i18n import N_
+from dateline.i18n import gettext as _
 from dateline.web import csrf
 from dateline.web.services import services
 
-STALE_FORM = "This form had expired, so nothing was saved. Your text is kept: submit it again."
+# Marked here, translated where a form shows it (the request's language).
+STALE_FORM = N_("This form had expired, so nothing was saved. Your text is kept: submit it again.")
 
 
 class StaleForm(DatelineError):
@@ -25,7 +28,7 @@ async def posted_form(request: Request) -> tuple[FormData, dict[str, str]]:
     `posted_button`), so a form re-rendered after a stale post keeps what the user typed."""
     form = await request.form()
     valid = services(request).csrf.valid(request, form.get(csrf.FIELD))
-    return form, {} if valid else {"form": STALE_FORM}
+    return form, {} if valid else {"form": _(STALE_FORM)}
 
 
 async def posted_button(request: Request) -> FormData:
@@ -51,4 +54,4 @@ def form_status(errors: dict[str, str]) -> int:
     """200 for a clean form, 403 for a stale one, 422 for one with mistakes in it."""
     if not errors:
         return 200
-    return 403 if errors.get("form") == STALE_FORM else 422
+    return 403 if errors.get("form") == _(STALE_FORM) else 422
