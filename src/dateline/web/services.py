@@ -59,8 +59,14 @@ def of_app(app: Starlette) -> Services:
 
 
 def services(request: HTTPConnection) -> Services:
-    """The services of the app serving this request; usable as a FastAPI dependency."""
+    """The services of the app serving this request."""
     return of_app(request.app)
 
 
-ServicesDep = Annotated[Services, Depends(services)]
+async def _services_of_request(request: HTTPConnection) -> Services:
+    """`services` as a FastAPI dependency: async, since FastAPI runs a plain `def`
+    dependency in a worker thread (a thread hop on every request for a dictionary read)."""
+    return of_app(request.app)
+
+
+ServicesDep = Annotated[Services, Depends(_services_of_request)]
