@@ -70,4 +70,4 @@ bench: $(STAMP) nchan ## Run the benchmarks in bench/ and print their figures
 	$(BIN)/python bench/attacks.py
 
 clean: ## Remove the virtualenv and local data
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache $(CATALOGUES) $(LOCALE)/messages.pot
