@@ -21,10 +21,10 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy import and_, insert, or_, select, update
@@ -49,6 +49,7 @@ from dateline.liveblog.present import iso, update_json
 from dateline.net.ssrf import RefusedURL, Resolver, guarded_client, system_resolver
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 FAN_OUT_BATCH = 200  # log events per transaction
@@ -299,6 +300,7 @@ class WebhookWorker:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
+        self._writes: set[asyncio.Task[Any]] = set()
 
     async def wake(self, appended: list[tuple[int, int]]) -> None:
         self._wake.set()
@@ -319,6 +321,8 @@ class WebhookWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        # Writes cut off by the cancel still finish (see _write); wait for them.
+        await asyncio.gather(*self._writes, return_exceptions=True)
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -337,20 +341,31 @@ class WebhookWorker:
 
     async def run_once(self) -> None:
         """Queue what the logs hold, then send everything that is due."""
-        while await fan_out(self.db, self.settings.base_url):
+        while await self._write(fan_out(self.db, self.settings.base_url)):
             pass
         lease = self.settings.webhook_timeout_seconds + LEASE_MARGIN
-        while claimed := await claim_due(self.db, SEND_BATCH, lease):
+        while claimed := await self._write(claim_due(self.db, SEND_BATCH, lease)):
             await asyncio.gather(*(self._send(item) for item in claimed))
             if len(claimed) < SEND_BATCH:
                 break
+
+    async def _write(self, transaction: Coroutine[Any, Any, T]) -> T:
+        """Run one database write to its end even when `stop()` cancels the worker: a
+        transaction cut off in BEGIN or COMMIT can leave its SQLite connection holding the
+        write lock, and every other writer of the file then waits for it. `stop()` waits for
+        such writes; what a cut-off pass claimed is sent again when its lease runs out."""
+        task = asyncio.ensure_future(transaction)
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+        return await asyncio.shield(task)
 
     async def _send(self, claimed: Claimed) -> None:
         assert self._client is not None, "start() the worker first"
         settings = self.settings
         outcome = await attempt(self._client, claimed, settings.webhook_timeout_seconds)
         try:
-            status = await record(self.db, claimed, outcome, settings.webhook_retry_seconds)
+            recorded = record(self.db, claimed, outcome, settings.webhook_retry_seconds)
+            status = await self._write(recorded)
         except Exception:
             # Unrecorded, it is sent again once the lease runs out (at least once).
             log.exception("recording a webhook attempt failed", extra={"delivery": claimed.id})
