@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dateline.i18n import Phrase
+
 
 class DatelineError(Exception):
     """Base: `message` is plain words a newsroom user can act on."""
@@ -11,6 +13,15 @@ class DatelineError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class PhrasedError(DatelineError):
+    """A failure whose words may be kept and read later (a source's last error): `phrase`
+    holds them with their code, `message` is them in the language spoken where it was raised."""
+
+    def __init__(self, phrase: Phrase) -> None:
+        super().__init__(phrase.said())
+        self.phrase = phrase
 
 
 class NotFound(DatelineError):

@@ -18,7 +18,7 @@ Catalogues live in `dateline/locale/<lang>/LC_MESSAGES/messages.po`; `make` comp
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -75,6 +75,91 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def N_(message: str) -> str:
     """Marks text for the catalogue where it is defined; `gettext` translates it where shown."""
     return message
+
+
+Param = str | int | float
+
+
+class Phrase(str):
+    """Words said now and read later, perhaps by someone in another language.
+
+    The `str` is the English text (what logs, the API and the `last_error` column read);
+    `code` names the words where they are kept (a table, another process), `params` fill the
+    `%(name)s` of the msgid, and `said()` gives them in the language spoken when it is called.
+    Made by a `Phrasebook`, which knows every code of its kind.
+    """
+
+    code: str
+    msgid: str
+    params: dict[str, Param]
+
+    def __new__(cls, code: str, msgid: str, params: Mapping[str, Param] | None = None) -> Phrase:
+        values = dict(params or {})
+        phrase = super().__new__(cls, _filled(msgid, values))
+        phrase.code, phrase.msgid, phrase.params = code, msgid, values
+        return phrase
+
+    def __reduce__(self) -> tuple[type[Phrase], tuple[str, str, dict[str, Param]]]:
+        return (Phrase, (self.code, self.msgid, self.params))  # across fetch processes
+
+    def said(self) -> str:
+        """The words in the language being spoken (`current()`), a phrase within them too."""
+        values = {k: v.said() if isinstance(v, Phrase) else v for k, v in self.params.items()}
+        return _filled(gettext(self.msgid), values)
+
+    def kept(self) -> dict[str, object]:
+        """`params` as JSON keeps them, a phrase within them as its code and params."""
+        return {
+            name: {"code": value.code, "params": value.kept()}
+            if isinstance(value, Phrase)
+            else value
+            for name, value in self.params.items()
+        }
+
+
+def _filled(text: str, params: Mapping[str, Param]) -> str:
+    return text % params if params else text
+
+
+class Phrasebook:
+    """The phrases of one kind by code, their msgids marked with `N_` where the book is
+    written: `book("timeout", seconds=5)` says one; `restore` reads a stored code back."""
+
+    def __init__(self, **msgids: str) -> None:
+        self._msgids = msgids
+
+    def __call__(self, code: str, /, **params: Param) -> Phrase:
+        return Phrase(code, self._msgids[code], params)
+
+    def __or__(self, other: Phrasebook) -> Phrasebook:
+        """Both books in one; a code in both would be read back wrong, so it is refused."""
+        shared = self._msgids.keys() & other._msgids.keys()
+        if shared:
+            raise ValueError(f"codes in both phrasebooks: {sorted(shared)}")
+        return Phrasebook(**self._msgids, **other._msgids)
+
+    def restore(self, code: str, kept: Mapping[str, object] | None) -> Phrase | None:
+        """The phrase kept as `code` and `kept` params (`Phrase.kept`); None for a code this
+        book does not know (a row written before codes, or by a later version) or params
+        that do not fit its msgid."""
+        msgid = self._msgids.get(code)
+        if msgid is None:
+            return None
+        params: dict[str, Param] = {}
+        for name, value in (kept or {}).items():
+            if isinstance(value, Mapping):
+                inner = self.restore(str(value.get("code", "")), value.get("params"))
+                if inner is None:
+                    return None
+                params[name] = inner
+            elif isinstance(value, str | int | float):
+                params[name] = value
+            else:
+                return None
+        try:
+            return Phrase(code, msgid, params)
+        except (KeyError, TypeError, ValueError):
+            return None
 
 
 @contextmanager
@@ -140,6 +225,23 @@ def from_environment(environ: dict[str, str] | None = None) -> str:
         if value:
             return known(value.split(".")[0].split("_")[0].lower())
     return DEFAULT
+
+
+def translate_help(command: object, language: str) -> None:
+    """Say the help texts of a command-line tree (a click command, its options, arguments and
+    subcommands) in `language`, in place. Typer reads them when the commands are declared,
+    before anyone knows the locale, so they are marked there with `N_` and translated here,
+    once, before the command line is read. Duck-typed: pages and workers never import click."""
+    with using(language):
+        waiting: list[object] = [command]
+        while waiting:
+            found = waiting.pop()
+            for holder in (found, *getattr(found, "params", ())):
+                for name in ("help", "short_help"):
+                    text = getattr(holder, name, None)
+                    if text:
+                        setattr(holder, name, gettext(text))
+            waiting.extend(getattr(found, "commands", {}).values())
 
 
 # Files served as they are: no words, so no language to choose and nothing to vary by.

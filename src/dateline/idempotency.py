@@ -193,7 +193,8 @@ class IdempotencyMiddleware:
 
 
 async def _api_user_id(scope: Scope) -> int | None:
-    """The bearer token's user, resolved the way every API route does; None if there is none."""
+    """The bearer token's user, resolved the way every API route does and kept in the
+    request's state, so the route does not look the token up again; None if there is none."""
     try:
         return (await require_api_reader(Request(scope))).id
     except Unauthorized:

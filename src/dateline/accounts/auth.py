@@ -49,6 +49,11 @@ async def require_api_user(request: Request) -> User:
 
 
 async def _caller(request: Request) -> tokens.Caller:
+    """The bearer token's caller, looked up once a request: kept in the request's state, so
+    the idempotency middleware's look-up is the one its route uses."""
+    known: tokens.Caller | None = getattr(request.state, "api_caller", None)
+    if known is not None:
+        return known
     header = request.headers.get("authorization", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
@@ -56,4 +61,5 @@ async def _caller(request: Request) -> tokens.Caller:
     caller = await tokens.caller_for_token(services(request).db, secret.strip())
     if caller is None:
         raise Unauthorized("That API token is unknown or revoked.")
+    request.state.api_caller = caller
     return caller

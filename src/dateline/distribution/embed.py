@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from jinja2 import Environment
 
+from dateline import i18n
 from dateline.config import Settings
 from dateline.liveblog.forms import KEY_EVENTS
 from dateline.liveblog.models import Blog
@@ -69,7 +70,8 @@ def oembed(
     settings: Settings, templates: Environment, blog: Blog, target: Target, width: int, height: int
 ) -> dict[str, Any]:
     src = embed_url(settings, blog.slug, target.key_events_only)
-    title = f"{blog.title} – live"
+    with i18n.using(blog.language):  # the iframe's title speaks the blog's language
+        title = i18n.gettext("%(title)s – live") % {"title": blog.title}
     return {
         "version": "1.0",
         "type": "rich",

@@ -4,9 +4,10 @@ Every hop goes through `dateline.net.ssrf.GuardedTransport`, which checks the ad
 connects to the IP it checked. Redirects are followed here, one hop at a time, so the fetcher
 can count them, spot loops and apply the per-host politeness rules to each host it touches.
 
-What a user notices is the error message: every failure is a `FetchError` whose `message` is
-plain words ("The server answered 404 Not Found", "Response larger than 5 MB"), with
-`retry_after` set when the server asked us to wait (429/503 with Retry-After).
+What a user notices is the error message: every failure is a `FetchError` whose `phrase` is
+plain words ("The server answered 404 Not Found", "Response larger than 5 MB") kept with a
+code, so a source's last error reads in each reader's language, with `retry_after` set when
+the server asked us to wait (429/503 with Retry-After).
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from typing import Protocol
 import httpx
 
 from dateline import __version__
-from dateline.errors import DatelineError
+from dateline.errors import PhrasedError
+from dateline.i18n import N_, Phrase, Phrasebook
 from dateline.ingest import unpack
 from dateline.ingest.parsers.charset import decode_body
-from dateline.net.ssrf import GuardedTransport, RefusedURL, Resolver, system_resolver
+from dateline.net.ssrf import REFUSALS, GuardedTransport, RefusedURL, Resolver, system_resolver
 from dateline.numbers import small_int
 
 USER_AGENT = f"Dateline/{__version__}"
@@ -48,8 +50,27 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 TEXTUAL = ("text/", "xml", "json", "html")
 
 
-class FetchError(DatelineError):
-    """A fetch failed; `message` says why in plain words.
+# Why a fetch failed, by code (a source keeps the code of its last error; see ingest/models).
+FETCH_PROBLEMS = Phrasebook(
+    timeout_total=N_("Timed out after %(seconds)s in total"),
+    timeout_connect=N_("Timed out after %(seconds)s while connecting to %(host)s"),
+    timeout_read=N_("Timed out after %(seconds)s while reading"),
+    redirect_loop=N_("Redirect loop: %(url)s sends us back to %(target)s"),
+    too_many_redirects=N_("Too many redirects (more than %(limit)s)"),
+    address_refused=N_("Address refused: %(reason)s"),
+    http_status=N_("The server answered %(status)s"),
+    too_large=N_("Response larger than %(size)s"),
+    connect_failed=N_("Could not connect to %(host)s (%(detail)s)"),
+    connection_failed=N_("The connection to %(host)s failed (%(detail)s)"),
+    fetch_failed=N_("Could not fetch (%(detail)s)."),
+    process_gone=N_(
+        "The fetch process stopped while reading this source; it is fetched again later."
+    ),
+)
+
+
+class FetchError(PhrasedError):
+    """A fetch failed; `phrase` says why in plain words.
 
     `http_status` is the server's answer when there was one; `retry_after` (seconds) is set
     when a 429 or 503 carried a Retry-After header, so the scheduler can back off as asked.
@@ -58,9 +79,9 @@ class FetchError(DatelineError):
     status = 502
 
     def __init__(
-        self, message: str, *, http_status: int | None = None, retry_after: float | None = None
+        self, phrase: Phrase, *, http_status: int | None = None, retry_after: float | None = None
     ) -> None:
-        super().__init__(message)
+        super().__init__(phrase)
         self.http_status = http_status
         self.retry_after = retry_after
 
@@ -199,7 +220,7 @@ class Fetcher:
             async with asyncio.timeout(self.total_timeout):
                 return await self._follow(url, headers)
         except TimeoutError as exc:
-            raise FetchError(f"Timed out after {_secs(self.total_timeout)} in total") from exc
+            raise FetchError(timed_out(self.total_timeout)) from exc
 
     async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
         seen: list[str] = []
@@ -210,9 +231,10 @@ class Fetcher:
             if isinstance(result, FetchResult):
                 return result
             if result in seen:
-                raise FetchError(f"Redirect loop: {current} sends us back to {result}")
+                raise FetchError(FETCH_PROBLEMS("redirect_loop", url=current, target=result))
             if len(seen) > self.max_redirects:
-                raise FetchError(f"Too many redirects (more than {self.max_redirects})")
+                limit = self.max_redirects
+                raise FetchError(FETCH_PROBLEMS("too_many_redirects", limit=limit))
             current = result
 
     async def _hop(self, url: str, headers: dict[str, str]) -> FetchResult | str:
@@ -233,11 +255,11 @@ class Fetcher:
                 finally:
                     await response.aclose()
         except RefusedURL as exc:
-            raise FetchError(f"Address refused: {exc.message}") from exc
+            raise FetchError(FETCH_PROBLEMS("address_refused", reason=exc.phrase)) from exc
         except httpx.InvalidURL as exc:
-            raise FetchError(f"This is not a valid web address ({exc}).") from exc
+            raise FetchError(REFUSALS("invalid_url", detail=str(exc))) from exc
         except httpx.HTTPError as exc:
-            raise FetchError(self._transport_message(exc, url)) from exc
+            raise FetchError(self._transport_problem(exc, url)) from exc
 
     async def _read(self, response: httpx.Response) -> FetchResult | str:
         status = response.status_code
@@ -246,8 +268,9 @@ class Fetcher:
         if status == 304:
             return _result(response, b"", not_modified=True)
         if not 200 <= status < 300:
+            answered = f"{status} {response.reason_phrase or ''}".rstrip()
             raise FetchError(
-                f"The server answered {status} {response.reason_phrase or ''}".rstrip(),
+                FETCH_PROBLEMS("http_status", status=answered),
                 http_status=status,
                 retry_after=parse_retry_after(response.headers.get("retry-after"))
                 if status in (429, 503)
@@ -261,10 +284,9 @@ class Fetcher:
         Unpacked here, not by httpx, whose decoders unpack a whole network chunk at once: a
         few hundred bytes of Brotli unpack to a gigabyte (see `dateline.ingest.unpack`).
         """
-        too_large = FetchError(f"Response larger than {_size(self.max_bytes)}")
         size_said = small_int(response.headers.get("content-length", ""))
         if size_said is not None and size_said > self.max_bytes:
-            raise too_large
+            raise self._too_large()
         try:
             names = unpack.encodings(response.headers.get_list("content-encoding"))
             unpacker = unpack.Unpacker(names, self.max_bytes)
@@ -272,20 +294,36 @@ class Fetcher:
             async for chunk in response.aiter_raw():
                 chunks.extend(unpacker.feed(chunk))
         except unpack.TooLarge:
-            raise too_large from None
+            raise self._too_large() from None
         except unpack.CannotUnpack as exc:
-            raise FetchError(str(exc)) from exc
+            raise FetchError(exc.phrase) from exc
         return b"".join(chunks)
 
-    def _transport_message(self, exc: httpx.HTTPError, url: str) -> str:
+    def _too_large(self) -> FetchError:
+        return FetchError(FETCH_PROBLEMS("too_large", size=_size(self.max_bytes)))
+
+    def _transport_problem(self, exc: httpx.HTTPError, url: str) -> Phrase:
         host = httpx.URL(url).host
         if isinstance(exc, httpx.ConnectTimeout):
-            return f"Timed out after {_secs(self.connect_timeout)} while connecting to {host}"
+            seconds = _secs(self.connect_timeout)
+            return FETCH_PROBLEMS("timeout_connect", seconds=seconds, host=host)
         if isinstance(exc, httpx.TimeoutException):
-            return f"Timed out after {_secs(self.read_timeout)} while reading"
+            return FETCH_PROBLEMS("timeout_read", seconds=_secs(self.read_timeout))
         if isinstance(exc, httpx.ConnectError):
-            return f"Could not connect to {host} ({exc or 'connection refused'})"
-        return f"The connection to {host} failed ({type(exc).__name__}: {exc})"
+            detail = str(exc) or "connection refused"
+            return FETCH_PROBLEMS("connect_failed", host=host, detail=detail)
+        detail = f"{type(exc).__name__}: {exc}"
+        return FETCH_PROBLEMS("connection_failed", host=host, detail=detail)
+
+
+def timed_out(seconds: float) -> Phrase:
+    """Why a fetch that took longer than `seconds` in all was given up."""
+    return FETCH_PROBLEMS("timeout_total", seconds=_secs(seconds))
+
+
+def fetch_failed(exc: BaseException) -> Phrase:
+    """Why a fetch stopped on a bug of ours (logged where it is caught): its kind only."""
+    return FETCH_PROBLEMS("fetch_failed", detail=type(exc).__name__)
 
 
 def _result(response: httpx.Response, body: bytes, *, not_modified: bool = False) -> FetchResult:

@@ -45,7 +45,7 @@ from dateline import __version__
 from dateline.config import Settings
 from dateline.db.bulk import RowBinder
 from dateline.db.tables import utcnow as now
-from dateline.ingest.fetch import HostGate, host_of
+from dateline.ingest.fetch import FETCH_PROBLEMS, HostGate, fetch_failed, host_of, timed_out
 from dateline.ingest.reading import make_fetcher, read_source
 from dateline.ingest.schedule import Claimed
 from dateline.ingest.store import Outcome
@@ -56,7 +56,7 @@ READY_SECONDS = 60.0  # a child not ready this long after its start is killed
 RETRY_START_SECONDS = 60.0  # after a child failed to start, the worker fetches itself this long
 ANSWER_MARGIN = 30.0  # seconds an answer may take beyond the fetch timeout (parsing, queues)
 STOP_SECONDS = 5.0  # a child still running this long after being told to stop is killed
-GONE = "The fetch process stopped while reading this source; it is fetched again later."
+GONE = FETCH_PROBLEMS("process_gone")
 _LENGTH = 4  # bytes of a frame's length prefix
 
 
@@ -105,7 +105,7 @@ class FetchProcesses:
             if asked and child is not None:  # no answer in time: wedged; the next one restarts
                 log.error("a fetch process did not answer in time; stopping it")
                 child.kill()
-            return Outcome(source, started, error=f"Timed out after {self._timeout:g} s in total")
+            return Outcome(source, started, error=timed_out(self._timeout))
         finally:
             self._loads[number] -= 1
 
@@ -293,8 +293,7 @@ async def _serve(sock: socket.socket) -> None:
             frame = _frame((number, await read_source(fetcher, source, binder)))
         except Exception as exc:  # read_source says what went wrong; this is the last net
             log.exception("fetching a source failed", extra={"source": source.id})
-            error = f"Could not fetch ({type(exc).__name__})."
-            frame = _frame((number, Outcome(source, now(), error=error)))
+            frame = _frame((number, Outcome(source, now(), error=fetch_failed(exc))))
         writer.write(frame)
 
     try:

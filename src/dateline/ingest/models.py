@@ -8,7 +8,15 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from dateline.i18n import Phrase, Phrasebook
+from dateline.ingest.fetch import FETCH_PROBLEMS
+from dateline.ingest.parsers.items import PARSE_PROBLEMS
+from dateline.ingest.unpack import UNPACK_PROBLEMS
+from dateline.net.ssrf import REFUSALS
+
 OK, FAILING = "ok", "failing"
+# Every code a source's last error can be kept as (store.error_columns), to read it back.
+SOURCE_PROBLEMS: Phrasebook = FETCH_PROBLEMS | UNPACK_PROBLEMS | PARSE_PROBLEMS | REFUSALS
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +37,17 @@ class Source:
     consecutive_failures: int
     failing_since: datetime | None
     status: str
-    last_error: str
+    last_error: str  # in English, as stored
     created_at: datetime
+    last_error_phrase: Phrase | None = None  # the same, when it was stored with its code
+
+    @property
+    def error(self) -> str:
+        """The last error in the language being spoken ("" when the last fetch went well);
+        errors stored before codes, in English."""
+        if self.last_error_phrase is not None:
+            return self.last_error_phrase.said()
+        return self.last_error
 
     @property
     def blog_slugs(self) -> list[str]:
@@ -101,6 +118,9 @@ def source_from_row(row: Any, blogs: Sequence[tuple[int, str]] = ()) -> Source:
         status=row.status,
         last_error=row.last_error,
         created_at=row.created_at,
+        last_error_phrase=SOURCE_PROBLEMS.restore(row.last_error_code, row.last_error_params)
+        if row.last_error_code
+        else None,
     )
 
 

@@ -1,11 +1,28 @@
-"""How sources and their items look as JSON (the API), with the examples its schema shows."""
+"""How sources and their items look: a source's state in words (the sources page and the
+CLI), and both as JSON (the API), with the examples its schema shows."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dateline.ingest.models import Item, Source
+from dateline.i18n import N_
+from dateline.i18n import gettext as _
+from dateline.ingest.models import FAILING, Item, Source
 from dateline.liveblog.present import iso
+
+# A source's state in one vocabulary, on the sources page and in `dateline source list`.
+STATES = {"ok": N_("OK"), "retrying": N_("Retrying"), "failing": N_("Failing")}
+
+
+def state_of(source: Source) -> str:
+    """Failing after a day of failures, retrying after fewer, else OK."""
+    if source.status == FAILING:
+        return "failing"
+    return "retrying" if source.consecutive_failures else "ok"
+
+
+def state_words(source: Source) -> str:
+    return _(STATES[state_of(source)])
 
 
 def source_json(source: Source) -> dict[str, Any]:
@@ -26,7 +43,8 @@ def source_json(source: Source) -> dict[str, Any]:
             "next_fetch_at": iso(source.next_fetch_at),
             "consecutive_failures": source.consecutive_failures,
             "failing_since": iso(source.failing_since),
-            "last_error": source.last_error,
+            "last_error": source.last_error,  # English, as the API speaks
+            "last_error_code": source.last_error_phrase.code if source.last_error_phrase else "",
         },
     }
 
@@ -76,6 +94,7 @@ SOURCE_EXAMPLE: dict[str, Any] = {
         "consecutive_failures": 0,
         "failing_since": None,
         "last_error": "",
+        "last_error_code": "",
     },
 }
 ITEM_EXAMPLE: dict[str, Any] = {

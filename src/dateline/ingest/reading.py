@@ -13,10 +13,15 @@ import logging
 from dateline.config import Settings
 from dateline.db.bulk import RowBinder
 from dateline.db.tables import utcnow as now
-from dateline.errors import DatelineError
 from dateline.ingest import store
-from dateline.ingest.fetch import Fetcher, FetchError, FetchResult, user_agent
-from dateline.ingest.parsers.items import SOURCE_KINDS, ParsedDocument, SourceKind
+from dateline.ingest.fetch import Fetcher, FetchError, FetchResult, fetch_failed, user_agent
+from dateline.ingest.parsers.items import (
+    PARSE_PROBLEMS,
+    SOURCE_KINDS,
+    ParsedDocument,
+    ParseError,
+    SourceKind,
+)
 from dateline.ingest.parsers.parse import parse_document
 from dateline.ingest.schedule import Claimed
 from dateline.ingest.store import Outcome
@@ -62,10 +67,10 @@ async def read_source(fetcher: Fetcher, source: Claimed, binder: RowBinder) -> O
             source.url, etag=source.etag, last_modified=source.last_modified
         )
     except FetchError as exc:
-        return Outcome(source, started, error=exc.message, retry_after=exc.retry_after)
+        return Outcome(source, started, error=exc.phrase, retry_after=exc.retry_after)
     except Exception as exc:  # a bug must cost one source, never the worker or its round
         log.exception("fetching a source failed", extra={"source": source.id, "url": source.url})
-        return Outcome(source, started, error=f"Could not fetch ({type(exc).__name__}).")
+        return Outcome(source, started, error=fetch_failed(exc))
     etag, modified = result.etag, result.last_modified
     if result.not_modified:  # 304: nothing to parse
         return Outcome(source, started, not_modified=True, etag=etag, last_modified=modified)
@@ -75,10 +80,9 @@ async def read_source(fetcher: Fetcher, source: Claimed, binder: RowBinder) -> O
         else:
             document = parse(source, result)
         return store.parsed(source, started, document, binder, etag=etag, last_modified=modified)
-    except DatelineError as exc:
-        return Outcome(source, started, error=exc.message)
+    except ParseError as exc:
+        return Outcome(source, started, error=exc.phrase)
     except Exception as exc:  # a parser bug must cost one source, never the worker
         log.exception("parsing a source failed", extra={"source": source.id, "url": source.url})
-        return Outcome(
-            source, started, error=f"Could not read this document ({type(exc).__name__})."
-        )
+        kind = type(exc).__name__
+        return Outcome(source, started, error=PARSE_PROBLEMS("document_unreadable", detail=kind))

@@ -17,6 +17,9 @@ from typing import Protocol
 
 import brotli  # 1.2 or later: Decompressor.process(output_buffer_limit=...)
 
+from dateline.errors import PhrasedError
+from dateline.i18n import N_, Phrasebook
+
 STEP = 256 * 1024  # bytes a decoder produces per call (Brotli may give up to twice that)
 MAX_LAYERS = 2  # "gzip, gzip" is a known server mistake; more layers are refused
 ALIASES = {"x-gzip": "gzip"}  # RFC 9110 8.4.1.3
@@ -26,8 +29,18 @@ class TooLarge(Exception):
     """The packed body or the output of one of its decoders passed the limit."""
 
 
-class CannotUnpack(Exception):
-    """The body cannot be unpacked; the message says why in plain words."""
+# Why a body cannot be unpacked, by code (a source keeps the code of its last error).
+UNPACK_PROBLEMS = Phrasebook(
+    too_many_layers=N_(
+        "The server packed the response %(count)s times; Dateline unpacks at most %(limit)s layers"
+    ),
+    unknown_coding=N_("The server packed the response as %(coding)s, which Dateline cannot unpack"),
+    corrupt=N_("The server sent a compressed response that could not be unpacked"),
+)
+
+
+class CannotUnpack(PhrasedError):
+    """The body cannot be unpacked; `phrase` says why in plain words."""
 
 
 class Decoder(Protocol):
@@ -96,15 +109,11 @@ def encodings(values: list[str]) -> list[str]:
     CannotUnpack for one we do not know or more than MAX_LAYERS."""
     names = [ALIASES.get(name, name) for value in values for name in _names(value)]
     if len(names) > MAX_LAYERS:
-        raise CannotUnpack(
-            f"The server packed the response {len(names)} times; "
-            f"Dateline unpacks at most {MAX_LAYERS} layers"
-        )
+        phrase = UNPACK_PROBLEMS("too_many_layers", count=len(names), limit=MAX_LAYERS)
+        raise CannotUnpack(phrase)
     for name in names:
         if name not in DECODERS:
-            raise CannotUnpack(
-                f"The server packed the response as {name[:40]!r}, which Dateline cannot unpack"
-            )
+            raise CannotUnpack(UNPACK_PROBLEMS("unknown_coding", coding=repr(name[:40])))
     return names
 
 
@@ -139,6 +148,4 @@ class Unpacker:
             for out in self._decoders[stage].decode(data):
                 yield from self._through(stage + 1, out)
         except (zlib.error, brotli.error) as exc:
-            raise CannotUnpack(
-                "The server sent a compressed response that could not be unpacked"
-            ) from exc
+            raise CannotUnpack(UNPACK_PROBLEMS("corrupt")) from exc

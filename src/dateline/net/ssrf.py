@@ -45,7 +45,8 @@ from typing import Any
 import httpcore
 import httpx
 
-from dateline.errors import DatelineError
+from dateline.errors import PhrasedError
+from dateline.i18n import N_, Phrasebook
 
 IPAddress = IPv4Address | IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
@@ -53,10 +54,26 @@ Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
 SCHEMES = {"http": 80, "https": 443}
 RESOLVE_TIMEOUT = 10.0
 NAT64 = ip_network("64:ff9b::/96")  # RFC 6052: the last 32 bits are an IPv4 address
-HINT = "Dateline only sends requests to public internet addresses."
+# Why an address is refused, by code: kept with a source's last error and read back in the
+# reader's language.
+REFUSALS = Phrasebook(
+    invalid_url=N_("This is not a valid web address (%(detail)s)."),
+    scheme=N_("The address must start with http:// or https://."),
+    user_name=N_("The address must not contain a user name or password (the @ part)."),
+    no_host=N_("The address has no host name."),
+    port=N_("The port number must be between 1 and 65535."),
+    not_public=N_(
+        "%(host)s is a %(kind)s address. Dateline only sends requests to public internet addresses."
+    ),
+    leads_to_not_public=N_(
+        "%(host)s leads to %(address)s, which is a %(kind)s address. Dateline only sends"
+        " requests to public internet addresses."
+    ),
+    unknown_host=N_("The server %(host)s could not be found; check the address."),
+)
 
 
-class RefusedURL(DatelineError):
+class RefusedURL(PhrasedError):
     """The address is not one Dateline will send a request to; `message` says why."""
 
     status = 422
@@ -101,15 +118,15 @@ def parse_url(url: str | httpx.URL) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise RefusedURL(f"This is not a valid web address ({exc}).") from exc
+        raise RefusedURL(REFUSALS("invalid_url", detail=str(exc))) from exc
     if parsed.scheme not in SCHEMES:
-        raise RefusedURL("The address must start with http:// or https://.")
+        raise RefusedURL(REFUSALS("scheme"))
     if parsed.userinfo or "@" in parsed.netloc.decode("ascii", "replace"):
-        raise RefusedURL("The address must not contain a user name or password (the @ part).")
+        raise RefusedURL(REFUSALS("user_name"))
     if not parsed.raw_host:
-        raise RefusedURL("The address has no host name.")
+        raise RefusedURL(REFUSALS("no_host"))
     if parsed.port is not None and not 0 < parsed.port < 65536:
-        raise RefusedURL("The port number must be between 1 and 65535.")
+        raise RefusedURL(REFUSALS("port"))
     return parsed
 
 
@@ -136,9 +153,12 @@ async def checked_addresses(
     if not allow_private:
         for address in addresses:
             reason = refusal(address)
-            if reason is not None:
-                where = host if host == str(address) else f"{host} leads to {address}, which"
-                raise RefusedURL(f"{where} is a {reason} address. {HINT}")
+            if reason is None:
+                continue
+            if host == str(address):
+                raise RefusedURL(REFUSALS("not_public", host=host, kind=reason))
+            phrase = REFUSALS("leads_to_not_public", host=host, address=str(address), kind=reason)
+            raise RefusedURL(phrase)
     return tuple(addresses)
 
 
@@ -149,9 +169,9 @@ async def _resolve(host: str, port: int, resolver: Resolver) -> list[IPAddress]:
     try:
         addresses = await resolver(host, port)
     except (OSError, TimeoutError) as exc:
-        raise RefusedURL(f"The server {host} could not be found; check the address.") from exc
+        raise RefusedURL(REFUSALS("unknown_host", host=host)) from exc
     if not addresses:
-        raise RefusedURL(f"The server {host} could not be found; check the address.")
+        raise RefusedURL(REFUSALS("unknown_host", host=host))
     return addresses
 
 

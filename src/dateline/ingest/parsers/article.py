@@ -24,7 +24,13 @@ from dateline.ingest.parsers.clean import (
     shorten,
     to_text,
 )
-from dateline.ingest.parsers.items import ItemImage, ParsedDocument, ParsedItem, ParseError
+from dateline.ingest.parsers.items import (
+    PARSE_PROBLEMS,
+    ItemImage,
+    ParsedDocument,
+    ParsedItem,
+    ParseError,
+)
 
 
 def parse_article(html: str | bytes, url: str) -> ParsedDocument:
@@ -41,7 +47,7 @@ def parse_article(html: str | bytes, url: str) -> ParsedDocument:
     body = clean_html(build_html_output(document), url)
     text = html_text(body)
     if not text:
-        raise ParseError("No article text was found on this page.")
+        raise ParseError(PARSE_PROBLEMS("no_article"))
     item = ParsedItem(
         url=url,
         canonical_url=canonical,
@@ -71,9 +77,9 @@ def _extract(root: lxml.html.HtmlElement, url: str) -> Document:
             root, url=url, with_metadata=True, include_links=True, include_images=True
         )
     except (ValueError, TypeError) as exc:  # trafilatura's own failures on odd trees
-        raise ParseError(f"The article could not be extracted ({exc}).") from exc
+        raise ParseError(PARSE_PROBLEMS("article_unreadable", detail=str(exc))) from exc
     if not isinstance(document, Document) or document.body is None:
-        raise ParseError("No article text was found on this page.")
+        raise ParseError(PARSE_PROBLEMS("no_article"))
     return document
 
 

@@ -35,7 +35,13 @@ from dateline.ingest.parsers.clean import (
     to_text,
 )
 from dateline.ingest.parsers.htmlblocks import block_images
-from dateline.ingest.parsers.items import ItemImage, ParsedDocument, ParsedItem, ParseError
+from dateline.ingest.parsers.items import (
+    PARSE_PROBLEMS,
+    ItemImage,
+    ParsedDocument,
+    ParsedItem,
+    ParseError,
+)
 from dateline.ingest.parsers.jsonfeed import parse_json_feed
 
 Entry = Mapping[str, Any]
@@ -107,8 +113,9 @@ def _slow(raw: bytes) -> Entry:
     parsed: Entry = feedparser.parse(raw, sanitize_html=False, resolve_relative_uris=False)
     if not parsed.get("entries") and not parsed.get("version"):
         problem = parsed.get("bozo_exception")
-        detail = f" ({_why(problem)})" if isinstance(problem, Exception) else ""
-        raise ParseError(f"This is not an RSS or Atom feed{detail}.")
+        if isinstance(problem, Exception):
+            raise ParseError(PARSE_PROBLEMS("not_a_feed_because", detail=_why(problem)))
+        raise ParseError(PARSE_PROBLEMS("not_a_feed"))
     return parsed
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from dateline.errors import DatelineError
+from dateline.errors import PhrasedError
+from dateline.i18n import N_, Phrasebook
 
 SourceKind = Literal["feed", "article", "liveblog"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("feed", "article", "liveblog")
@@ -63,8 +64,26 @@ class ParsedDocument:
     warnings: tuple[str, ...] = field(default=())  # e.g. "fell back to feedparser: ..."
 
 
-class ParseError(DatelineError):
-    """The document could not be read as the kind asked for; `message` says why in plain
+# Why a document could not be read, by code (a source keeps the code of its last error).
+PARSE_PROBLEMS = Phrasebook(
+    unreadable=N_("The %(kind)s could not be read (%(detail)s)."),
+    unknown_kind=N_("Unknown source kind %(kind)s."),
+    not_a_feed=N_("This is not an RSS or Atom feed."),
+    not_a_feed_because=N_("This is not an RSS or Atom feed (%(detail)s)."),
+    not_json=N_("This is not valid JSON (%(detail)s)."),
+    not_a_json_feed=N_("This JSON is not a JSON Feed: it has no list of items."),
+    not_opml=N_("This is not an OPML file (%(detail)s)."),
+    no_opml_root=N_("This is not an OPML file: it does not start with <opml>."),
+    no_article=N_("No article text was found on this page."),
+    article_unreadable=N_("The article could not be extracted (%(detail)s)."),
+    empty_page=N_("The page is empty."),
+    not_html=N_("The page could not be read as HTML (%(detail)s)."),
+    document_unreadable=N_("Could not read this document (%(detail)s)."),
+)
+
+
+class ParseError(PhrasedError):
+    """The document could not be read as the kind asked for; `phrase` says why in plain
     words. Parsers raise only this (never lxml's, json's or feedparser's own errors)."""
 
     status = 422

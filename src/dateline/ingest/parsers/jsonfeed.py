@@ -20,7 +20,13 @@ from dateline.ingest.parsers.clean import (
     text_to_html,
     to_text,
 )
-from dateline.ingest.parsers.items import ItemImage, ParsedDocument, ParsedItem, ParseError
+from dateline.ingest.parsers.items import (
+    PARSE_PROBLEMS,
+    ItemImage,
+    ParsedDocument,
+    ParsedItem,
+    ParseError,
+)
 
 Obj = Mapping[str, Any]
 
@@ -30,9 +36,9 @@ def parse_json_feed(raw: bytes | str, url: str = "") -> ParsedDocument:
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ParseError(f"This is not valid JSON ({exc}).") from exc
+        raise ParseError(PARSE_PROBLEMS("not_json", detail=str(exc))) from exc
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-        raise ParseError("This JSON is not a JSON Feed: it has no list of items.")
+        raise ParseError(PARSE_PROBLEMS("not_a_json_feed"))
     warnings: tuple[str, ...] = ()
     if "jsonfeed.org/version" not in str(data.get("version", "")):
         warnings = ("the JSON has items but does not say it is a JSON Feed",)

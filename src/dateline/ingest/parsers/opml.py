@@ -13,7 +13,7 @@ from email.utils import format_datetime
 
 from lxml import etree
 
-from dateline.ingest.parsers.items import ParseError
+from dateline.ingest.parsers.items import PARSE_PROBLEMS, ParseError
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, recover=True, huge_tree=False, remove_comments=True
@@ -33,9 +33,9 @@ def parse_opml(data: bytes | str) -> list[OpmlFeed]:
     try:
         root = etree.fromstring(raw, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise ParseError(f"This is not an OPML file ({exc}).") from exc
+        raise ParseError(PARSE_PROBLEMS("not_opml", detail=str(exc))) from exc
     if root is None or etree.QName(root).localname.lower() != "opml":
-        raise ParseError("This is not an OPML file: it does not start with <opml>.")
+        raise ParseError(PARSE_PROBLEMS("no_opml_root"))
     found: dict[str, OpmlFeed] = {}
     for outline in root.iter("{*}outline"):
         attrs = {name.lower(): value.strip() for name, value in outline.attrib.items()}

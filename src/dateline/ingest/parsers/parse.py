@@ -12,7 +12,7 @@ from datetime import tzinfo
 
 from dateline.ingest.parsers.article import parse_article
 from dateline.ingest.parsers.feeds import parse_feed
-from dateline.ingest.parsers.items import ParsedDocument, ParseError, SourceKind
+from dateline.ingest.parsers.items import PARSE_PROBLEMS, ParsedDocument, ParseError, SourceKind
 from dateline.ingest.parsers.liveblogs import parse_liveblog
 
 FEED_TYPES = ("rss", "atom", "rdf", "feed+json", "/xml", "+xml")
@@ -64,5 +64,6 @@ def parse_document(
     except ParseError:
         raise
     except Exception as exc:  # anything else is our bug or a library's: still a plain message
-        raise ParseError(f"The {kind} could not be read ({type(exc).__name__}: {exc}).") from exc
-    raise ParseError(f"Unknown source kind {kind!r}.")
+        detail = f"{type(exc).__name__}: {exc}"
+        raise ParseError(PARSE_PROBLEMS("unreadable", kind=kind, detail=detail)) from exc
+    raise ParseError(PARSE_PROBLEMS("unknown_kind", kind=repr(kind)))
