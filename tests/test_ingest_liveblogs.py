@@ -339,19 +339,20 @@ def test_a_pinned_update_on_top_does_not_move_the_ticker_s_zone() -> None:
     assert pinned.published_at == datetime(2025, 10, 2, 12, 0, tzinfo=UTC)
 
 
-def test_an_explicit_utc_offset_is_a_zone_not_a_guess() -> None:
-    """ "+00:00" (a UK page in winter) is read as UTC; only "Z" leaves the zone to infer."""
+def test_a_utc_offset_of_zero_is_no_evidence_of_the_ticker_s_zone() -> None:
+    """ "+00:00" is what many CMSs write whatever their clocks say: like "Z", it leaves the
+    zone to the page's other evidence (here its last change, just after 11:50 p.m. UTC−4)."""
     page = (
         (DATA / "ticker_en.html")
         .read_text()
         .replace(
             '"2025-10-02T09:00:00-04:00">',
-            f'"2025-10-02T09:00:00+00:00">{modified("2025-10-03T03:52:00+00:00")}',
+            f'"2025-10-02T13:00:00+00:00">{modified("2025-10-03T03:52:00+00:00")}',
         )
     )
     doc = parse_liveblog(page, "https://example.com/latest")
-    assert doc.items[0].published_at == datetime(2025, 10, 2, 23, 50, tzinfo=UTC)
-    assert doc.items[-1].published_at == datetime(2025, 10, 2, 9, 0, tzinfo=UTC)
+    assert doc.items[0].published_at == datetime(2025, 10, 3, 3, 50, tzinfo=UTC)
+    assert doc.items[-1].published_at == datetime(2025, 10, 2, 13, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

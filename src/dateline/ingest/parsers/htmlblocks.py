@@ -1,6 +1,12 @@
-"""Reading one update's HTML block: key-event / pinned markers and captioned images;
+"""Reading one update's HTML block: key-event / pinned markers, its words without chrome;
 `block_update`, the block as an item (HTML blocks, microdata); and `update_item`, the one way
 each reading of a live blog (JSON-LD, blocks, tickers, subheads) makes an item of an update.
+
+Markers are read from values, never from attribute names alone: a kind attribute names the
+kind (`class="post key-event"`, `data-type="key-event"`), a data attribute named for a flag
+holds a value (`data-key-event="true"`, "1", "yes", or present without one; "false", "0" and
+"no" say it is not), or a short element says it ("KEY EVENT", "Wichtiges Ereignis",
+"Pinned", "Angepinnt:"). Such a label is left out of the update's words.
 """
 
 from __future__ import annotations
@@ -8,73 +14,162 @@ from __future__ import annotations
 import copy
 import re
 from datetime import datetime
+from html import escape
 from typing import Any, TypeAlias
 
+import lxml.etree
 import lxml.html
 
 from dateline.ingest.parsers.canonical import canonicalize
 from dateline.ingest.parsers.clean import (
     TITLE_CHARS,
-    absolute,
     clean_html,
     html_text,
     shorten,
     to_text,
 )
+from dateline.ingest.parsers.credits import CREDIT_CLASS
 from dateline.ingest.parsers.items import ItemImage, ParsedItem
-from dateline.numbers import small_int
+from dateline.ingest.parsers.pictures import CAPTION_CLASS
+from dateline.ingest.parsers.pictures import block_images as block_images  # feeds.py's too
 
 Element: TypeAlias = lxml.html.HtmlElement
+AttributeValue = lxml.etree._ElementUnicodeResult  # what XPath gives for an attribute
 KEY_EVENT = re.compile(r"key[-_ ]?event|keyevent|wichtig", re.IGNORECASE)
 PINNED = re.compile(r"pinned|angepinnt|sticky", re.IGNORECASE)
-KEY_LABELS = ("key event", "wichtig", "key update")
-PIN_LABELS = ("pinned", "angepinnt", "pinned post")
+_EITHER = re.compile(f"{KEY_EVENT.pattern}|{PINNED.pattern}", re.IGNORECASE)
+# Attributes whose value names the kind of update ("key-event", "pinned").
+KIND_ATTRIBUTES = ("class", "data-type", "data-post-type", "data-kind", "aria-label")
+TRUE_VALUES = frozenset({"", "true", "1", "yes", "on"})
+# Visible labels that mark an update (compared without case and a trailing colon).
+KEY_LABELS = frozenset({"key event", "wichtig", "wichtiges ereignis", "key update"})
+PIN_LABELS = frozenset({"pinned", "angepinnt", "pinned post", "angeheftet"})
+ALL_LABELS = KEY_LABELS | PIN_LABELS
+LABEL_TAGS = frozenset({"mark", "span", "strong", "b", "em", "div", "p", "li", "small", "label"})
+# Around an update's words, not part of them: its time, asides, figures (their pictures become
+# the item's images), captions and credits, scripts.
+CHROME = ("time", "aside", "figure", "figcaption", "mark", "script", "style", "noscript")
+_NOT_WORDS = re.compile(rf"{CREDIT_CLASS.pattern}|{CAPTION_CLASS.pattern}", re.IGNORECASE)
+
+
+def _any_of(names: tuple[str, ...], test: str) -> str:
+    return " or ".join(test.format(name) for name in names)
+
+
+# XPath (in C) finds the few flag attributes, labels and chrome among an update's hundreds of
+# nodes faster than a walk in Python: as unions of plain paths (predicates are slow), on the
+# page's own tree (on a copy, a new document each time, it is slow to start).
+_CLASSES = "descendant-or-self::*/@class"
+_FLAG_ATTRIBUTES = (
+    " | ".join(f"descendant-or-self::*/@{name}" for name in KIND_ATTRIBUTES if name != "class")
+    + " | descendant-or-self::*/@*["
+    + _any_of(("key", "pin", "stick", "wichtig"), "contains(name(), '{}')") + "]"
+)  # fmt: skip
+_LETTERS = "".join(sorted({char for label in ALL_LABELS for char in label if char.isalpha()}))
+_WORDS = f"translate(normalize-space(), '{_LETTERS.upper()}', '{_LETTERS}')"
+_SAID = "|".join(f"{label}|{label}:" for label in sorted(ALL_LABELS))
+_IS_LABEL = f"contains('|{_SAID}|', concat('|', {_WORDS}, '|'))"  # one of the labels
+_LABELS = " | ".join(
+    f"descendant-or-self::{tag}[normalize-space(text())][string-length(text()) < 25]"
+    f"[not(*[3])][{_IS_LABEL}]"
+    for tag in sorted(LABEL_TAGS)
+)
+_CHROME_TAGS = " | ".join(f"descendant::{tag}" for tag in CHROME)
+_MARKS = lxml.etree.XPath(f"{_CLASSES} | {_FLAG_ATTRIBUTES} | {_LABELS}")
+_CHROME = lxml.etree.XPath(f"{_CHROME_TAGS} | {_CLASSES} | {_LABELS}")
+
+
+def _label(node: Element) -> str:
+    """The node's words as a label ("Key event:" → "key event")."""
+    return " ".join(node.text_content().split()).rstrip(":").lower()
+
+
+def _flag(name: str, value: str, pattern: re.Pattern[str]) -> bool:
+    """A flag from one attribute: the value of a kind attribute names it, or a data attribute
+    named for it holds a true value (data-key-event="false" is no key event)."""
+    if name in KIND_ATTRIBUTES:
+        return bool(pattern.search(value))
+    if pattern.search(name):
+        value = value.strip().lower()
+        return value in TRUE_VALUES or value == name
+    return False
 
 
 def markers(element: Element) -> tuple[bool, bool]:
-    """(key event, pinned) from class names, data attributes and visible labels."""
-    attrs = " ".join(
-        f"{name}={value}" for node in element.iter() for name, value in node.attrib.items()
-        if name in ("class", "data-type", "data-key-event", "data-pinned", "aria-label")
-    )  # fmt: skip
-    labels = " ".join(
-        (node.text or "").strip().lower()
-        for node in element.iter("mark", "span", "strong", "b", "em", "div", "p", "li")
-        if len((node.text or "").strip()) < 20
-    )
-    key = bool(KEY_EVENT.search(attrs)) or any(label in labels for label in KEY_LABELS)
-    pinned = bool(PINNED.search(attrs)) or any(label in labels for label in PIN_LABELS)
+    """(key event, pinned) from attribute values and visible labels (module doc)."""
+    key = pinned = False
+    for found in _MARKS(element):
+        if isinstance(found, AttributeValue):
+            if found.attrname == "class" and not _EITHER.search(found):
+                continue  # most classes: the quick no
+            key = key or _flag(found.attrname, found, KEY_EVENT)
+            pinned = pinned or _flag(found.attrname, found, PINNED)
+        else:  # a label
+            label = _label(found)
+            key = key or label in KEY_LABELS
+            pinned = pinned or label in PIN_LABELS
     return key, pinned
 
 
-def _is_pixel(image: Element) -> bool:
-    """A tracking pixel (1×1 GIFs in feed bodies, counters): not a picture of the story."""
-    sides = [image.get("width", ""), image.get("height", "")]
-    return any(size is not None and size <= 2 for size in map(small_int, map(str.strip, sides)))
+def _is_chrome(node: Element) -> bool:
+    """Chrome by its tag, class or words (for the element the XPath cannot test: the root)."""
+    label = node.tag in LABEL_TAGS and len(node) < 3 and _label(node) in ALL_LABELS
+    return bool(node.tag in CHROME or _NOT_WORDS.search(node.get("class") or "") or label)
 
 
-def block_images(element: Element, base: str) -> tuple[ItemImage, ...]:
-    found: dict[str, ItemImage] = {}
-    for image in element.iter("img", "amp-img"):
-        src = image.get("src") or image.get("data-src") or ""
-        if not src or src.startswith("data:") or _is_pixel(image):
-            continue
-        full = absolute(base, src.strip())
-        figure = next((a for a in image.iterancestors("figure")), None)
-        caption = figure.find(".//figcaption") if figure is not None else None
-        if caption is None:
-            caption = image.getparent().getnext() if image.getparent() is not None else None
-            if caption is None or caption.tag != "figcaption":
-                caption = None
-        text = to_text(caption.text_content()) if caption is not None else ""
-        if full.startswith(("http://", "https://")) and full not in found:
-            found[full] = ItemImage(full, text or image.get("alt", "").strip())
-    return tuple(found.values())
+def own_words(source: Element, without: Element | None = None) -> Element | None:
+    """A copy of source without its chrome (its time, figures, captions, credits and the
+    labels that mark it, "KEY EVENT", "Angepinnt") and without `without` (the headline), or
+    source itself when it has none (not to be changed); None when source is all chrome.
+    Found on the page's tree (fast XPath), dropped from the copy by their positions."""
+    if _is_chrome(source):
+        return None
+    doomed = [
+        found if not isinstance(found, AttributeValue) else found.getparent()
+        for found in _CHROME(source)  # chrome tags, labels, and every class to test here
+        if not isinstance(found, AttributeValue) or _NOT_WORDS.search(found)
+    ]
+    if without is not None:
+        doomed.append(without)
+    places = [_place(source, node) for node in dict.fromkeys(doomed) if node is not source]
+    if not places:
+        return source  # nothing to leave out: no copy needed (callers only serialise it)
+    words = copy.deepcopy(source)
+    words.tail = source.tail  # the text after it belongs to the update too
+    for node in [_follow(words, place) for place in places if place is not None]:
+        node.drop_tree()
+    return words
 
 
-# Around an update's words, not part of them: its time, asides, figures (their pictures become
-# the item's images), labels such as "Key event", scripts.
-CHROME = ("time", "aside", "figure", "figcaption", "mark", "script", "style")
+def _place(root: Element, node: Element) -> list[int] | None:
+    """The child indexes that lead from root to node; None when node is not inside root."""
+    place: list[int] = []
+    while node is not root:
+        parent = node.getparent()
+        if parent is None:
+            return None
+        place.append(parent.index(node))
+        node = parent
+    return place[::-1]
+
+
+def _follow(root: Element, place: list[int]) -> Element:
+    for index in place:
+        root = root[index]
+    return root
+
+
+def parts_html(parts: list[Element], url: str, lead: str = "") -> str:
+    """Sanitised HTML of an update made of several elements (a ticker entry, a subhead's
+    section), without their chrome (a label's or a figure's following text stays); `lead`
+    (HTML) goes first."""
+    html = [lead]
+    for part in parts:
+        own = own_words(part)
+        html.append(
+            escape(part.tail or "") if own is None else lxml.html.tostring(own, encoding="unicode")
+        )
+    return clean_html("".join(html), url)
 
 
 def block_update(
@@ -84,19 +179,12 @@ def block_update(
     """One update's block → an item: the heading's words as the title; the body (the block,
     or the part of it the page marks as the body) without that heading and the chrome;
     images and key-event / pinned markers from the whole block."""
-    source = block if body is None else body
-    words = copy.deepcopy(source)
-    tree = source.getroottree()
-    inside = tree.getpath(source) + "/"
-    if heading is not None and (path := tree.getpath(heading)).startswith(inside):
-        for copied in words.xpath("./" + path[len(inside) :]):
-            copied.drop_tree()  # the headline is the title, not the body's first line
-    for node in list(words.iterdescendants(*CHROME)):
-        node.drop_tree()
+    words = own_words(block if body is None else body, heading)
+    html = "" if words is None else lxml.html.tostring(words, encoding="unicode", with_tail=False)
     return update_item(
         url,
         anchor,
-        clean_html(lxml.html.tostring(words, encoding="unicode"), url),
+        clean_html(html, url),
         title=to_text(heading.text_content()) if heading is not None else "",
         published_at=published_at,
         images=block_images(block, url),

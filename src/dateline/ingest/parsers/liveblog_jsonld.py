@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from datetime import UTC, datetime, tzinfo
 from html import unescape
 from typing import TypeAlias
 
 import lxml.html
 
 from dateline.ingest.parsers import pagemeta
+from dateline.ingest.parsers.blocktimes import read_stamp
 from dateline.ingest.parsers.clean import (
     absolute,
     author_name,
@@ -23,16 +25,18 @@ from dateline.ingest.parsers.clean import (
     text_to_html,
     to_text,
 )
-from dateline.ingest.parsers.htmlblocks import block_images, markers, update_item
+from dateline.ingest.parsers.htmlblocks import markers, update_item
 from dateline.ingest.parsers.items import ItemImage, ParsedItem
+from dateline.ingest.parsers.pictures import block_images
 
 Element: TypeAlias = lxml.html.HtmlElement
 
 
 def jsonld_updates(
-    objects: list[pagemeta.JsonObj], url: str, blocks: dict[str, Element]
+    objects: list[pagemeta.JsonObj], url: str, blocks: dict[str, Element], zone: tzinfo = UTC
 ) -> list[ParsedItem]:
-    """Every liveBlogUpdate of every LiveBlogPosting on the page, de-duplicated by id."""
+    """Every liveBlogUpdate of every LiveBlogPosting on the page, de-duplicated by id; times
+    without an offset are read in `zone`, the page's."""
     found: dict[str, ParsedItem] = {}
     for obj in objects:
         if not pagemeta.has_type(obj, "LiveBlogPosting"):
@@ -40,7 +44,7 @@ def jsonld_updates(
         updates = obj.get("liveBlogUpdate") or []
         for update in updates if isinstance(updates, list) else [updates]:
             if isinstance(update, dict):
-                item = _update(update, url, blocks)
+                item = _update(update, url, blocks, zone)
                 found.setdefault(item.external_id or item.url, item)
     return _without_page_images(list(found.values()))
 
@@ -69,7 +73,9 @@ def _anchor(update: pagemeta.JsonObj, url: str) -> tuple[str, str]:
     return "", url
 
 
-def _update(update: pagemeta.JsonObj, url: str, blocks: dict[str, Element]) -> ParsedItem:
+def _update(
+    update: pagemeta.JsonObj, url: str, blocks: dict[str, Element], zone: tzinfo
+) -> ParsedItem:
     anchor, link = _anchor(update, url)
     block = _matching_block(anchor, blocks)
     body = update.get("articleBody") or update.get("text") or ""
@@ -81,12 +87,20 @@ def _update(update: pagemeta.JsonObj, url: str, blocks: dict[str, Element]) -> P
         html,
         link=link,
         title=to_text(str(update.get("headline") or update.get("name") or "")),
-        published_at=parse_date(update.get("datePublished")),
+        published_at=_moment(update.get("datePublished"), zone),
         images=images or _images(update.get("image"), url),
         flags=markers(block) if block is not None else (False, False),
         author=_author(update.get("author")),
-        updated_at=parse_date(update.get("dateModified")),
+        updated_at=_moment(update.get("dateModified"), zone),
     )
+
+
+def _moment(value: object, zone: tzinfo) -> datetime | None:
+    if isinstance(value, str):
+        found = read_stamp(value.strip(), zone)
+        if isinstance(found, datetime):
+            return found
+    return parse_date(value)
 
 
 def _matching_block(anchor: str, blocks: dict[str, Element]) -> Element | None:

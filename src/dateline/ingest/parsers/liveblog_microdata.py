@@ -8,9 +8,8 @@ Some sites mark their live page up in the HTML itself instead of JSON-LD. Two sh
   nothing more (sportowefakty.wp.pl): each child with an id and text is an update, timed by
   its `<time datetime>` or by a clock time in a `<time>` ("19:30") on the page's day.
 
-An update without any time (a composite result box, "Koniec." at the end of a match) takes the
-time of the update before it in publishing order, which it cannot precede; the first ones, with
-none before them, the time of the update after them. A headline is `itemprop="headline"`, a
+An update without any time (a composite result box, "Koniec." at the end of a match) is timed
+by its neighbours (`blocktimes.dated_stamps`). A headline is `itemprop="headline"`, a
 heading, or an element whose class names it a title.
 """
 
@@ -22,13 +21,13 @@ from typing import TypeAlias
 
 import lxml.html
 
+from dateline.ingest.parsers.blocktimes import Stamp, dated_stamps
 from dateline.ingest.parsers.clean import parse_date
 from dateline.ingest.parsers.htmlblocks import block_update
 from dateline.ingest.parsers.items import ParsedItem
-from dateline.ingest.parsers.ticker import PageTimes, dated
+from dateline.ingest.parsers.ticker import PageTimes
 
 Element: TypeAlias = lxml.html.HtmlElement
-Stamp: TypeAlias = datetime | time | None
 _POSTING = re.compile(r"^https?://schema\.org/LiveBlogPosting/?$")
 _CLOCK = re.compile(r"^(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)$")
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
@@ -50,7 +49,7 @@ def microdata_updates(
         if isinstance(child.tag, str) and child.tag not in NOT_UPDATES
         and child.get("id") and child.text_content().strip()
     ]  # fmt: skip
-    moments = _moments([_stamp(update, zone) for update in updates], zone, times)
+    moments = dated_stamps([_stamp(update, zone) for update in updates], zone, times)
     return [_item(update, url, moment) for update, moment in zip(updates, moments, strict=True)]
 
 
@@ -82,22 +81,6 @@ def _stamp(update: Element, zone: tzinfo | None) -> Stamp:
     clock = update.find(".//time")
     match = _CLOCK.match(clock.text_content().strip()) if clock is not None else None
     return time(int(match["h"]), int(match["m"])) if match else None
-
-
-def _moments(stamps: list[Stamp], zone: tzinfo | None, times: PageTimes) -> list[datetime | None]:
-    """Clock times dated like a ticker's; the updates without a time filled in (module doc)."""
-    clocks = [stamp for stamp in stamps if isinstance(stamp, time)]
-    resolved = iter(dated(clocks, zone, times)[0] if clocks else [])
-    moments = [next(resolved) if isinstance(stamp, time) else stamp for stamp in stamps]
-    known = [moment for moment in moments if moment is not None]
-    newest_first = len(known) > 1 and known[0] > known[-1]
-    order = list(range(len(moments) - 1, -1, -1) if newest_first else range(len(moments)))
-    for indexes in (order, order[::-1]):  # oldest to newest, then back for the first ones
-        nearest: datetime | None = None
-        for index in indexes:
-            moments[index] = moments[index] or nearest
-            nearest = moments[index]
-    return moments
 
 
 def _heading(update: Element) -> Element | None:

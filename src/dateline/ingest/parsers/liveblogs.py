@@ -1,36 +1,39 @@
 """Another site's live blog → one `ParsedItem` per update, newest first.
 
-Three readings, tried in order, the first that finds at least one update wins:
+Five readings, tried in order, the first that finds at least one update wins:
 
 1. schema.org `LiveBlogPosting` JSON-LD (`liveBlogUpdate`, also inside `@graph` or lists):
    what publishers declare for search engines, so ids and times are the publisher's own.
    Key-event and pinned markers are not part of schema.org; they are taken from the page's
    HTML block with the same id when there is one.
-2. HTML blocks: elements with an `id` that hold a `<time datetime>` (or `data-post-time`,
-   epoch milliseconds), not nested in one another.
-3. schema.org `LiveBlogPosting` microdata (`liveblog_microdata.py`): `liveBlogUpdate`
+2. schema.org `LiveBlogPosting` microdata (`liveblog_microdata.py`): `liveBlogUpdate`
    elements, or the children with ids of a bare `LiveBlogPosting` wrapper.
+3. HTML blocks: elements with an `id` and a time (`blocktimes.py`: a `<time datetime>`, a
+   time attribute such as `data-post-time` or `data-time`, or a clock in a `<time>`), not
+   nested in one another.
 4. Tickers (`ticker.py`): headings or paragraphs that start with a time such as "12.31 Uhr:",
    "4:14 p.m." or "16:05", dated by the page.
 5. Subheads (`subheads.py`): pages whose only structure is a run of subheads (AP's "Here's
    the latest:"), one update per subhead, all at the page's last change.
 
-Times without an offset are read in the page's time zone: the `tz` argument when given,
-else the UTC offset of the page's own publication time (`datePublished`,
-`article:published_time`), else UTC; a ticker on a page that states its times in UTC only is
-read in the zone its newest update and the page's modification time (its metadata, else the
-HTTP Last-Modified header) imply (`ticker.py`).
-All times come out as aware UTC.
+Times without an offset are read in the page's time zone: the `tz` argument when given, else
+the zone the page's own evidence names (`zones.py`: a non-zero offset it states, its
+country); a ticker on a page that leaves a choice is read in the zone its newest update and
+the page's modification time (its metadata, else the HTTP Last-Modified header) imply
+(`ticker.py`). All times come out as aware UTC.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import TypeAlias
 
 import lxml.html
 
-from dateline.ingest.parsers import pagemeta
+from dateline.ingest.parsers import pagemeta, zones
+from dateline.ingest.parsers.blocktimes import TIMES, dated_stamps, raw_stamp, read_stamp
 from dateline.ingest.parsers.canonical import canonicalize
 from dateline.ingest.parsers.clean import parse_date, to_text
 from dateline.ingest.parsers.htmlblocks import block_update
@@ -38,8 +41,7 @@ from dateline.ingest.parsers.items import ParsedDocument, ParsedItem
 from dateline.ingest.parsers.liveblog_jsonld import jsonld_updates
 from dateline.ingest.parsers.liveblog_microdata import microdata_updates
 from dateline.ingest.parsers.subheads import subhead_updates
-from dateline.ingest.parsers.ticker import PageTimes, page_zone, ticker_updates
-from dateline.numbers import small_int
+from dateline.ingest.parsers.ticker import PageTimes, ticker_updates
 
 Element: TypeAlias = lxml.html.HtmlElement
 BLOCK_TAGS = ("article", "div", "li", "section")
@@ -51,14 +53,17 @@ def parse_liveblog(
     """Split a live page into updates; an empty item list when it has none we can see."""
     root = pagemeta.parse_html(html)
     objects = pagemeta.json_ld(root)
-    zone = tz or page_zone(pagemeta.published_time(root, objects))
-    blocks = html_blocks(root)
-    items = jsonld_updates(objects, url, blocks)
-    if not items:
-        items = [block_item(block, url, zone or UTC) for block in blocks.values()]
-    times = _page_times(root, objects, zone, last_modified)
+    candidates = zones.country_zones(pagemeta.language(root), url)
+    zone = tz or zones.page_zone(_stamps(root, objects), candidates)
+    times = _page_times(root, objects, zone, last_modified, () if zone else candidates)
+    declared = any(pagemeta.has_type(obj, "LiveBlogPosting") for obj in objects)
+    blocks = html_blocks(root) if declared else {}  # for the JSON-LD updates' flags, images
+    reading = zone or (candidates[0] if candidates else UTC)
+    items = jsonld_updates(objects, url, blocks, reading) if declared else []
     if not items:
         items = microdata_updates(root, url, zone, times)
+    if not items:
+        items = block_items(blocks or html_blocks(root), url, zone, times)
     if not items:
         items = ticker_updates(root, url, zone, times)
     if not items:
@@ -74,12 +79,25 @@ def parse_liveblog(
     )
 
 
+def _stamps(root: Element, objects: list[pagemeta.JsonObj]) -> Iterator[str]:
+    """The page's timestamps that may state its zone: publication, modification, the first
+    `<time datetime>`s."""
+    yield pagemeta.published_time(root, objects)
+    yield from (str(obj["dateModified"]) for obj in objects if obj.get("dateModified"))
+    yield pagemeta.meta(root, *pagemeta.MODIFIED_META)
+    yield from itertools.islice((str(e.get("datetime")) for e in root.iter("time")), 20)
+
+
 def _newest(item: ParsedItem) -> datetime:
     return item.published_at or datetime.min.replace(tzinfo=UTC)
 
 
 def _page_times(
-    root: Element, objects: list[pagemeta.JsonObj], zone: tzinfo | None, last_modified: str
+    root: Element,
+    objects: list[pagemeta.JsonObj],
+    zone: tzinfo | None,
+    last_modified: str,
+    candidates: tuple[tzinfo, ...],
 ) -> PageTimes:
     """The page's times: a page whose metadata gives no date but whose title does
     ("… 28.09.2020") is taken as published at noon that day; the Last-Modified header counts
@@ -96,7 +114,7 @@ def _page_times(
         or (published is not None and served < published)
     ):
         served = None
-    return PageTimes(published, pagemeta.modified_at(root, objects), served)
+    return PageTimes(published, pagemeta.modified_at(root, objects), served, candidates)
 
 
 def _page_title(root: Element, objects: list[pagemeta.JsonObj]) -> str:
@@ -107,50 +125,41 @@ def _page_title(root: Element, objects: list[pagemeta.JsonObj]) -> str:
     return to_text(title)
 
 
-def _block_time(element: Element) -> str | None:
-    stamp = str(element.get("data-post-time", ""))
-    if small_int(stamp) is not None:
-        return stamp
-    found = element.find(".//time[@datetime]")
-    return str(found.get("datetime")) if found is not None else None
-
-
 def html_blocks(root: Element) -> dict[str, Element]:
     """Outermost-but-smallest elements with an id and a time: one per update, by id."""
-    candidates = [
-        element
-        for tag in BLOCK_TAGS
-        for element in root.iter(tag)
-        if element.get("id") and _block_time(element) is not None
-    ]
-    chosen = set(candidates)
-    for element in candidates:
+    chosen: set[Element] = set()
+    for found in TIMES(root):
+        timed = found if isinstance(found, lxml.html.HtmlElement) else found.getparent()
+        block = next(
+            (e for e in itertools.chain([timed], timed.iterancestors()) if _is_block(e)), None
+        )
+        if block is not None and block not in chosen and raw_stamp(block):
+            chosen.add(block)
+    for element in list(chosen):
         for ancestor in element.iterancestors():
             chosen.discard(ancestor)  # keep the innermost id-and-time element
-    ordered = [element for element in root.iter() if element in chosen]
+    ordered = [element for element in root.iter(*BLOCK_TAGS) if element in chosen]
     return {element.get("id", ""): element for element in ordered} if len(ordered) > 1 else {}
 
 
-def block_time(element: Element, zone: tzinfo) -> datetime | None:
-    value = _block_time(element)
-    if value is None:
-        return None
-    milliseconds = small_int(value)
-    if milliseconds is not None:
-        try:
-            return datetime.fromtimestamp(milliseconds / 1000, UTC)
-        except (OverflowError, OSError, ValueError):  # past the calendar
-            return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC)
+def _is_block(element: Element) -> bool:
+    return element.tag in BLOCK_TAGS and bool(element.get("id"))
 
 
-def block_item(element: Element, url: str, zone: tzinfo) -> ParsedItem:
+def block_items(
+    blocks: dict[str, Element], url: str, zone: tzinfo | None, times: PageTimes
+) -> list[ParsedItem]:
+    """Each HTML block as an update; clocks without a date dated like a ticker's."""
+    reading = zone or (times.zones[0] if times.zones else UTC)
+    stamps = [read_stamp(raw_stamp(block), reading) for block in blocks.values()]
+    moments = dated_stamps(stamps, zone, times)
+    return [
+        block_item(block, url, moment)
+        for block, moment in zip(blocks.values(), moments, strict=True)
+    ]
+
+
+def block_item(element: Element, url: str, moment: datetime | None) -> ParsedItem:
     """One HTML block → an update: its first heading is the headline."""
     heading = next(element.iter("h2", "h3", "h4"), None)
-    return block_update(element, url, element.get("id", ""), block_time(element, zone), heading)
+    return block_update(element, url, element.get("id", ""), moment, heading)

@@ -16,23 +16,24 @@ import lxml.html
 from lxml.etree import ParserError
 
 from dateline.ingest.parsers.clean import parse_date
-from dateline.ingest.parsers.items import ParseError
+from dateline.ingest.parsers.items import PARSE_PROBLEMS, ParseError
 
 JsonObj = dict[str, Any]
 PUBLISHED_META = ("article:published_time", "og:article:published_time", "datePublished",
                   "pubdate", "publishdate", "date", "dc.date", "dcterms.created")  # fmt: skip
+MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified")
 
 
 def parse_html(data: str | bytes) -> lxml.html.HtmlElement:
     """The page's root element; ParseError when there is nothing HTML-like in it."""
     if not data or not data.strip():
-        raise ParseError("The page is empty.")
+        raise ParseError(PARSE_PROBLEMS("empty_page"))
     if isinstance(data, str) and data.lstrip().startswith("<?xml"):
         data = data.encode("utf-8")  # lxml refuses str with an encoding declaration
     try:
         return lxml.html.fromstring(data)
     except (ParserError, ValueError) as exc:
-        raise ParseError(f"The page could not be read as HTML ({exc}).") from exc
+        raise ParseError(PARSE_PROBLEMS("not_html", detail=str(exc))) from exc
 
 
 def json_ld(root: lxml.html.HtmlElement) -> list[JsonObj]:
@@ -124,4 +125,4 @@ def modified_at(root: lxml.html.HtmlElement, objects: list[JsonObj]) -> datetime
         value = parse_date(obj.get("dateModified"))
         if value is not None:
             return value
-    return parse_date(meta(root, "article:modified_time", "og:updated_time", "dateModified"))
+    return parse_date(meta(root, *MODIFIED_META))

@@ -24,9 +24,10 @@ from typing import TypeAlias
 
 import lxml.html
 
-from dateline.ingest.parsers.clean import clean_html, to_text
-from dateline.ingest.parsers.htmlblocks import block_images, markers, update_item
+from dateline.ingest.parsers.clean import to_text
+from dateline.ingest.parsers.htmlblocks import markers, parts_html, update_item
 from dateline.ingest.parsers.items import ParsedItem
+from dateline.ingest.parsers.pictures import block_images
 
 Element: TypeAlias = lxml.html.HtmlElement
 MIN_SUBHEADS = 3
@@ -117,11 +118,10 @@ def _item(
     seen: int,
 ) -> ParsedItem:  # fmt: skip
     title = to_text(heading.text_content())
-    raw = "".join(lxml.html.tostring(part, encoding="unicode", with_tail=False) for part in body)
     return update_item(
         url,
         anchor if seen == 1 else f"{anchor}-{seen}",
-        clean_html(raw, url),
+        parts_html(body, url),
         title=title,
         published_at=moment,
         images=tuple(image for part in body for image in block_images(part, url)),

@@ -17,14 +17,18 @@ hours ahead of the page's last modification went up the day before (23:50 on a p
 at 00:05); less than that, the modification time is taken to be stale. A page that states no
 date: today.
 
-Zones: a page whose times carry an offset ("2025-03-14T08:00:00+01:00", "+00:00") is read in
-that offset. Many sites state their times in UTC only ("…Z") while their tickers say local
-times ("4:14 p.m."): then the zone is the UTC offset in use at which the newest update went
-up soonest before the page's last modification, since adding an update is what changes a
-ticker page (a modification long after the newest update makes this guess wrong). The
-modification time is the page's own (dateModified, article:modified_time), else the answer's
-Last-Modified header; without either, UTC. A pinned update (kept on top, out of order) plays
-no part in this.
+Zones: the page's own evidence (zones.py): a non-zero offset it states, else its country's
+zone. Many sites state their times in UTC only ("…Z", "+00:00") while their tickers say local
+times ("4:14 p.m."): when the country leaves a choice (or names none), the zone is the one
+(of the country's, else any UTC offset in use) at which the newest update went up soonest
+before the page's last modification, since adding an update is what changes a ticker page (a
+modification long after the newest update makes this guess wrong). The modification time is
+the page's own (dateModified, article:modified_time), else the answer's Last-Modified header;
+without either, the country's first zone, else UTC. A pinned update (kept on top, out of
+order) plays no part in this.
+
+The last entry ends where the ticker does: at the end of the ticker's container, or at the
+first element that is no part of an update (`tickerend.py`: share boxes, teasers, notes).
 """
 
 from __future__ import annotations
@@ -38,9 +42,11 @@ from typing import TypeAlias
 
 import lxml.html
 
-from dateline.ingest.parsers.clean import TITLE_CHARS, clean_html, html_text, shorten, to_text
-from dateline.ingest.parsers.htmlblocks import block_images, markers, update_item
+from dateline.ingest.parsers.clean import TITLE_CHARS, html_text, shorten, to_text
+from dateline.ingest.parsers.htmlblocks import markers, parts_html, update_item
 from dateline.ingest.parsers.items import ParsedItem
+from dateline.ingest.parsers.pictures import block_images
+from dateline.ingest.parsers.tickerend import is_filler, is_not_update
 
 Element: TypeAlias = lxml.html.HtmlElement
 MARKER_TAGS = ("h2", "h3", "h4", "h5", "p")
@@ -54,19 +60,6 @@ _UHR = re.compile(r"^(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)\s*Uhr\b" + _SEP)
 _CLOCK = re.compile(r"^(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)(?=\s*(?:[:–—-]|$))" + _SEP)
 
 
-def page_zone(published: str) -> tzinfo | None:
-    """The UTC offset the page's publication time is written with; None when it states
-    none, or only UTC, which says how the site stores times, not where its clocks are."""
-    try:
-        moment = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    offset = moment.utcoffset()
-    if offset is None or (not offset and published.strip().endswith(("Z", "z"))):
-        return None
-    return timezone(offset)
-
-
 # The UTC offsets in use (minutes): a guessed zone is one of these.
 OFFSETS = sorted(
     {h * 60 for h in range(-12, 15)}
@@ -75,13 +68,19 @@ OFFSETS = sorted(
 )
 
 
-def inferred_zone(newest: time, last_change: datetime) -> tzinfo:
-    """The UTC offset in use at which the clock time `newest` falls soonest before the
-    page's last change (never after it)."""
+def inferred_zone(newest: time, last_change: datetime, zones: tuple[tzinfo, ...] = ()) -> tzinfo:
+    """The zone (one of `zones`, the page's country's, else any UTC offset in use) in which
+    the clock time `newest` falls soonest before the page's last change (never after it)."""
+    options: list[tzinfo] = list(zones) or [timezone(timedelta(minutes=m)) for m in OFFSETS]
+    offsets = [_offset_minutes(zone, last_change) for zone in options]
     gap = _minutes(newest) - _minutes(last_change.astimezone(UTC))  # the offset, mod a day
-    candidates = [(offset - gap) % 1440 for offset in OFFSETS]  # minutes before the change
-    best = min(range(len(OFFSETS)), key=lambda index: candidates[index])
-    return timezone(timedelta(minutes=OFFSETS[best]))
+    before = [(offset - gap) % 1440 for offset in offsets]  # minutes before the change
+    return options[min(range(len(options)), key=lambda index: before[index])]
+
+
+def _offset_minutes(zone: tzinfo, moment: datetime) -> int:
+    offset = moment.astimezone(zone).utcoffset() or timedelta()
+    return int(offset.total_seconds() // 60)
 
 
 def _marker(element: Element) -> tuple[time, str] | None:
@@ -110,6 +109,7 @@ class PageTimes:
     published: datetime | None = None
     modified: datetime | None = None
     served: datetime | None = None
+    zones: tuple[tzinfo, ...] = ()  # the page's country's zones (zones.py), to choose from
 
     @property
     def changed(self) -> datetime | None:
@@ -173,7 +173,9 @@ def dated(
     newest_first = sum(a > b for a, b in pairs) > sum(a < b for a, b in pairs)
     newest = clocks[0] if newest_first else clocks[-1]
     if zone is None:
-        zone = inferred_zone(newest, times.changed) if times.changed is not None else UTC
+        fallback = times.zones[0] if times.zones else UTC
+        changed = times.changed
+        zone = inferred_zone(newest, changed, times.zones) if changed is not None else fallback
     stated = (times.modified or times.published) if newest_first else times.published
     local = (stated or times.served or datetime.now(UTC)).astimezone(zone)
     day: date = local.date()
@@ -196,13 +198,19 @@ def _minutes(moment: time | datetime) -> int:
 
 
 def _body(element: Element, markers_: list[Element]) -> list[Element]:
-    """The marker's following siblings, up to the next marker (or a block holding one)."""
+    """The marker's following siblings, up to the next marker (or a block holding one), a
+    heading after the entry's first words, or the first element that is no part of an
+    update (the end of the ticker: `tickerend.py`)."""
     stops = set(markers_)
     body: list[Element] = []
     for sibling in element.itersiblings():
         if sibling in stops or any(node in stops for node in sibling.iter()):
             break
-        if element.tag in HEADINGS and sibling.tag in HEADINGS:
+        if sibling.tag in HEADINGS and (element.tag in HEADINGS or body):
+            break
+        if is_filler(sibling):
+            continue
+        if is_not_update(sibling):
             break
         body.append(sibling)
     return body
@@ -217,8 +225,7 @@ def _item(
     if not heading and not rest and parts and parts[0].tag in HEADINGS:
         title, parts = to_text(parts[0].text_content()), parts[1:]
     lead = "" if heading or not rest else f"<p>{_escape(rest)}</p>"
-    raw = lead + "".join(lxml.html.tostring(p, encoding="unicode", with_tail=False) for p in parts)
-    html = clean_html(raw, url)
+    html = parts_html(parts, url, lead)
     title = title or shorten(html_text(html).split(". ")[0], TITLE_CHARS)
     return update_item(
         url,

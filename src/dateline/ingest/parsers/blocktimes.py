@@ -1,0 +1,129 @@
+"""When one update's HTML block says it went up, in whichever way its CMS writes it.
+
+In order: a time attribute on the block itself (`data-post-time`, `data-time`,
+`data-sort-time`, `data-timestamp`, … holding epoch seconds, epoch milliseconds or ISO 8601),
+a `<time datetime>` inside it, such an attribute on an element inside it, and last the text
+of a `<time>` ("19:20", "12.31 Uhr", "4:14 p.m.", "14.03.2025, 12:31"). A clock without a
+date is returned as a `time`, to be dated like a ticker's (`dated_stamps`).
+
+An update without any time takes the time of the update before it in publishing order, which
+it cannot precede; the first ones, with none before them, the time of the update after them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, tzinfo
+from typing import TypeAlias
+
+import lxml.etree
+import lxml.html
+
+from dateline.ingest.parsers.ticker import PageTimes, dated
+from dateline.numbers import small_int
+
+Element: TypeAlias = lxml.html.HtmlElement
+Stamp: TypeAlias = datetime | time | None
+TIME_ATTRIBUTES = ("data-post-time", "data-time", "data-sort-time", "data-timestamp",
+                   "data-published", "data-publish-time", "data-date", "data-datetime")  # fmt: skip
+# The page's <time>s and time attributes (their values, whose getparent() is the element):
+# plain paths, as predicates testing each element for eight attributes are slow.
+TIMES = lxml.etree.XPath("//time | " + " | ".join(f"//@{name}" for name in TIME_ATTRIBUTES))
+_INNER_TIMES = lxml.etree.XPath(" | ".join(f".//@{name}" for name in TIME_ATTRIBUTES))
+_CLOCK = re.compile(
+    r"(?:^|\D)(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?:\s*(?P<ap>[ap])\.?\s?m\b\.?|\s*Uhr\b"
+    r"|\s*h\b)?(?!\d|[.:]\d)",
+    re.IGNORECASE,
+)
+_DAY = re.compile(
+    r"\b(?P<d>[0-3]?\d)\.\s?(?P<m>[01]?\d)\.\s?(?P<y>20\d\d)\b|\b(?P<iso>20\d\d-\d\d-\d\d)\b"
+)
+_EPOCH_MS = 10**11  # larger numbers are milliseconds (from March 1973 on)
+_EPOCH_MIN = 10**8  # smaller numbers are no timestamps (1973 in seconds): a year, an id
+
+
+def attribute_time(element: Element) -> str:
+    """The first time attribute's value on the element itself; "" when it has none."""
+    for name in TIME_ATTRIBUTES:
+        value = (element.get(name) or "").strip()
+        if any(char.isdigit() for char in value):
+            return value
+    return ""
+
+
+def raw_stamp(element: Element) -> str:
+    """The block's own time as written (attribute value, or a <time>'s datetime or text)."""
+    stated = attribute_time(element)
+    if stated:
+        return stated
+    found = element.find(".//time[@datetime]")
+    if found is not None and (found.get("datetime") or "").strip():
+        return str(found.get("datetime")).strip()
+    for value in _INNER_TIMES(element):
+        if stated := attribute_time(value.getparent()):
+            return stated
+    clock = element.find(".//time")
+    if clock is not None:
+        text = " ".join(clock.text_content().split())
+        return text if _CLOCK.search(text) else ""
+    return ""
+
+
+def read_stamp(value: str, zone: tzinfo) -> Stamp:
+    """A raw stamp → aware UTC moment, or a clock time to date; None when unreadable."""
+    if not value:
+        return None
+    number = small_int(value)
+    if number is not None:
+        if number < _EPOCH_MIN:
+            return None
+        try:
+            return datetime.fromtimestamp(number / (1000 if number >= _EPOCH_MS else 1), UTC)
+        except (OverflowError, OSError, ValueError):  # past the calendar
+            return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return _clock_text(value, zone)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
+
+
+def _clock_text(text: str, zone: tzinfo) -> Stamp:
+    clock = _CLOCK.search(text)
+    if clock is None:
+        return None
+    hour, minute = int(clock["h"]), int(clock["m"])
+    if clock["ap"]:
+        hour = hour % 12 + (12 if clock["ap"].lower() == "p" else 0)
+    moment = time(hour, minute)
+    day = _DAY.search(text)
+    if day is None:
+        return moment
+    try:
+        found = (
+            date.fromisoformat(day["iso"]) if day["iso"]
+            else date(int(day["y"]), int(day["m"]), int(day["d"]))
+        )  # fmt: skip
+    except ValueError:
+        return moment
+    return datetime.combine(found, moment, zone).astimezone(UTC)
+
+
+def dated_stamps(
+    stamps: list[Stamp], zone: tzinfo | None, times: PageTimes
+) -> list[datetime | None]:
+    """Clock times dated like a ticker's; the updates without a time filled in (module doc)."""
+    clocks = [stamp for stamp in stamps if isinstance(stamp, time)]
+    resolved = iter(dated(clocks, zone, times)[0] if clocks else [])
+    moments = [next(resolved) if isinstance(stamp, time) else stamp for stamp in stamps]
+    known = [moment for moment in moments if moment is not None]
+    newest_first = len(known) > 1 and known[0] > known[-1]
+    order = list(range(len(moments) - 1, -1, -1) if newest_first else range(len(moments)))
+    for indexes in (order, order[::-1]):  # oldest to newest, then back for the first ones
+        nearest: datetime | None = None
+        for index in indexes:
+            moments[index] = moments[index] or nearest
+            nearest = moments[index]
+    return moments
