@@ -1,0 +1,1 @@
+"""Stories: items of many sources about one event, clustered across languages."""

@@ -1,0 +1,140 @@
+"""Putting every item in a story: the pass that `dateline stories update` runs until nothing
+is left, and that the stories worker runs continuously.
+
+Items are embedded before the lock is taken (that is the slow part); then, under the
+stories lock (`store.serialise`), the engine catches up on every placement made since it
+last looked (other workers', editors'), the items still unplaced are placed, and their
+stories recounted, all in one transaction. So two workers never both start a story for
+one event, and an editor's decision is what every engine sees next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from dateline.config import Settings
+from dateline.db import Database
+from dateline.db.tables import utcnow as now
+from dateline.stories import categorising, store
+from dateline.stories.categories import Classifier
+from dateline.stories.embed import embed
+from dateline.stories.engine import ItemIn, StoryEngine, item_text
+
+log = logging.getLogger(__name__)
+
+BATCH = 256  # items embedded, then placed in one transaction
+WINDOW = timedelta(hours=48)
+
+
+class Assigner:
+    """Places unplaced items with one engine, kept across passes."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings | None = None,
+        *,
+        window: timedelta = WINDOW,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.window = window
+        self._classifier: Classifier | None = None
+        self._corrections = -1  # how many editors' categories the classifier has learnt
+        self._engine = StoryEngine(window=window)
+        self._mark = 0  # largest story_items id the engine has seen
+        self._horizon: datetime | None = None  # the engine knows stories from here on
+
+    async def run(self) -> int:
+        """Place every unplaced item; how many were placed."""
+        total = 0
+        while placed := await self.run_once():
+            total += placed
+        return total
+
+    async def run_once(self, batch: int = BATCH) -> int:
+        """Place up to `batch` unplaced items; 0 when there were none."""
+        async with self.db.read() as conn:
+            batch_items = await store.unplaced(conn, batch)
+        if not batch_items:
+            return 0
+        vectors = await asyncio.to_thread(embed, [item_text(item) for item in batch_items])
+        async with self.db.write() as conn:
+            await store.serialise(conn)
+            await self._catch_up(conn, _earliest(batch_items))
+            done = await store.placed_among(conn, (item.id for item in batch_items))
+            touched = await self._place(
+                conn,
+                [(i, v) for i, v in zip(batch_items, vectors, strict=True) if i.id not in done],
+            )
+            await store.refresh(conn, touched, await self._categorise(conn))
+            self._mark = await store.last_mark(conn)
+        return len(batch_items) - len(done)
+
+    async def _categorise(self, conn: AsyncConnection) -> Classifier:
+        """The classifier, built again when editors chose categories since: their choices
+        guide the stories placed after them."""
+        count = await categorising.corrections_count(conn)
+        if self._classifier is None or count != self._corrections:
+            examples = await categorising.corrections(conn)
+            self._classifier = categorising.classifier(self.settings, examples)
+            self._corrections = count
+        return self._classifier
+
+    async def _catch_up(self, conn: AsyncConnection, earliest: datetime | None) -> None:
+        """Learn the placements made since the last pass; an item older than what the
+        engine covers (an archive imported) makes it start again from there."""
+        since = earliest - self.window * 2 if earliest else None
+        if self._horizon is not None and (since is None or since < self._horizon):
+            self._engine, self._mark = StoryEngine(window=self.window), 0
+        if self._mark == 0:
+            self._horizon = since
+        for seed in await store.seeds(conn, self._mark, self._horizon):
+            self._engine.restore(seed.item, seed.story, seed.vector)
+        await store.sync_blogs(conn)
+        blogs = [
+            (item, story)
+            for item, story in await store.blog_seeds(conn)
+            if self._engine.story_of(item.id) is None
+        ]
+        if blogs:
+            vectors = embed([item_text(item) for item, _ in blogs])  # a few: the blogs are few
+            for (item, story), vector in zip(blogs, vectors, strict=True):
+                self._engine.restore(item, story, vector)
+
+    async def _place(self, conn: AsyncConnection, batch: list[tuple[ItemIn, Any]]) -> set[int]:
+        touched: set[int] = set()
+        source_ids = {item.source_id for item, _ in batch}
+        liveblogs = await store.liveblog_sources(conn, source_ids)
+        liveblog_story = await store.liveblog_stories(conn, liveblogs)
+        for item, vector in batch:
+            story_id = liveblog_story.get(item.source_id)
+            duplicate_of = None
+            if story_id is not None:  # a followed live blog's update is in its story
+                self._engine.restore(item, story_id, vector)
+            else:
+                placement = self._engine.place(item, vector)
+                story_id, duplicate_of = placement.story, placement.duplicate_of
+                if duplicate_of is not None and duplicate_of < 0:  # a blog's own words
+                    duplicate_of = None
+                if placement.new:
+                    story_id = await store.new_story(conn, now())
+                    self._engine.rekey(placement.story, story_id)
+                if item.source_id in liveblogs:
+                    await store.mark_live(conn, story_id, item.source_id)
+                    liveblog_story[item.source_id] = story_id
+            await store.put(
+                conn, item.id, story_id, store.encode(vector), duplicate_of=duplicate_of
+            )
+            touched.add(story_id)
+        return touched
+
+
+def _earliest(batch: list[ItemIn]) -> datetime | None:
+    dated = [item.published_at for item in batch if item.published_at is not None]
+    return min(dated) if dated else None
