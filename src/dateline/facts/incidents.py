@@ -1,0 +1,305 @@
+"""From counts to incidents: where each count happened, which counts are one incident, and
+which count is a total of the others.
+
+Where: the place named after the count in the same clause ("were killed in Kharkiv"), else
+the nearest place before it in the sentence ("In Kharkiv, three were killed"; "Kramatorsk,
+where two others were injured"), else one later in the sentence, else the place the text was
+last talking about. A total ("in total", "across the country") never borrows a place.
+One incident: counts of different kinds for the same place close together ("five killed and
+12 injured in Kharkiv"; "Seven were killed in Dnipro. Another 30 were injured.").
+Totals: a count without a place, or for a region or country, that the counts of other places
+add up to no more than is an aggregate ("killed at least five ... one in Kramatorsk ... two
+in Illinivka"), never counted twice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from dateline.facts import dates
+from dateline.facts.casualties import INJURED, KILLED, Count
+from dateline.facts.model import Evidence, Incident, PlaceRef
+from dateline.facts.places import Mention
+from dateline.facts.text import Sentence
+
+KINDS = (
+    ("earthquake", r"earthquake|quake|tremor|Erdbeben|Beben"),
+    ("flood", r"flood|flooding|floods|flash flood|Hochwasser|Überschwemmung|Flut|Sturzflut"),
+    ("fire", r"fire|blaze|wildfire|inferno|Brand|Feuer|Waldbrand|Flammen"),
+    ("crash", r"crash|collision|collided|derail|\w*[Uu]nfall|Absturz|abgestürzt|Zusammenstoß"
+     r"|\w*[Uu]nglück|entgleist"),
+    ("missile", r"missile|rocket|ballistic|Rakete|Raketen|Marschflugkörper"),
+    ("drone", r"drone|Shahed|Drohne|Drohnen"),
+    ("explosion", r"suicide bomb|car bomb|bomb blast|roadside bomb|IED|Selbstmordanschlag"
+     r"|Autobombe|Sprengsatz"),
+    ("air strike", r"air ?strike|airstrike|air raid|bombing|bombardment|glide bomb|Luftangriff"
+     r"|Gleitbombe"),
+    ("shelling", r"shelling|shelled|artillery|Beschuss|beschossen|Artillerie|Granate"),
+    ("explosion", r"explosion|blast|exploded|detonat|Explosion|explodiert|Detonation"),
+    ("attack", r"attack|strike|shooting|shot dead|gunmen|gunman|stabbing|assault|Angriff|Anschlag"
+     r"|Attacke|Schüsse|Messerangriff"),
+)  # fmt: skip
+_KIND_PATTERNS = [(kind, re.compile(rf"\b(?:{words})", re.I)) for kind, words in KINDS]
+_TOTAL = re.compile(
+    r"\b(?:(?i:in total|a total of|overall|altogether|nationwide|in all|insgesamt|landesweit"
+    r"|im ganzen Land|bundesweit|total|in mehreren (?:Regionen|Orten))|(?i:across|throughout)"
+    r" (?:the )?(?:country|nation|whole|entire|region|territory|Gaza Strip"
+    r"|[A-Z]\w+\b(?! [Rr]iver)))\b",
+)
+_HISTORIC = re.compile(
+    r"\b(?:anniversary|Jahrestag|commemorat|Gedenk|years ago|years after|Jahre nach|vor \w+ Jahren"
+    r"|in (?:19|20)\d\d|the (?:19|20)\d\d\b(?! (?:people|Menschen))"
+    r"|im Jahr (?:19|20)\d\d|since (?:19|20)\d\d|seit (?:19|20)\d\d|genocide|Völkermord|"
+    r"Holocaust|world war|Weltkrieg|(?:in|over) the (?:past|last) \w+ years|between (?:19|20)\d\d"
+    r")",
+    re.I,
+)
+_ELSEWHERE = re.compile(
+    r"\b(?:at|in) other (?:locations|places|areas)|\belsewhere\b|an anderen Orten|anderswo", re.I
+)
+_CLAUSE_END = re.compile(r"[,;:–—]|\bwhere\b|\bwo\b")
+
+
+@dataclass(slots=True)
+class Reading:
+    """One sentence as the extractor sees it."""
+
+    index: int
+    sentence: Sentence
+    places: list[Mention]
+    counts: list[Count]
+
+
+def build(readings: list[Reading], published: datetime | None, passage_kind: str) -> list[Incident]:
+    incidents: list[Incident] = []
+    last_place: PlaceRef | None = None
+    last_date: date | None = None
+    for reading in readings:
+        text = reading.sentence.text
+        if reading.counts and _is_history(text, published):
+            continue
+        said = dates.mentions(text, published)
+        for position, count in enumerate(reading.counts):
+            nearest = min(said, key=lambda item: _distance(item[0], count)) if said else None
+            when = nearest[1] if nearest else last_date
+            total = _is_total(text, reading.counts, position)
+            place = _place_for(count, reading, None if total or count.toll else last_place, total)
+            kind = _kind(text, count) or passage_kind
+            _add(incidents, count, place, kind, when, reading, total)
+        if reading.places:
+            last_place = _main_place(reading.places).ref()
+        if said:
+            last_date = said[0][1]
+    _mark_totals(incidents)
+    return [
+        incident
+        for incident in incidents
+        if incident.killed or incident.injured or incident.missing
+    ]
+
+
+def _distance(position: int, count: Count) -> int:
+    return position - count.end if position >= count.end else count.start - position
+
+
+def _is_total(text: str, found: list[Count], position: int) -> bool:
+    """A total marker ("overall", "across the country", "insgesamt") belongs to the count
+    nearest to it; a toll next to a count of the same kind is a running total ("killed 4 ...,
+    bringing the death toll to 31")."""
+    this = found[position]
+    if this.toll and any(not o.toll and o.state == this.state for o in found):
+        return True
+    for marker in _TOTAL.finditer(text):
+        nearest = min(range(len(found)), key=lambda i: _distance(marker.start(), found[i]))
+        if nearest == position:
+            return True
+    return False
+
+
+def _main_place(mentions: list[Mention]) -> Mention:
+    """What a sentence is about: its first place that is neither a country nor a district."""
+    specific = [m for m in mentions if not m.district and not (m.chosen and m.chosen.is_country)]
+    return specific[0] if specific else mentions[0]
+
+
+def _is_history(text: str, published: datetime | None) -> bool:
+    match = _HISTORIC.search(text)
+    if match is None:
+        return False
+    year = re.search(r"(19|20)\d\d", match.group())
+    return year is None or published is None or int(year.group()) < published.year
+
+
+def _place_for(
+    count: Count, reading: Reading, carried: PlaceRef | None, total: bool
+) -> PlaceRef | None:
+    text = reading.sentence.text
+    if total:
+        # A total's place is its scope, a region or country, never one of its parts.
+        wide = [m for m in reading.places if m.ref().relation == "region" and m.end <= count.end]
+        return _towns_first(wide).ref() if wide else None
+    inside = [m for m in reading.places if count.start <= m.start < count.end]
+    if inside:
+        return _towns_first(inside).ref()
+    clause_end = _CLAUSE_END.search(text, count.end)
+    limit = clause_end.start() if clause_end else len(text)
+    if _ELSEWHERE.search(text, count.end, limit):
+        return None
+    after = [m for m in reading.places if count.end <= m.start < limit]
+    if after:
+        return after[0].ref()
+    before = [m for m in reading.places if m.end <= count.start]
+    if before:
+        return _towns_first(before).ref()
+    # A later count of the same kind has its own place ("15 killed, nine in Florence");
+    # "2,000 killed and 2,059 injured ... in Morocco" share theirs.
+    following = [o.start for o in reading.counts if o.start >= count.end and o.state == count.state]
+    limit = following[0] if following else len(text)
+    later = [m for m in reading.places if count.end <= m.start < limit]
+    if later and carried is None and not total:
+        return later[0].ref()
+    return carried
+
+
+def _towns_first(mentions: list[Mention]) -> Mention:
+    """The last place named, a town before its region or country: "in Derna, eastern Libya",
+    "des Dorfes Welykyj Burluk im Gebiet Charkiw"."""
+    towns = [m for m in mentions if m.ref().relation != "region"]
+    regions = [m for m in mentions if not (m.chosen and m.chosen.is_country)]
+    return (towns or regions or mentions)[-1]
+
+
+def _kind(text: str, count: Count) -> str | None:
+    best: tuple[int, str] | None = None
+    for kind, pattern in _KIND_PATTERNS:
+        for match in pattern.finditer(text):
+            distance = abs(match.start() - count.start)
+            if best is None or distance < best[0]:
+                best = (distance, kind)
+    return best[1] if best else None
+
+
+def passage_kind(text: str) -> str:
+    """The first kind of event the text names, for counts whose sentence names none."""
+    first: tuple[int, str] | None = None
+    for kind, pattern in _KIND_PATTERNS:
+        match = pattern.search(text)
+        if match and (first is None or match.start() < first[0]):
+            first = (match.start(), kind)
+    return first[1] if first else "other"
+
+
+def _add(
+    incidents: list[Incident],
+    count: Count,
+    place: PlaceRef | None,
+    kind: str,
+    when: date | None,
+    reading: Reading,
+    total: bool,
+) -> None:
+    identity = place.identity if place else None
+    for incident in reversed(incidents):
+        if reading.index - incident.sentence > 1:
+            break
+        same_place = (incident.place.identity if incident.place else None) == identity
+        if not same_place or incident.total_marker != total:
+            continue
+        current = _slot(incident, count.state)
+        if current == count.value:
+            return
+        if count.toll and current is not None:
+            _fill(incident, count, max(current, count.value))
+            return
+        if current is None:
+            _fill(incident, count, count.value)
+            return
+    sentence = reading.sentence
+    incidents.append(
+        Incident(
+            kind=kind,
+            place=place,
+            evidence=Evidence(sentence.start, sentence.end, sentence.text),
+            qualifier=count.qualifier,
+            date=when,
+            sentence=reading.index,
+            total_marker=total,
+        )
+    )
+    _fill(incidents[-1], count, count.value)
+
+
+def _slot(incident: Incident, state: str) -> int | None:
+    if state == KILLED:
+        return incident.killed
+    if state == INJURED:
+        return incident.injured
+    return incident.missing
+
+
+def _fill(incident: Incident, count: Count, value: int) -> None:
+    if count.state == KILLED:
+        incident.killed = value
+    elif count.state == INJURED:
+        incident.injured = value
+    else:
+        incident.missing = value
+    incident.qualifier = incident.qualifier or count.qualifier
+
+
+def _is_wide(incident: Incident) -> bool:
+    return incident.place is None or incident.place.relation == "region" or incident.total_marker
+
+
+def _mark_totals(incidents: list[Incident]) -> None:
+    for total in incidents:
+        if not _is_wide(total):
+            continue
+        parts = [
+            other
+            for other in incidents
+            if other is not total
+            and other.place is not None
+            and not other.aggregate
+            and _narrower(other, total)
+            and _within(other.place, total.place)
+        ]
+        if not parts or not _covers(total, parts):
+            continue
+        total.aggregate = True
+
+
+def _narrower(part: Incident, total: Incident) -> bool:
+    """A town is narrower than a region or country; a region than a country or nothing."""
+    if not _is_wide(part):
+        return True
+    scope = total.place.place if total.place else None
+    place = part.place.place if part.place else None
+    is_country = place is not None and place.is_country
+    return not part.total_marker and not is_country and (scope is None or scope.is_country)
+
+
+def _within(part: PlaceRef, scope: PlaceRef | None) -> bool:
+    """Whether a part's place can lie inside a total's scope (no scope: anywhere)."""
+    if scope is None:
+        return True
+    if part.identity == scope.identity:
+        return False
+    inner, outer = part.place, scope.place
+    if inner is None or outer is None:
+        return True
+    if outer.is_country or outer.admin1 is None:
+        return inner.country == outer.country
+    return inner.admin1 == outer.admin1
+
+
+def _covers(total: Incident, parts: list[Incident]) -> bool:
+    killed = sum(part.killed or 0 for part in parts)
+    injured = sum(part.injured or 0 for part in parts)
+    if total.killed is not None and killed > total.killed:
+        return False
+    if total.injured is not None and injured > total.injured:
+        return False
+    return bool(killed and total.killed) or bool(injured and total.injured)

@@ -1,0 +1,121 @@
+"""One incident reported by several sources is shown once.
+
+Incidents merge when their kind, place (GeoNames id) and date agree. The merged incident
+keeps every source, shows the range of each count, and states the most conservative count
+(the lowest): of the editors' decisions when there are any, else of all its sources.
+Totals (`aggregate`), incidents without a known place or date, agreements and rejected
+facts are never merged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+COUNTS = ("killed", "injured", "missing")
+DECIDED = ("corrected", "confirmed")
+SORTS = ("date", "place", "killed", "injured")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a fact was read: an update of a blog of ours, or a followed source's item."""
+
+    kind: str  # update, item
+    update_id: int | None
+    item_id: int | None
+    blog_slug: str | None
+    url: str
+    title: str
+    source_title: str
+    published_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFact:
+    id: int
+    kind: str  # incident, exchange, ceasefire, talks
+    review: str
+    fact: dict[str, Any]
+    fact_date: date | None
+    geonames_id: int | None
+    source: Source
+
+    def count(self, name: str) -> int | None:
+        value = self.fact.get(name)
+        return value if isinstance(value, int) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """One fact as readers see it, with every source that reported it."""
+
+    members: tuple[StoredFact, ...]
+
+    @property
+    def first(self) -> StoredFact:
+        return self.members[0]
+
+    @property
+    def kind(self) -> str:
+        return self.first.kind
+
+    @property
+    def review(self) -> str:
+        states = {member.review for member in self.members}
+        return next((state for state in DECIDED if state in states), self.first.review)
+
+    @property
+    def fact(self) -> dict[str, Any]:
+        """The first source's fact with the most conservative counts."""
+        deciding = [m for m in self.members if m.review in DECIDED] or list(self.members)
+        fact = dict(deciding[0].fact)
+        if self.kind == "incident":
+            for name in COUNTS:
+                fact[name] = _lowest(member.count(name) for member in deciding)
+        return fact
+
+    def count_range(self, name: str) -> tuple[int, int] | None:
+        found = [count for m in self.members if (count := m.count(name)) is not None]
+        return (min(found), max(found)) if found else None
+
+    @property
+    def place_name(self) -> str:
+        place = self.fact.get("place") or {}
+        return str(place.get("name") or "")
+
+
+def _lowest(counts: Any) -> int | None:
+    found = [count for count in counts if count is not None]
+    return min(found) if found else None
+
+
+def merge(found: list[StoredFact]) -> list[Merged]:
+    """Facts in the order given, those of one incident joined at the first's position."""
+    groups: dict[object, list[StoredFact]] = {}
+    for fact in found:
+        groups.setdefault(_identity(fact), []).append(fact)
+    return [Merged(tuple(members)) for members in groups.values()]
+
+
+def _identity(fact: StoredFact) -> object:
+    mergeable = (
+        fact.kind == "incident"
+        and fact.review != "rejected"
+        and not fact.fact.get("aggregate")
+        and fact.geonames_id is not None
+        and fact.fact_date is not None
+    )
+    if not mergeable:
+        return ("own", fact.id)
+    return ("incident", fact.fact.get("kind"), fact.geonames_id, fact.fact_date)
+
+
+def sort(merged: list[Merged], by: str) -> list[Merged]:
+    """Newest or most casualties first; places A to Z. Unknown values go last."""
+    if by == "place":
+        return sorted(merged, key=lambda m: (m.place_name == "", m.place_name.casefold()))
+    if by in COUNTS:
+        return sorted(merged, key=lambda m: -(m.fact.get(by) or -1))
+    return sorted(merged, key=lambda m: m.first.fact_date or date.min, reverse=True)

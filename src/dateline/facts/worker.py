@@ -1,0 +1,107 @@
+"""Reading facts from published updates and stored items, in the background.
+
+A pass takes a batch of texts that are new or changed, reads them in a thread (the CPU
+part, so the event loop serving readers and editors is never held), then saves the batch in
+one short transaction. Publishing and ingest never wait for it: they only write the texts.
+`dateline facts update` runs passes until nothing is left; the app runs `FactsWorker`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError
+
+from dateline.db import Database
+from dateline.db.tables import utcnow
+from dateline.facts import store
+from dateline.facts.extract import extract
+from dateline.facts.records import fact_rows
+from dateline.facts.store import Text
+
+log = logging.getLogger(__name__)
+
+PAUSE_SECONDS = 5.0  # between passes that found nothing to read
+
+
+class FactsExtractor:
+    def __init__(
+        self, db: Database, batch: int = store.BATCH, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.db = db
+        self.batch = batch
+        self.clock = clock
+
+    async def run(self) -> int:
+        """Read every new or changed text; how many texts were read or forgotten."""
+        total = 0
+        while done := await self.run_once():
+            total += done
+        return total
+
+    async def run_once(self) -> int:
+        """One batch: 0 when nothing was left to do."""
+        async with self.db.read() as conn:
+            gone = await store.deleted_updates(conn, self.batch)
+            texts = await store.pending_updates(conn, self.batch)
+            texts += await store.pending_items(conn, self.batch)
+        if not gone and not texts:
+            return 0
+        read = await asyncio.to_thread(_read_all, texts)
+        now = self.clock()
+        async with self.db.write() as conn:
+            await store.forget_updates(conn, gone)
+            for text, rows in read:
+                await store.save(conn, text, rows, now)
+        return len(gone) + len(texts)
+
+
+def _read_all(texts: list[Text]) -> list[tuple[Text, list[dict[str, Any]]]]:
+    return [(text, _read(text)) for text in texts]
+
+
+def _read(text: Text) -> list[dict[str, Any]]:
+    """The facts of one text. A text the extractor fails on is logged and stored as read
+    with no facts, so one bad text never stalls every text after it."""
+    try:
+        found = extract(text.text, text.lang, text.published_at)
+    except Exception:
+        log.exception("reading facts failed", extra={"source": text.kind, "source_id": text.id})
+        return []
+    published = text.published_at.date() if text.published_at else None
+    return fact_rows(found, published)
+
+
+class FactsWorker:
+    """Passes of `FactsExtractor` every few seconds while the app runs."""
+
+    def __init__(self, db: Database, pause: float = PAUSE_SECONDS) -> None:
+        self.extractor = FactsExtractor(db)
+        self.pause = pause
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="facts-worker")
+
+    async def stop(self) -> None:
+        """Stop now; a pass cut short saved nothing (its transaction is rolled back)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                done = await self.extractor.run_once()
+            except DBAPIError:
+                log.exception("reading facts failed; trying again")
+                done = 0
+            if not done:
+                await asyncio.sleep(self.pause)

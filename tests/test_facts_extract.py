@@ -1,0 +1,214 @@
+"""The facts extractor on passages written for these tests (English and German): who was
+killed or injured where and when, totals and their parts, exchanges, ceasefires, and input
+that must give no facts and no error."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dateline.facts.extract import extract
+from tests.live_server import run_cli
+
+PUBLISHED = datetime(2025, 6, 4, 8, 30, tzinfo=UTC)  # a Wednesday
+
+
+def incidents(text: str, lang: str | None = None) -> list[tuple[Any, ...]]:
+    found = extract(text, lang, PUBLISHED).to_json()["incidents"]
+    return [
+        ((i["place"] or {}).get("name"), i["killed"], i["injured"], i["aggregate"]) for i in found
+    ]
+
+
+def test_a_casualty_report_gives_place_counts_kind_date_and_evidence() -> None:
+    text = (
+        "Officials said on Wednesday that Russian shelling killed three people in Kherson "
+        "on Monday and wounded 11 others."
+    )
+    facts = extract(text, "en", PUBLISHED).to_json()
+    assert facts["lang"] == "en"
+    [incident] = facts["incidents"]
+    assert incident["kind"] == "shelling"
+    assert (incident["killed"], incident["injured"], incident["aggregate"]) == (3, 11, False)
+    assert incident["place"]["name"] == "Kherson"
+    assert incident["place"]["country"] == "UA"
+    assert incident["place"]["relation"] == "in"
+    assert isinstance(incident["place"]["geonames_id"], int)
+    assert incident["date"] == "2025-06-02"
+    evidence = incident["evidence"]
+    assert text[evidence["start"] : evidence["end"]] == evidence["text"]
+
+
+def test_german_numerals_and_nouns_are_counted() -> None:
+    assert incidents("In Charkiw gab es nach dem Angriff zwei Tote und drei Verletzte.") == [
+        ("Charkiw", 2, 3, False)
+    ]
+    assert incidents("Bei dem Beschuss von Cherson wurden einundzwanzig Menschen verletzt.") == [
+        ("Cherson", None, 21, False)
+    ]
+    assert incidents("Nach dem Erdbeben in der Türkei stieg die Zahl der Toten auf 1.200.") == [
+        ("Türkei", 1200, None, False)
+    ]
+
+
+def test_parts_of_a_count_add_up_and_qualifiers_are_kept() -> None:
+    text = "Nine children and 11 adults were injured when a missile hit a school in Sumy."
+    assert incidents(text) == [("Sumy", None, 20, False)]
+    facts = extract("At least 1,200 people died after the earthquake in Turkey.", "en")
+    assert facts.to_json()["incidents"][0]["qualifier"] == "at least"
+    dozens = extract("Dozens of people were injured in the blast in Beirut.", "en")
+    assert dozens.to_json()["incidents"][0]["injured"] == 12  # conservatively, as ACLED codes it
+
+
+def test_a_total_and_its_parts_are_never_counted_twice() -> None:
+    text = (
+        "Russian attacks killed at least five people on Monday, officials said. "
+        "One death was in Kramatorsk, where two others were injured, and two deaths were in "
+        "the town of Illinivka, where another three were injured. Two women were killed in a "
+        "village south of Kupiansk."
+    )
+    found = extract(text, "en", PUBLISHED).to_json()["incidents"]
+    parts = {(i["place"]["name"], i["killed"], i["injured"]) for i in found if not i["aggregate"]}
+    assert parts == {("Kramatorsk", 1, 2), ("Illinivka", 2, 3), ("Kupiansk", 2, None)}
+    [total] = [i for i in found if i["aggregate"]]
+    assert (total["killed"], total["place"]) == (5, None)
+    kupiansk = next(i for i in found if i["place"] and i["place"]["name"] == "Kupiansk")
+    assert kupiansk["place"]["relation"] == "near"
+
+
+def test_transliterations_find_the_same_place() -> None:
+    ids = {
+        extract(f"Two people were killed in {name} on Monday.", "en").incidents[0].place
+        for name in ("Kupiansk", "Kupjansk", "Kupyansk", "Куп’янськ")
+    }
+    assert len({ref.place.geonames_id for ref in ids if ref and ref.place}) == 1
+
+
+def test_a_region_is_a_region() -> None:
+    found = extract("Im Gebiet Donezk wurden zwei Zivilisten getötet.", "de").to_json()
+    assert found["incidents"][0]["place"]["relation"] == "region"
+    assert found["incidents"][0]["place"]["name"] == "Donezk"
+
+
+def test_place_names_that_are_also_words_need_a_place_context() -> None:
+    assert incidents("Nice work by the rescuers: two people were injured, police said.") == [
+        (None, None, 2, False)
+    ]
+    assert incidents("In Essen sind bei einem Brand zwei Menschen ums Leben gekommen.") == [
+        ("Essen", 2, None, False)
+    ]
+    assert extract("In Essen wurden zwei Menschen verletzt.", "de").incidents[0].place
+    essen = extract("In Essen wurden zwei Menschen verletzt.", "de").incidents[0].place
+    assert essen is not None
+    assert essen.place is not None
+    assert essen.place.country == "DE"
+
+
+def test_numbers_that_are_not_casualties_give_no_incident() -> None:
+    negatives = [
+        "The motion passed by 312 votes to 190.",
+        "The government pledged 2 billion euros for reconstruction.",
+        "About 5,000 people were evacuated from the flooded district.",
+        "Air defences shot down 40 drones and two missiles overnight.",
+        "A 45-year-old man was arrested at 10:30 on Tuesday.",
+        "Turnout was 61 percent, up from 2019.",
+        "Some 20,000 troops took part in the exercise.",
+        "Die Regierung stellte 300 Millionen Euro bereit.",
+        "Mehr als 2000 Menschen wurden in Sicherheit gebracht.",
+    ]
+    for text in negatives:
+        assert extract(text, None, PUBLISHED).to_json()["incidents"] == [], text
+
+
+def test_an_age_is_not_a_count() -> None:
+    assert incidents("A 64-year-old man was killed by a drone in Nikopol.") == [
+        ("Nikopol", 1, None, False)
+    ]
+    assert incidents("Eine 73-jährige Frau ist in Cherson ums Leben gekommen.") == [
+        ("Cherson", 1, None, False)
+    ]
+
+
+def test_dates_resolve_against_the_publication_time() -> None:
+    def date(text: str) -> str | None:
+        return extract(text, None, PUBLISHED).to_json()["incidents"][0]["date"]
+
+    assert date("Gestern wurden in Odessa zwei Menschen getötet.") == "2025-06-03"
+    assert date("Am Montag wurden in Odessa zwei Menschen getötet.") == "2025-06-02"
+    assert date("Two people were killed in Odesa overnight.") == "2025-06-04"
+    assert date("Two people were killed in Odesa on 28 May.") == "2025-05-28"
+    assert extract("Two people were killed in Odesa on Monday.", "en").incidents[0].date is None
+
+
+def test_exchanges_keep_what_count_and_status() -> None:
+    def exchanges(text: str) -> list[tuple[Any, ...]]:
+        return [(e.what, e.count, e.status) for e in extract(text, None).exchanges]
+
+    assert exchanges("The delegations agreed to swap 6,000 bodies of fallen soldiers.") == [
+        ("bodies", 6000, "agreed")
+    ]
+    assert exchanges("Russland und die Ukraine haben je 390 Kriegsgefangene ausgetauscht.") == [
+        ("prisoners", 390, "completed")
+    ]
+    assert exchanges("Kyiv proposed an exchange of 1,200 wounded servicemen.") == [
+        ("wounded", 1200, "proposed")
+    ]
+
+
+def test_ceasefires_keep_duration_scope_and_status() -> None:
+    [proposed] = extract(
+        "Moscow proposed a partial ceasefire of two to three days.", "en"
+    ).ceasefires
+    assert (proposed.min_days, proposed.max_days, proposed.scope) == (2, 3, "partial")
+    assert (proposed.status, proposed.proposed_by) == ("proposed", "Russia")
+    [rejected] = extract(
+        "Ukraine said Russia had rejected its offer of an unconditional ceasefire.", "en"
+    ).ceasefires
+    assert (rejected.status, rejected.scope, rejected.min_days) == ("rejected", "full", None)
+    [agreed] = extract("Beide Seiten einigten sich auf eine 30-tägige Waffenruhe.", "de").ceasefires
+    assert (agreed.min_days, agreed.max_days, agreed.status) == (30, 30, "agreed")
+
+
+def test_talks_keep_place_and_dates() -> None:
+    [talks] = extract(
+        "Talks between the delegations will be held in Istanbul between 20 and 30 June.",
+        "en",
+        PUBLISHED,
+    ).talks
+    assert talks.place is not None
+    assert talks.place.name == "Istanbul"
+    assert (str(talks.start_date), str(talks.end_date)) == ("2025-06-20", "2025-06-30")
+
+
+def test_other_languages_give_no_facts_and_no_error() -> None:
+    facts = extract("La policía dijo que dos personas murieron en el ataque de ayer.")
+    assert facts.to_json() == {
+        "lang": None, "incidents": [], "exchanges": [], "ceasefires": [], "talks": []
+    }  # fmt: skip
+    assert extract("Two people were killed in Kharkiv.", "fr").to_json()["incidents"] == []
+
+
+def test_hostile_input_is_answered_and_invents_nothing() -> None:
+    digits = "7" * 20_000
+    assert extract(digits, "en").to_json()["incidents"] == []
+    groups = ",".join(["000"] * 5000)
+    assert extract(f"1,{groups} people were killed in Kharkiv.", "en").incidents == []
+    assert extract("1000000000000 people were killed in Kharkiv.", "en").incidents == []
+    brackets = "(" * 5000 + "two people were killed" + ")" * 5000
+    assert [i.killed for i in extract(brackets, "en").incidents] == [2]
+    assert extract("", None).to_json()["incidents"] == []
+
+
+def test_the_cli_prints_the_facts_of_a_file_or_standard_input(tmp_path: Path) -> None:
+    text = "Zwei Menschen wurden am Montag in Saporischschja getötet."
+    story = tmp_path / "story.txt"
+    story.write_text(text, encoding="utf-8")
+    env = dict(os.environ)
+    log = tmp_path / "cli.log"
+    from_file = run_cli(env, log, "facts", "extract", "--lang", "de", str(story))
+    from_stdin = run_cli(env, log, "facts", "extract", "-", stdin=text)
+    assert from_file == from_stdin
+    assert '"killed": 2' in from_file
+    assert '"Saporischschja"' in from_file
