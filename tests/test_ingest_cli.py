@@ -69,6 +69,18 @@ def test_add_fetch_list_and_export(env: dict[str, str], ingest_server: IngestSer
     assert "0 new items, 0 updated, 0 failed." in again
 
 
+def test_add_without_a_kind_follows_a_ticker_page_as_a_live_blog(
+    env: dict[str, str], ingest_server: IngestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ticker page added from the shell is read as the live blog it is, not refused as
+    "not an RSS feed"; its updates arrive at the first fetch."""
+    monkeypatch.setenv("DATELINE_ITEM_RETENTION_DAYS", "0")  # the page's updates are from 2025
+    page = (Path(__file__).parent / "data" / "ingest" / "ticker_de.html").read_bytes()
+    url = ingest_server.route("/ticker", page, content_type="text/html; charset=utf-8")
+    assert "Following source #1 (liveblog)" in run("source", "add", url)
+    assert "Fetched 1 sources: 3 new items, 0 updated, 0 failed." in run("source", "fetch", "1")
+
+
 def test_fetch_reports_failures_in_plain_words(
     env: dict[str, str], ingest_server: IngestServer
 ) -> None:
@@ -144,7 +156,8 @@ def test_ctrl_c_stops_a_worker_and_its_fetch_processes_and_hands_fetches_back(
 ) -> None:
     """Ctrl-C reaches the whole process group: the fetch processes must leave the stopping
     to the worker, which hands the fetch in flight back (still due, no failure recorded)."""
-    run("source", "add", ingest_server.route("/slow.xml", FEED, delay=600.0))
+    slow = ingest_server.route("/slow.xml", FEED, delay=600.0)
+    run("source", "add", slow, "--kind", "feed")  # a kind given: no fetch to detect it
     patient = {"DATELINE_FETCH_TIMEOUT_SECONDS": "1200"}  # the fetch is in flight at Ctrl-C
     process = subprocess.Popen(
         [sys.executable, "-c", "from dateline.cli import app; app()", "worker", "--processes=2"],

@@ -4,17 +4,27 @@ opening the blog's own update form prefilled (nothing is published without the e
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import httpx
 import pytest
 from selectolax.lexbor import LexborHTMLParser
+from sqlalchemy import update
+from typer.testing import CliRunner
 
+from dateline.accounts.service import User
+from dateline.cli import app as cli_app
 from dateline.config import Settings
 from dateline.db import Database
+from dateline.db.tables import sources as sources_table
 from dateline.ingest import queries
+from dateline.ingest.models import Item
 from dateline.ingest.worker import IngestWorker
 from dateline.liveblog import queries as blog_queries
+from dateline.liveblog import team
 from dateline.liveblog.models import Blog
-from tests.helpers import csrf_from, parse
+from tests.helpers import csrf_from, log_in, make_user, parse
 from tests.ingest_factories import (
     add,
     document,
@@ -96,7 +106,7 @@ async def test_add_to_live_blog_opens_the_update_form_prefilled(
     page = await editor_client.get(f"/admin/live/{blog.slug}/inbox/{stored.id}/use")
     assert page.status_code == 200
     form = parse(page).css_first("form.update-form")
-    assert form.attributes["action"] == f"/admin/live/{blog.slug}/updates"
+    assert form.attributes["action"] == f"/admin/live/{blog.slug}/inbox/{stored.id}/use"
     assert form.css_first("#headline").attributes["value"] == "Dam holds"
     body = form.css_first("#body").text()
     assert body == (
@@ -105,9 +115,9 @@ async def test_add_to_live_blog_opens_the_update_form_prefilled(
     )
     async with db.read() as conn:
         assert (await blog_queries.reader_page(conn, blog.slug, 1, 20, False)).total == 0
-    # The editor presses Publish: the blog's own endpoint publishes it.
+    # The editor presses Publish: it is published as the blog's own form does.
     fields = {"csrf_token": csrf_from(page), "headline": "Dam holds", "body": body}
-    posted = await editor_client.post(f"/admin/live/{blog.slug}/updates", data=fields)
+    posted = await editor_client.post(str(form.attributes["action"]), data=fields)
     assert posted.status_code == 303
     async with db.read() as conn:
         view = await blog_queries.reader_page(conn, blog.slug, 1, 20, False)
@@ -300,3 +310,262 @@ async def test_a_sources_script_link_is_never_offered_as_a_link(
     ]  # both kept: a missing link does not make two items one
     hrefs = [str(a.attributes.get("href", "")) for a in page.css("a")]
     assert not any(href.lower().startswith("javascript:") for href in hrefs)
+
+
+# Issue 14, section 1, points 5 and 7: a compact, filterable inbox that shows use and other
+# sources; the sources page as a table, failing first, in the CLI's words.
+
+
+async def stored_items(db: Database, source_id: int) -> list[Item]:
+    async with db.read() as conn:
+        return await queries.items_of_source(conn, source_id, 100)
+
+
+async def use_item(http: httpx.AsyncClient, slug: str, item_id: int) -> httpx.Response:
+    """Open "Add to live blog" and press Publish with the prefilled text, as an editor does."""
+    page = await http.get(f"/admin/live/{slug}/inbox/{item_id}/use")
+    form = parse(page).css_first("form.update-form")
+    fields = {
+        "csrf_token": csrf_from(page),
+        "headline": str(form.css_first("#headline").attributes["value"]),
+        "body": form.css_first("#body").text(),
+    }
+    return await http.post(str(form.attributes["action"]), data=fields)
+
+
+async def test_an_item_made_into_an_update_says_when_and_by_whom_with_a_link(
+    editor_client: httpx.AsyncClient, db: Database, settings: Settings, blog: Blog, editor: User
+) -> None:
+    wire = await add(db, settings, "https://wire.example.org/world.rss", blog=blog.slug)
+    await store_document(db, wire, document(item(1), item(2, title="Dam holds")))
+    fragment = await editor_client.get(f"/admin/live/{blog.slug}/inbox/items")
+    [dam] = [i for i in await stored_items(db, wire.id) if i.title == "Dam holds"]
+    posted = await use_item(editor_client, blog.slug, dam.id)
+    assert posted.status_code == 303
+    update_id = posted.headers["location"].rsplit("#update-", 1)[1]
+    page = parse(await editor_client.get(f"/admin/live/{blog.slug}/inbox"))
+    used = page.css_first(f"#item-{dam.id} .inbox__used a")
+    assert used.attributes["href"] == f"/admin/live/{blog.slug}#update-{update_id}"
+    assert re.fullmatch(rf"Used \d\d:\d\d by {editor.display_name}", used.text(strip=True))
+    assert page.css_first(f"#item-{dam.id}").css_first(".inbox__title").text() == "Dam holds"
+    others = [n for n in page.css(".inbox__item") if n.attributes["id"] != f"item-{dam.id}"]
+    assert [n.css_first(".inbox__used") for n in others] == [None]
+    # The open inbox (inbox.js) gets the mark too: the list's version changed.
+    tag = {"If-None-Match": fragment.headers["etag"]}
+    assert (
+        await editor_client.get(f"/admin/live/{blog.slug}/inbox/items", headers=tag)
+    ).status_code == 200
+
+
+async def test_a_contributors_use_links_to_the_draft_waiting_for_an_editor(
+    client: httpx.AsyncClient, db: Database, settings: Settings, blog: Blog, editor: User
+) -> None:
+    contributor = await make_user(db, "contributor")
+    async with db.write() as conn:
+        await team.join(conn, blog.id, contributor.id, editor.id)
+    wire = await add(db, settings, "https://wire.example.org/world.rss", blog=blog.slug)
+    await store_document(db, wire, document(item(1)))
+    [story] = await stored_items(db, wire.id)
+    await log_in(client, contributor.email)
+    posted = await use_item(client, blog.slug, story.id)
+    assert posted.status_code == 303
+    assert posted.headers["location"].startswith(f"/admin/live/{blog.slug}/drafts")
+    page = parse(await client.get(f"/admin/live/{blog.slug}/inbox"))
+    mark = page.css_first(f"#item-{story.id} .inbox__used a")
+    assert mark.text(strip=True).startswith("Drafted ")
+    assert mark.text(strip=True).endswith(f"by {contributor.display_name}")
+    assert str(mark.attributes["href"]).startswith(f"/admin/live/{blog.slug}/drafts/")
+
+
+async def test_a_mistake_in_the_update_keeps_the_editors_text_and_marks_nothing(
+    editor_client: httpx.AsyncClient, db: Database, settings: Settings, blog: Blog
+) -> None:
+    wire = await add(db, settings, "https://wire.example.org/world.rss", blog=blog.slug)
+    await store_document(db, wire, document(item(1)))
+    [story] = await stored_items(db, wire.id)
+    url = f"/admin/live/{blog.slug}/inbox/{story.id}/use"
+    page = await editor_client.get(url)
+    fields = {"csrf_token": csrf_from(page), "headline": "H" * 201, "body": "My own words."}
+    refused = await editor_client.post(url, data=fields)
+    assert refused.status_code == 422
+    form = parse(refused).css_first("form.update-form")
+    assert form.attributes["action"] == url  # pressing Publish again still marks the item
+    assert form.css_first("#body").text() == "My own words."
+    assert form.css_first("#headline").attributes["aria-invalid"] == "true"
+    inbox = parse(await editor_client.get(f"/admin/live/{blog.slug}/inbox"))
+    assert inbox.css_first(".inbox__used") is None
+
+
+async def test_the_inbox_filters_by_source_and_words_in_the_url_without_javascript(
+    editor_client: httpx.AsyncClient, db: Database, settings: Settings, blog: Blog
+) -> None:
+    wire = await add(db, settings, "https://wire.example.org/world.rss", blog=blog.slug)
+    agency = await add(db, settings, "https://agency.example.net/feed", blog=blog.slug)
+    dam = item(1, title="Dam holds")
+    wey = item(2, text="The DAM at Wey is being inspected.")
+    await store_document(db, wire, document(wey, dam, title="Northwind Wire"))
+    await store_document(
+        db, agency, document(item(3, url="https://agency.example.net/3"), title="")
+    )
+    url = f"/admin/live/{blog.slug}/inbox"
+    page = parse(await editor_client.get(url))
+    form = page.css_first("form.inbox-filter")
+    assert (form.attributes["method"], form.attributes["action"]) == ("get", url)
+    choices = [o.text() for o in form.css("#filter-source option")]
+    assert choices == ["All sources", "Northwind Wire", "agency.example.net"]
+    by_source = await editor_client.get(url, params={"source": agency.id})
+    assert inbox_titles(by_source) == ["Story 3"]
+    kept = parse(by_source).css_first(f'#filter-source option[value="{agency.id}"]')
+    assert "selected" in kept.attributes
+    by_words = await editor_client.get(url, params={"q": "  dam "})
+    assert inbox_titles(by_words) == ["Story 2", "Dam holds"]  # headline or text, any case
+    assert parse(by_words).css_first("#filter-q").attributes["value"] == "dam"
+    region = parse(by_words).css_first("[data-inbox]")
+    assert region.attributes["data-inbox"] == f"{url}/items?q=dam"  # inbox.js keeps it too
+    both = await editor_client.get(url, params={"source": wire.id, "q": "wey"})
+    assert inbox_titles(both) == ["Story 2"]
+    literal = await editor_client.get(url, params={"q": "100%"})
+    assert inbox_titles(literal) == []
+    assert "No items match this filter." in parse(literal).css_first(".inbox .empty").text()
+    for odd in ("abc", "²", "9" * 40):  # not a source number: no source filter, no error
+        answer = await editor_client.get(url, params={"source": odd})
+        assert answer.status_code == 200
+        assert len(inbox_titles(answer)) == 3
+    foreign = await add(db, settings, "https://elsewhere.example.net/feed")
+    assert inbox_titles(await editor_client.get(url, params={"source": foreign.id})) == []
+
+
+async def test_older_items_keep_the_filter(
+    editor_client: httpx.AsyncClient, db: Database, settings: Settings, blog: Blog
+) -> None:
+    wire = await add(db, settings, "https://wire.example.org/world.rss", blog=blog.slug)
+    await store_document(db, wire, document(*(item(n) for n in range(1, 41))))
+    url = f"/admin/live/{blog.slug}/inbox"
+    first = await editor_client.get(url, params={"q": "story"})
+    older = parse(first).css_first('a[href*="before="]')
+    assert older is not None
+    assert str(older.attributes["href"]).startswith(f"{url}?q=story&before=")
+    rest = await editor_client.get(str(older.attributes["href"]))
+    assert len(inbox_titles(first)) + len(inbox_titles(rest)) == 40
+
+
+async def test_a_merged_duplicate_says_which_other_sources_carried_it(
+    editor_client: httpx.AsyncClient, db: Database, settings: Settings, blog: Blog
+) -> None:
+    wire = await add(db, settings, "https://wire.example.org/world.rss", blog=blog.slug)
+    agency = await add(db, settings, "https://agency.example.net/feed")
+    await store_document(db, wire, document(item(1, title="Dam holds"), title="Northwind Wire"))
+    copy = item(1, title="Dam holds", url="https://agency.example.net/dam?ref=rss")
+    await store_document(db, agency, document(copy, title="Agency Fast"))
+    page = parse(await editor_client.get(f"/admin/live/{blog.slug}/inbox"))
+    assert inbox_titles_of(page) == ["Dam holds"]  # stored once
+    also = page.css_first(".inbox__item .inbox__also")
+    assert " ".join(also.text().split()) == "· also from Agency Fast"
+
+
+def inbox_titles_of(page: LexborHTMLParser) -> list[str]:
+    return [node.text(strip=True) for node in page.css(".inbox__title")]
+
+
+async def test_sources_page_is_a_table_failing_first_with_the_add_form_on_top(
+    editor_client: httpx.AsyncClient, db: Database, settings: Settings
+) -> None:
+    fine = await add(db, settings, "https://fine.example.org/feed")
+    await store_document(db, fine, document(item(1), item(2), title="Fine Wire"))
+    unnamed = await add(db, settings, "https://quiet.example.org/feed.xml")
+    retrying = await add(db, settings, "https://shaky.example.org/feed")
+    await store_failure(db, retrying, "The server answered 503 Service Unavailable")
+    failing = await add(db, settings, "https://gone.example.org/feed")
+    await store_failure(db, failing, "The server answered 410 Gone")
+    async with db.write() as conn:
+        await conn.execute(
+            update(sources_table).where(sources_table.c.id == failing.id).values(status="failing")
+        )
+    page = parse(await editor_client.get("/admin/sources"))
+    html = page.html or ""
+    assert html.index('id="add-source"') < html.index('class="table sources-table"')
+    rows = page.css(".sources-table tbody tr")
+    ids = [row.attributes["id"] for row in rows]
+    assert ids == [f"source-{s.id}" for s in (failing, retrying, fine, unnamed)]
+    states = [row.css_first(".source-status").text() for row in rows]
+    assert states == ["Failing", "Retrying", "OK", "OK"]
+    assert "source--failing" in str(rows[0].attributes["class"])
+    headings = [th.text(strip=True) for th in page.css(".sources-table th")]
+    assert headings[:6] == ["Name", "Kind", "Status", "Last success", "Next fetch", "Items"]
+    assert rows[2].css_first(".number").text() == "2"
+    quiet = rows[3].text()
+    assert quiet.count("quiet.example.org") == 1  # named by its host, once
+
+
+async def test_a_home_page_given_as_a_feed_offers_the_feeds_it_announces(
+    editor_client: httpx.AsyncClient, db: Database, blog: Blog, ingest_server: IngestServer
+) -> None:
+    home = ingest_server.route(
+        "/",
+        '<html><head><link rel="alternate" type="application/atom+xml" title="All news" '
+        'href="/atom.xml"></head><body><p>Front page</p></body></html>',
+    )
+    feed = ingest_server.route("/atom.xml", rss("Front", [("a", "Story", "Words.")]))
+    page = await editor_client.get("/admin/sources")
+    form = {"csrf_token": csrf_from(page), "url": home, "kind": "feed", "blog": blog.slug}
+    offered = await editor_client.post("/admin/sources", data={**form, "interval": "10m"})
+    assert offered.status_code == 200
+    shown = parse(offered)
+    assert "is a web page, not a feed" in shown.css_first("[role=status]").text()
+    [choice] = shown.css(".found-feeds form")
+    fields = {i.attributes["name"]: i.attributes["value"] for i in choice.css("input")}
+    assert (fields["url"], fields["blog"], fields["interval"]) == (feed, blog.slug, "10m")
+    async with db.read() as conn:
+        assert await queries.list_sources(conn) == []  # nothing followed behind the editor
+    assert (await editor_client.post("/admin/sources", data=fields)).status_code == 303
+    async with db.read() as conn:
+        (source,) = await queries.list_sources(conn)
+    assert (source.url, source.interval_seconds, source.blog_slugs) == (feed, 600, [blog.slug])
+    direct = {**form, "url": ingest_server.route("/rss.xml", rss("Direct", []))}
+    assert (await editor_client.post("/admin/sources", data=direct)).status_code == 303
+
+
+async def test_refusing_a_private_address_names_the_setting_that_allows_it(
+    editor_client: httpx.AsyncClient, settings: Settings
+) -> None:
+    settings.allow_private_sources = False  # the app's own settings object: as in production
+    page = await editor_client.get("/admin/sources")
+    form = {"csrf_token": csrf_from(page), "url": "http://127.0.0.1:9/feed", "kind": "feed"}
+    refused = await editor_client.post("/admin/sources", data=form)
+    assert refused.status_code == 422
+    said = parse(refused).css_first("#form-errors").text()
+    assert "127.0.0.1 is a loopback address" in said
+    assert "DATELINE_ALLOW_PRIVATE_SOURCES=1" in said
+    assert parse(refused).css_first("#url").attributes["value"] == "http://127.0.0.1:9/feed"
+
+
+def test_the_cli_says_a_sources_state_in_the_words_of_the_page(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATELINE_DATABASE_URL", database_url)
+    monkeypatch.setenv("DATELINE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DATELINE_ALLOW_PRIVATE_SOURCES", "1")
+    monkeypatch.setenv("COLUMNS", "300")  # rich wraps tables to the terminal width
+    cli = CliRunner()
+    for args in (
+        ["source", "add", "http://127.0.0.1:9/feed", "--kind", "feed"],
+        ["source", "fetch", "--all"],
+    ):  # nothing listens on port 9: a failure
+        assert cli.invoke(cli_app, args).exit_code == 0
+    listed = cli.invoke(cli_app, ["source", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "Retrying (1 failure in a row)" in listed.output
+
+
+async def test_a_source_carrying_duplicates_brings_no_other_sources_items(
+    editor_client: httpx.AsyncClient, db: Database, settings: Settings, blog: Blog
+) -> None:
+    """A blog's source that saw an item first stored under another source (a sighting) fills
+    the inbox with that item only, not with everything the other sources brought."""
+    agency = await add(db, settings, "https://agency.example.net/feed")
+    await store_document(db, agency, document(item(1, title="Dam holds"), item(2)))
+    wire = await add(db, settings, "https://wire.example.org/world.rss", blog=blog.slug)
+    await store_document(db, wire, document(item(1, title="Dam holds")))  # a sighting
+    url = f"/admin/live/{blog.slug}/inbox"
+    assert inbox_titles(await editor_client.get(url)) == ["Dam holds"]
+    assert inbox_titles(await editor_client.get(f"{url}/items")) == ["Dam holds"]

@@ -1,7 +1,7 @@
 """JSON API v1 for sources: follow one, list them with their state, read what they published.
 
 Sources are newsroom business, so every route needs a bearer token. Errors are the same JSON
-problems as the rest of the API ({"error", "detail"}, see dateline.app and api_schema).
+problems as the rest of the API ({"error", "detail"}, see dateline.app and web.api_docs).
 """
 
 from __future__ import annotations
@@ -18,15 +18,8 @@ from dateline.ingest import service
 from dateline.ingest.models import SourceDraft
 from dateline.ingest.present import ITEM_EXAMPLE, SOURCE_EXAMPLE, item_json, source_json
 from dateline.limits import ApiInput
-from dateline.liveblog.api_schema import (
-    CONFLICT,
-    INVALID,
-    MALFORMED,
-    NOT_FOUND,
-    UNAUTHORIZED,
-    ok,
-)
 from dateline.numbers import MAX_ID, RowId
+from dateline.web.api_docs import CONFLICT, INVALID, MALFORMED, NOT_FOUND, UNAUTHORIZED, ok
 from dateline.web.services import services
 from dateline.web.templates import path_for
 

@@ -19,17 +19,19 @@ from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import utcnow
 from dateline.errors import Invalid
-from dateline.i18n import N_
+from dateline.i18n import N_, ngettext
 from dateline.i18n import gettext as _
-from dateline.ingest import exchange, queries, service
+from dateline.ingest import exchange, present, queries, service
+from dateline.ingest.fetch import FetchError
 from dateline.ingest.models import Source, SourceDraft
+from dateline.ingest.parsers.parse import guess_kind
+from dateline.ingest.reading import make_fetcher
 from dateline.ingest.store import Outcome, Tally
 from dateline.ingest.worker import IngestWorker
 from dateline.jobs import run_job
 from dateline.timefmt import relative
 
-STATES = {"ok": N_("ok"), "failing": N_("failing")}  # a source's status, as `source list` says it
-source_app = typer.Typer(help="Sources: feeds and pages to follow.", no_args_is_help=True)
+source_app = typer.Typer(help=N_("Sources: feeds and pages to follow."), no_args_is_help=True)
 console = Console(stderr=True)
 T = TypeVar("T")
 
@@ -37,18 +39,19 @@ T = TypeVar("T")
 _run = run_job  # the one runner: settings, database, error exit
 
 
-@source_app.command("add")
+@source_app.command("add", help=N_("Follow a feed, an article page or another site's live blog."))
 def source_add(
     url: str,
-    kind: Annotated[str, typer.Option(help="feed, article or liveblog.")] = "feed",
-    interval: Annotated[str, typer.Option(help="How often to fetch: 90s, 5m, 2h, 1d.")] = "",
-    blog: Annotated[str, typer.Option(help="Slug of the live blog whose inbox shows it.")] = "",
+    kind: Annotated[
+        str, typer.Option(help=N_("feed, article or liveblog; by default, what the page is."))
+    ] = "",
+    interval: Annotated[str, typer.Option(help=N_("How often to fetch: 90s, 5m, 2h, 1d."))] = "",
+    blog: Annotated[str, typer.Option(help=N_("Slug of the live blog whose inbox shows it."))] = "",
 ) -> None:
-    """Follow a feed, an article page or another site's live blog."""
-
     async def work(db: Database, settings: Settings) -> Source:
         seconds = service.parse_interval(interval) if interval else None
-        return await service.add_source(db, settings, SourceDraft(url, kind, seconds, blog))
+        found = kind or await _detected_kind(settings, url)
+        return await service.add_source(db, settings, SourceDraft(url, found, seconds, blog))
 
     source = _run(work)
     shown = ", ".join(f"/live/{slug}" for slug in source.blog_slugs)
@@ -62,10 +65,24 @@ def source_add(
         console.print(_("Following source #%(id)s (%(kind)s) every %(minutes)s min.") % facts)
 
 
-@source_app.command("list")
-def source_list() -> None:
-    """Show every source with its state: last fetch, next fetch, failures, last error."""
+async def _detected_kind(settings: Settings, url: str) -> str:
+    """The kind the page shows it is, read as the worker reads it (`guess_kind`: a feed, a
+    live blog, else an article); a feed, as before, when it cannot be fetched now."""
+    fetcher = make_fetcher(settings)
+    try:
+        result = await fetcher.fetch(url.strip())
+    except FetchError:
+        return "feed"
+    finally:
+        await fetcher.aclose()
+    return guess_kind(result.content_type, result.body)
 
+
+@source_app.command(
+    "list",
+    help=N_("Show every source with its state: last fetch, next fetch, failures, last error."),
+)
+def source_list() -> None:
     async def work(db: Database, _: Settings) -> list[Source]:
         async with db.read() as conn:
             return await queries.list_sources(conn)
@@ -76,9 +93,14 @@ def source_list() -> None:
     moment = utcnow()
     for s in _run(work):
         failures = s.consecutive_failures
-        status = _(STATES.get(s.status, s.status))
+        status = present.state_words(s)  # the words of the sources page
         if failures:
-            status = _("%(status)s, %(count)s failed") % {"status": status, "count": failures}
+            in_a_row = ngettext(
+                "%(status)s (%(count)s failure in a row)",
+                "%(status)s (%(count)s failures in a row)",
+                failures,
+            )
+            status = in_a_row % {"status": status, "count": failures}
         table.add_row(
             str(s.id),
             f"{s.name}\n{s.url}",
@@ -87,17 +109,18 @@ def source_list() -> None:
             status,
             relative(s.last_success_at, moment) if s.last_success_at else _("never"),
             _("due") if s.next_fetch_at <= moment else _in(s, moment),
-            s.last_error,
+            s.error,
         )
     Console().print(table)
 
 
-@source_app.command("fetch")
+@source_app.command(
+    "fetch", help=N_("Fetch now (one source, or --all), whether due or not, and say what came in.")
+)
 def source_fetch(
-    source_id: Annotated[int | None, typer.Argument(help="The source's number.")] = None,
-    all_sources: Annotated[bool, typer.Option("--all", help="Every source.")] = False,
+    source_id: Annotated[int | None, typer.Argument(help=N_("The source's number."))] = None,
+    all_sources: Annotated[bool, typer.Option("--all", help=N_("Every source."))] = False,
 ) -> None:
-    """Fetch now (one source, or --all), whether due or not, and say what came in."""
     if (source_id is None) == (not all_sources):
         error, hint = _("Error:"), _("Give a source number or --all.")
         console.print(f"[red]{error}[/red] {hint}")
@@ -130,7 +153,7 @@ async def _fetch_with_progress(db: Database, settings: Settings, ids: Sequence[i
             progress.advance(bar, len(outcomes))
             for outcome in outcomes:
                 if not outcome.ok:
-                    progress.console.print(f"#{outcome.source.id}: {outcome.error}")
+                    progress.console.print(f"#{outcome.source.id}: {outcome.said_error}")
 
         try:
             return await worker.run_round(only=ids, progress=advance)
@@ -138,12 +161,11 @@ async def _fetch_with_progress(db: Database, settings: Settings, ids: Sequence[i
             await worker.close()
 
 
-@source_app.command("import")
+@source_app.command("import", help=N_("Follow every feed listed in an OPML file."))
 def source_import(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="An OPML file.")],
-    blog: Annotated[str, typer.Option(help="Show their items in this blog's inbox.")] = "",
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=N_("An OPML file."))],
+    blog: Annotated[str, typer.Option(help=N_("Show their items in this blog's inbox."))] = "",
 ) -> None:
-    """Follow every feed listed in an OPML file."""
     data = file.read_bytes()
     report = _run(lambda db, settings: exchange.import_opml(db, settings, data, blog))
     for url, why in report.skipped:
@@ -154,11 +176,17 @@ def source_import(
     )
 
 
-@source_app.command("export")
+@source_app.command("export", help=N_("Print the feed sources as OPML (to standard output)."))
 def source_export() -> None:
-    """Print the feed sources as OPML (to standard output)."""
     text = _run(lambda db, settings: exchange.export_opml(db, f"{settings.site_name} sources"))
     sys.stdout.write(text)
+
+
+WORKER_HELP = N_(
+    "Fetch sources, place stories, read facts and send webhooks, without serving pages: one"
+    " per machine, using its cores through --processes; machines share the work through leases"
+    " and locks."
+)
 
 
 def worker(
@@ -167,20 +195,23 @@ def worker(
         typer.Option(
             min=0,
             max=64,
-            help="Fetch processes (DATELINE_INGEST_PROCESSES); up to the number of cores.",
+            help=N_("Fetch processes (DATELINE_INGEST_PROCESSES); up to the number of cores."),
         ),
     ] = None,
 ) -> None:
-    """Fetch sources and send webhooks, without serving pages: one per machine, using its
-    cores through --processes; machines share the sources through leases."""
     from dateline.distribution.webhook_worker import WebhookWorker
+    from dateline.facts.worker import FactsWorker
+    from dateline.stories.worker import StoriesWorker
 
     async def work(db: Database, settings: Settings) -> None:
         if processes is not None:
             settings = settings.model_copy(update={"ingest_processes": processes})
-        workers: list[IngestWorker | WebhookWorker] = [
+        # The background work `dateline serve` does beside its pages, without the pages.
+        workers: list[IngestWorker | WebhookWorker | StoriesWorker | FactsWorker] = [
             IngestWorker(db, settings),
             WebhookWorker(db, settings),
+            StoriesWorker(db, settings),
+            FactsWorker(db),
         ]
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -190,13 +221,13 @@ def worker(
             await running.start()
         if settings.ingest_processes:
             running_as = _(
-                "Worker running (%(count)s fetch processes): fetching sources and sending "
-                "webhooks. Ctrl-C stops it."
+                "Worker running (%(count)s fetch processes): fetching sources, placing "
+                "stories, reading facts and sending webhooks. Ctrl-C stops it."
             ) % {"count": settings.ingest_processes}
         else:
             running_as = _(
-                "Worker running (one process): fetching sources and sending webhooks. "
-                "Ctrl-C stops it."
+                "Worker running (one process): fetching sources, placing stories, reading "
+                "facts and sending webhooks. Ctrl-C stops it."
             )
         console.print(running_as)
         try:

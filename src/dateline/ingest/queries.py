@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dateline.db.tables import blogs, item_dismissals, item_sightings, items, source_blogs, sources
+from dateline.db.tables import (
+    blogs,
+    drafts,
+    item_dismissals,
+    item_sightings,
+    items,
+    source_blogs,
+    sources,
+)
+from dateline.db.tables import item_uses as item_uses_table
 from dateline.errors import NotFound
 from dateline.i18n import gettext as _
 from dateline.ingest.models import InboxItem, Item, Source, item_from_row, source_from_row
@@ -82,9 +95,13 @@ async def items_of_source(
 
 
 def _carried_by(source_id: ColumnElement[int] | int) -> ColumnElement[bool]:
-    """The item came from that source: stored under it, or seen there again (a sighting)."""
-    sighted = exists().where(
-        item_sightings.c.item_id == items.c.id, item_sightings.c.source_id == source_id
+    """The item came from that source: stored under it, or seen there again (a sighting).
+    Everything but the sightings belongs to the enclosing query, however deep: left to
+    itself, SQLAlchemy gives a twice-nested EXISTS its own `items`, which matched any item."""
+    sighted = (
+        exists()
+        .where(item_sightings.c.item_id == items.c.id, item_sightings.c.source_id == source_id)
+        .correlate_except(item_sightings)
     )
     return or_(items.c.source_id == source_id, sighted)
 
@@ -101,21 +118,114 @@ def _in_inbox(blog_id: int) -> ColumnElement[bool]:
     return and_(_from_blogs_source(blog_id), ~dismissed)
 
 
+@dataclass(frozen=True, slots=True)
+class InboxFilter:
+    """What the editor narrowed the inbox to: one of the blog's sources, words to find."""
+
+    source_id: int | None = None
+    words: str = ""  # found anywhere in the headline, summary or text, in any case
+
+    def condition(self) -> ColumnElement[bool]:
+        found: list[ColumnElement[bool]] = []
+        if self.source_id is not None:
+            found.append(_carried_by(self.source_id))
+        if self.words:
+            escaped = re.sub(r"([\\%_])", r"\\\1", self.words)
+            pattern = f"%{escaped}%"
+            columns = (items.c.title, items.c.summary, items.c.text)
+            found.append(or_(*(c.ilike(pattern, escape="\\") for c in columns)))
+        return and_(True, *found)
+
+
 async def inbox(
-    conn: AsyncConnection, blog_id: int, limit: int, before: int | None = None
+    conn: AsyncConnection,
+    blog_id: int,
+    limit: int,
+    before: int | None = None,
+    only: InboxFilter = InboxFilter(),
 ) -> list[InboxItem]:
-    """New items from the sources attached to the blog, newest first, less dismissed ones."""
+    """New items from the sources attached to the blog, newest first, less dismissed ones,
+    narrowed to what `only` asks for."""
     query = (
         select(items, sources.c.title.label("source_title"), sources.c.url.label("source_url"))
         .join(sources, sources.c.id == items.c.source_id)
-        .where(_in_inbox(blog_id), await _older_than(conn, before))
+        .where(_in_inbox(blog_id), only.condition(), await _older_than(conn, before))
         .order_by(*NEWEST_FIRST)
         .limit(limit)
     )
     return [
-        InboxItem(item_from_row(row), row.source_title or row.source_url)
+        InboxItem(item_from_row(row), _named(row.source_title, row.source_url))
         for row in await conn.execute(query)
     ]
+
+
+def _named(title: str, url: str) -> str:
+    """A source's name as Source.name says it: its title, else its host."""
+    return title or urlsplit(url).hostname or url
+
+
+@dataclass(frozen=True, slots=True)
+class ItemUse:
+    """The latest time an item of a blog's inbox became an update or a draft there."""
+
+    used_at: datetime
+    used_by_name: str
+    update_id: int | None  # the update, also once the draft made from it was published
+    draft_id: int | None  # the draft while it waits for an editor
+
+
+async def item_uses(conn: AsyncConnection, blog_id: int, item_ids: list[int]) -> dict[int, ItemUse]:
+    """Item id → its latest use in this blog, for the items that were used."""
+    if not item_ids:
+        return {}
+    query = (
+        select(item_uses_table, drafts.c.update_id.label("published_as"))
+        .outerjoin(drafts, drafts.c.id == item_uses_table.c.draft_id)
+        .where(item_uses_table.c.blog_id == blog_id, item_uses_table.c.item_id.in_(item_ids))
+        .order_by(item_uses_table.c.id)
+    )
+    found: dict[int, ItemUse] = {}
+    for row in await conn.execute(query):
+        update_id = row.update_id or row.published_as
+        draft_id = None if update_id else row.draft_id
+        found[row.item_id] = ItemUse(row.used_at, row.used_by_name, update_id, draft_id)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    source_name: str
+    url: str  # the item's own link there ("" when it was not kept)
+
+
+async def other_sources(conn: AsyncConnection, item_ids: list[int]) -> dict[int, list[Sighting]]:
+    """Item id → the other sources that carried the same item (merged as a duplicate)."""
+    if not item_ids:
+        return {}
+    query = (
+        select(item_sightings.c.item_id, item_sightings.c.url, sources.c.title, sources.c.url)
+        .join(sources, sources.c.id == item_sightings.c.source_id)
+        .where(item_sightings.c.item_id.in_(item_ids))
+        .order_by(item_sightings.c.item_id, sources.c.id)
+    )
+    found: defaultdict[int, list[Sighting]] = defaultdict(list)
+    for item_id, seen_at, title, source_url in await conn.execute(query):
+        found[item_id].append(Sighting(_named(title, source_url), seen_at))
+    return dict(found)
+
+
+async def blog_sources(conn: AsyncConnection, blog_id: int) -> list[Source]:
+    """The sources that fill the blog's inbox, in the order they were added."""
+    attached = exists().where(
+        source_blogs.c.blog_id == blog_id, source_blogs.c.source_id == sources.c.id
+    )
+    return await _sources(conn, attached)
+
+
+async def item_counts(conn: AsyncConnection) -> dict[int, int]:
+    """Source id → how many items are kept under it."""
+    query = select(items.c.source_id, func.count()).group_by(items.c.source_id)
+    return {source_id: count for source_id, count in await conn.execute(query)}
 
 
 async def blog_item(conn: AsyncConnection, blog_id: int, item_id: int) -> Item:
@@ -129,7 +239,8 @@ async def blog_item(conn: AsyncConnection, blog_id: int, item_id: int) -> Item:
 
 
 async def inbox_version(conn: AsyncConnection, blog_id: int) -> str:
-    """Changes whenever the inbox would look different: a new, changed or dismissed item."""
+    """Changes whenever the inbox would look different: a new, changed, dismissed or used
+    item."""
     query = (
         select(func.count(), func.max(items.c.id), func.max(items.c.changed_at))
         .select_from(items.join(sources, sources.c.id == items.c.source_id))
@@ -137,4 +248,5 @@ async def inbox_version(conn: AsyncConnection, blog_id: int) -> str:
     )
     count, newest, changed = (await conn.execute(query)).one()
     stamp = changed.timestamp() if changed is not None else 0
-    return f"{count}-{newest or 0}-{stamp:.6f}"
+    used = select(func.max(item_uses_table.c.id)).where(item_uses_table.c.blog_id == blog_id)
+    return f"{count}-{newest or 0}-{stamp:.6f}-{await conn.scalar(used) or 0}"

@@ -7,10 +7,11 @@
     POST /admin/sources/discover                 the feeds a page announces, one click to add
     GET  /admin/sources/import, POST             OPML upload
     GET  /admin/sources/export.opml              OPML download
-    GET  /admin/live/{slug}/inbox                new items for the blog, newest first
+    GET  /admin/live/{slug}/inbox?source=&q=     new items for the blog, newest first, filtered
     GET  /admin/live/{slug}/inbox/items          the same list as a fragment (ETag; inbox.js)
     POST /admin/live/{slug}/inbox/{id}/dismiss   remove an item from this inbox
     GET  /admin/live/{slug}/inbox/{id}/use       the update form, prefilled from the item
+    POST /admin/live/{slug}/inbox/{id}/use       publish it (or save a draft), marking the item used
 
 Every POST checks CSRF, calls one service and redirects, or re-renders the form with the
 editor's input and plain messages.
@@ -25,20 +26,28 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from dateline.accounts.auth import require_editor
+from dateline.accounts.permissions import Action
 from dateline.accounts.service import User
 from dateline.errors import Conflict, DatelineError, Invalid
 from dateline.ingest import exchange, service, views
 from dateline.ingest.models import SourceDraft
 from dateline.ingest.parsers.discover import FeedLink
-from dateline.numbers import MAX_ID, RowId
+from dateline.ingest.queries import InboxFilter
+from dateline.liveblog import drafts
+from dateline.liveblog import forms as blog_forms
+from dateline.liveblog import service as blog_service
+from dateline.liveblog.models import ImageRef, UpdateDraft
+from dateline.media.service import upload_image
+from dateline.numbers import MAX_ID, RowId, small_int
 from dateline.web import http_cache
-from dateline.web.forms import form_status, posted_button, posted_form, text
+from dateline.web.forms import form_errors, form_status, posted_button, posted_form, text
 from dateline.web.responses import redirect_to, render
 from dateline.web.services import services
 
 router = APIRouter(prefix="/admin")
 Editor = Annotated[User, Depends(require_editor)]
 Cursor = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+MAX_WORDS = 200  # of the inbox's text filter
 
 
 def _text(form: FormData, name: str) -> str:
@@ -52,13 +61,20 @@ async def sources_page(request: Request, user: Editor) -> Response:
 
 @router.post("/sources", name="admin.add_source")
 async def add_source(request: Request, user: Editor) -> Response:
+    """A web page given as a feed is not followed: the page comes back with the feeds it
+    announces, one click to follow each (the discover page)."""
     form, errors = await posted_form(request)
     typed = {name: _text(form, name) for name in ("url", "kind", "interval", "blog")}
     if not errors:
         try:
-            seconds = service.parse_interval(typed["interval"]) if typed["interval"] else None
-            draft = SourceDraft(typed["url"], typed["kind"], seconds, typed["blog"])
             state = services(request)
+            seconds = service.parse_interval(typed["interval"]) if typed["interval"] else None
+            await views.check_address(state.settings, typed["url"])
+            if typed["kind"] in ("", "feed") and not _text(form, "announced"):
+                found = await views.feeds_instead(state.db, state.settings, typed["url"], user)
+                if found is not None:
+                    return await _discover_page(request, user, typed, found, {}, page_given=True)
+            draft = SourceDraft(typed["url"], typed["kind"], seconds, typed["blog"])
             added = await service.add_source(state.db, state.settings, draft, user)
             return redirect_to(request, "admin.sources_page", anchor=f"source-{added.id}")
         except (Invalid, Conflict) as exc:
@@ -110,9 +126,12 @@ async def _discover_page(
     typed: dict[str, str],
     found: list[FeedLink] | None,
     errors: dict[str, str],
+    *,
+    page_given: bool = False,  # the editor gave this page as a feed
 ) -> Response:
     view = await views.sources_view(services(request).db, user)
     context = {"user": user, "typed": typed, "found": found, "view": view, "errors": errors}
+    context["page_given"] = page_given
     return render(request, "ingest/discover.html", context, status=form_status(errors))
 
 
@@ -160,17 +179,28 @@ async def export_opml(request: Request, user: Editor) -> Response:
 # Inbox -------------------------------------------------------------------------------------
 
 
+def _inbox_filter(source: str, q: str) -> InboxFilter:
+    """The filter as the URL gives it; what cannot be a source number filters by none."""
+    return InboxFilter(small_int(source.strip()), " ".join(q.split())[:MAX_WORDS])
+
+
 @router.get("/live/{slug}/inbox", name="admin.inbox_page")
-async def inbox_page(request: Request, slug: str, user: Editor, before: Cursor = None) -> Response:
-    view = await views.inbox_view(services(request).db, slug, user, before)
+async def inbox_page(
+    request: Request, slug: str, user: Editor, before: Cursor = None, source: str = "", q: str = ""
+) -> Response:
+    only = _inbox_filter(source, q)
+    view = await views.inbox_view(services(request).db, slug, user, before, only)
     context = {"user": user, "view": view, "blog": view.blog, "before": before}
     return render(request, "ingest/inbox.html", context)
 
 
 @router.get("/live/{slug}/inbox/items", name="admin.inbox_fragment")
-async def inbox_fragment(request: Request, slug: str, user: Editor) -> Response:
+async def inbox_fragment(
+    request: Request, slug: str, user: Editor, source: str = "", q: str = ""
+) -> Response:
     """The first page of the list alone, for inbox.js; 304 while nothing changed."""
-    view = await views.inbox_view(services(request).db, slug, user, None)
+    only = _inbox_filter(source, q)
+    view = await views.inbox_view(services(request).db, slug, user, None, only)
     version = http_cache.Version(f"inbox-{view.version}", None)
     headers = {"ETag": version.etag, "Cache-Control": "private, no-cache"}
     if http_cache.is_fresh(request, version):
@@ -191,15 +221,80 @@ async def dismiss(request: Request, slug: str, item_id: RowId, user: Editor) -> 
 
 @router.get("/live/{slug}/inbox/{item_id}/use", name="admin.use_item")
 async def use_item(request: Request, slug: str, item_id: RowId, user: Editor) -> Response:
-    """The editor's own update form, prefilled; it posts to the blog's usual endpoint, so
-    nothing is published until the editor presses Publish there."""
+    """The editor's own update form, prefilled; nothing is published until the editor
+    presses Publish."""
     composed = await views.compose(services(request).db, slug, item_id, user)
+    return _use_item_page(request, user, composed, {}, None)
+
+
+@router.post("/live/{slug}/inbox/{item_id}/use", name="admin.post_from_item")
+async def post_from_item(request: Request, slug: str, item_id: RowId, user: Editor) -> Response:
+    """Publish (or, for a contributor, save a draft) as the blog's own form does, and mark
+    the item used, so the team sees it was taken and where it went."""
+    state = services(request)
+    composed = await views.compose(state.db, slug, item_id, user)
+    form, errors = await posted_form(request)
+    draft, new_image = await _draft_with_upload(request, composed.blog.id, user, form, errors)
+    html = None
+    if not errors:
+        try:
+            if text(form, "action") == "preview":
+                html = await blog_service.preview(state.db, slug, draft, user, Action.WRITE_DRAFT)
+            else:
+                done = await drafts.submit(state.db, slug, draft, user, from_item=item_id)
+                if isinstance(done, drafts.Draft):
+                    return redirect_to(
+                        request, "admin.drafts_page", slug=slug, flash="draft-submitted"
+                    )
+                return redirect_to(
+                    request,
+                    "admin.editor_page",
+                    slug=slug,
+                    anchor=f"update-{done.id}",
+                    flash="published",
+                )
+        except (Invalid, Conflict) as exc:
+            errors = form_errors(exc)
+    typed = views.as_typed(composed, draft)
+    return _use_item_page(request, user, typed, errors, html, new_image)
+
+
+def _use_item_page(
+    request: Request,
+    user: User,
+    composed: views.Composed,
+    errors: dict[str, str],
+    preview: str | None,
+    new_image: ImageRef | None = None,
+) -> Response:
     context: dict[str, Any] = {
         "user": user,
         "composed": composed,
         "blog": composed.blog,
         "draft": composed.draft,
-        "errors": {},
-        "preview": None,
+        "errors": errors,
+        "preview": preview,
+        "new_image": new_image,
     }
-    return render(request, "ingest/use_item.html", context)
+    return render(request, "ingest/use_item.html", context, status=form_status(errors))
+
+
+async def _draft_with_upload(
+    request: Request, blog_id: int, user: User, form: FormData, errors: dict[str, str]
+) -> tuple[UpdateDraft, ImageRef]:
+    """The typed draft plus the picture in the upload slot, stored now so a re-render keeps
+    it; the words typed for the slot when its file was not stored (to show them again)."""
+    draft = blog_forms.update_draft(form)
+    upload, words = blog_forms.new_image(form)
+    try:
+        if upload is not None and not errors:
+            state = services(request)
+            data = await upload.read()
+            stored = await upload_image(state.db, state.settings, data, user, blog_id)
+            draft.images.append(ImageRef(stored.hash, words.alt, words.caption, words.credit))
+            return draft, ImageRef("")
+    except Invalid as exc:
+        errors.update(exc.errors)
+    finally:
+        await form.close()  # uploads are spooled to temporary files
+    return draft, words

@@ -230,7 +230,8 @@ def compose_update(item: Item, source_name: str) -> UpdateDraft:
     if len(words) > QUOTE_CHARS:
         words = words[:QUOTE_CHARS].rsplit(" ", 1)[0] + "…"
     lines = [f"> {words}", ">", f"> — {source_name}"] if words else [f"— {source_name}"]
-    body = "\n".join([*lines, "", f"[Read entire article]({_link(item.url)})"])
+    read_all = _("Read entire article")  # in the editor's language, who may reword it
+    body = "\n".join([*lines, "", f"[{read_all}]({_link(item.url)})"])
     return UpdateDraft(body=body, headline=item.title[:200])
 
 

@@ -29,9 +29,11 @@ from dateline.db import Database, insert_new
 from dateline.db.bulk import Row, RowBinder, bulk_insert, bulk_update, row_binder
 from dateline.db.tables import item_sightings, items, sources
 from dateline.db.tables import utcnow as now
+from dateline.i18n import Phrase
 from dateline.ingest.models import FAILING, OK
 from dateline.ingest.parsers.items import ParsedDocument, ParsedItem
 from dateline.ingest.schedule import Claimed, backoff, jittered
+from dateline.search import index as search_index
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,8 @@ def item_rows(
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What one fetch gave: a parsed document's title and item rows, a 304, or an error in
-    plain words. Made where the fetch ran (this process, or a fetch process)."""
+    plain words (a `Phrase`, kept with its code so each reader sees it in their language).
+    Made where the fetch ran (this process, or a fetch process)."""
 
     source: Claimed
     fetched_at: datetime
@@ -79,6 +82,11 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return not self.error
+
+    @property
+    def said_error(self) -> str:
+        """The error in the language being spoken (the CLI's, as it fetches)."""
+        return self.error.said() if isinstance(self.error, Phrase) else self.error
 
 
 def parsed(
@@ -174,6 +182,7 @@ async def _record(
         start, listed = bind.value("listed_at", keep_after), columns.index("listed_at")
         rows = [row for row in rows if row[listed] >= start]
     inserted = await _insert_new(conn, bind, rows, {o.source.id: o.fetched_at for o in outcomes})
+    await search_index.refresh_new_items(conn, [url for _, url in inserted])
     tally.new.update(source_id for source_id, _ in inserted)
     source_at, url_at = columns.index("source_id"), columns.index("canonical_url")
     rest = [
@@ -283,6 +292,7 @@ async def _update_changed(
         edits.append({**edit, "changed_at": changed_at, "id": item_id})
         changed[row["source_id"]] += 1
     await bulk_update(conn, bind, edits)
+    await search_index.refresh(conn, "item", [edit["id"] for edit in edits])
     return changed
 
 
@@ -302,9 +312,9 @@ async def _record_sightings(conn: AsyncConnection, rows: list[dict[str, Any]]) -
     for row in rows:
         first = by_url.get(row["canonical_url"]) or by_hash.get(row["content_hash"])
         if first is not None and first.source_id != row["source_id"]:
-            seen.add((first.id, row["source_id"]))
+            seen.add((first.id, row["source_id"], row["url"]))  # its own link, not lost
     if seen:
-        sightings = [{"item_id": item_id, "source_id": source_id} for item_id, source_id in seen]
+        sightings = [{"item_id": i, "source_id": s, "url": url} for i, s, url in sorted(seen)]
         await conn.execute(insert_new(conn, item_sightings), sightings)
 
 
@@ -369,6 +379,8 @@ def source_state(outcome: Outcome) -> dict[str, Any]:
             failing_since=None,
             status=OK,
             last_error="",
+            last_error_code="",
+            last_error_params={},
         )
         return state
     failures = source.consecutive_failures + 1
@@ -383,6 +395,18 @@ def source_state(outcome: Outcome) -> dict[str, Any]:
         consecutive_failures=failures,
         failing_since=since,
         status=FAILING if moment - since >= FAILING_AFTER else OK,
-        last_error=outcome.error[:500],
+        **error_columns(outcome.error),
     )
     return state
+
+
+def error_columns(error: str) -> dict[str, Any]:
+    """How a source keeps its last error: the English words (what the API and older rows
+    read) and, for a `Phrase`, its code and params, to be said in the reader's language. Words
+    too long to keep whole (a server's endless error text) keep no code: the cut English is
+    all there is."""
+    if isinstance(error, Phrase) and len(error) <= 500:
+        code, params = error.code, error.kept()
+    else:
+        code, params = "", {}
+    return {"last_error": error[:500], "last_error_code": code, "last_error_params": params}

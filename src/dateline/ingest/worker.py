@@ -29,7 +29,7 @@ from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import utcnow
 from dateline.ingest import schedule, store
-from dateline.ingest.fetch import Fetcher
+from dateline.ingest.fetch import Fetcher, fetch_failed
 from dateline.ingest.fetch_processes import FetchProcesses
 from dateline.ingest.reading import make_fetcher, read_source
 from dateline.ingest.schedule import Claimed
@@ -196,7 +196,7 @@ class IngestWorker:
                 outcome = await read_source(self.fetcher, source, self._binder)
         except Exception as exc:
             log.exception("fetching a source failed", extra={"source": source.id})
-            outcome = Outcome(source, utcnow(), error=f"Could not fetch ({type(exc).__name__}).")
+            outcome = Outcome(source, utcnow(), error=fetch_failed(exc))
         await queue.put(outcome)
 
     async def _write(self, queue: Queue, tally: Tally, progress: Progress | None) -> None:
