@@ -11,7 +11,7 @@ export DATELINE_DATA_DIR ?= var
 LOCALE := src/dateline/locale
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/messages.po))
 
-.PHONY: help run test lint format bench chromium nchan clean catalogues messages sitemap
+.PHONY: help run test test-stress install-check lint format bench chromium nchan clean catalogues messages sitemap
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/dateline facts index  # the offline gazetteer, built once here rather than on first use
 	touch $(STAMP)
 
 $(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po $(STAMP)
@@ -58,6 +59,16 @@ format: $(STAMP) ## Format the code
 test: $(STAMP) catalogues chromium lint ## Lint, then run the whole test suite (SQLite; PostgreSQL too when DATELINE_TEST_DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+test-stress: $(STAMP) catalogues chromium ## Run the whole suite three times while stress-ng keeps both cores busy
+	@command -v stress-ng >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq stress-ng; }
+	stress-ng --cpu 2 --cpu-load 90 --quiet & load=$$!; trap "kill $$load" EXIT; \
+	for round in 1 2 3; do echo "== round $$round of 3, machine loaded"; \
+	  $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS) || exit 1; done
+
+install-check: ## Install the package as a user would (no lock, no dev extras) and serve once
+	bash .ci/install-check
+
 nchan: ## Install nginx with Debian's nchan module, the reference server of bench/fanout.py
 	@test -e /usr/lib/nginx/modules/ngx_nchan_module.so || { \
 	  echo "Installing nginx + nchan for the fan-out benchmark"; \
@@ -68,6 +79,12 @@ bench: $(STAMP) nchan ## Run the benchmarks in bench/ and print their figures
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/attacks.py
+	$(BIN)/python bench/categories.py
+	$(BIN)/python bench/stories.py
+	$(BIN)/python bench/stories_speed.py
+	$(BIN)/python bench/facts.py
+	$(BIN)/python bench/facts_speed.py
+	$(BIN)/python bench/search.py
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache $(CATALOGUES) $(LOCALE)/messages.pot

@@ -89,6 +89,16 @@ EXPLICIT: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"body": {"url": "https://hooks.example.org/nul", "blog": NUL, "events": ["blog.ended"]}}
     ],
     ("POST", "/api/v1/images"): [{"body": {"file": png_bytes(64, 40)}}],
+    # Issue 17: whatever is typed into search is read as words; a 10 KB query is a 422.
+    ("GET", "/api/v1/search"): [
+        {"query": {"q": "Sallowmere"}},
+        {"query": {"q": "x" * 10240}},
+        {"query": {"q": "\x01\x1f ctrl \x7f"}},
+        {"query": {"q": "'; DROP TABLE updates; -- OR 1=1"}},
+        {"query": {"q": 'NEAR(a b) "unclosed * -* title:x ^y ) ( & | ! <-> :*'}},
+        {"query": {"q": "rescue", "blog": ["storm-live"] * 1000, "type": ["update"] * 1000}},
+        {"query": {"q": "rescue", "cursor": "not-a-cursor"}},
+    ],
 }
 
 

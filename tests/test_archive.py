@@ -33,6 +33,7 @@ from dateline.liveblog import archive, queries, service
 from dateline.liveblog.models import Blog, ImageRef, UpdateDraft
 from dateline.liveblog.static_export import export_static
 from dateline.media.service import store_image, variant_path
+from dateline.search import service as search
 from dateline.web.templates import load_static
 from tests.helpers import make_blog, png_bytes
 
@@ -189,6 +190,15 @@ async def test_an_imported_blog_reads_like_the_original(
     assert imported.pinned.body == original.pinned.body
     assert imported.blog.updated_at == original.blog.updated_at
     assert max(u.id for u in imported.updates) > max(u.id for u in original.updates)
+
+
+async def test_an_imported_blogs_updates_are_found_by_search_at_once(
+    db: Database, settings: Settings, coverage: dict[str, int]
+) -> None:
+    data = archive.serialise(await archive.export_blog(db, settings, "harbour-fire"))
+    await archive.import_blog(db, settings, data, slug="copy")
+    found = await search.search(db, search.Search("backdated", blog="copy"), None)
+    assert [hit.blog_slug for hit in found.hits] == ["copy"]
 
 
 async def test_import_appends_one_blog_imported_event_as_seq_1(
@@ -353,7 +363,7 @@ async def test_static_export_is_one_page_that_opens_from_disk(
         int(str(n.attributes["id"]).removeprefix("update-")) for n in page.css("article.update")
     }
     assert shown == set(ids.values()) - {ids["withdrawn"]}, "all updates, one page"
-    assert done.updates == len(shown)
+    assert done.updates == len(shown) - 1, "the correction note is shown, not counted"
     assert done.images == 2
     assert "It did not spread." in page.css_first(f"#update-{ids['wrong']}").text()
     keys = [str(a.attributes["href"]) for a in page.css(".key-events a")]
@@ -474,6 +484,18 @@ def test_blog_commands_export_import_and_write_static_html(
     code, output = invoke("blog", "export-static", "harbour-copy", str(tmp_path / "site"))
     assert code == 0, output
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_a_static_export_without_a_public_address_says_so(
+    coverage: dict[str, int], cli_env: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, output = invoke("blog", "export-static", "harbour-fire", str(tmp_path / "a"))
+    assert (code, "DATELINE_BASE_URL" in output) == (0, False)  # set: nothing to say
+    monkeypatch.delenv("DATELINE_BASE_URL")
+    code, output = invoke("blog", "export-static", "harbour-fire", str(tmp_path / "b"))
+    assert code == 0, output
+    assert "DATELINE_BASE_URL is not set" in output
+    assert "http://127.0.0.1:8000" in output
 
 
 @pytest.fixture

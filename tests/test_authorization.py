@@ -21,11 +21,12 @@ from dateline.accounts.tokens import create_token_for
 from dateline.app import create_app
 from dateline.config import Settings
 from dateline.db import Database
-from dateline.db.tables import images, items
+from dateline.db.tables import images, items, story_items
 from dateline.ingest import service as ingest
 from dateline.ingest.models import SourceDraft
 from dateline.liveblog import drafts, queries, team
 from dateline.liveblog.models import Blog, UpdateDraft
+from dateline.stories.assign import Assigner
 from tests.helpers import csrf_from, log_in, make_blog, make_user, png_bytes, post
 from tests.ingest_factories import document, item, store_document
 from tests.live_server import LiveServer, live_server  # noqa: F401 (a fixture)
@@ -44,6 +45,7 @@ class World:
     draft_id: int
     source_id: int
     item_id: int
+    story_id: int
 
     async def as_(self, role: str) -> httpx.AsyncClient:
         """The client speaking for `role`: its API token, or none for anonymous."""
@@ -83,7 +85,10 @@ async def world(db: Database, client: httpx.AsyncClient, settings: Settings) -> 
     await store_document(db, source, document(item(1)))
     async with db.read() as conn:
         (item_id,) = (await conn.execute(select(items.c.id))).scalars()
-    return World(db, client, blog, users, update.id, draft.id, source.id, item_id)
+    await Assigner(db).run()  # the item in a story, for the stories pages
+    async with db.read() as conn:
+        story_id = (await conn.execute(select(story_items.c.story_id))).scalar_one()
+    return World(db, client, blog, users, update.id, draft.id, source.id, item_id, story_id)
 
 
 Call = Callable[[httpx.AsyncClient, World], Awaitable[httpx.Response]]
@@ -302,6 +307,8 @@ ADMIN_PAGES: dict[str, dict[str, int]] = {
     "/admin/live/{slug}/inbox": THE_TEAM,
     "/admin/live/{slug}/inbox/items": THE_TEAM,
     "/admin/live/{slug}/inbox/{item_id}/use": THE_TEAM,
+    "/admin/stories": EDITORS,
+    "/admin/stories/{story_id}": EDITORS,
 }
 
 
@@ -319,6 +326,7 @@ def _admin_get_routes() -> list[str]:
 def _address(path: str, w: World) -> str:
     ids = {"slug": w.blog.slug, "update_id": w.update_id, "draft_id": w.draft_id}
     ids["item_id"] = w.item_id
+    ids["story_id"] = w.story_id
     unknown = set(re.findall(r"{(\w+)}", path)) - set(ids)
     assert not unknown, f"say which value {path} takes for {unknown}"
     return path.format(**ids)

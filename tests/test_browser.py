@@ -213,9 +213,24 @@ def expect_unfiltered(page: Page, blog: SeededBlog) -> None:
     expect(update_count(page)).to_have_text(f"{len(blog.headlines)} updates")
 
 
+def tab_to_header_search(page: Page) -> None:
+    """Past the site's links: Tab onto the search field and its button, in the header."""
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("searchbox", name="Search")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Search")).to_be_focused()
+
+
 def tab_to_key_events_switch(page: Page, blog: SeededBlog) -> None:
-    """From main content: Tab through every key event link, then onto the switch."""
+    """From main content: Tab through every key event link, then onto the switch. Where the
+    key events are folded (no JavaScript to open them), Enter on the fold opens it first, as
+    a keyboard user does."""
     links = key_event_links(page)
+    fold = page.locator("summary", has_text="Key events")
+    if fold.is_visible():
+        page.keyboard.press("Tab")
+        expect(fold).to_be_focused()
+        page.keyboard.press("Enter")
     for index, headline in enumerate(blog.key_headlines):
         page.keyboard.press("Tab")
         expect(links.nth(index)).to_be_focused()
@@ -381,6 +396,7 @@ def test_keyboard_user_filters_key_events_in_place_with_enter_and_space(
     for name in ("Skip to main content", "Dateline", "Live coverage"):
         page.keyboard.press("Tab")
         expect(page.get_by_role("link", name=name, exact=True)).to_be_focused()
+    tab_to_header_search(page)
     tab_to_key_events_switch(page, harbour_fire)
 
     page.keyboard.press("Enter")
@@ -422,9 +438,10 @@ def test_tab_order_follows_the_page_from_header_to_footer_without_traps(
     assert len(stops) >= 15, f"expected at least 15 stops on the way:\n{seen}"
     positions = [stop["position"] for stop in stops]
     assert positions == sorted(set(positions)), f"focus left document order:\n{seen}"
-    header = ["Skip to main content", "Dateline", "Live coverage"]
-    assert [stop["text"] for stop in stops[:3]] == header, seen
-    assert {stop["region"] for stop in stops[3:-1]} == {"main"}, seen
+    header = ["Skip to main content", "Dateline", "Live coverage", "", "Search"]
+    assert [stop["text"] for stop in stops[:5]] == header, seen  # "": the search field
+    assert {stop["region"] for stop in stops[1:5]} == {"header"}, seen
+    assert {stop["region"] for stop in stops[5:-1]} == {"main"}, seen
 
 
 # 5. Small screens --------------------------------------------------------------------------
@@ -444,6 +461,50 @@ def test_reader_page_fits_a_360px_phone_without_sideways_scrolling(
     box = photo.bounding_box()
     assert box is not None
     assert box["width"] <= 360
+
+
+@pytest.fixture(scope="module")
+def busy_blog(api: httpx.Client) -> str:
+    """A blog as a long day leaves it: a five-point recap and twelve key events."""
+    slug = create_blog(api, "flood-day", "River flooding – live")
+    for n in range(12):
+        update = {"headline": f"Gauge {n} reading", "body": f"Level {n}.", "key_event": True}
+        api.post(f"/api/v1/blogs/{slug}/updates", json=update).raise_for_status()
+    latest = {"headline": "Newest of all", "body": "The river has started to fall."}
+    api.post(f"/api/v1/blogs/{slug}/updates", json=latest).raise_for_status()
+    recap = [f"Point {n} of what readers need to know about the flood today." for n in range(5)]
+    api.put(f"/api/v1/blogs/{slug}/recap", json={"items": recap}).raise_for_status()
+    return slug
+
+
+@pytest.mark.parametrize("java_script", [True, False], ids=["js", "no-js"])
+def test_on_a_phone_the_latest_update_is_on_the_first_screen(
+    open_page: OpenPage, busy_blog: str, java_script: bool
+) -> None:
+    page = open_page(**PHONE, java_script_enabled=java_script)
+    page.goto(f"/live/{busy_blog}")
+    newest = page.locator("[data-updates] > li").first
+    expect(newest).to_contain_text("Newest of all")
+    box = newest.bounding_box()
+    assert box is not None
+    assert box["y"] < 740, f"the latest update starts at {box['y']:.0f}px on a 740px screen"
+    recap_point = page.get_by_text("Point 0 of what readers need to know")
+    expect(recap_point).to_be_hidden()  # folded, one tap away
+    page.locator("summary", has_text="What you need to know").click()
+    expect(recap_point).to_be_visible()
+    page.locator("summary", has_text="Key events").click()
+    expect(page.locator(".key-events a").first).to_be_visible()
+
+
+def test_on_a_wide_screen_recap_and_key_events_show_unfolded(
+    open_page: OpenPage, busy_blog: str
+) -> None:
+    page = open_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"/live/{busy_blog}")
+    expect(page.get_by_text("Point 4 of what readers need to know")).to_be_visible()
+    expect(page.locator(".key-events a")).to_have_count(12)
+    expect(page.locator(".key-events a").first).to_be_visible()
+    expect(page.locator("summary").first).to_be_hidden()  # nothing to open
 
 
 def test_quiet_controls_stay_hidden_until_needed(

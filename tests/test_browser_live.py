@@ -319,7 +319,7 @@ def test_each_editor_change_reaches_two_open_reader_pages_without_reload(
     # Deleted with a correction note: the note takes the update's place.
     desk.delete(turnout, correction_note="An earlier update gave the wrong turnout; it is 35%.")
     for reader in readers:
-        corrected = update(reader.page, turnout)
+        corrected = update(reader.page, turnout).locator(".correction")
         expect(corrected).to_have_text(
             "Correction: An earlier update gave the wrong turnout; it is 35%.", timeout=LIVE_MS
         )

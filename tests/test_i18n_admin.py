@@ -24,13 +24,14 @@ from dateline.accounts.tokens import create_token_for
 from dateline.app import create_app
 from dateline.config import Settings
 from dateline.db import Database
-from dateline.db.tables import items
+from dateline.db.tables import items, story_items
 from dateline.distribution import webhooks
 from dateline.distribution.webhook_worker import fan_out
 from dateline.ingest import service as ingest
 from dateline.ingest.models import SourceDraft
 from dateline.liveblog import drafts, team
 from dateline.liveblog.models import UpdateDraft
+from dateline.stories.assign import Assigner
 from tests.helpers import csrf_from, log_in, make_blog, make_user, parse, post
 from tests.ingest_factories import document, item, store_document
 
@@ -115,8 +116,10 @@ async def newsroom(db: Database, client: httpx.AsyncClient, settings: Settings) 
         db, settings, SourceDraft("http://127.0.0.1:9/wire.xml", "feed", None, blog.slug), editor
     )
     await store_document(db, source, document(item(1)))
+    await Assigner(db).run()  # the item in a story, for the stories pages
     async with db.read() as conn:
         (item_id,) = (await conn.execute(select(items.c.id))).scalars()
+        story_id = (await conn.execute(select(story_items.c.story_id))).scalar_one()
     hook = webhooks.WebhookDraft("http://127.0.0.1:9/hook", "", ["update.published"])
     await webhooks.create_webhook(db, hook, admin, allow_private=True)
     await post(db, blog, editor, "Polls have closed.")
@@ -126,6 +129,7 @@ async def newsroom(db: Database, client: httpx.AsyncClient, settings: Settings) 
     await log_in(client, admin.email)
     client.headers.update(GERMAN)
     ids = {"slug": blog.slug, "update_id": update.id, "draft_id": draft.id, "item_id": item_id}
+    ids["story_id"] = story_id
     return Newsroom(client, ids)
 
 

@@ -17,12 +17,13 @@ from dateline.app import create_app
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.migrate import upgrade
-from dateline.db.tables import blogs, metadata, updates
+from dateline.db.tables import blogs, declared_here, metadata, updates
 from dateline.web.services import of_app
 
 
 def _differences(conn: Connection) -> list[object]:
-    context = MigrationContext.configure(conn, opts={"compare_type": True})
+    options = {"compare_type": True, "include_name": declared_here}
+    context = MigrationContext.configure(conn, opts=options)
     return list(compare_metadata(context, metadata))
 
 

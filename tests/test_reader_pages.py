@@ -170,8 +170,25 @@ async def test_deleted_update_shows_its_correction_note_or_disappears(
         "Correction: The bridge is standing."
     )
     assert "collapsed" not in page.body.text()
+    corrected_at = page.css_first(f"#update-{corrected.id} .meta")
+    assert corrected_at.text().startswith("Corrected ")  # when, as newspapers say
+    assert corrected_at.css_first("time").attributes["datetime"].endswith("+00:00")
     assert page.css_first(f"#update-{removed.id}") is None
     assert (await client.get(f"/live/{blog.slug}/updates/{removed.id}")).status_code == 404
+
+
+async def test_the_live_page_counts_updates_as_the_front_page_does(
+    client: httpx.AsyncClient, db: Database, blog: Blog, editor: User
+) -> None:
+    for n in range(3):
+        await post(db, blog, editor, f"Item {n}")
+    corrected = await post(db, blog, editor, "The bridge at Amberhithe has collapsed.")
+    await service.delete_update(db, blog.slug, corrected.id, editor, "The bridge is standing.")
+    page = parse(await client.get(f"/live/{blog.slug}"))
+    assert page.css_first(f"#update-{corrected.id} .correction") is not None  # shown...
+    assert page.css_first(".filter-bar__count").text() == "3 updates"  # ...but not counted
+    front = parse(await client.get("/"))
+    assert "3 updates" in front.body.text()
 
 
 async def test_ended_blog_shows_coverage_ended_instead_of_live(

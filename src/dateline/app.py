@@ -22,19 +22,32 @@ from dateline.db.migrate import pending_revision
 from dateline.distribution import routes as distribution_routes
 from dateline.distribution import webhook_routes
 from dateline.distribution.webhook_worker import WebhookWorker
+from dateline.facts import api as facts_api
+from dateline.facts import pages as facts_pages
+from dateline.facts import review_api as facts_review_api
+from dateline.facts.worker import FactsWorker
 from dateline.i18n import LanguageMiddleware
 from dateline.idempotency import IdempotencyKeys, IdempotencyMiddleware
 from dateline.ingest import api as ingest_api
 from dateline.ingest import routes as ingest_routes
-from dateline.ingest.worker import IngestWorker
 from dateline.limits import BodyLimit, BodyLimits, RefuseNul
 from dateline.liveblog import api, editor, reader, team_routes
 from dateline.media import routes as media_routes
+from dateline.ops.instruments import MeteredHub, MeteredIngestWorker
+from dateline.ops.logs import use_log_format
+from dateline.ops.metrics import Metrics
+from dateline.ops.middleware import Observe
+from dateline.ops.routes import make_router as ops_router
 from dateline.realtime import routes as realtime_routes
 from dateline.realtime.broker import MemoryBroker, make_broker
 from dateline.realtime.frames import FrameRenderer
-from dateline.realtime.hub import Hub
 from dateline.realtime.sse import EventStream
+from dateline.search import api as search_api
+from dateline.search import routes as search_routes
+from dateline.stories import api as stories_api
+from dateline.stories import editor_pages as story_editor_pages
+from dateline.stories import pages as story_pages
+from dateline.stories.worker import StoriesWorker
 from dateline.web import http_cache, language, services
 from dateline.web.csrf import Csrf
 from dateline.web.errors import add_error_handlers
@@ -84,15 +97,20 @@ class DatelineApp(FastAPI):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    use_log_format(settings.log_format)
     db = Database(settings.database_url, settings.sqlite_synchronous)
+    metrics = Metrics(db)
     static = load_static()
-    templates = make_templates(settings, static)
+    templates = make_templates(settings)
     broker = make_broker(settings.broker_url)
-    hub = Hub(db, FrameRenderer(templates), settings.sse_replay_limit)
+    hub = MeteredHub(metrics, db, FrameRenderer(templates), settings.sse_replay_limit)
     db.commit_listeners.append(broker.publish)
+    db.commit_listeners.append(metrics.count_published)
     webhook_worker = WebhookWorker(db, settings)
     db.commit_listeners.append(webhook_worker.wake)
-    ingest_worker = IngestWorker(db, settings)
+    ingest_worker = MeteredIngestWorker(metrics, db, settings)
+    stories_worker = StoriesWorker(db, settings)
+    facts_worker = FactsWorker(db)
     if isinstance(broker, MemoryBroker):
         # One process: nothing to subscribe to, so even tests without a lifespan hear events.
         broker.listen(hub.announce)
@@ -109,7 +127,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await webhook_worker.start()
         if settings.ingest_in_serve:
             await ingest_worker.start()
+            await stories_worker.start()
+            await facts_worker.start()
         yield
+        await facts_worker.stop()
+        await stories_worker.stop()
         await ingest_worker.stop()
         await webhook_worker.stop()
         await hub.stop(heartbeat)
@@ -144,7 +166,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.routes.append(
         Route("/live/{slug}/events", app.event_stream, methods=["GET"], name="reader.events")
     )
-    for api_router in (api.router, webhook_routes.api_router, ingest_api.router):
+    for api_router in (
+        api.router,
+        webhook_routes.api_router,
+        ingest_api.router,
+        stories_api.router,
+        search_api.router,
+        facts_api.router,
+        facts_review_api.router,
+    ):
         app.include_router(api_router)
     pages = (
         reader,
@@ -154,6 +184,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         account_pages,
         media_routes,
         realtime_routes,
+        story_pages,
+        story_editor_pages,
+        search_routes,
+        facts_pages,
     )
     for router in (module.router for module in pages):
         app.include_router(router, include_in_schema=False)  # pages, not API
@@ -162,7 +196,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(distribution_routes.router, include_in_schema=False)
     app.include_router(webhook_routes.router, include_in_schema=False)
     app.include_router(ingest_routes.router, include_in_schema=False)
-    bind_routes(templates, app)
+    app.include_router(ops_router(metrics, settings), include_in_schema=False)
+    bind_routes(templates, app, static)
     add_error_handlers(app)
     _add_login_redirect(app)
     # Inside SecurityHeaders, so a replayed answer gets the same headers as the first.
@@ -173,6 +208,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limits=BodyLimits.from_settings(settings))
     app.add_middleware(LanguageMiddleware)  # outside the limits: their refusals speak it too
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(Observe, metrics=metrics)  # outermost: counts every answer
     return app
 
 

@@ -113,6 +113,17 @@ class Settings(BaseSettings):
         description="How web nodes learn of new events: memory:// (one process), "
         "redis://host:6379/0, or postgresql://user@host/db (LISTEN/NOTIFY).",
     )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token that /metrics and /readyz ask for (`Authorization: Bearer "
+        "…`). Unset: they answer only clients on this machine (loopback), which behind a "
+        "proxy on the same machine means everyone the proxy lets through.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="text: uvicorn's usual log lines; json: one JSON object a line, with the "
+        "request id (the X-Request-Id header) of the request that logged it.",
+    )
     sse_heartbeat_seconds: float = Field(
         default=15.0,
         gt=0,
@@ -197,6 +208,13 @@ class Settings(BaseSettings):
     )
     fetch_host_delay_seconds: float = Field(
         default=1.0, ge=0, description="Least time between two requests to the same host."
+    )
+    house_sections: list[dict[str, str | list[str] | dict[str, str]]] = Field(
+        default=[],
+        description="Sections of this site beside the 17 IPTC Media Topics, as a JSON list "
+        'such as `[{"code": "infrastruktur", "names": {"de": "Infrastruktur", "en": '
+        '"Infrastructure"}, "keywords": ["Brücke", "Sanierung", "~bahn"]}]`. A story whose '
+        "title and lead match a section's keywords is put in it (see docs/categories.md).",
     )
 
     @property

@@ -21,14 +21,19 @@ def alembic_config() -> Config:
     return config
 
 
-async def upgrade(db: Database, revision: str = "head") -> None:
-    def run(conn: Connection) -> None:
+async def upgrade(db: Database, revision: str = "head") -> tuple[str | None, str | None]:
+    """Migrate to `revision`; the revisions before and after, so the operator is told whether
+    the schema was created, migrated or already current (None before: a brand-new database)."""
+
+    def run(conn: Connection) -> tuple[str | None, str | None]:
+        before = MigrationContext.configure(conn).get_current_revision()
         config = alembic_config()
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+        return before, MigrationContext.configure(conn).get_current_revision()
 
     async with db.engine.begin() as conn:
-        await conn.run_sync(run)
+        return await conn.run_sync(run)
 
 
 async def pending_revision(db: Database) -> str | None:

@@ -7,12 +7,15 @@ with this module; tests/test_migrations.py checks that they do.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -352,7 +355,11 @@ sources = Table(
     Column("consecutive_failures", Integer, nullable=False, default=0),
     Column("failing_since", UTCDateTime),  # first failure of the current run of failures
     Column("status", String(10), nullable=False, default="ok"),  # ok, failing
-    Column("last_error", String(500), nullable=False, default=""),  # plain words
+    Column("last_error", String(500), nullable=False, default=""),  # plain words, English
+    # The same error as a code and its params (dateline.i18n.Phrase), said in each reader's
+    # language; "" for none, and for errors stored before codes (then last_error is shown).
+    Column("last_error_code", String(40), nullable=False, default=""),
+    Column("last_error_params", JSON, nullable=False, default=dict),
     Column("lease_until", UTCDateTime),  # a worker is fetching it until then
     Column("created_by", ForeignKey("users.id", ondelete="SET NULL")),
     Column("created_at", UTCDateTime, nullable=False),
@@ -407,6 +414,7 @@ item_sightings = Table(
     metadata,
     Column("item_id", ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
     Column("source_id", ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("url", String(2000), nullable=False, default="", server_default=""),  # its own link
 )
 
 # An item an editor dismissed from one blog's inbox.
@@ -417,4 +425,152 @@ item_dismissals = Table(
     Column("blog_id", ForeignKey("blogs.id", ondelete="CASCADE"), primary_key=True),
     Column("dismissed_by", ForeignKey("users.id", ondelete="SET NULL")),
     Column("dismissed_at", UTCDateTime, nullable=False),
+)
+
+# Stories (docs/stories.md) ------------------------------------------------------------------
+
+# Items of many sources about one event. Dateline's own live blogs (blog_id) and followed
+# live-blog sources (source_id) are stories too, marked live.
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(1000), nullable=False, default=""),
+    Column("title_locked", Boolean, nullable=False, default=False),  # an editor's title
+    Column("summary", Text, nullable=False, default=""),
+    Column("language", String(20), nullable=False, default=""),
+    Column("category_code", String(60)),
+    Column("category_confidence", Float),
+    Column("category_locked", Boolean, nullable=False, default=False),  # an editor's category
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("items_count", Integer, nullable=False, default=0),
+    Column("sources_count", Integer, nullable=False, default=0),
+    Column("live", Boolean, nullable=False, default=False),
+    Column("blog_id", ForeignKey("blogs.id", ondelete="SET NULL"), unique=True),
+    Column("source_id", ForeignKey("sources.id", ondelete="SET NULL"), unique=True),
+    Column("deleted_at", UTCDateTime),  # merged into another or emptied: kept for links
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_stories_active", "last_seen_at", "id"),
+)
+
+# Every stored item is in exactly one story. The id grows with every placement (an editor's
+# move deletes and inserts), so a clustering engine catches up on what changed by id.
+story_items = Table(
+    "story_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_id", ForeignKey("items.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("story_id", ForeignKey("stories.id", ondelete="CASCADE"), nullable=False, index=True),
+    # A near-duplicate (wire copy, light rewrite) of that item: shown as one of its also_at.
+    Column("duplicate_of", ForeignKey("items.id", ondelete="SET NULL"), index=True),
+    Column("moved_by_editor", Boolean, nullable=False, default=False),  # automatic passes keep it
+    Column("vector", LargeBinary, nullable=False),  # the embedding, float16: no second embedding
+    Column("placed_at", UTCDateTime, nullable=False),
+)
+
+# Search (docs/search.md) --------------------------------------------------------------------
+
+# One row per findable document: its words as written (for snippets), where it belongs (for
+# filters and who may see it) and, on PostgreSQL, a `tsv` tsvector column with a GIN index
+# (added by migration 0012; SQLite keeps stemmed words in the FTS5 table `search_fts` instead).
+# Exactly one of the four document columns is set; deleting the document deletes the row.
+search_docs = Table(
+    "search_docs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(10), nullable=False),  # update, draft, item, story
+    Column("update_id", ForeignKey("updates.id", ondelete="CASCADE"), unique=True),
+    Column("draft_id", ForeignKey("drafts.id", ondelete="CASCADE"), unique=True),
+    Column("item_id", ForeignKey("items.id", ondelete="CASCADE"), unique=True),
+    Column("story_id", ForeignKey("stories.id", ondelete="CASCADE"), unique=True),
+    Column("blog_id", ForeignKey("blogs.id", ondelete="CASCADE"), index=True),
+    Column("author_id", Integer),  # a draft's writer, who may find it
+    Column("category", String(60), nullable=False, default=""),
+    Column("language", String(20), nullable=False, default=""),
+    # Before the text, so ranking reads it without reading past a long body.
+    Column("published_at", UTCDateTime, nullable=False),
+    Column("title", String(1000), nullable=False, default=""),
+    Column("body", Text, nullable=False, default=""),
+    Index("ix_search_docs_kind_published", "kind", "published_at"),
+)
+
+# What each database's search index adds beyond these tables (migration 0012): SQLite's FTS5
+# table `search_fts` with its shadow tables, PostgreSQL's `search_docs.tsv` and its GIN index.
+SEARCH_INDEX_EXTRAS = {"search_fts", "tsv", "ix_search_docs_tsv"}
+
+
+def declared_here(name: str | None, type_: Any, parent_names: Any) -> bool:
+    """Alembic's `include_name`: compare everything but the search index's own parts."""
+    if name is None:
+        return True
+    return name not in SEARCH_INDEX_EXTRAS and not name.startswith("search_fts_")
+
+
+# Inbox item uses (docs/ingest.md) -------------------------------------------------------------
+
+# An inbox item an editor turned into an update (published) or a draft (waiting), so the
+# inbox says "Used 12:04 by Ana" and links to it. One row per use: an item may serve twice.
+item_uses = Table(
+    "item_uses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_id", ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    Column("blog_id", ForeignKey("blogs.id", ondelete="CASCADE"), nullable=False),
+    Column("update_id", ForeignKey("updates.id", ondelete="SET NULL")),
+    Column("draft_id", ForeignKey("drafts.id", ondelete="SET NULL")),
+    Column("used_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("used_by_name", String(120), nullable=False),
+    Column("used_at", UTCDateTime, nullable=False),
+    Index("ix_item_uses_blog_item", "blog_id", "item_id"),
+)
+
+# Facts (docs/facts.md) ----------------------------------------------------------------------
+
+# Every published update and stored item the facts extractor has read: at which version (an
+# update's `version`, an item's content hash) and with which extractor, so a pass reads only
+# what is new or changed, and a text without facts is not read again.
+fact_sources = Table(
+    "fact_sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("update_id", ForeignKey("updates.id", ondelete="CASCADE"), unique=True),
+    Column("item_id", ForeignKey("items.id", ondelete="CASCADE"), unique=True),
+    Column("source_version", String(64), nullable=False),
+    Column("extractor_version", String(20), nullable=False),
+    Column("extracted_at", UTCDateTime, nullable=False),
+)
+
+# One fact (incident, exchange, ceasefire, talks) read from one update or item: its JSON in
+# the shape of POST /api/v1/facts/extract, the columns tables sort and merge by, its evidence
+# and an editor's review. Only `suggested` rows are replaced when the text is read again.
+facts = Table(
+    "facts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(10), nullable=False),  # incident, exchange, ceasefire, talks
+    Column("source_kind", String(6), nullable=False),  # update, item
+    Column("update_id", ForeignKey("updates.id", ondelete="CASCADE")),
+    Column("item_id", ForeignKey("items.id", ondelete="CASCADE")),
+    Column("blog_id", ForeignKey("blogs.id", ondelete="CASCADE")),  # an update's blog
+    Column("fact", JSON, nullable=False),
+    Column("fingerprint", String(40), nullable=False),  # the same fact read again
+    Column("place_name", String(200)),
+    Column("geonames_id", Integer),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("killed", Integer),
+    Column("injured", Integer),
+    Column("fact_date", Date),  # the fact's own date, else the day its source was published
+    Column("evidence_start", Integer, nullable=False),
+    Column("evidence_end", Integer, nullable=False),
+    Column("evidence_text", Text, nullable=False),
+    Column("review", String(10), nullable=False),  # suggested, confirmed, corrected, rejected
+    Column("reviewed_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("reviewed_at", UTCDateTime),
+    Column("extracted_at", UTCDateTime, nullable=False),
+    Column("extractor_version", String(20), nullable=False),
+    Index("ix_facts_blog", "blog_id", "fact_date"),
+    Index("ix_facts_item", "item_id"),
+    Index("ix_facts_update", "update_id"),
 )

@@ -1,9 +1,10 @@
-"""Atom 1.0, RSS 2.0 and JSON Feed 1.1 of live blog updates, written with the standard library.
+"""Atom 1.0, RSS 2.0 and JSON Feed 1.1, written with the standard library.
 
-One `Feed` (what to say) is rendered three ways (how to say it). Entry ids are the update's
-permalink, which never changes and resolves to the right page of the blog. Bodies are the
-sanitised HTML stored at write time, with the update's images appended as <figure>s, so a feed
-reader shows what the page shows.
+One `Feed` (what to say) is rendered three ways (how to say it). Its entries are neutral
+(`Entry`): live blog updates (`update_entry`) and the items of a story (dateline.stories) are
+written by the same code. An update's entry id is its permalink, which never changes and
+resolves to the right page of the blog; its body is the sanitised HTML stored at write time,
+with the update's images appended as <figure>s, so a feed reader shows what the page shows.
 """
 
 from __future__ import annotations
@@ -33,13 +34,39 @@ IMAGE_TYPE = "image/webp"
 KEY_EVENTS_QUERY = "?filter=key-events"
 # Characters XML 1.0 cannot carry at all, even escaped; a stray one makes the whole feed invalid.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an entry of a feed spanning several blogs or stories comes from (Atom <source>)."""
+
+    feed_url: str
+    title: str
+    updated: datetime
+    page_url: str
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    src: str  # absolute
+    length: int  # bytes; 0 when not known here
 
 
 @dataclass(frozen=True)
 class Entry:
-    blog: Blog
-    update: Update
+    """One entry, whatever it was made from. Addresses are absolute: feeds are read elsewhere."""
+
+    id: str  # never changes
+    url: str  # the page a reader opens
+    title: str
+    published: datetime
+    updated: datetime
+    html: str  # sanitised
+    author: str = ""
+    tags: tuple[tuple[str, str], ...] = ()  # (term, label)
+    image: Enclosure | None = None
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True)
@@ -53,11 +80,39 @@ class Feed:
     page_path: str  # the HTML page the feed follows
     updated: datetime
     entries: list[Entry]
-    across_blogs: bool  # entries then name their own blog (Atom <source>, RSS <source>)
     language: str  # what its words speak: the blog's language, or the visitor's for several
 
 
-def blog_feed(blog: Blog, found: list[Update], key_events_only: bool) -> Feed:
+def update_entry(settings: Settings, blog: Blog, update: Update, *, across: bool) -> Entry:
+    """A live blog update as a feed entry; `across`: the feed spans blogs, so it names its own."""
+    url = permalink(settings, blog, update)
+    image = None
+    if update.images:
+        first = update.images[0]
+        image = Enclosure(_src(settings, first), _length(settings, first))
+    origin = None
+    if across:
+        origin = Origin(
+            f"{settings.base_url}/live/{blog.slug}/feed",
+            blog.title,
+            blog.updated_at,
+            _blog_url(settings, blog),
+        )
+    return Entry(
+        id=url,
+        url=url,
+        title=update.short_title,
+        published=update.published_at,
+        updated=update.edited_at or update.published_at,
+        html=content_html(update, settings.base_url),
+        author=update.author_name,
+        tags=(("key-event", _("Key event")),) if update.key_event else (),
+        image=image,
+        origin=origin,
+    )
+
+
+def blog_feed(settings: Settings, blog: Blog, found: list[Update], key_events_only: bool) -> Feed:
     query = KEY_EVENTS_QUERY if key_events_only else ""
     return Feed(
         path=f"/live/{blog.slug}/feed",
@@ -68,8 +123,7 @@ def blog_feed(blog: Blog, found: list[Update], key_events_only: bool) -> Feed:
         description=blog.standfirst,
         page_path=f"/live/{blog.slug}{query}",
         updated=blog.updated_at,
-        entries=[Entry(blog, update) for update in found],
-        across_blogs=False,
+        entries=[update_entry(settings, blog, update, across=False) for update in found],
         language=current(),
     )
 
@@ -89,9 +143,8 @@ def blogs_feed(spanned: BlogSet, entries: list[Entry], site_name: str) -> Feed:
         title=title,
         description=description,
         page_path="/",
-        updated=spanned.updated_at or _EPOCH,
+        updated=spanned.updated_at or EPOCH,
         entries=entries,
-        across_blogs=True,
         language=current(),
     )
 
@@ -116,33 +169,30 @@ def atom(feed: Feed, settings: Settings) -> bytes:
     _text(_node(root, "author"), "name", settings.site_name)
     _text(root, "generator", "Dateline")
     for entry in feed.entries:
-        _atom_entry(_node(root, "entry"), entry, feed, settings)
+        _atom_entry(_node(root, "entry"), entry)
     return _xml(root)
 
 
-def _atom_entry(node: ET.Element, entry: Entry, feed: Feed, settings: Settings) -> None:
-    update, url = entry.update, permalink(settings, entry.blog, entry.update)
-    _text(node, "id", url)
-    _text(node, "title", update.short_title)
-    _text(node, "published", _rfc3339(update.published_at))
-    _text(node, "updated", _rfc3339(update.edited_at or update.published_at))
-    _node(node, "link", rel="alternate", type="text/html", href=url)
-    if update.author_name:
-        _text(_node(node, "author"), "name", update.author_name)
-    if update.key_event:
-        _node(node, "category", term="key-event", label=_("Key event"))
-    _text(node, "content", content_html(update, settings.base_url), type="html")
-    if update.images:
-        image = update.images[0]
-        length = _length(settings, image)
-        extra = {"length": str(length)} if length else {}
-        _node(node, "link", rel="enclosure", type=IMAGE_TYPE, href=_src(settings, image), **extra)
-    if feed.across_blogs:
-        source, blog = _node(node, "source"), entry.blog
-        _text(source, "id", f"{settings.base_url}/live/{blog.slug}/feed")
-        _text(source, "title", blog.title)
-        _text(source, "updated", _rfc3339(blog.updated_at))
-        _node(source, "link", rel="alternate", type="text/html", href=_blog_url(settings, blog))
+def _atom_entry(node: ET.Element, entry: Entry) -> None:
+    _text(node, "id", entry.id)
+    _text(node, "title", entry.title)
+    _text(node, "published", _rfc3339(entry.published))
+    _text(node, "updated", _rfc3339(entry.updated))
+    _node(node, "link", rel="alternate", type="text/html", href=entry.url)
+    if entry.author:
+        _text(_node(node, "author"), "name", entry.author)
+    for term, label in entry.tags:
+        _node(node, "category", term=term, label=label)
+    _text(node, "content", entry.html, type="html")
+    if entry.image:
+        extra = {"length": str(entry.image.length)} if entry.image.length else {}
+        _node(node, "link", rel="enclosure", type=IMAGE_TYPE, href=entry.image.src, **extra)
+    if entry.origin:
+        source, origin = _node(node, "source"), entry.origin
+        _text(source, "id", origin.feed_url)
+        _text(source, "title", origin.title)
+        _text(source, "updated", _rfc3339(origin.updated))
+        _node(source, "link", rel="alternate", type="text/html", href=origin.page_url)
 
 
 # RSS 2.0 -----------------------------------------------------------------------------------
@@ -166,28 +216,25 @@ def rss(feed: Feed, settings: Settings) -> bytes:
     self_url = _self_url(feed, base, "rss")
     _node(channel, "atom:link", rel="self", type=FORMATS["rss"].mime, href=self_url)
     for entry in feed.entries:
-        _rss_item(_node(channel, "item"), entry, feed, settings)
+        _rss_item(_node(channel, "item"), entry)
     return _rss_references(_xml(root))
 
 
-def _rss_item(node: ET.Element, entry: Entry, feed: Feed, settings: Settings) -> None:
-    update, url = entry.update, permalink(settings, entry.blog, entry.update)
-    _text(node, "title", update.short_title)
-    _text(node, "link", url)
-    _text(node, "guid", url, isPermaLink="true")
-    _text(node, "pubDate", _rfc822(update.published_at))
-    if update.author_name:  # RSS <author> must be an e-mail address; Dublin Core takes a name
-        _text(node, "dc:creator", update.author_name)
-    if update.key_event:
-        _text(node, "category", _("Key event"))
-    _text(node, "description", content_html(update, settings.base_url))
-    if update.images:
-        image = update.images[0]
-        length = str(_length(settings, image))
-        _node(node, "enclosure", url=_src(settings, image), length=length, type=IMAGE_TYPE)
-    if feed.across_blogs:
-        blog_feed_url = f"{settings.base_url}/live/{entry.blog.slug}/feed.rss"
-        _text(node, "source", entry.blog.title, url=blog_feed_url)
+def _rss_item(node: ET.Element, entry: Entry) -> None:
+    _text(node, "title", entry.title)
+    _text(node, "link", entry.url)
+    _text(node, "guid", entry.id, isPermaLink="true" if entry.id == entry.url else "false")
+    _text(node, "pubDate", _rfc822(entry.published))
+    if entry.author:  # RSS <author> must be an e-mail address; Dublin Core takes a name
+        _text(node, "dc:creator", entry.author)
+    for _term, label in entry.tags:
+        _text(node, "category", label)
+    _text(node, "description", entry.html)
+    if entry.image:
+        length = str(entry.image.length)
+        _node(node, "enclosure", url=entry.image.src, length=length, type=IMAGE_TYPE)
+    if entry.origin:
+        _text(node, "source", entry.origin.title, url=entry.origin.feed_url + ".rss")
 
 
 # JSON Feed 1.1 -----------------------------------------------------------------------------
@@ -203,28 +250,27 @@ def json_feed(feed: Feed, settings: Settings) -> bytes:
         "description": feed.description,
         "authors": [{"name": settings.site_name}],
         "language": feed.language,
-        "items": [_json_item(entry, settings) for entry in feed.entries],
+        "items": [_json_item(entry) for entry in feed.entries],
     }
     return json.dumps(data, ensure_ascii=False, indent=1).encode()
 
 
-def _json_item(entry: Entry, settings: Settings) -> dict[str, object]:
-    update, url = entry.update, permalink(settings, entry.blog, entry.update)
+def _json_item(entry: Entry) -> dict[str, object]:
     item: dict[str, object] = {
-        "id": url,
-        "url": url,
-        "title": update.short_title,
-        "content_html": content_html(update, settings.base_url),
-        "date_published": _rfc3339(update.published_at),
+        "id": entry.id,
+        "url": entry.url,
+        "title": entry.title,
+        "content_html": entry.html,
+        "date_published": _rfc3339(entry.published),
     }
-    if update.edited_at:
-        item["date_modified"] = _rfc3339(update.edited_at)
-    if update.author_name:
-        item["authors"] = [{"name": update.author_name}]
-    if update.images:
-        item["image"] = _src(settings, update.images[0])
-    if update.key_event:
-        item["tags"] = [_("Key event")]
+    if entry.updated != entry.published:
+        item["date_modified"] = _rfc3339(entry.updated)
+    if entry.author:
+        item["authors"] = [{"name": entry.author}]
+    if entry.image:
+        item["image"] = entry.image.src
+    if entry.tags:
+        item["tags"] = [label for _term, label in entry.tags]
     return item
 
 

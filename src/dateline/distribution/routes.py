@@ -16,7 +16,7 @@ from dateline import i18n
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.distribution import embed, feeds
-from dateline.distribution.feeds import FEED_SIZE, Entry
+from dateline.distribution.feeds import FEED_SIZE
 from dateline.errors import NotFound
 from dateline.liveblog import queries
 from dateline.liveblog.forms import KEY_EVENTS
@@ -41,8 +41,8 @@ async def blog_feed(request: Request, slug: str, extension: str, filter: str = "
         found = await queries.latest_updates(
             conn, FEED_SIZE, blog_id=blog.id, key_events_only=key_events_only
         )
-    feed = feeds.blog_feed(blog, found, key_events_only)
-    body = fmt.render(feed, _settings(request))
+    settings = _settings(request)
+    body = fmt.render(feeds.blog_feed(settings, blog, found, key_events_only), settings)
     return http_cache.cached(Response(body, media_type=fmt.media_type), version)
 
 
@@ -67,7 +67,7 @@ async def _blogs_feed(request: Request, extension: str, category: str | None) ->
         found = await queries.latest_updates(conn, FEED_SIZE, category=category)
         blogs = await queries.blogs_by_id(conn, {update.blog_id for update in found})
     settings = _settings(request)
-    entries = [Entry(blogs[update.blog_id], update) for update in found]
+    entries = [feeds.update_entry(settings, blogs[u.blog_id], u, across=True) for u in found]
     body = fmt.render(feeds.blogs_feed(spanned, entries, settings.site_name), settings)
     return http_cache.cached(Response(body, media_type=fmt.media_type), version)
 

@@ -27,9 +27,9 @@ from dateline.distribution.webhooks import EVENTS, Webhook, WebhookDraft
 from dateline.errors import Invalid
 from dateline.limits import ApiInput
 from dateline.liveblog import queries
-from dateline.liveblog.api_schema import INVALID, MALFORMED, NOT_FOUND, UNAUTHORIZED, ok
 from dateline.liveblog.present import iso
 from dateline.numbers import RowId
+from dateline.web.api_docs import INVALID, MALFORMED, NOT_FOUND, UNAUTHORIZED, ok
 from dateline.web.forms import form_status, posted_form, text
 from dateline.web.responses import redirect_to, render
 from dateline.web.services import services

@@ -1,7 +1,8 @@
 """JSON API v1 for live blogs. Reads are public like the pages; changes need a bearer token.
 
 Errors are always JSON {"error": code, "detail": ...} with a 4xx status (see dateline.app);
-api_schema holds the `Problem` model and the examples the OpenAPI schema shows.
+api_schema holds the examples the OpenAPI schema shows; web.api_docs the `Problem` model and
+the problems every API answers with.
 """
 
 from __future__ import annotations
@@ -19,21 +20,22 @@ from dateline.errors import Invalid, NotFound
 from dateline.limits import ApiInput
 from dateline.liveblog import api_schema as doc
 from dateline.liveblog import archive, drafts, queries, service
-from dateline.liveblog.api_schema import (
-    CHANGE,
-    FORBIDDEN,
-    INVALID,
-    MALFORMED,
-    READ,
-    STALE,
-    UNAUTHORIZED,
-    ok,
-)
 from dateline.liveblog.models import BlogDraft, ImageRef, Update, UpdateDraft, UpdatePatch
 from dateline.liveblog.present import blog_json, draft_json, iso, update_json
 from dateline.liveblog.queries import BlogSummary
 from dateline.media import service as media
 from dateline.numbers import MAX_ID, RowId, small_int
+from dateline.web.api_docs import (
+    CHANGE,
+    FORBIDDEN,
+    INVALID,
+    MALFORMED,
+    MALFORMED_FORM,
+    READ,
+    STALE,
+    UNAUTHORIZED,
+    ok,
+)
 from dateline.web.services import services
 from dateline.web.templates import path_for
 
@@ -519,7 +521,7 @@ async def reject_draft(
     summary="Upload an image",
     responses={
         **ok("The stored image.", doc.UPLOADED, 201),
-        **doc.MALFORMED_FORM,
+        **MALFORMED_FORM,
         **UNAUTHORIZED,
         **FORBIDDEN,
         **INVALID,

@@ -67,6 +67,7 @@ from dateline.liveblog.models import (
 from dateline.liveblog.present import blog_json, iso
 from dateline.liveblog.service import _content as content_columns  # one place renders bodies
 from dateline.media.service import variant_path
+from dateline.search import index as search_index
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -319,10 +320,13 @@ async def _insert(conn: AsyncConnection, plan: _Plan, actor: User | None) -> Blo
     blog_id = await _insert_blog(conn, plan, actor)
     if actor is not None:
         await team.join(conn, blog_id, actor.id, actor.id)
+    added = []
     for columns, refs in plan.updates:  # one at a time, oldest first: ids keep their order
         result = await conn.execute(insert(updates).values(blog_id=blog_id, **columns))
+        added.append(inserted_id(result))
         if refs:
-            await conn.execute(insert(update_images), _image_rows(inserted_id(result), refs))
+            await conn.execute(insert(update_images), _image_rows(added[-1], refs))
+    await search_index.add(conn, "update", added)  # findable as soon as the import commits
     await _log_import(conn, blog_id, plan, actor)
     return await queries.blog_by_slug(conn, plan.blog.slug)
 

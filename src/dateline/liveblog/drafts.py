@@ -18,12 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from dateline.accounts.permissions import Action, can
 from dateline.accounts.service import User, record
 from dateline.db import Database, inserted_id
-from dateline.db.tables import drafts, utcnow
+from dateline.db.tables import drafts, item_uses, items, utcnow
 from dateline.errors import Conflict, Invalid, NotFound
 from dateline.i18n import N_
 from dateline.i18n import gettext as _
 from dateline.liveblog import queries, service, team
 from dateline.liveblog.models import LIMITS, Blog, ImageRef, Update, UpdateDraft, too_long
+from dateline.search import index as search_index
 
 PENDING, PUBLISHED, REJECTED = "pending", "published", "rejected"
 ALREADY = {  # why a draft that is no longer pending cannot be published or sent back
@@ -59,14 +60,32 @@ class Draft:
         return cls(**fields)
 
 
-async def submit(db: Database, slug: str, draft: UpdateDraft, actor: User) -> Update | Draft:
-    """Publish when the actor may; otherwise keep it as a draft for the blog's editors."""
+async def submit(
+    db: Database, slug: str, draft: UpdateDraft, actor: User, *, from_item: int | None = None
+) -> Update | Draft:
+    """Publish when the actor may; otherwise keep it as a draft for the blog's editors.
+    `from_item`: the inbox item it was written from, marked as used so the team sees it."""
     async with db.read() as conn:
         blog = await queries.blog_by_slug(conn, slug)
         may_publish = await can(conn, actor, Action.PUBLISH, blog.id)
     if may_publish:
-        return await service.post_update(db, slug, draft, actor)
-    return await save_draft(db, slug, draft, actor)
+        done: Update | Draft = await service.post_update(db, slug, draft, actor)
+    else:
+        done = await save_draft(db, slug, draft, actor)
+    if from_item is not None:
+        await _record_use(db, from_item, done, actor)
+    return done
+
+
+async def _record_use(db: Database, item_id: int, done: Update | Draft, actor: User) -> None:
+    """Marks the inbox item as used (ingest's inbox shows it), once the update or draft is
+    safe; an item pruned meanwhile (retention) is simply not marked."""
+    made = {"draft_id": done.id} if isinstance(done, Draft) else {"update_id": done.id}
+    async with db.write() as conn:
+        if await conn.scalar(select(items.c.id).where(items.c.id == item_id)) is not None:
+            by = {"used_by": actor.id, "used_by_name": actor.display_name, "used_at": utcnow()}
+            use = insert(item_uses).values(item_id=item_id, blog_id=done.blog_id, **made, **by)
+            await conn.execute(use)
 
 
 async def save_draft(db: Database, slug: str, draft: UpdateDraft, actor: User) -> Draft:
@@ -91,6 +110,7 @@ async def save_draft(db: Database, slug: str, draft: UpdateDraft, actor: User) -
             )
         )
         draft_id = inserted_id(result)
+        await search_index.add(conn, "draft", [draft_id])  # the team finds it at once
         await record(conn, actor, "draft.submitted", blog.id, draft=draft_id)
         return await _draft(conn, blog.id, draft_id)
 
@@ -183,3 +203,4 @@ async def _review(
             update_id=update_id,
         )
     )
+    await search_index.refresh(conn, "draft", [draft_id])  # reviewed: no longer a draft

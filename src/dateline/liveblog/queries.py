@@ -76,10 +76,13 @@ async def list_blogs(conn: AsyncConnection) -> list[BlogSummary]:
 
 async def stream_page(
     conn: AsyncConnection, blog_id: int, page: int, page_size: int, key_events_only: bool
-) -> tuple[list[Update], int]:
-    """One page of the stream, newest first, and how many updates the whole stream has."""
+) -> tuple[list[Update], int, int]:
+    """One page of the stream, newest first; how many entries the whole stream shows (deletion
+    notes included: they take a place on a page) and how many of them are live updates (what
+    "N updates" counts, as the front page does)."""
     where = and_(updates.c.blog_id == blog_id, visible(key_events_only))
-    total = (await conn.execute(select(func.count()).select_from(updates).where(where))).scalar()
+    counts = select(func.count(), func.count(updates.c.deleted_at)).where(where)
+    entries, deleted = (await conn.execute(counts)).one()
     query = (
         select(updates)
         .where(where)
@@ -87,7 +90,7 @@ async def stream_page(
         .limit(page_size)
         .offset((page - 1) * page_size)
     )
-    return await _with_images(conn, (await conn.execute(query)).all()), total or 0
+    return await _with_images(conn, (await conn.execute(query)).all()), entries, entries - deleted
 
 
 async def updates_before(
@@ -196,7 +199,7 @@ class ReaderPage:
 
     blog: Blog
     updates: list[Update]
-    total: int
+    total: int  # live updates (deletion notes are shown but not counted)
     page: int
     pages: int
     key_events_only: bool
@@ -208,8 +211,8 @@ async def reader_page(
     conn: AsyncConnection, slug: str, page: int, page_size: int, key_events_only: bool
 ) -> ReaderPage:
     blog = await blog_by_slug(conn, slug)
-    stream, total = await stream_page(conn, blog.id, page, page_size, key_events_only)
-    pages = max(1, -(-total // page_size))
+    stream, entries, total = await stream_page(conn, blog.id, page, page_size, key_events_only)
+    pages = max(1, -(-entries // page_size))
     if page > pages:
         raise NotFound(
             ngettext(

@@ -1,4 +1,5 @@
-"""Reader pages: the front page, a live blog, and update permalinks. No login, no writes."""
+"""Reader pages: a live blog and update permalinks. No login, no writes. (The front page,
+which shows live blogs beside stories, is dateline.stories.pages.)"""
 
 from __future__ import annotations
 
@@ -19,13 +20,6 @@ from dateline.web.services import services
 from dateline.web.templates import path_for
 
 router = APIRouter()
-
-
-@router.get("/", name="reader.front_page")
-async def front_page(request: Request) -> Response:
-    async with services(request).db.read() as conn:
-        blogs = await queries.list_blogs(conn)
-    return render(request, "front.html", {"blogs": blogs})
 
 
 @router.get("/live/{slug}", name="reader.live_blog")

@@ -31,6 +31,7 @@ from dateline.liveblog.models import (
     validate_correction,
     validate_recap,
 )
+from dateline.search import index as search_index
 
 
 async def create_blog(
@@ -116,6 +117,7 @@ async def publish(
     )
     update_id = inserted_id(result)
     await _attach_images(conn, update_id, draft)
+    await search_index.add(conn, "update", [update_id])  # findable once committed
     if draft.pinned:
         await _unpin_others(conn, blog.id, update_id, actor)
     await _append(conn, blog.id, "update.published", actor, update_id, _flags(draft))
@@ -143,6 +145,7 @@ async def edit_update(
         if draft.pinned and not current.pinned:
             await _unpin_others(conn, blog.id, update_id, actor)
         await _change(conn, update_id, edited_at=utcnow(), **await _columns(draft, patch.sent()))
+        await search_index.refresh(conn, "update", [update_id])
         if patch.images is not None:
             await conn.execute(delete(update_images).where(update_images.c.update_id == update_id))
             await _attach_images(conn, update_id, draft)
@@ -167,6 +170,7 @@ async def delete_update(
         blog = await team.authorized_blog(conn, slug, actor, Action.PUBLISH, lock=True)
         await _live_update(conn, blog, update_id, versions)
         await _change(conn, update_id, deleted_at=utcnow(), correction_note=note, pinned=False)
+        await search_index.refresh(conn, "update", [update_id])  # no longer findable
         payload = {"correction_note": note}
         await _append(conn, blog.id, "update.deleted", actor, update_id, payload)
 

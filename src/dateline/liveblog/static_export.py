@@ -53,7 +53,7 @@ async def export_static(db: Database, settings: Settings, slug: str, folder: Pat
     }
     static = load_static()
     with i18n.using(view.blog.language):  # the blog's language, whatever the shell speaks
-        html = _render(make_templates(settings, static), settings, view)
+        html = _render(make_templates(settings), settings, view)
     _write_folder(folder, html, static[STYLESHEET].body, files)
     return StaticExport(folder, view.total, len(pictures))
 

@@ -1,4 +1,12 @@
 // Progressive enhancement for /live/{slug}: the page works fully without this file.
+// On a wide screen the recap and key events, folded for phones in the HTML, are opened.
+(function () {
+  "use strict";
+  if (!window.matchMedia || !window.matchMedia("(min-width: 960px)").matches) return;
+  var folds = document.querySelectorAll("details.fold");
+  for (var i = 0; i < folds.length; i++) folds[i].open = true;
+})();
+
 // The "Show key events only" switch filters at once, then loads the filtered page
 // from the server (the same URL the plain link goes to) and keeps the address bar in sync.
 (function () {

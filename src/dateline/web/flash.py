@@ -17,6 +17,7 @@ FLASHES = {
     "pin-on": N_("Update pinned to the top."),
     "pin-off": N_("Update unpinned."),
     "recap": N_("Recap saved."),
+    "story-saved": N_("Story saved."),
     "ended": N_("Coverage ended. The blog is kept as it is."),
     "created": N_("Live blog created. Post the first update."),
     "logged-out": N_("You are logged out."),
