@@ -3,8 +3,6 @@ editor or admin. Errors are JSON problems with a 4xx status (see dateline.app)."
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,8 +15,7 @@ from dateline.i18n import gettext as _
 from dateline.limits import ApiInput
 from dateline.numbers import MAX_ID, Cursor, RowId
 from dateline.stories import categorising, editing, queries
-from dateline.stories.categories import Classifier, house_sections_from_setting
-from dateline.stories.embed import embed
+from dateline.stories.categories import Classifier
 from dateline.web.api_docs import CHANGE, INVALID, NOT_FOUND, ok
 from dateline.web.services import services
 
@@ -67,15 +64,9 @@ async def require_editor(user: Annotated[User, Depends(require_api_user)]) -> Us
 Editor = Annotated[User, Depends(require_editor)]
 
 
-@cache
-def _classifier(sections: str) -> Classifier:
-    """One classifier per process and house-section setting: names, and categories of the
-    stories an editor's move, merge or split changes (the worker learns corrections)."""
-    return Classifier(house_sections_from_setting(json.loads(sections)), embed=embed)
-
-
 def classifier(request: Request) -> Classifier:
-    return _classifier(json.dumps(services(request).settings.house_sections, sort_keys=True))
+    """The process's classifier for this installation (`categorising.cached`)."""
+    return categorising.cached(services(request).settings)
 
 
 def _category(request: Request, code: str | None, language: str) -> dict[str, str] | None:

@@ -16,8 +16,6 @@ reader's unchanged copy costs a 304 instead of the bytes.
 from __future__ import annotations
 
 import hashlib
-import json
-from functools import lru_cache
 from html import escape
 
 from fastapi import APIRouter, Request
@@ -32,8 +30,7 @@ from dateline.i18n import gettext as _
 from dateline.liveblog import queries as blog_queries
 from dateline.liveblog.forms import page_number
 from dateline.numbers import RowId
-from dateline.stories import cards
-from dateline.stories.categories import TOP_LEVEL, Classifier, house_sections_from_setting
+from dateline.stories import cards, categorising
 from dateline.web import http_cache
 from dateline.web.responses import render
 from dateline.web.services import services
@@ -45,20 +42,8 @@ TOPIC_STORIES = 50
 MAX_CODE = 60  # stories.category_code
 
 
-@lru_cache(maxsize=4)
-def _topics(house_sections: str) -> tuple[Classifier, frozenset[str]]:
-    """The category names (IPTC's and the house's) and their codes, built once per setting."""
-    sections = house_sections_from_setting(json.loads(house_sections))
-    codes = {category.code for category in TOP_LEVEL} | {section.code for section in sections}
-    return Classifier(house_sections=sections), frozenset(codes)
-
-
-def _known_topics(settings: Settings) -> tuple[Classifier, frozenset[str]]:
-    return _topics(json.dumps(settings.house_sections, sort_keys=True))
-
-
 def category_name(settings: Settings, code: str) -> str:
-    return _known_topics(settings)[0].name(code, i18n.current())
+    return categorising.cached(settings).name(code, i18n.current())
 
 
 def _conditional(request: Request, response: Response) -> Response:
@@ -150,7 +135,7 @@ async def topic_feed(request: Request, code: str, extension: str) -> Response:
 def _known_topic(request: Request, code: str) -> str:
     """The topic's name; a code no category has is a 404, not an empty page."""
     settings = services(request).settings
-    if code not in _known_topics(settings)[1]:
+    if code not in categorising.known_codes(settings):
         raise NotFound(_("There is no topic %(code)s.") % {"code": code[:MAX_CODE]})
     return category_name(settings, code)
 
