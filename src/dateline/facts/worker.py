@@ -9,14 +9,12 @@ one short transaction. Publishing and ingest never wait for it: they only write 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
-
+from dateline.background import Passes
 from dateline.db import Database
 from dateline.db.tables import utcnow
 from dateline.facts import store
@@ -77,31 +75,9 @@ def _read(text: Text) -> list[dict[str, Any]]:
     return fact_rows(found, published)
 
 
-class FactsWorker:
+class FactsWorker(Passes):
     """Passes of `FactsExtractor` every few seconds while the app runs."""
 
     def __init__(self, db: Database, pause: float = PAUSE_SECONDS) -> None:
         self.extractor = FactsExtractor(db)
-        self.pause = pause
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="facts-worker")
-
-    async def stop(self) -> None:
-        """Stop now; a pass cut short saved nothing (its transaction is rolled back)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                done = await self.extractor.run_once()
-            except DBAPIError:
-                log.exception("reading facts failed; trying again")
-                done = 0
-            if not done:
-                await asyncio.sleep(self.pause)
+        super().__init__("facts-worker", self.extractor.run_once, pause, "reading facts failed")
