@@ -465,8 +465,15 @@ def test_reader_page_fits_a_360px_phone_without_sideways_scrolling(
 
 @pytest.fixture(scope="module")
 def busy_blog(api: httpx.Client) -> str:
-    """A blog as a long day leaves it: a five-point recap and twelve key events."""
+    """A blog as a long day leaves it: a pinned help notice, a five-point recap and twelve
+    key events."""
     slug = create_blog(api, "flood-day", "River flooding – live")
+    helpline = {
+        "headline": "How to get help",
+        "body": "Call the flood line for sandbags and shelter. " * 12,
+        "pinned": True,
+    }
+    api.post(f"/api/v1/blogs/{slug}/updates", json=helpline).raise_for_status()
     for n in range(12):
         update = {"headline": f"Gauge {n} reading", "body": f"Level {n}.", "key_event": True}
         api.post(f"/api/v1/blogs/{slug}/updates", json=update).raise_for_status()
@@ -494,6 +501,10 @@ def test_on_a_phone_the_latest_update_is_on_the_first_screen(
     expect(recap_point).to_be_visible()
     page.locator("summary", has_text="Key events").click()
     expect(page.locator(".key-events a").first).to_be_visible()
+    help_text = page.locator(".pinned .update__body")
+    expect(help_text).to_be_hidden()  # the pinned notice shows its headline only
+    page.locator(".pinned summary", has_text="How to get help").click()
+    expect(help_text).to_be_visible()
 
 
 def test_on_a_wide_screen_recap_and_key_events_show_unfolded(
@@ -505,6 +516,7 @@ def test_on_a_wide_screen_recap_and_key_events_show_unfolded(
     expect(page.locator(".key-events a")).to_have_count(12)
     expect(page.locator(".key-events a").first).to_be_visible()
     expect(page.locator("summary").first).to_be_hidden()  # nothing to open
+    expect(page.locator(".pinned .update__body")).to_be_visible()
 
 
 def test_quiet_controls_stay_hidden_until_needed(

@@ -145,7 +145,13 @@
   function applyPinned(d) {
     var slot = document.querySelector("[data-pinned-slot]");
     if (!slot || state.page !== 1 || state.filter) return;
-    if (d.pinned_html) slot.innerHTML = d.pinned_html;
+    if (d.pinned_html) {
+      slot.innerHTML = d.pinned_html;
+      if (window.matchMedia && window.matchMedia("(min-width: 960px)").matches) {
+        var folds = slot.querySelectorAll("details.fold");  // folded for phones only
+        for (var i = 0; i < folds.length; i++) folds[i].open = true;
+      }
+    }
     else if (linkedId(slot, PINNED_LINK) === d.update_id) slot.innerHTML = "";
   }
 
