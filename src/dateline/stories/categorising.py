@@ -18,6 +18,7 @@ from dateline.stories.categories import (
     Example,
     HouseSection,
     house_sections_from_setting,
+    seed_examples,
 )
 from dateline.stories.embed import embed
 
@@ -27,7 +28,7 @@ def sections(settings: Settings | None) -> tuple[HouseSection, ...]:
 
 
 def classifier(settings: Settings | None, corrections: Sequence[Example] = ()) -> Classifier:
-    return Classifier(sections(settings), corrections, embed=embed)
+    return Classifier(sections(settings), corrections, embed=embed, seeds=seed_examples())
 
 
 def known_codes(settings: Settings | None) -> set[str]:
@@ -56,7 +57,8 @@ async def corrections_count(conn: AsyncConnection) -> int:
 
 @cache
 def _cached(house_sections: str) -> Classifier:
-    return Classifier(house_sections_from_setting(json.loads(house_sections)), embed=embed)
+    house = house_sections_from_setting(json.loads(house_sections))
+    return Classifier(house, embed=embed, seeds=seed_examples())
 
 
 def cached(settings: Settings) -> Classifier:
