@@ -16,6 +16,9 @@ from dateline.accounts import account_routes as account_pages
 from dateline.accounts import routes as account_routes
 from dateline.accounts import throttle
 from dateline.accounts.auth import LoginRequired
+from dateline.comments import api as comments_api
+from dateline.comments import moderation as comment_moderation
+from dateline.comments import pages as comment_pages
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.migrate import pending_revision
@@ -23,6 +26,7 @@ from dateline.distribution import routes as distribution_routes
 from dateline.distribution import webhook_routes
 from dateline.distribution.webhook_worker import WebhookWorker
 from dateline.facts import api as facts_api
+from dateline.facts import editor_pages as facts_editor_pages
 from dateline.facts import pages as facts_pages
 from dateline.facts import review_api as facts_review_api
 from dateline.facts.worker import FactsWorker
@@ -31,13 +35,14 @@ from dateline.idempotency import IdempotencyKeys, IdempotencyMiddleware
 from dateline.ingest import api as ingest_api
 from dateline.ingest import routes as ingest_routes
 from dateline.limits import BodyLimit, BodyLimits, RefuseNul
-from dateline.liveblog import api, editor, reader, team_routes
+from dateline.liveblog import answer_routes, api, editor, reader, team_routes
 from dateline.media import routes as media_routes
 from dateline.ops.instruments import MeteredHub, MeteredIngestWorker
 from dateline.ops.logs import use_log_format
 from dateline.ops.metrics import Metrics
-from dateline.ops.middleware import Observe
+from dateline.ops.middleware import Observe, RequestIds
 from dateline.ops.routes import make_router as ops_router
+from dateline.realtime import editor_changes
 from dateline.realtime import routes as realtime_routes
 from dateline.realtime.broker import MemoryBroker, make_broker
 from dateline.realtime.frames import FrameRenderer
@@ -51,7 +56,9 @@ from dateline.stories.worker import StoriesWorker
 from dateline.web import http_cache, language, services
 from dateline.web.csrf import Csrf
 from dateline.web.errors import add_error_handlers
+from dateline.web.fast_path import FastPath, Slow
 from dateline.web.page_cache import RenderCache
+from dateline.web.page_extras import PageExtras
 from dateline.web.responses import redirect
 from dateline.web.routes import router as static_routes
 from dateline.web.templates import bind_routes, load_static, make_templates, path_for
@@ -84,13 +91,18 @@ EMBED_HEADERS = [
 class DatelineApp(FastAPI):
     """FastAPI, except that live event streams skip the middleware stack: thousands stay
     open at once, each would keep the stack's frames alive, and the hub needs the server's
-    own `send` to reach the socket (see realtime/sse.py)."""
+    own `send` to reach the socket (see realtime/sse.py). Anonymous reads of pages kept in
+    memory skip it too (web/fast_path.py): they cost a dictionary look-up, not the stack."""
 
     event_stream: EventStream | None = None
+    fast_path: FastPath | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.event_stream is not None and self.event_stream.wants(scope):
             await self.event_stream(scope, receive, send)
+        elif self.fast_path is not None:
+            slow: Slow = super().__call__
+            await self.fast_path(scope, receive, send, slow)
         else:
             await super().__call__(scope, receive, send)
 
@@ -111,9 +123,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ingest_worker = MeteredIngestWorker(metrics, db, settings)
     stories_worker = StoriesWorker(db, settings)
     facts_worker = FactsWorker(db)
+    fast_path = FastPath(RequestIds(), metrics.requests.observe)
+
+    def announce(blog_id: int, seq: int) -> None:
+        """Every committed event, from this node or another: live readers, kept pages."""
+        hub.announce(blog_id, seq)
+        fast_path.announce(blog_id, seq)
+
     if isinstance(broker, MemoryBroker):
         # One process: nothing to subscribe to, so even tests without a lifespan hear events.
-        broker.listen(hub.announce)
+        broker.listen(announce)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -122,7 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise RuntimeError(
                 f"The database schema is behind ({head}); run `dateline db upgrade`."
             )
-        await broker.start(hub.announce)
+        await broker.start(announce)
         heartbeat = await hub.run_heartbeat(settings.sse_heartbeat_seconds)
         await webhook_worker.start()
         if settings.ingest_in_serve:
@@ -147,6 +166,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     idempotency = IdempotencyKeys(db)
+    page_extras = PageExtras()
+    facts_editor_pages.add_to(page_extras)  # suggested key events, the drafted recap
+    comment_moderation.add_to(page_extras)  # the live queue of readers' comments
     built = services.Services(
         settings=settings,
         db=db,
@@ -160,9 +182,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         webhook_worker=webhook_worker,
         ingest_worker=ingest_worker,
         login_policy=throttle.Policy.of(settings),
+        page_extras=page_extras,
     )
     services.install(app, built)
     app.event_stream = EventStream(hub, SECURITY_HEADERS)
+    app.fast_path = fast_path
     app.router.routes.append(
         Route("/live/{slug}/events", app.event_stream, methods=["GET"], name="reader.events")
     )
@@ -174,6 +198,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         search_api.router,
         facts_api.router,
         facts_review_api.router,
+        comments_api.router,
+        answer_routes.api_router,
     ):
         app.include_router(api_router)
     pages = (
@@ -184,10 +210,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         account_pages,
         media_routes,
         realtime_routes,
+        editor_changes,
         story_pages,
         story_editor_pages,
         search_routes,
         facts_pages,
+        facts_editor_pages,
+        comment_pages,
+        comment_moderation,
+        answer_routes,
     )
     for router in (module.router for module in pages):
         app.include_router(router, include_in_schema=False)  # pages, not API

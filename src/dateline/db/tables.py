@@ -574,3 +574,60 @@ facts = Table(
     Index("ix_facts_item", "item_id"),
     Index("ix_facts_update", "update_id"),
 )
+
+# An update an editor said is not a key event, though its facts suggested one: the editor
+# page stops suggesting it. Accepting a suggestion is the update's own `key_event` flag.
+key_event_dismissals = Table(
+    "key_event_dismissals",
+    metadata,
+    Column("update_id", ForeignKey("updates.id", ondelete="CASCADE"), primary_key=True),
+    Column("dismissed_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("dismissed_at", UTCDateTime, nullable=False),
+)
+
+# Reader comments (docs/comments.md) ---------------------------------------------------------
+
+# A reader's question or comment on a live blog. Readers see it only once an editor approved
+# it; a rejected or deleted one keeps no text (`body` and `name` are emptied), so nothing a
+# moderator refused can leak into a page, feed, export or the event stream later.
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("blog_id", ForeignKey("blogs.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(80), nullable=False, default=""),  # optional: "" is anonymous
+    Column("body", Text, nullable=False),
+    # pending, approved, rejected, deleted
+    Column("status", String(10), nullable=False),
+    # SHA-256 of the text folded for comparison: the same text twice in a day is refused.
+    Column("fingerprint", String(64), nullable=False),
+    Column("reports", Integer, nullable=False, default=0),  # readers' reports since approval
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("decided_at", UTCDateTime),
+    Column("decided_by", ForeignKey("users.id", ondelete="SET NULL")),
+    # The update that answered it ("Reader question from Anna: …").
+    Column("answer_update_id", ForeignKey("updates.id", ondelete="SET NULL")),
+    Index("ix_comments_blog_status", "blog_id", "status", "created_at"),
+    Index("ix_comments_fingerprint", "blog_id", "fingerprint"),
+)
+
+# Who sent comments and reports lately, for the per-address rate limit: only a keyed hash of
+# the address (HMAC with the site's secret key), never the address; rows go after a day.
+comment_senders = Table(
+    "comment_senders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("address_hash", String(64), nullable=False),
+    Column("sent_at", UTCDateTime, nullable=False),
+    Index("ix_comment_senders_address", "address_hash", "sent_at"),
+    Index("ix_comment_senders_sent", "sent_at"),
+)
+
+# Blogs whose editors switched comments off (a blog is open for comments unless listed here).
+comments_closed = Table(
+    "comments_closed",
+    metadata,
+    Column("blog_id", ForeignKey("blogs.id", ondelete="CASCADE"), primary_key=True),
+    Column("closed_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("closed_at", UTCDateTime, nullable=False),
+)

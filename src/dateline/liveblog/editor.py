@@ -17,11 +17,12 @@ from dateline.accounts.permissions import Action, authorize, member_blog_ids, ri
 from dateline.accounts.service import User
 from dateline.errors import Conflict, Forbidden, Invalid
 from dateline.i18n import gettext as _
-from dateline.liveblog import drafts, forms, queries, service
+from dateline.liveblog import desk, drafts, forms, queries, service
 from dateline.liveblog.models import Blog, ImageRef, Stale, UpdateDraft
 from dateline.media.service import upload_image
 from dateline.numbers import RowId, small_int
 from dateline.timefmt import clock
+from dateline.web.page_extras import Added
 from dateline.web.forms import form_errors, form_status, posted_button, posted_form, text
 from dateline.web.responses import redirect_to, render
 from dateline.web.services import services
@@ -31,12 +32,17 @@ router = APIRouter(prefix="/admin")
 
 @router.get("", name="admin.dashboard")
 async def dashboard(request: Request, user: User = Depends(require_editor)) -> Response:
+    """The blogs the user works on, each with the drafts waiting on it (a contributor's:
+    their own drafts still waiting for an editor)."""
     async with services(request).db.read() as conn:
         blogs = await queries.list_blogs(conn)
         mine = await member_blog_ids(conn, user)
-    if mine is not None:
-        blogs = [summary for summary in blogs if summary.blog.id in mine]
-    context = {"user": user, "blogs": blogs, "may_create": user.role in ("admin", "editor")}
+        if mine is not None:
+            blogs = [summary for summary in blogs if summary.blog.id in mine]
+        author = user.id if user.role == "contributor" else None
+        waiting = await desk.waiting_counts(conn, [s.blog.id for s in blogs], author)
+    may_create = user.role in ("admin", "editor")
+    context = {"user": user, "blogs": blogs, "may_create": may_create, "waiting": waiting}
     return render(request, "admin/dashboard.html", context)
 
 
@@ -93,7 +99,7 @@ async def post_update(
         try:
             if text(form, "action") == "preview":
                 html = await service.preview(db, slug, draft, user, Action.WRITE_DRAFT)
-            else:
+            elif not (errors := forms.missing_alt_text(draft, form)):
                 done = await drafts.submit(db, slug, draft, user)
                 if isinstance(done, drafts.Draft):
                     return redirect_to(
@@ -108,7 +114,9 @@ async def post_update(
                 )
         except (Invalid, Conflict) as exc:
             errors = form_errors(exc)
-    return await _editor_page(request, slug, user, draft, errors, preview=html, new_image=new_image)
+    return await _editor_page(
+        request, slug, user, draft, errors, preview=html, new_image=new_image, form=form
+    )
 
 
 @router.get("/live/{slug}/updates/{update_id}/edit", name="admin.edit_form")
@@ -137,7 +145,7 @@ async def save_edit(
         try:
             if text(form, "action") == "preview":
                 html = await service.preview(db, slug, draft, user, Action.PUBLISH)
-            else:
+            elif not (errors := forms.missing_alt_text(draft, form)):
                 versions = None if version is None else {version}
                 await service.edit_update(db, slug, update_id, draft, user, versions=versions)
                 return redirect_to(
@@ -154,6 +162,7 @@ async def save_edit(
             errors = form_errors(exc)
     context = {"user": user, "blog": blog, "update": update, "draft": draft, "errors": errors}
     context.update(preview=html, new_image=new_image, version=version or update.version)
+    context.update(no_alt_ok=bool(text(form, forms.NO_ALT_OK)))
     return render(request, "admin/edit_update.html", context, status=status or form_status(errors))
 
 
@@ -206,10 +215,10 @@ async def toggle_pin(
 @router.get("/live/{slug}/recap", name="admin.recap_form")
 async def recap_form(request: Request, slug: str, user: User = Depends(require_editor)) -> Response:
     blog = await service.blog_to_change(services(request).db, slug, user)
-    text = "\n".join(blog.recap_items)
-    return render(
-        request, "admin/recap.html", {"user": user, "blog": blog, "text": text, "errors": {}}
-    )
+    context: dict[str, Any] = {"user": user, "blog": blog, "errors": {}}
+    context["text"] = "\n".join(blog.recap_items)
+    context["added"] = await _added(request, "admin.recap_form", context)
+    return render(request, "admin/recap.html", context)
 
 
 @router.post("/live/{slug}/recap", name="admin.save_recap")
@@ -288,12 +297,14 @@ async def _editor_page(
     key_events_only: bool = False,
     preview: str | None = None,
     new_image: ImageRef | None = None,
+    form: FormData | None = None,
 ) -> Response:
+    """`form`: what was posted, when this page answers a post (its ticks are kept)."""
     settings = services(request).settings
     async with services(request).db.read() as conn:
         view = await queries.reader_page(conn, slug, page, settings.page_size, key_events_only)
         allowed = await rights(conn, user, view.blog.id)
-        pending = await drafts.pending_count(conn, view.blog.id) if allowed.manage else 0
+        waiting = await desk.desk(conn, view.blog.id, user, allowed)
     if not allowed.draft:
         raise Forbidden(_("Your account is not on this live blog's team. Ask one of its editors."))
     context: dict[str, Any] = {
@@ -305,9 +316,16 @@ async def _editor_page(
         "new_image": new_image,
         "editor": True,
         "rights": allowed,
-        "pending_drafts": pending,
+        "desk": waiting,
+        "no_alt_ok": form is not None and bool(text(form, forms.NO_ALT_OK)),
     }
+    context["added"] = await _added(request, "admin.editor_page", context)
     return render(request, "admin/liveblog.html", context, status=form_status(errors))
+
+
+async def _added(request: Request, page: str, context: dict[str, Any]) -> Added:
+    """What other features add to this page (suggested key events, a drafted recap)."""
+    return await services(request).page_extras.for_page(page, request, context)
 
 
 async def _delete_page(

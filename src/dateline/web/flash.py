@@ -32,6 +32,7 @@ FLASHES = {
     "password-changed-tokens-revoked": (
         N_("Password changed. Your other sessions are signed out and your API tokens revoked.")
     ),
+    "renamed": N_("Name saved. Your next updates carry it."),
     "session-revoked": N_("That session is signed out."),
     "token-revoked": N_("API token revoked."),
     "user-deactivated": N_("Account deactivated: signed out everywhere, API tokens revoked."),
@@ -39,6 +40,18 @@ FLASHES = {
     "role-changed": N_("Role changed."),
     "invite-revoked": N_("Invitation withdrawn: its link no longer works."),
     "welcome": N_("Welcome to the newsroom. Your account is ready."),
+    "comment-sent": N_("Thanks — an editor will read it."),
+    "comment-reported": N_("Thank you: an editor will look at it again."),
+    "comment-approved": N_("Comment approved: readers see it."),
+    "comment-rejected": N_("Comment rejected: its text is gone."),
+    "comment-deleted": N_("Comment deleted everywhere."),
+    "comment-answered": N_("Answer published as an update."),
+    "comments-on": N_("Readers can send comments again."),
+    "comments-off": N_("Comments are switched off."),
+    "fact-confirmed": N_("Fact confirmed."),
+    "fact-corrected": N_("Fact corrected. A later reading of its update keeps your correction."),
+    "fact-rejected": N_("Fact rejected: readers no longer see it."),
+    "suggestion-dismissed": N_("This update is no longer suggested as a key event."),
 }
 
 

@@ -19,6 +19,7 @@ from dateline.config import Settings
 from dateline.db import Database
 from dateline.web.csrf import Csrf
 from dateline.web.page_cache import RenderCache
+from dateline.web.page_extras import PageExtras
 from dateline.web.templates import StaticFile
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ class Services:
     webhook_worker: WebhookWorker
     ingest_worker: IngestWorker
     login_policy: Policy
+    page_extras: PageExtras  # what features add to each other's pages
 
 
 def install(app: Starlette, built: Services) -> None:

@@ -17,6 +17,7 @@ from starlette.requests import HTTPConnection
 
 from dateline import i18n, timefmt
 from dateline.config import Settings
+from dateline.web.page_extras import NOTHING
 
 PACKAGE = Path(__file__).parent.parent  # the dateline package: its templates and static
 
@@ -97,6 +98,7 @@ def make_templates(settings: Settings) -> Environment:
         image_src=lambda image: image.src,
         image_srcset=lambda image: image.srcset,
         offline=False,  # True in a static export (liveblog/static_export.py): page-local links
+        added=NOTHING,  # other features' additions to a page (web/page_extras.py)
     )
     env.filters["iso"] = lambda moment: moment.astimezone(UTC).isoformat()
     i18n.install(env)
