@@ -23,7 +23,7 @@ from dateline.db.tables import utcnow as now
 from dateline.stories import categorising, store
 from dateline.stories.categories import Classifier
 from dateline.stories.embed import embed
-from dateline.stories.engine import ItemIn, StoryEngine, item_text
+from dateline.stories.engine import ItemIn, Placement, StoryEngine, item_text
 
 log = logging.getLogger(__name__)
 
@@ -62,19 +62,47 @@ class Assigner:
         async with self.db.read() as conn:
             batch_items = await store.unplaced(conn, batch)
         if not batch_items:
+            await self.recount_stale()
             return 0
         vectors = await asyncio.to_thread(embed, [item_text(item) for item in batch_items])
+        try:
+            return await self._write(batch_items, vectors)
+        except _Outdated:  # the database lost items the engine remembers: read it again
+            return await self._write(batch_items, vectors)
+
+    async def _write(self, batch_items: list[ItemIn], vectors: Any) -> int:
+        """Place the batch in one transaction under the stories lock. When it fails, what
+        the engine decided was rolled back: it starts again from the database."""
+        try:
+            async with self.db.write() as conn:
+                await store.serialise(conn)
+                stale = await store.stale(conn)  # before placing: placed items count from here
+                await self._catch_up(conn, _earliest(batch_items))
+                done = await store.placed_among(conn, (item.id for item in batch_items))
+                pending = zip(batch_items, vectors, strict=True)
+                touched = await self._place(conn, [(i, v) for i, v in pending if i.id not in done])
+                await store.refresh(conn, touched.union(stale), await self._categorise(conn))
+                self._mark = await store.last_mark(conn)
+        except BaseException:
+            self._forget()
+            raise
+        return len(batch_items) - len(done)
+
+    async def recount_stale(self) -> int:
+        """Recount the stories that lost items to retention (an emptied one is marked
+        deleted), so their counts stay true; how many were recounted."""
+        async with self.db.read() as conn:
+            if not await store.stale(conn):
+                return 0
         async with self.db.write() as conn:
             await store.serialise(conn)
-            await self._catch_up(conn, _earliest(batch_items))
-            done = await store.placed_among(conn, (item.id for item in batch_items))
-            touched = await self._place(
-                conn,
-                [(i, v) for i, v in zip(batch_items, vectors, strict=True) if i.id not in done],
-            )
-            await store.refresh(conn, touched, await self._categorise(conn))
-            self._mark = await store.last_mark(conn)
-        return len(batch_items) - len(done)
+            stale = await store.stale(conn)
+            await store.refresh(conn, stale, await self._categorise(conn))
+        return len(stale)
+
+    def _forget(self) -> None:
+        """Start the engine again from the database at the next pass."""
+        self._engine, self._mark, self._horizon = StoryEngine(window=self.window), 0, None
 
     async def _categorise(self, conn: AsyncConnection) -> Classifier:
         """The classifier, built again when editors chose categories since: their choices
@@ -118,10 +146,13 @@ class Assigner:
             if story_id is not None:  # a followed live blog's update is in its story
                 self._engine.restore(item, story_id, vector)
             else:
+                if self._engine.story_of(item.id) is not None:  # its id was a deleted item's
+                    raise _Outdated
                 placement = self._engine.place(item, vector)
                 story_id, duplicate_of = placement.story, placement.duplicate_of
                 if duplicate_of is not None and duplicate_of < 0:  # a blog's own words
                     duplicate_of = None
+                await self._check(conn, placement, duplicate_of, touched)
                 if placement.new:
                     story_id = await store.new_story(conn, now())
                     self._engine.rekey(placement.story, story_id)
@@ -133,6 +164,22 @@ class Assigner:
             )
             touched.add(story_id)
         return touched
+
+    async def _check(
+        self, conn: AsyncConnection, placement: Placement, duplicate_of: int | None, seen: set[int]
+    ) -> None:
+        """Retention, or a deleted source, may have taken items the engine remembers (its
+        stories emptied, perhaps by another worker): a placement must not point at them."""
+        if duplicate_of is not None and not await store.item_exists(conn, duplicate_of):
+            raise _Outdated
+        if placement.new or placement.story in seen:  # a story this pass already checked
+            return
+        if not await store.story_open(conn, placement.story):
+            raise _Outdated
+
+
+class _Outdated(Exception):
+    """The engine remembers items the database no longer holds."""
 
 
 def _earliest(batch: list[ItemIn]) -> datetime | None:

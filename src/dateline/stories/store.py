@@ -148,6 +148,22 @@ async def put(
     await conn.execute(insert(story_items).values(values))
 
 
+async def item_exists(conn: AsyncConnection, item_id: int) -> bool:
+    return await conn.scalar(select(items.c.id).where(items.c.id == item_id)) is not None
+
+
+async def story_open(conn: AsyncConnection, story_id: int) -> bool:
+    """Is the story there, not deleted (merged away, emptied), and holding an item (a
+    story that retention emptied is deleted only at the next recount) or a live blog?"""
+    held = select(story_items.c.id).where(story_items.c.story_id == stories.c.id).exists()
+    query = select(stories.c.id).where(
+        stories.c.id == story_id,
+        stories.c.deleted_at.is_(None),
+        stories.c.blog_id.is_not(None) | held,
+    )
+    return await conn.scalar(query) is not None
+
+
 async def vectors_of(conn: AsyncConnection, item_ids: Sequence[int]) -> dict[int, bytes]:
     query = select(story_items.c.item_id, story_items.c.vector)
     rows = await conn.execute(query.where(story_items.c.item_id.in_(list(item_ids))))
@@ -276,3 +292,31 @@ async def _headline(conn: AsyncConnection, members: Any) -> Any:
         .limit(1)
     )
     return (await conn.execute(query)).first()
+
+
+async def stale(conn: AsyncConnection) -> list[int]:
+    """Stories whose items went without them (retention deletes old items, and their
+    `story_items` rows with them): their counts, times and headline need recounting. The
+    totals are compared first, so a pass with nothing deleted costs two counts."""
+    placed = await conn.scalar(select(func.count()).select_from(story_items))
+    counted = await conn.scalar(
+        select(func.coalesce(func.sum(stories.c.items_count), 0)).where(
+            stories.c.deleted_at.is_(None)
+        )
+    )
+    if placed == counted:
+        return []
+    held = (
+        select(story_items.c.story_id, func.count().label("held"))
+        .group_by(story_items.c.story_id)
+        .subquery()
+    )
+    query = (
+        select(stories.c.id)
+        .outerjoin(held, held.c.story_id == stories.c.id)
+        .where(
+            stories.c.deleted_at.is_(None),
+            func.coalesce(held.c.held, 0) != stories.c.items_count,
+        )
+    )
+    return list((await conn.scalars(query.order_by(stories.c.id))).all())
