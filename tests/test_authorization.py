@@ -299,6 +299,8 @@ ADMIN_PAGES: dict[str, dict[str, int]] = {
     "/admin/live/{slug}/updates/{update_id}/edit": ITS_EDITORS,
     "/admin/live/{slug}/updates/{update_id}/delete": ITS_EDITORS,
     "/admin/live/{slug}/recap": ITS_EDITORS,
+    "/admin/live/{slug}/recap/draft": ITS_EDITORS,
+    "/admin/live/{slug}/facts": ITS_EDITORS,
     "/admin/live/{slug}/end": ITS_EDITORS,
     "/admin/live/{slug}/drafts": THE_TEAM,
     "/admin/live/{slug}/drafts/{draft_id}": THE_TEAM,
