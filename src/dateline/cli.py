@@ -1,4 +1,4 @@
-"""The `dateline` command: serve, db upgrade, demo, user, token, config, blog."""
+"""The `dateline` command: serve, db upgrade, demo, user, token, config, blog, comments."""
 
 from __future__ import annotations
 
@@ -45,11 +45,13 @@ user_app = typer.Typer(help=N_("Newsroom accounts."), no_args_is_help=True)
 token_app = typer.Typer(help=N_("API tokens."), no_args_is_help=True)
 config_app = typer.Typer(help=N_("Settings."), no_args_is_help=True)
 blog_app = typer.Typer(help=N_("Export and import live blogs."), no_args_is_help=True)
+comments_app = typer.Typer(help=N_("Readers' comments."), no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(config_app, name="config")
 app.add_typer(blog_app, name="blog")
+app.add_typer(comments_app, name="comments")
 app.add_typer(source_app, name="source")
 app.add_typer(stories_app, name="stories")
 app.add_typer(facts_app, name="facts")
@@ -120,6 +122,8 @@ def user_create(
         bool, typer.Option("--password-stdin", help=N_("Read the password from standard input."))
     ] = False,
 ) -> None:
+    if not name and not password_stdin:  # asked at a terminal; a script passes --name
+        name = str(typer.prompt(_("Name shown on updates"), default=email.split("@")[0]))
     password = _read_password(password_stdin)
     user = _run(lambda db, _: accounts.create_user(db, email, password, role, name))
     console.print(_("Created %(role)s %(email)s.") % {"role": user.role, "email": user.email})
@@ -256,6 +260,28 @@ def blog_export_static(
             )
             % {"address": settings.base_url}
         )
+
+
+@comments_app.command(
+    "erase",
+    help=N_(
+        "Remove every comment sent under a name on a live blog, everywhere (a reader's "
+        "request for removal; see docs/security.md)."
+    ),
+)
+def comments_erase(
+    blog: Annotated[str, typer.Option("--blog", help=N_("The live blog's slug."))],
+    name: Annotated[str, typer.Option("--name", help=N_("The name the reader gave."))],
+) -> None:
+    from dateline.liveblog import answers
+
+    erased = _run(lambda db, _settings: answers.erase(db, blog, name))
+    said = ngettext(
+        "Erased %(count)s comment by %(name)s on /live/%(slug)s.",
+        "Erased %(count)s comments by %(name)s on /live/%(slug)s.",
+        erased,
+    )
+    console.print(said % {"count": erased, "name": name, "slug": blog})
 
 
 @app.command(

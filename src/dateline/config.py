@@ -216,6 +216,22 @@ class Settings(BaseSettings):
         '"Infrastructure"}, "keywords": ["Brücke", "Sanierung", "~bahn"]}]`. A story whose '
         "title and lead match a section's keywords is put in it (see docs/categories.md).",
     )
+    comments_per_hour: int = Field(
+        default=5,
+        ge=1,
+        description="Most comments and reports one address may send to the site in an hour "
+        "(only a keyed hash of the address is stored, and only for a day).",
+    )
+    comments_max_links: int = Field(
+        default=2,
+        ge=0,
+        description="Most links (http://, https://, www.) a reader's comment may hold.",
+    )
+    comments_blocked_words: list[str] = Field(
+        default=[],
+        description='Words no reader comment may contain, as a JSON list such as `["spam", '
+        '"casino"]`; matched as whole words, whatever their case.',
+    )
 
     @property
     def media_dir(self) -> Path:

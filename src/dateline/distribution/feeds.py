@@ -2,7 +2,10 @@
 
 One `Feed` (what to say) is rendered three ways (how to say it). Its entries are neutral
 (`Entry`): live blog updates (`update_entry`) and the items of a story (dateline.stories) are
-written by the same code. An update's entry id is its permalink, which never changes and
+written by the same code, and so are a blog's approved readers' comments (`comments_feed`).
+A blog's feed names its comments feed and how many approved comments it has (Atom
+threading's `replies` link with `thr:count`, in RSS through the Atom namespace, and
+`_dateline.comments` in JSON Feed). An update's entry id is its permalink, which never changes and
 resolves to the right page of the blog; its body is the sanitised HTML stored at write time,
 with the update's images appended as <figure>s, so a feed reader shows what the page shows.
 """
@@ -19,16 +22,18 @@ from email.utils import format_datetime
 from html import escape
 from urllib.parse import quote
 
+from dateline.comments.models import Comment
 from dateline.config import Settings
 from dateline.errors import NotFound
 from dateline.i18n import current
 from dateline.i18n import gettext as _
-from dateline.liveblog.models import Blog, Image, Update
+from dateline.liveblog.models import Blog, Image, Update, short_title
 from dateline.liveblog.queries import BlogSet
 from dateline.media.service import variant_path
 
 FEED_SIZE = 50
 ATOM_NS = "http://www.w3.org/2005/Atom"
+THREAD_NS = "http://purl.org/syndication/thread/1.0"  # RFC 4685
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 IMAGE_TYPE = "image/webp"
 KEY_EVENTS_QUERY = "?filter=key-events"
@@ -81,6 +86,15 @@ class Feed:
     updated: datetime
     entries: list[Entry]
     language: str  # what its words speak: the blog's language, or the visitor's for several
+    comments: Replies | None = None  # a blog's approved readers' comments
+
+
+@dataclass(frozen=True)
+class Replies:
+    """How many approved comments a blog has, and the path of their feed (no extension)."""
+
+    count: int
+    path: str
 
 
 def update_entry(settings: Settings, blog: Blog, update: Update, *, across: bool) -> Entry:
@@ -112,7 +126,9 @@ def update_entry(settings: Settings, blog: Blog, update: Update, *, across: bool
     )
 
 
-def blog_feed(settings: Settings, blog: Blog, found: list[Update], key_events_only: bool) -> Feed:
+def blog_feed(
+    settings: Settings, blog: Blog, found: list[Update], key_events_only: bool, comments: int
+) -> Feed:
     query = KEY_EVENTS_QUERY if key_events_only else ""
     return Feed(
         path=f"/live/{blog.slug}/feed",
@@ -125,6 +141,39 @@ def blog_feed(settings: Settings, blog: Blog, found: list[Update], key_events_on
         updated=blog.updated_at,
         entries=[update_entry(settings, blog, update, across=False) for update in found],
         language=current(),
+        comments=Replies(comments, f"/live/{blog.slug}/comments/feed"),
+    )
+
+
+def comment_entry(settings: Settings, blog: Blog, comment: Comment) -> Entry:
+    """An approved comment: plain text, escaped, its line breaks kept."""
+    url = f"{settings.base_url}/live/{blog.slug}/comments/{comment.id}"
+    who = comment.name or _("A reader")
+    lines = "<br>".join(escape(row) for row in comment.body.splitlines())
+    return Entry(
+        id=url,
+        url=url,
+        title=f"{who}: {short_title('', comment.body)}",
+        published=comment.created_at,
+        updated=comment.created_at,
+        html=f"<p>{lines}</p>",
+        author=who,
+    )
+
+
+def comments_feed(settings: Settings, blog: Blog, found: list[Comment], total: int) -> Feed:
+    """A blog's approved readers' comments, newest first."""
+    path = f"/live/{blog.slug}/comments/feed"
+    return Feed(
+        path=path,
+        query="",
+        title=_("Readers’ comments: %(title)s") % {"title": blog.title},
+        description=blog.standfirst,
+        page_path=f"/live/{blog.slug}/comments",
+        updated=found[0].created_at if found else blog.updated_at,
+        entries=[comment_entry(settings, blog, comment) for comment in found],
+        language=current(),
+        comments=Replies(total, path),
     )
 
 
@@ -159,6 +208,8 @@ def permalink(settings: Settings, blog: Blog, update: Update) -> str:
 def atom(feed: Feed, settings: Settings) -> bytes:
     base = settings.base_url
     root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": feed.language})
+    if feed.comments:
+        root.set("xmlns:thr", THREAD_NS)
     _text(root, "id", base + feed.path + feed.query)
     _text(root, "title", feed.title)
     if feed.description:
@@ -166,6 +217,8 @@ def atom(feed: Feed, settings: Settings) -> bytes:
     _text(root, "updated", _rfc3339(feed.updated))
     _node(root, "link", rel="self", type=FORMATS["atom"].mime, href=_self_url(feed, base, "atom"))
     _node(root, "link", rel="alternate", type="text/html", href=base + feed.page_path)
+    if feed.comments:
+        _replies(root, "link", feed.comments, base, "atom")
     _text(_node(root, "author"), "name", settings.site_name)
     _text(root, "generator", "Dateline")
     for entry in feed.entries:
@@ -215,6 +268,9 @@ def rss(feed: Feed, settings: Settings) -> bytes:
     _text(channel, "generator", "Dateline")
     self_url = _self_url(feed, base, "rss")
     _node(channel, "atom:link", rel="self", type=FORMATS["rss"].mime, href=self_url)
+    if feed.comments:
+        root.set("xmlns:thr", THREAD_NS)
+        _replies(channel, "atom:link", feed.comments, base, "rss")
     for entry in feed.entries:
         _rss_item(_node(channel, "item"), entry)
     return _rss_references(_xml(root))
@@ -242,7 +298,7 @@ def _rss_item(node: ET.Element, entry: Entry) -> None:
 
 def json_feed(feed: Feed, settings: Settings) -> bytes:
     base = settings.base_url
-    data = {
+    data: dict[str, object] = {
         "version": JSON_FEED_VERSION,
         "title": feed.title,
         "home_page_url": base + feed.page_path,
@@ -252,6 +308,11 @@ def json_feed(feed: Feed, settings: Settings) -> bytes:
         "language": feed.language,
         "items": [_json_item(entry) for entry in feed.entries],
     }
+    if feed.comments:  # JSON Feed's extensions are keys starting with "_"
+        data["_dateline"] = {
+            "comments": feed.comments.count,
+            "comments_feed_url": f"{base}{feed.comments.path}.json",
+        }
     return json.dumps(data, ensure_ascii=False, indent=1).encode()
 
 
@@ -316,6 +377,13 @@ def content_html(update: Update, base_url: str) -> str:
             f"{caption if image.caption_line else ''}</figure>"
         )
     return update.body_html + "".join(figures)
+
+
+def _replies(parent: ET.Element, tag: str, replies: Replies, base_url: str, ext: str) -> None:
+    """The comments feed, with the count of approved comments (RFC 4685's `thr:count`)."""
+    href = f"{base_url}{replies.path}.{ext}"
+    kind = FORMATS[ext].mime
+    _node(parent, tag, rel="replies", type=kind, href=href, **{"thr:count": str(replies.count)})
 
 
 def _blog_url(settings: Settings, blog: Blog) -> str:

@@ -1,6 +1,7 @@
 """Feeds, the embeddable view and oEmbed. Public, read-only, and revalidated by ETag.
 
 GET /live/{slug}/feed.{atom,rss,json}[?filter=key-events]   one blog
+GET /live/{slug}/comments/feed.{atom,rss,json}               its approved readers' comments
 GET /category/{name}/feed.{atom,rss,json}                    blogs of one category
 GET /feed.{atom,rss,json}                                    the whole site
 GET /embed/{slug}[?filter=key-events][&limit=N]              compact view for an iframe
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import JSONResponse, Response
 
 from dateline import i18n
+from dateline.comments import queries as comment_queries
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.distribution import embed, feeds
@@ -41,9 +43,31 @@ async def blog_feed(request: Request, slug: str, extension: str, filter: str = "
         found = await queries.latest_updates(
             conn, FEED_SIZE, blog_id=blog.id, key_events_only=key_events_only
         )
+        comments = await comment_queries.approved_count(conn, blog.id)
     settings = _settings(request)
-    body = fmt.render(feeds.blog_feed(settings, blog, found, key_events_only), settings)
-    return http_cache.cached(Response(body, media_type=fmt.media_type), version)
+    feed = feeds.blog_feed(settings, blog, found, key_events_only, comments)
+    return http_cache.cached(
+        Response(fmt.render(feed, settings), media_type=fmt.media_type), version
+    )
+
+
+@router.get("/live/{slug}/comments/feed.{extension}", name="reader.comments_feed")
+async def comments_feed(request: Request, slug: str, extension: str) -> Response:
+    """Approved comments only: the feed is built from what readers may see, nothing else."""
+    fmt = feeds.format_of(extension)
+    async with _db(request).read() as conn:
+        blog = await queries.blog_by_slug(conn, slug)
+        i18n.use(blog.language)
+        version = http_cache.of_blog(blog, f"comments-{extension}")
+        if http_cache.is_fresh(request, version):
+            return http_cache.not_modified(version)
+        found = await comment_queries.approved(conn, blog.id, FEED_SIZE)
+        total = await comment_queries.approved_count(conn, blog.id)
+    settings = _settings(request)
+    feed = feeds.comments_feed(settings, blog, found, total)
+    return http_cache.cached(
+        Response(fmt.render(feed, settings), media_type=fmt.media_type), version
+    )
 
 
 @router.get("/category/{name:path}/feed.{extension}", name="reader.category_feed")

@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from dateline.accounts.auth import require_api_reader, require_api_user
 from dateline.accounts.service import User
+from dateline.comments import queries as comment_queries
 from dateline.errors import Invalid, NotFound
 from dateline.limits import ApiInput
 from dateline.liveblog import api_schema as doc
@@ -185,6 +186,7 @@ def _summary_json(item: BlogSummary) -> dict[str, Any]:
         **blog_json(item.blog),
         "update_count": item.update_count,
         "last_update_at": iso(item.last_update_at),
+        "comments": item.comment_count,
     }
 
 
@@ -209,12 +211,16 @@ async def create_blog(
 @router.get(
     "/blogs/{slug}",
     summary="Read a live blog",
-    responses={**ok("The blog, its recap and current seq.", doc.BLOG), **READ},
+    responses={
+        **ok("The blog, its recap, current seq and approved comments.", doc.BLOG_READ),
+        **READ,
+    },
     name="api.get_blog",
 )
 async def get_blog(request: Request, slug: str) -> dict[str, Any]:
     async with services(request).db.read() as conn:
-        return blog_json(await queries.blog_by_slug(conn, slug))
+        blog = await queries.blog_by_slug(conn, slug)
+        return {**blog_json(blog), "comments": await comment_queries.approved_count(conn, blog.id)}
 
 
 @router.post(

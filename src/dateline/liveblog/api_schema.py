@@ -24,9 +24,12 @@ BLOG: dict[str, Any] = {
     "recap": {"items": ["Flood warnings cover six towns."], "updated_at": "2026-11-29T13:40:00Z"},
     "seq": 42,
 }
+BLOG_READ = {**BLOG, "comments": 4}  # approved readers' comments
 ENDED_BLOG = {**BLOG, "status": "ended", "coverage_end": "2026-11-30T22:00:00Z"}
 BLOG_LIST = {
-    "items": [{**BLOG, "update_count": 31, "last_update_at": "2026-11-29T14:05:12Z"}],
+    "items": [
+        {**BLOG, "update_count": 31, "last_update_at": "2026-11-29T14:05:12Z", "comments": 4}
+    ],
     "next": "/api/v1/blogs?limit=20&before=storm-live",
     "previous": None,
 }

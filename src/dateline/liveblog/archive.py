@@ -16,6 +16,9 @@ The file's shape and its checks are in `archive_format`. Decisions, and why:
   update without a note showed readers nothing and is left out.
 - **Imported HTML is never trusted**: the file carries Markdown only, rendered and sanitised on
   import by the code that does it when an editor saves.
+- **Approved comments travel, nothing else of them** (comments/archive.py): what waited, was
+  rejected or deleted stays behind, like withdrawn text. An imported comment is checked like
+  a reader's and keeps its link to the update that answered it.
 - **One transaction, one event.** Everything is checked first (JSON, version, fields, the rules
   of the editor's forms, every image), so a bad file changes nothing. Image files are written
   next (idempotent by hash; an unused one is harmless), then the image rows, blog, updates and
@@ -32,6 +35,7 @@ import base64
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -40,6 +44,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.accounts.service import User
+from dateline.comments import archive as comment_archive
+from dateline.comments.models import CommentDraft
 from dateline.config import Settings
 from dateline.db import Database, appended, insert_new, inserted_id
 from dateline.db.tables import blog_events, blogs, images, update_images, updates, utcnow
@@ -51,6 +57,7 @@ from dateline.liveblog.archive_format import (
     VERSION,
     Archive,
     ArchivedBlog,
+    ArchivedComment,
     ArchivedUpdate,
     ImageFiles,
     image_files,
@@ -98,6 +105,8 @@ async def export_blog(db: Database, settings: Settings, slug: str) -> dict[str, 
         stored = await _stored_images(
             conn, {use.image_hash for found in uses.values() for use in found}
         )
+        shown = {row.id for row in rows if row.deleted_at is None}
+        shown_comments = await comment_archive.exported(conn, blog.id, shown)
     # Reading and encoding the files is blocking work: off the event loop, for the API.
     encoded = await asyncio.to_thread(_encode_images, settings.media_dir, stored)
     return {
@@ -108,6 +117,7 @@ async def export_blog(db: Database, settings: Settings, slug: str) -> dict[str, 
         "blog": _blog_json(blog),
         "updates": [_update_json(row, uses.get(row.id, [])) for row in rows],
         "images": encoded,
+        "comments": shown_comments,
     }
 
 
@@ -206,6 +216,8 @@ class _Plan:
     source: Archive
     updates: list[tuple[dict[str, Any], list[ImageRef]]]  # column values, images in order
     images: list[ImageFiles]
+    update_ids: list[int]  # the file's id of each of `updates`
+    comments: list[tuple[CommentDraft, datetime, int | None]]  # answered by (file's id)
 
 
 async def import_blog(
@@ -248,10 +260,24 @@ def _plan(archive: Archive, slug: str | None, max_pixels: int) -> _Plan:
     if sum(u.pinned and u.deleted_at is None for u in archive.updates) > 1:
         errors["updates.pinned"] = _("More than one update is pinned; a blog pins one at most.")
     files = _checked(errors, "images", image_files, archive.images, max_pixels)
+    shown = {u.id for u in archive.updates if u.deleted_at is None}
+    said = [
+        _checked(errors, f"comment {n}", _comment, c, shown)
+        for n, c in enumerate(archive.comments, 1)
+    ]
     if errors or blog is None or files is None:
         raise Invalid(errors)
     ordered = sorted(zip(ids, rows, strict=True), key=lambda pair: pair[0])
-    return _Plan(blog, archive, [row for _, row in ordered if row is not None], files)
+    kept = [row for _, row in ordered if row is not None]
+    comments = [found for found in said if found is not None]
+    return _Plan(blog, archive, kept, files, sorted(ids), comments)
+
+
+def _comment(c: ArchivedComment, shown: set[int]) -> tuple[CommentDraft, datetime, int | None]:
+    """A comment checked like a reader's; its answer must be an update the file shows."""
+    if c.answered_by is not None and c.answered_by not in shown:
+        raise Invalid({"answered_by": _("It is answered by an update the file does not show.")})
+    return comment_archive.checked(c.name, c.body), c.created_at, c.answered_by
 
 
 def _checked(
@@ -327,6 +353,9 @@ async def _insert(conn: AsyncConnection, plan: _Plan, actor: User | None) -> Blo
         if refs:
             await conn.execute(insert(update_images), _image_rows(added[-1], refs))
     await search_index.add(conn, "update", added)  # findable as soon as the import commits
+    new_ids = dict(zip(plan.update_ids, added, strict=True))
+    answered = [(d, at, new_ids.get(by) if by else None) for d, at, by in plan.comments]
+    await comment_archive.insert_imported(conn, blog_id, answered)
     await _log_import(conn, blog_id, plan, actor)
     return await queries.blog_by_slug(conn, plan.blog.slug)
 

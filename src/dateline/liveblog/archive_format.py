@@ -1,7 +1,8 @@
 """The export file, version 1: its shape, and the checks a file passes before anything is stored.
 
 `{"format": "dateline.liveblog", "version": 1, "exported_at", "source", "blog", "updates",
-"images"}`. Every field is required: a missing one is an error, not a guess. Images are the
+"images", "comments"}`. Every field is required: a missing one is an error, not a guess
+(except `comments`, which files written before readers could comment lack: none). Images are the
 stored WebP variants, base64, keyed by content hash (dateline.liveblog.archive says why). Each
 variant is stored as it is only when it is a well-formed WebP whose RIFF size matches the data
 (nothing hidden after it), holding image chunks only (no EXIF or XMP), that Pillow decodes at
@@ -86,6 +87,15 @@ class ArchivedBlog(_Part):
     recap: Recap
 
 
+class ArchivedComment(_Part):
+    """An approved reader's comment; `answered_by` is the id of the update that answered it."""
+
+    name: str
+    body: str
+    created_at: AwareDatetime
+    answered_by: int | None
+
+
 class Source(_Part):
     site: str
     url: str
@@ -99,6 +109,7 @@ class Archive(_Part):
     blog: ArchivedBlog
     updates: list[ArchivedUpdate]
     images: list[ArchivedImage]
+    comments: list[ArchivedComment] = []
 
 
 def read_archive(data: bytes) -> Archive:

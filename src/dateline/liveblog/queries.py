@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dateline.db.tables import blogs, images, update_images, updates
+from dateline.comments import queries as comment_queries
+from dateline.db.tables import blogs, facts, images, update_images, updates
 from dateline.errors import NotFound
 from dateline.i18n import gettext as _
 from dateline.i18n import ngettext
@@ -25,6 +26,7 @@ class BlogSummary:
     blog: Blog
     update_count: int
     last_update_at: datetime | None
+    comment_count: int = 0  # approved readers' comments
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,11 @@ async def list_blogs(conn: AsyncConnection) -> list[BlogSummary]:
         .order_by((blogs.c.status == "live").desc(), blogs.c.updated_at.desc())
     )
     rows = (await conn.execute(query)).all()
-    return [BlogSummary(Blog.from_row(row), row.n or 0, row.last) for row in rows]
+    comments = await comment_queries.approved_counts(conn, [row.id for row in rows])
+    return [
+        BlogSummary(Blog.from_row(row), row.n or 0, row.last, comments.get(row.id, 0))
+        for row in rows
+    ]
 
 
 async def stream_page(
@@ -91,6 +97,21 @@ async def stream_page(
         .offset((page - 1) * page_size)
     )
     return await _with_images(conn, (await conn.execute(query)).all()), entries, entries - deleted
+
+
+@dataclass(frozen=True)
+class StreamCounts:
+    updates: int  # live ones, as the filter bar and the front page count them
+    key_events: int
+
+
+async def stream_counts(conn: AsyncConnection, blog_id: int) -> StreamCounts:
+    """What the filter bar says, for the live stream to keep it current."""
+    query = select(func.count(), func.count(case((updates.c.key_event, 1)))).where(
+        updates.c.blog_id == blog_id, updates.c.deleted_at.is_(None)
+    )
+    total, key_events = (await conn.execute(query)).one()
+    return StreamCounts(total, key_events)
 
 
 async def updates_before(
@@ -306,3 +327,11 @@ async def blog_by_id(conn: AsyncConnection, blog_id: int) -> Blog:
     if blog_id not in found:
         raise NotFound(_("Blog %(id)s no longer exists.") % {"id": blog_id})
     return found[blog_id]
+
+
+async def has_facts(conn: AsyncConnection, blog_id: int) -> bool:
+    """Has the blog a fact for readers (its page then links to its facts page)? Readers see
+    every fact but a rejected one (facts.records.SHOWN_TO_READERS; the facts package reads
+    blogs, so this package asks the table itself)."""
+    query = select(facts.c.id).where(facts.c.blog_id == blog_id, facts.c.review != "rejected")
+    return (await conn.execute(query.limit(1))).first() is not None

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from dateline import i18n
+from dateline.comments import views as comment_views
 from dateline.errors import NotFound
 from dateline.i18n import gettext as _
 from dateline.liveblog import queries
@@ -30,16 +31,21 @@ async def live_blog(request: Request, slug: str, page: str = "1", filter: str = 
     async with services(request).db.read() as conn:
         blog = await queries.blog_by_slug(conn, slug)
         i18n.use(blog.language)  # whoever reads, the page speaks the blog's language
-        # Versioned before the page is read, so the ETag is never newer than what it labels.
-        version = http_cache.of_blog(blog, variant)
+        # Facts are found after their update's event, outside the log: whether the page links
+        # to them is part of its variant. Versioned before the page is read, so the ETag is
+        # never newer than what it labels.
+        has_facts = await queries.has_facts(conn, blog.id)
+        version = http_cache.of_blog(blog, f"{variant}-f{int(has_facts)}")
         if http_cache.is_fresh(request, version):
             return http_cache.not_modified(version)
         personal = FLASH_COOKIE in request.cookies
         if not personal and (copy := services(request).page_cache.get(version.tag)):
             return http_cache.cached(HTMLResponse(copy), version)
         view = await queries.reader_page(conn, slug, number, settings.page_size, key_events_only)
+        discussion = await comment_views.discussion(conn, slug)
     jsonld = live_blog_jsonld(view.blog, view.updates, settings.base_url, settings.site_name)
-    response = render(request, "liveblog.html", {"view": view, "jsonld": jsonld, "editor": False})
+    context = {"view": view, "jsonld": jsonld, "editor": False, "has_facts": has_facts}
+    response = render(request, "liveblog.html", {**context, "discussion": discussion})
     if not personal and "set-cookie" not in response.headers:
         services(request).page_cache.put(version.tag, bytes(response.body))
     return http_cache.cached(response, version)

@@ -1,7 +1,8 @@
 """An ended live blog as a folder of plain files that opens from disk (`dateline blog
 export-static`): index.html with every update on one page, the recap and key events, the
-stylesheet and the photographs beside it. Every path is relative and nothing needs JavaScript;
-the only address of the live site is the original's, named as such (and as rel=canonical).
+approved readers' comments, the stylesheet and the photographs beside it. Every path is
+relative and nothing needs JavaScript; the only address of the live site is the original's,
+named as such (and as rel=canonical).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from dateline import i18n, timefmt
+from dateline.comments import views as comment_views
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.errors import Conflict
@@ -39,6 +41,7 @@ class StaticExport:
 async def export_static(db: Database, settings: Settings, slug: str, folder: Path) -> StaticExport:
     async with db.read() as conn:
         view = await queries.reader_page(conn, slug, 1, EVERYTHING, key_events_only=False)
+        discussion = await comment_views.everything(conn, view.blog.id)
     if view.blog.is_live:
         raise Conflict(
             _("/live/%(slug)s is still live; end its coverage before exporting it as static HTML.")
@@ -53,7 +56,7 @@ async def export_static(db: Database, settings: Settings, slug: str, folder: Pat
     }
     static = load_static()
     with i18n.using(view.blog.language):  # the blog's language, whatever the shell speaks
-        html = _render(make_templates(settings), settings, view)
+        html = _render(make_templates(settings), settings, view, discussion)
     _write_folder(folder, html, static[STYLESHEET].body, files)
     return StaticExport(folder, view.total, len(pictures))
 
@@ -65,22 +68,34 @@ def _refuse_used(folder: Path) -> None:
         )
 
 
-def _render(templates: Environment, settings: Settings, view: queries.ReaderPage) -> str:
+def _render(
+    templates: Environment,
+    settings: Settings,
+    view: queries.ReaderPage,
+    discussion: comment_views.Discussion,
+) -> str:
     """The live page's partials, `offline`: links are anchors on this one page, pictures sit
     in the folder, and every time carries its date (an archive outlives the day it covers)."""
     return templates.get_template("export/index.html").render(
         view=view,
         blog=view.blog,
+        discussion=discussion,
         editor=False,
         offline=True,
         original_url=f"{settings.base_url}/live/{view.blog.slug}",
         exported_at=datetime.now(UTC),
         stylesheet=STYLESHEET,
         stamp=lambda moment: timefmt.full(moment, view.blog.time_zone),
-        clock=timefmt.full,
+        clock=_with_date,
+        now=None,
         image_src=_local_src,
         image_srcset=_local_srcset,
     )
+
+
+def _with_date(moment: datetime, zone: str, now: datetime | None = None) -> str:
+    """The page's `clock`, whatever day it is: an archive outlives the day it covers."""
+    return timefmt.full(moment, zone)
 
 
 def _local_src(image: Image) -> str:

@@ -1,13 +1,19 @@
 // Live updates for /live/{slug} over Server-Sent Events (progressive enhancement).
 // The server sends each change with its HTML already rendered; this file only places it.
 // A frame carries only what its change touched: the update, its own entry of the key
-// events list, the pinned box when that update is pinned, the recap when it changed.
+// events list, the pinned box when that update is pinned, the recap when it changed;
+// and the filter bar's count as it now stands.
 // Falls back to polling /live/{slug}/changes when EventSource is missing or blocked.
+// On the editor's page (data-desk: realtime/editor_changes.py) an event only says that
+// something changed: the page asks the desk address for the changes rendered as this editor
+// sees them (with controls) and for the drafts box, and asks every POLL_MS for new drafts,
+// which are never in the public stream.
 (function () {
   "use strict";
   var article = document.querySelector("[data-liveblog]");
   if (!article || !document.querySelector("[data-stream-region]")) return;
   var slug = article.getAttribute("data-liveblog");
+  var desk = article.getAttribute("data-desk");
   // Every word this file shows comes from the page, rendered by the server in the page's
   // language (data-words-*); relative ages are worded by the browser in that language.
   function words(name) { return article.getAttribute("data-words-" + name) || ""; }
@@ -15,7 +21,7 @@
     ? new Intl.RelativeTimeFormat(document.documentElement.lang || "en", { numeric: "always" })
     : null;
   var KINDS = ["update.published", "update.edited", "update.deleted", "update.key_event",
-    "update.pinned", "recap.changed", "blog.ended"];
+    "update.pinned", "recap.changed", "blog.ended", "comment.approved", "comment.removed"];
   var POLL_MS = 10000;
   var baseTitle = document.title;
   var state = { seq: 0, filter: "", page: 1, source: null, timer: null, pending: [], ended: false };
@@ -158,7 +164,10 @@
   function apply(d) {
     if (d.seq <= state.seq) return;  // already shown (the page or an earlier frame had it)
     state.seq = d.seq;
+    // Other scripts of the page (comments.js) place what they own.
+    document.dispatchEvent(new CustomEvent("dateline:frame", { detail: d }));
     if (d.recap_html !== undefined) setSlot("[data-recap-slot]", d.recap_html);
+    if (d.counts) setSlot("[data-stream-count]", state.filter ? d.counts.key_events : d.counts.updates);
     if (d.update_id) {
       applyKeyEvent(d);
       applyPinned(d);
@@ -201,15 +210,18 @@
       if (source.readyState === EventSource.CLOSED) state.timer = setTimeout(connect, 3000);
     };
     KINDS.forEach(function (kind) {
-      source.addEventListener(kind, function (event) { apply(JSON.parse(event.data)); });
+      source.addEventListener(kind, function (event) {
+        if (desk) changes(); else apply(JSON.parse(event.data));
+      });
     });
     source.addEventListener("reset", function () { location.reload(); });
   }
 
-  function poll() {
-    stop();
-    if (state.ended) return;
-    fetch("/live/" + slug + "/changes?" + query(), { credentials: "same-origin" })
+  // The changes after state.seq: a reader's from the public poll address, the editor's
+  // (and the drafts box) from the desk.
+  function changes() {
+    var url = desk ? desk + "?since=" + state.seq : "/live/" + slug + "/changes?" + query();
+    return fetch(url, { credentials: "same-origin" })
       .then(function (response) {
         if (response.status === 304) return null;
         if (!response.ok) throw new Error("HTTP " + response.status);
@@ -219,9 +231,15 @@
         status("");
         if (body && body.reset) return location.reload();
         if (body) body.events.forEach(apply);
+        if (body && body.desk_html !== undefined) setSlot("[data-desk-slot]", body.desk_html);
       })
-      .catch(function () { status(words("reconnecting")); })
-      .then(function () { if (!state.ended) state.timer = setTimeout(poll, POLL_MS); });
+      .catch(function () { status(words("reconnecting")); });
+  }
+
+  function poll() {
+    stop();
+    if (state.ended) return;
+    changes().then(function () { if (!state.ended) state.timer = setTimeout(poll, POLL_MS); });
   }
 
   // Relative times ----------------------------------------------------------------------
@@ -266,5 +284,6 @@
   readRegion();
   state.ended = !document.querySelector(".badge--live");
   setInterval(tick, 30000);
+  if (desk) setInterval(changes, POLL_MS);
   connect();
 })();
