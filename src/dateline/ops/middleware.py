@@ -25,22 +25,30 @@ HEADER = b"x-request-id"
 SANE_ID = re.compile(rb"[A-Za-z0-9-]{1,64}")
 
 
+class RequestIds:
+    """Each request's id: the client's (or the proxy's) when sane, else a new one. Without a
+    random draw per request: 8 random hex digits for the maker, then a serial number."""
+
+    def __init__(self) -> None:
+        self._node = os.urandom(4).hex()
+        self._serial = itertools.count(1)
+
+    def __call__(self, scope: Scope) -> bytes:
+        return _given_id(scope) or f"{self._node}{next(self._serial):08x}".encode()
+
+
 class Observe:
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
         self.tally = metrics.requests
-        # Request ids without a random draw per request: 8 random hex digits for this
-        # process, then a serial number.
-        self._node = os.urandom(4).hex()
-        self._serial = itertools.count(1)
+        self.request_id = RequestIds()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         began = time.perf_counter()
-        given = _given_id(scope)
-        rid = given or f"{self._node}{next(self._serial):08x}".encode()
+        rid = self.request_id(scope)
         token = request_id.set(rid.decode())
         status = 500  # unless an answer starts: an exception escapes to the error handler
 

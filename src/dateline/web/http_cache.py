@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -31,6 +34,11 @@ from dateline.web.templates import StaticFile
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
 PERSONAL = "private, no-store"
 _ETAG = re.compile(r'(?:W/)?"([^"]*)"')
+# The blog logs a request's answer was versioned by, (blog id or None for all, seq), noted
+# when someone listens (web/fast_path.py keeps answers until one of those logs moves).
+_noted: ContextVar[list[tuple[int | None, int]] | None] = ContextVar(
+    "dateline_versions_noted", default=None
+)
 
 
 @dataclass(frozen=True)
@@ -72,13 +80,33 @@ def of_blog(blog: Versioned, variant: str) -> Version:
     """Tags carry the language the answer speaks (a blog's own, once its route called
     `i18n.use`): the same content in another language is another copy."""
     tag = f"b{blog.id}-s{blog.last_seq}-{i18n.current()}-{variant}"
+    _note(blog.id, blog.last_seq)
     return Version(tag, blog.updated_at)
 
 
 def of_blog_set(spanned: VersionedSet, variant: str) -> Version:
     """The count joins the seq total so a new blog with no events yet still changes the tag."""
     tag = f"n{spanned.count}-s{spanned.seq_total}-{i18n.current()}-{variant}"
+    _note(None, spanned.seq_total)  # any blog's next event may change it
     return Version(tag, spanned.updated_at)
+
+
+@contextmanager
+def noting_versions() -> Iterator[list[tuple[int | None, int]]]:
+    """Collect, for the request run inside the block, the blog logs (blog id, seq) its answer
+    was versioned by; None stands for every blog. Empty when the answer said nothing."""
+    noted: list[tuple[int | None, int]] = []
+    token = _noted.set(noted)
+    try:
+        yield noted
+    finally:
+        _noted.reset(token)
+
+
+def _note(blog_id: int | None, seq: int) -> None:
+    noted = _noted.get()
+    if noted is not None:
+        noted.append((blog_id, seq))
 
 
 def release_tag(static: dict[str, StaticFile]) -> str:
@@ -102,11 +130,21 @@ def is_fresh(request: Request, version: Version) -> bool:
         return False
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
-        return if_none_match.strip() == "*" or version.tag in _ETAG.findall(if_none_match)
+        return matches(if_none_match, version.tag)
     since = _http_date(request.headers.get("if-modified-since"))
     if since is None or version.modified is None:
         return False
     return version.modified.replace(microsecond=0) <= since
+
+
+def matches(if_none_match: str, tag: str) -> bool:
+    """Does an If-None-Match header name the copy tagged `tag` (weak comparison)?"""
+    return if_none_match.strip() == "*" or tag in etag_tags(if_none_match)
+
+
+def etag_tags(header: str) -> list[str]:
+    """The opaque tags of an ETag or If-None-Match header."""
+    return _ETAG.findall(header)
 
 
 def not_modified(version: Version) -> Response:

@@ -1,0 +1,289 @@
+"""Anonymous reads answered from memory ahead of the app (web/fast_path.py): the same bytes and
+headers as the app gives, 304s, never a kept copy for a signed-in editor, a fresh copy after
+every event (from this node or, through the broker, another), a copy per language where the
+page speaks the visitor's, and relative ages renewed after the time limit."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import timedelta
+
+import httpx
+import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from sqlalchemy import update as sql_update
+
+from dateline.accounts.service import User
+from dateline.db import Database
+from dateline.db.tables import blogs, updates
+from dateline.liveblog.models import Blog
+from dateline.web import http_cache
+from dateline.web.fast_path import FastPath
+from dateline.web.flash import FLASH_COOKIE
+from dateline.web.page_cache import RenderCache
+from dateline.web.services import install, of_app
+from tests.helpers import log_in, post
+from tests.test_multinode import PG_URL, REDIS_URL, Node, editor_on_a, nodes, slug_of  # noqa: F401
+
+PAGE = "/live/election-night"
+
+
+class Seconds:
+    """A monotonic clock that stands still until the test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def client(client: httpx.AsyncClient, app: object) -> httpx.AsyncClient:
+    """The app keeps renders of its own (web/page_cache.py), keyed by the same version: with
+    none kept, an answer that shows a change made behind the log's back came from the app."""
+    found = of_app(app)  # type: ignore[arg-type]
+    install(app, replace(found, page_cache=RenderCache(size=0)))  # type: ignore[arg-type]
+    return client
+
+
+@pytest.fixture
+def seconds(app: object, client: httpx.AsyncClient) -> Seconds:
+    """One stopped clock for the kept pages and the app's render cache."""
+    clock = Seconds()
+    app.fast_path.clock = clock  # type: ignore[attr-defined]
+    found = of_app(app)  # type: ignore[arg-type]
+    install(app, replace(found, page_cache=RenderCache(clock=clock)))  # type: ignore[arg-type]
+    return clock
+
+
+async def quietly(db: Database, blog: Blog, **values: object) -> None:
+    """Change a blog behind the log's back, as no service would: an answer that does not show
+    it came from memory, and one that does came from the app."""
+    async with db.write() as conn:
+        await conn.execute(sql_update(blogs).where(blogs.c.id == blog.id).values(**values))
+
+
+def title_of(response: httpx.Response) -> str:
+    return HTMLParser(response.text).css_first("h1").text(strip=True)
+
+
+def comparable(response: httpx.Response) -> dict[str, str]:
+    """Headers a person could tell apart: all but the request id, which is new each time."""
+    return {k: v for k, v in response.headers.items() if k != "x-request-id"}
+
+
+async def test_a_kept_page_has_the_bytes_and_headers_the_app_gives(
+    client: httpx.AsyncClient, db: Database, blog: Blog, editor: User
+) -> None:
+    await post(db, blog, editor, "Turnout is up in the north.")
+    # A cookie the page ignores sends the request through the whole app.
+    through_app = await client.get(PAGE, headers={"Cookie": "dl_csrf=seed"})
+    first = await client.get(PAGE)
+    await quietly(db, blog, title="Changed behind the log")
+    kept = await client.get(PAGE)
+    assert title_of(kept) == title_of(first) == "Election night in Northmarch – live"
+    assert kept.status_code == through_app.status_code == 200
+    assert kept.content == through_app.content
+    assert comparable(kept) == comparable(through_app)
+    assert kept.headers["etag"].startswith('W/"b')
+    assert kept.headers["x-request-id"] != first.headers["x-request-id"]
+
+
+async def test_a_reader_holding_the_copy_gets_the_same_304_as_from_the_app(
+    client: httpx.AsyncClient, blog: Blog
+) -> None:
+    first = await client.get(PAGE)
+    asked = {"If-None-Match": first.headers["etag"]}
+    through_app = await client.get(PAGE, headers={**asked, "Cookie": "dl_csrf=seed"})
+    kept = await client.get(PAGE, headers=asked)
+    assert kept.status_code == through_app.status_code == 304
+    assert kept.content == b""
+    assert comparable(kept) == comparable(through_app)
+    other = await client.get(PAGE, headers={"If-None-Match": 'W/"b1-s0-en-old"'})
+    assert other.status_code == 200
+    assert other.content == first.content
+
+
+async def test_a_signed_in_editor_never_gets_the_anonymous_copy(
+    client: httpx.AsyncClient, db: Database, blog: Blog, editor: User
+) -> None:
+    await client.get(PAGE)
+    await quietly(db, blog, title="Changed behind the log")
+    await log_in(client, editor.email)
+    assert title_of(await client.get(PAGE)) == "Changed behind the log"
+    client.cookies.clear()
+    assert title_of(await client.get(PAGE)) == "Election night in Northmarch – live"
+
+
+async def test_a_flash_message_is_never_answered_from_memory(
+    client: httpx.AsyncClient, db: Database, blog: Blog
+) -> None:
+    await client.get(PAGE)
+    await quietly(db, blog, title="Changed behind the log")
+    shown = await client.get(PAGE, headers={"Cookie": f"{FLASH_COOKIE}=saved"})
+    assert title_of(shown) == "Changed behind the log"
+
+
+async def test_publishing_an_update_drops_the_kept_copy(
+    client: httpx.AsyncClient, db: Database, blog: Blog, editor: User
+) -> None:
+    before = await client.get(PAGE)
+    assert "No updates yet." in before.text
+    await post(db, blog, editor, "The first result is in.")
+    after = await client.get(PAGE)
+    assert "The first result is in." in after.text
+    assert after.headers["etag"] != before.headers["etag"]
+    stale = await client.get(PAGE, headers={"If-None-Match": before.headers["etag"]})
+    assert stale.status_code == 200
+    assert "The first result is in." in stale.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?utm_source=mail", "?page=1&x=1", "?filter=" + "k" * 80],
+    ids=["other", "mixed", "long"],
+)
+async def test_queries_other_than_the_pages_own_go_to_the_app(
+    client: httpx.AsyncClient, db: Database, blog: Blog, query: str
+) -> None:
+    await client.get(PAGE + query)
+    await quietly(db, blog, title="Changed behind the log")
+    assert title_of(await client.get(PAGE + query)) == "Changed behind the log"
+
+
+async def test_the_pages_own_queries_are_kept_each_apart(
+    client: httpx.AsyncClient, db: Database, blog: Blog, editor: User
+) -> None:
+    for n in range(3):
+        await post(db, blog, editor, f"Update {n}", key_event=n == 0)
+    everything = await client.get(PAGE)
+    key_only = await client.get(PAGE + "?filter=key-events")
+    await quietly(db, blog, title="Changed behind the log")
+    assert (await client.get(PAGE)).content == everything.content
+    assert (await client.get(PAGE + "?filter=key-events")).content == key_only.content
+    assert key_only.content != everything.content
+
+
+async def test_a_page_in_the_visitors_language_is_kept_per_language(
+    client: httpx.AsyncClient, db: Database, blog: Blog
+) -> None:
+    german = {"Accept-Language": "de-DE,de;q=0.9"}
+    assert "All live coverage" in (await client.get("/feed.atom")).text
+    assert "Alle Liveblogs" in (await client.get("/feed.atom", headers=german)).text
+    kept_english = await client.get("/feed.atom", headers={"Accept-Language": "en-GB"})
+    kept_german = await client.get("/feed.atom", headers={"Cookie": "dl_lang=de"})
+    assert "All live coverage" in kept_english.text
+    assert "Alle Liveblogs" in kept_german.text
+    assert kept_german.headers["vary"] == "Accept-Language, Cookie"
+
+
+async def test_a_blogs_page_speaks_the_blogs_language_whoever_asks(
+    client: httpx.AsyncClient, db: Database, blog: Blog
+) -> None:
+    english = await client.get(PAGE)
+    german_reader = await client.get(PAGE, headers={"Accept-Language": "de"})
+    assert german_reader.content == english.content
+    assert "vary" not in german_reader.headers
+
+
+async def test_relative_ages_are_renewed_once_the_copy_is_old(
+    client: httpx.AsyncClient, db: Database, blog: Blog, editor: User, seconds: Seconds
+) -> None:
+    written = await post(db, blog, editor, "Counting has begun.")
+
+    def age(response: httpx.Response) -> str:
+        return HTMLParser(response.text).css_first(".update__age").text(strip=True)
+
+    assert age(await client.get(PAGE)) == "just now"
+    async with db.write() as conn:  # as if five minutes had passed since it was published
+        earlier = written.published_at - timedelta(minutes=5)
+        await conn.execute(
+            sql_update(updates).where(updates.c.id == written.id).values(published_at=earlier)
+        )
+    seconds.now += 29
+    assert age(await client.get(PAGE)) == "just now"
+    seconds.now += 2
+    assert age(await client.get(PAGE)) == "5 minutes ago"
+
+
+async def test_a_copy_rendered_while_its_blog_moved_on_is_not_kept() -> None:
+    """An event announced while the app renders: the copy may show the old state, so the next
+    reader is sent to the app again."""
+    fast_path = FastPath(lambda _: b"id")
+    renders = 0
+
+    async def app(scope: dict[str, object], receive: object, send: object) -> None:
+        nonlocal renders
+        renders += 1
+        http_cache.of_blog(_Blog(7, 3 if renders == 1 else 4), "p1")
+        if renders == 1:
+            fast_path.announce(7, 4)  # committed and announced meanwhile
+        await _answer_page(send)
+
+    for _ in range(3):
+        await fast_path(_scope(), _receive, _ignore, app)  # type: ignore[arg-type]
+    assert renders == 2  # the first copy was refused; the second was kept and served
+
+
+@pytest.fixture
+async def reader_of_b(nodes: tuple[Node, Node, str]) -> AsyncIterator[httpx.AsyncClient]:  # noqa: F811
+    async with httpx.AsyncClient(base_url=nodes[1].url, timeout=10) as reader:
+        yield reader
+
+
+@pytest.mark.skipif(
+    not (PG_URL and REDIS_URL),
+    reason="needs DATELINE_TEST_DATABASE_URL (PostgreSQL) and DATELINE_TEST_REDIS_URL",
+)
+async def test_an_event_published_on_another_node_drops_the_copy_kept_here(
+    editor_on_a: httpx.AsyncClient,  # noqa: F811
+    reader_of_b: httpx.AsyncClient,
+) -> None:
+    page = f"/live/{slug_of(editor_on_a)}"
+    assert (await reader_of_b.get(page)).status_code == 200
+    assert "Result 1" not in (await reader_of_b.get(page)).text  # kept on B now
+    answer = await editor_on_a.post(
+        f"/api/v1/blogs/{slug_of(editor_on_a)}/updates", json={"body": "Result 1"}
+    )
+    assert answer.status_code == 201
+    for _ in range(100):  # the broker's message takes a moment to reach node B
+        if "Result 1" in (await reader_of_b.get(page)).text:
+            break
+        await asyncio.sleep(0.1)
+    else:
+        pytest.fail("node B kept serving its copy after node A published")
+
+
+# Pieces for driving FastPath without an app ----------------------------------------------
+
+
+class _Blog:
+    def __init__(self, blog_id: int, seq: int) -> None:
+        self.id, self.last_seq, self.updated_at = blog_id, seq, None
+
+
+def _scope() -> dict[str, object]:
+    return {
+        "type": "http",
+        "method": "GET",
+        "path": "/live/x",
+        "query_string": b"",
+        "headers": [],
+    }
+
+
+async def _receive() -> dict[str, object]:
+    return {"type": "http.disconnect"}
+
+
+async def _ignore(message: dict[str, object]) -> None:
+    return None
+
+
+async def _answer_page(send: object) -> None:
+    head = [(b"etag", b'W/"b7-s3"'), (b"cache-control", b"public, max-age=0")]
+    await send({"type": "http.response.start", "status": 200, "headers": head})  # type: ignore[operator]
+    await send({"type": "http.response.body", "body": b"<p>page</p>"})  # type: ignore[operator]
