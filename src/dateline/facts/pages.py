@@ -1,77 +1,153 @@
-"""A live blog's facts for readers: a table sortable without JavaScript, and downloads.
+"""Facts for readers, of a live blog and of a story: a daily timeline chart, a map, a table
+sortable without JavaScript, and downloads.
 
-GET /live/{slug}/facts[?sort=date|place|killed|injured]   the table (incidents, agreements)
-GET /live/{slug}/facts.csv                                 the incidents and agreements as CSV
-GET /live/{slug}/facts.json                                the API's answer, as a file
+GET /live/{slug}/facts[?sort=date|place|killed|injured&order=asc|desc]   chart, map, table
+GET /live/{slug}/facts.csv                     the incidents and agreements as CSV
+GET /live/{slug}/facts.json                    the API's answer, as a file
+GET /stories/{id}/facts[?sort=…&order=…]       the same for a story (its reports' facts and
+GET /stories/{id}/facts.csv, .json             its live blog's)
 
-In the blog's language. Rejected facts are never shown; an incident several updates report
-is one row with the range of its counts (merge.py). Each fact's sentence opens under it.
+A blog's pages speak its language, a story's the reader's. Rejected facts are never shown;
+an incident several sources report is one row with the range of its counts (merge.py). Each
+fact's sentence opens under it.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from dateline import i18n
-from dateline.facts import merge, queries
+from dateline.facts import mapview, merge, queries, timeline
 from dateline.facts.labels import label
-from dateline.facts.merge import SORTS, Merged
+from dateline.facts.merge import SORTS, Merged, StoredFact
 from dateline.facts.present import merged_json, to_csv
 from dateline.facts.review_api import linker
 from dateline.liveblog import queries as blog_queries
 from dateline.liveblog.models import Blog
+from dateline.numbers import RowId
 from dateline.web.responses import render
 from dateline.web.services import services
 
 router = APIRouter()
+ORDERS = {"asc": False, "desc": True}
 
 
-async def _facts(request: Request, slug: str, sort: str) -> tuple[Blog, list[Merged]]:
+def _sorted(found: list[StoredFact], sort: str, order: str) -> tuple[list[Merged], str, bool]:
+    """The facts in the order asked for; an unknown sort or order is the default one."""
+    by = sort if sort in SORTS else "date"
+    shown = merge.sort(merge.merge(found), by, ORDERS.get(order))
+    descending = ORDERS.get(order, by != "place")
+    return shown, by, descending
+
+
+def _views(request: Request, found: list[StoredFact], sort: str, order: str) -> dict[str, Any]:
+    """What both facts pages show: the chart, the map and the sorted tables."""
+    shown, by, descending = _sorted(found, sort, order)
+    language = i18n.current()
+    return {
+        "sort": by,
+        "descending": descending,
+        "incidents": [entry for entry in shown if entry.kind == "incident"],
+        "agreements": [entry for entry in shown if entry.kind != "incident"],
+        "chart": timeline.draw(shown),
+        "facts_map": mapview.draw(shown),
+        "label": label,
+        "link": linker(request),
+        "day": lambda day: format_date(day, "medium", locale=language),
+        "short_day": lambda day: _short_day(day, language),
+    }
+
+
+def _short_day(day: date, language: str) -> str:
+    """'Jun 2' / '2. Juni': a chart's day label."""
+    return format_skeleton("MMMd", day, locale=language)
+
+
+def _csv(found: list[Merged], request: Request, name: str) -> Response:
+    return Response(
+        to_csv(found, linker(request)),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}-facts.csv"'},
+    )
+
+
+def _json(found: list[Merged], request: Request, name: str, owner: dict[str, Any]) -> Response:
+    link = linker(request)
+    body = {**owner, "facts": [merged_json(entry, link) for entry in found]}
+    return Response(
+        json.dumps(body, ensure_ascii=False, indent=1),
+        media_type="application/json",
+        headers={"content-disposition": f'attachment; filename="{name}-facts.json"'},
+    )
+
+
+async def _blog_facts(request: Request, slug: str) -> tuple[Blog, list[StoredFact]]:
     async with services(request).db.read() as conn:
         blog = await blog_queries.blog_by_slug(conn, slug)
         i18n.use(blog.language)
         found = await queries.of_blog(conn, blog.id)
-    return blog, merge.sort(merge.merge(found), sort if sort in SORTS else "date")
+    return blog, found
 
 
 @router.get("/live/{slug}/facts", name="reader.blog_facts")
-async def blog_facts(request: Request, slug: str, sort: str = "date") -> Response:
-    blog, found = await _facts(request, slug, sort)
-    context: dict[str, Any] = {
-        "blog": blog,
-        "sort": sort if sort in SORTS else "date",
-        "sorts": SORTS,
-        "incidents": [entry for entry in found if entry.kind == "incident"],
-        "agreements": [entry for entry in found if entry.kind != "incident"],
-        "label": label,
-        "link": linker(request),
-        "day": lambda day: format_date(day, "medium", locale=i18n.current()),
-    }
+async def blog_facts(request: Request, slug: str, sort: str = "date", order: str = "") -> Response:
+    blog, found = await _blog_facts(request, slug)
+    context = {"blog": blog, **_views(request, found, sort, order)}
     return render(request, "facts/blog_facts.html", context)
 
 
 @router.get("/live/{slug}/facts.csv", name="reader.blog_facts_csv")
-async def blog_facts_csv(request: Request, slug: str, sort: str = "date") -> Response:
-    blog, found = await _facts(request, slug, sort)
-    return Response(
-        to_csv(found, linker(request)),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{blog.slug}-facts.csv"'},
-    )
+async def blog_facts_csv(
+    request: Request, slug: str, sort: str = "date", order: str = ""
+) -> Response:
+    blog, found = await _blog_facts(request, slug)
+    return _csv(_sorted(found, sort, order)[0], request, blog.slug)
 
 
 @router.get("/live/{slug}/facts.json", name="reader.blog_facts_json")
-async def blog_facts_json(request: Request, slug: str, sort: str = "date") -> Response:
-    blog, found = await _facts(request, slug, sort)
-    link = linker(request)
-    body = {"blog": blog.slug, "facts": [merged_json(entry, link) for entry in found]}
-    return Response(
-        json.dumps(body, ensure_ascii=False, indent=1),
-        media_type="application/json",
-        headers={"content-disposition": f'attachment; filename="{blog.slug}-facts.json"'},
-    )
+async def blog_facts_json(
+    request: Request, slug: str, sort: str = "date", order: str = ""
+) -> Response:
+    blog, found = await _blog_facts(request, slug)
+    return _json(_sorted(found, sort, order)[0], request, blog.slug, {"blog": blog.slug})
+
+
+async def _story_facts(
+    request: Request, story_id: int
+) -> tuple[queries.StoryHeading, list[StoredFact]]:
+    async with services(request).db.read() as conn:
+        story = await queries.story_heading(conn, story_id)
+        found = await queries.of_story(conn, story_id)
+    return story, found
+
+
+@router.get("/stories/{story_id}/facts", name="reader.story_facts")
+async def story_facts(
+    request: Request, story_id: RowId, sort: str = "date", order: str = ""
+) -> Response:
+    story, found = await _story_facts(request, story_id)
+    context = {"story": story, **_views(request, found, sort, order)}
+    return render(request, "facts/story_facts.html", context)
+
+
+@router.get("/stories/{story_id}/facts.csv", name="reader.story_facts_csv")
+async def story_facts_csv(
+    request: Request, story_id: RowId, sort: str = "date", order: str = ""
+) -> Response:
+    story, found = await _story_facts(request, story_id)
+    return _csv(_sorted(found, sort, order)[0], request, f"story-{story.id}")
+
+
+@router.get("/stories/{story_id}/facts.json", name="reader.story_facts_json")
+async def story_facts_json(
+    request: Request, story_id: RowId, sort: str = "date", order: str = ""
+) -> Response:
+    story, found = await _story_facts(request, story_id)
+    owner = {"story": story.id}
+    return _json(_sorted(found, sort, order)[0], request, f"story-{story.id}", owner)

@@ -7,6 +7,7 @@ live blog's updates, when it is one). Merging across sources happens after readi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +33,35 @@ async def of_blog(
 async def of_story(
     conn: AsyncConnection, story_id: int, *, rejected: bool = False
 ) -> list[StoredFact]:
+    return await _read(conn, await _of_story(conn, story_id), rejected)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryHeading:
+    id: int
+    title: str
+    language: str
+
+
+async def story_heading(conn: AsyncConnection, story_id: int) -> StoryHeading:
+    """What the story's facts page is headed with."""
+    query = select(stories.c.id, stories.c.title, stories.c.language).where(
+        stories.c.id == story_id, stories.c.deleted_at.is_(None)
+    )
+    row = (await conn.execute(query)).first()
+    if row is None:
+        raise NotFound(_("There is no such story."))
+    return StoryHeading(row.id, row.title, row.language)
+
+
+async def story_has_facts(conn: AsyncConnection, story_id: int) -> bool:
+    """Does the story have a fact for readers (its page then links to its facts)?"""
+    shown = facts.c.review.in_(SHOWN_TO_READERS)
+    query = select(facts.c.id).where(await _of_story(conn, story_id), shown).limit(1)
+    return (await conn.execute(query)).first() is not None
+
+
+async def _of_story(conn: AsyncConnection, story_id: int) -> ColumnElement[bool]:
     story = (
         await conn.execute(
             select(stories.c.blog_id).where(
@@ -45,7 +75,7 @@ async def of_story(
     wanted: ColumnElement[bool] = facts.c.item_id.in_(in_story)
     if story.blog_id is not None:
         wanted = or_(wanted, facts.c.blog_id == story.blog_id)
-    return await _read(conn, wanted, rejected)
+    return wanted
 
 
 async def one(conn: AsyncConnection, fact_id: int) -> list[StoredFact]:

@@ -26,6 +26,7 @@ from dateline.config import Settings
 from dateline.distribution import feeds
 from dateline.distribution.feeds import FEED_SIZE, Entry, Feed
 from dateline.errors import NotFound
+from dateline.facts import queries as facts_queries
 from dateline.i18n import gettext as _
 from dateline.liveblog import queries as blog_queries
 from dateline.liveblog.forms import page_number
@@ -74,9 +75,9 @@ async def front_page(request: Request) -> Response:
 async def story(request: Request, story_id: RowId, page: str = "1") -> Response:
     async with services(request).db.read() as conn:
         shown = await cards.story_page(conn, story_id, i18n.current(), page_number(page))
-    return _conditional(
-        request, render(request, "stories/story.html", {"view": shown, **_context(request)})
-    )
+        has_facts = await facts_queries.story_has_facts(conn, story_id)
+    context = {"view": shown, "has_facts": has_facts, **_context(request)}
+    return _conditional(request, render(request, "stories/story.html", context))
 
 
 @router.get("/topics/{code}", name="reader.topic")
