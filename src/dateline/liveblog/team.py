@@ -1,15 +1,10 @@
-"""A live blog's team (its editors and contributors) and its audit log.
-
-The audit log merges two sources: the public event log (`blog_events`: every published change,
-with the account that made it) and `audit_events` (what never reaches readers: drafts, team
-changes). So every update and edit is attributed without a second copy of the log.
-"""
+"""A live blog's team: its editors and contributors, and the first step of every use case on
+one blog (`authorized_blog`). Its audit log is audit.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -17,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from dateline.accounts.permissions import Action, authorize
 from dateline.accounts.service import User, record
 from dateline.db import Database, insert_new
-from dateline.db.tables import audit_events, blog_events, blog_members, users, utcnow
+from dateline.db.tables import blog_members, users, utcnow
 from dateline.errors import Invalid, NotFound
 from dateline.i18n import gettext as _
 from dateline.liveblog import queries
@@ -31,14 +26,6 @@ class Member:
     display_name: str
     role: str
     added_at: datetime
-
-
-@dataclass(frozen=True)
-class AuditLine:
-    at: datetime
-    who: str  # "Name <email>", or "system" for imports and removed accounts
-    action: str  # e.g. "update.edited", "draft.rejected", "member.added"
-    subject: str  # e.g. "update 12", "draft 3", "ana@example.org"
 
 
 async def authorized_blog(
@@ -103,44 +90,3 @@ async def _members(conn: AsyncConnection, blog_id: int) -> list[Member]:
         .order_by(users.c.display_name)
     )
     return [Member(*row) for row in (await conn.execute(query)).all()]
-
-
-async def audit_log(
-    db: Database, slug: str, actor: User, limit: int = 300
-) -> tuple[Blog, list[AuditLine]]:
-    """Newest first: who did what to this blog, when, from which account."""
-    async with db.read() as conn:
-        blog = await authorized_blog(conn, slug, actor, Action.MANAGE_BLOG)
-        published = await conn.execute(
-            select(blog_events, users.c.email, users.c.display_name)
-            .outerjoin(users, users.c.id == blog_events.c.actor_id)
-            .where(blog_events.c.blog_id == blog.id)
-            .order_by(blog_events.c.seq.desc())
-            .limit(limit)
-        )
-        private = await conn.execute(
-            select(audit_events, users.c.email, users.c.display_name)
-            .outerjoin(users, users.c.id == audit_events.c.actor_id)
-            .where(audit_events.c.blog_id == blog.id)
-            .order_by(audit_events.c.id.desc())
-            .limit(limit)
-        )
-        lines = [_public_line(row) for row in published] + [_private_line(r) for r in private]
-    lines.sort(key=lambda line: line.at, reverse=True)
-    return blog, lines[:limit]
-
-
-def _who(row: Any) -> str:
-    return f"{row.display_name} <{row.email}>" if row.email else _("system")
-
-
-def _public_line(row: Any) -> AuditLine:
-    subject = _("update %(id)s") % {"id": row.update_id} if row.update_id else ""
-    return AuditLine(row.created_at, _who(row), row.kind, subject)
-
-
-def _private_line(row: Any) -> AuditLine:
-    detail: dict[str, Any] = row.detail or {}
-    draft = _("draft %(id)s") % {"id": detail["draft"]} if "draft" in detail else ""
-    subject = detail.get("email") or draft
-    return AuditLine(row.created_at, _who(row), row.action, str(subject))

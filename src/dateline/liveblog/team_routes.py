@@ -14,12 +14,13 @@ from starlette.responses import Response
 from dateline.accounts.auth import require_editor
 from dateline.accounts.service import User
 from dateline.errors import Conflict, Invalid, NotFound
-from dateline.liveblog import drafts, forms, team
+from dateline.liveblog import audit, drafts, forms, team
 from dateline.liveblog.models import UpdateDraft
 from dateline.numbers import RowId
 from dateline.web.forms import form_errors, form_status, posted_form, text
 from dateline.web.responses import redirect_to, render
 from dateline.web.services import services
+from dateline.web.templates import path_for
 
 router = APIRouter(prefix="/admin/live/{slug}")
 
@@ -46,7 +47,7 @@ async def publish_draft(
 ) -> Response:
     form, errors = await posted_form(request)
     content = forms.update_draft(form)
-    if not errors:
+    if not errors and not (errors := forms.missing_alt_text(content, form)):
         try:
             done = await drafts.publish_draft(services(request).db, slug, draft_id, content, user)
             return redirect_to(
@@ -58,7 +59,8 @@ async def publish_draft(
             )
         except (Invalid, Conflict) as exc:
             errors = form_errors(exc)
-    return await _review(request, user, slug, draft_id, content, errors)
+    no_alt_ok = bool(text(form, forms.NO_ALT_OK))
+    return await _review(request, user, slug, draft_id, content, errors, no_alt_ok=no_alt_ok)
 
 
 @router.post("/drafts/{draft_id}/reject", name="admin.reject_draft")
@@ -85,6 +87,7 @@ async def _review(
     errors: dict[str, str],
     *,
     note: str = "",
+    no_alt_ok: bool = False,
 ) -> Response:
     """The review form: with `content` None, the draft as its author sent it."""
     blog, draft = await drafts.get_draft(services(request).db, slug, draft_id, user)
@@ -96,6 +99,7 @@ async def _review(
         "errors": errors,
         "note": note,
         "preview": None,
+        "no_alt_ok": no_alt_ok,
     }
     return render(request, "admin/draft.html", context, status=form_status(errors))
 
@@ -142,5 +146,13 @@ async def _team(
 
 @router.get("/audit", name="admin.audit_page")
 async def audit_page(request: Request, slug: str, user: User = Depends(require_editor)) -> Response:
-    blog, lines = await team.audit_log(services(request).db, slug, user)
-    return render(request, "admin/audit.html", {"user": user, "blog": blog, "lines": lines})
+    blog, lines = await audit.audit_log(services(request).db, slug, user)
+
+    def href(kind: audit.Kind, row_id: int) -> str:
+        """An update opens where readers see it; a draft, its review page."""
+        if kind == "update":
+            return path_for(request, "reader.permalink", slug=slug, update_id=row_id)
+        return path_for(request, "admin.review_page", slug=slug, draft_id=row_id)
+
+    said = [(line, audit.sentence(line, href)) for line in lines]
+    return render(request, "admin/audit.html", {"user": user, "blog": blog, "lines": said})
