@@ -40,12 +40,6 @@ async def _members(conn: AsyncConnection, story_id: int) -> list[int]:
     return list((await conn.scalars(query.order_by(story_items.c.item_id))).all())
 
 
-async def _move(conn: AsyncConnection, item_ids: Sequence[int], story_id: int) -> None:
-    vectors = await store.vectors_of(conn, item_ids)
-    for item_id in item_ids:
-        await store.put(conn, item_id, story_id, vectors[item_id], by_editor=True)
-
-
 async def move_item(db: Database, item_id: int, story_id: int, categorise: Categorise) -> int:
     """Put item `item_id` in story `story_id`; the story it left."""
     async with db.write() as conn:
@@ -57,7 +51,7 @@ async def move_item(db: Database, item_id: int, story_id: int, categorise: Categ
             raise NotFound(_("That item is in no story yet."))
         await _open_story(conn, story_id)
         if row.story_id != story_id:
-            await _move(conn, [item_id], story_id)
+            await store.move(conn, [item_id], story_id)
             await store.refresh(conn, [row.story_id, story_id], categorise)
         return int(row.story_id)
 
@@ -70,7 +64,7 @@ async def merge(db: Database, story_id: int, into: int, categorise: Categorise) 
         await store.serialise(conn)
         await _open_story(conn, story_id)
         await _open_story(conn, into)
-        await _move(conn, await _members(conn, story_id), into)
+        await store.move(conn, await _members(conn, story_id), into)
         await store.refresh(conn, [story_id, into], categorise)
 
 
@@ -90,7 +84,7 @@ async def split(
         if len(chosen) == len(members):
             raise Invalid({"items": _("A split must leave at least one item in the story.")})
         new_id = await store.new_story(conn, now())
-        await _move(conn, chosen, new_id)
+        await store.move(conn, chosen, new_id)
         await store.refresh(conn, [story_id, new_id], categorise)
         return new_id
 
