@@ -517,3 +517,41 @@ def test_the_erase_command_removes_a_readers_comments_on_request(
     assert asyncio.run(left()) == []
     missing = CliRunner().invoke(cli, ["comments", "erase", "--blog", "nowhere", "--name", "Anna"])
     assert missing.exit_code == 1
+
+
+async def test_a_reported_comment_goes_back_to_the_queue_and_stays_shown_until_decided(
+    client: httpx.AsyncClient,
+    api: httpx.AsyncClient,
+    db: Database,
+    blog: Blog,
+    settings: Settings,
+    editor: User,
+) -> None:
+    comment_id = await approved(db, blog, settings, editor, "Disputed claim")
+    page = parse(await client.get(f"/live/{blog.slug}"))
+    report = page.css_first(f"#comment-{comment_id} form[data-comment-report]")
+    sent = await client.post(str(report.attributes["action"]), headers=SAME_SITE)
+    assert sent.status_code == 303
+    base = f"/api/v1/blogs/{blog.slug}/comments"
+    waiting = (await api.get(base)).json()["comments"]
+    assert [(c["id"], c["reports"], c["status"]) for c in waiting] == [(comment_id, 1, "approved")]
+    assert parse(await client.get(f"/live/{blog.slug}")).css_first(f"#comment-{comment_id}")
+    await api.post(f"{base}/{comment_id}/approve")  # "keep it shown"
+    assert (await api.get(base)).json()["comments"] == []
+    pending = await send(db, blog, settings, "Not approved yet", address="p")
+    refused = await client.post(f"/live/{blog.slug}/comments/{pending}/report", headers=SAME_SITE)
+    assert refused.status_code == 409
+
+
+async def test_switched_off_comments_show_no_form(
+    editor_client: httpx.AsyncClient, blog: Blog
+) -> None:
+    moderation = await editor_client.get(f"/admin/live/{blog.slug}/comments")
+    switched = await editor_client.post(
+        f"/admin/live/{blog.slug}/comments/switch",
+        data={"csrf_token": csrf_from(moderation), "on": "0"},
+    )
+    assert switched.status_code == 303
+    page = parse(await httpx_reader(editor_client).get(f"/live/{blog.slug}"))
+    assert page.css_first("form[data-comment-form]") is None
+    assert page.css_first("[data-comments-closed]") is not None

@@ -93,7 +93,8 @@ def without_quote(body: str) -> str:
     rest = body
     while (found := _QUOTE_LINE.match(rest)) and found.group(0):
         rest = rest[found.end() :]
-    return f"> {_escape(_('The reader’s question was removed.'))}\n\n{rest.lstrip()}"
+    note = _("The reader’s question was removed.")  # outside the f-string: extractable
+    return f"> {_escape(note)}\n\n{rest.lstrip()}"
 
 
 async def _unquote(conn: AsyncConnection, blog: Blog, removed: Comment, actor: User | None) -> None:
