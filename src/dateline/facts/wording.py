@@ -33,6 +33,7 @@ EXCHANGED = {  # what is exchanged, inside a sentence ("Exchange of 1,000 prison
     "hostages": N_("hostages"),
     "civilians": N_("civilians"),
 }
+SOMEONE = N_("people")  # exchanged, when the text does not say who
 EXCHANGE = {
     "agreed": N_("Exchange of %(what)s agreed"),
     "completed": N_("Exchange of %(what)s completed"),
@@ -46,6 +47,7 @@ CEASEFIRE = {
     "violated": N_("Ceasefire violated"),
     "in force": N_("Ceasefire in force"),
 }
+ANY_CEASEFIRE = N_("Ceasefire")  # in a state the extractor does not name
 SCOPE = {"partial": N_("partial"), "full": N_("full")}
 DAY = {"en": "d MMMM", "de": "d. MMMM"}  # as British and German papers write it
 
@@ -94,7 +96,7 @@ def _count(name: str, count: int) -> str:
 
 
 def _exchange(fact: dict[str, Any]) -> str:
-    what = _(EXCHANGED.get(fact.get("what") or "", N_("people")))
+    what = _(EXCHANGED.get(fact.get("what") or "", SOMEONE))
     count = fact.get("count")
     if isinstance(count, int):
         what = _("%(count)s %(what)s") % {"count": number(count), "what": what}
@@ -103,7 +105,7 @@ def _exchange(fact: dict[str, Any]) -> str:
 
 
 def _ceasefire(fact: dict[str, Any]) -> str:
-    line = _(CEASEFIRE.get(fact.get("status") or "", N_("Ceasefire")))
+    line = _(CEASEFIRE.get(fact.get("status") or "", ANY_CEASEFIRE))
     details = []
     if fact.get("scope") in SCOPE:
         details.append(_(SCOPE[fact["scope"]]))
