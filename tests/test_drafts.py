@@ -84,7 +84,7 @@ async def test_an_editor_edits_and_publishes_a_draft_under_its_authors_name(
     async with _as(app, contributor) as http:
         await _send_draft(http, blog, "Turnout passed 60 per cent at noon.", "Turnout")
     editor_page = parse(await editor_client.get(f"/admin/live/{blog.slug}"))
-    assert "Drafts (1 waiting)" in editor_page.css_first(".editor-links").text()
+    assert editor_page.css_first("#desk-heading").text(strip=True) == "1 draft waiting"
     queue = await editor_client.get(f"/admin/live/{blog.slug}/drafts")
     link = parse(queue).css_first("#drafts tbody a").attributes["href"]
     review = await editor_client.get(link)
@@ -146,7 +146,7 @@ async def test_a_rejected_draft_goes_back_with_the_editors_note(
         )
         assert rejected.status_code == 303
         mine = parse(await http.get(f"/admin/live/{blog.slug}/drafts")).css_first("#drafts")
-        assert "rejected" in mine.text()
+        assert "sent back by Reporter editor" in mine.text()
         assert "Unsourced: who says so?" in mine.text()
 
 

@@ -12,13 +12,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.accounts.permissions import Action, can
 from dateline.accounts.service import User, record
 from dateline.db import Database, inserted_id
-from dateline.db.tables import drafts, item_uses, items, utcnow
+from dateline.db.tables import drafts, item_uses, items, users, utcnow
 from dateline.errors import Conflict, Invalid, NotFound
 from dateline.i18n import N_
 from dateline.i18n import gettext as _
@@ -48,6 +48,7 @@ class Draft:
     reviewed_at: datetime | None
     update_id: int | None
     created_at: datetime
+    reviewer_name: str = ""  # who published or rejected it, when the query joined users
 
     @property
     def content(self) -> UpdateDraft:
@@ -55,7 +56,8 @@ class Draft:
 
     @classmethod
     def from_row(cls, row: Any) -> Draft:
-        fields = {name: getattr(row, name) for name in cls.__dataclass_fields__}
+        names = [name for name in cls.__dataclass_fields__ if name in row._fields]
+        fields = {name: getattr(row, name) for name in names}
         fields["images"] = [ImageRef(**image) for image in row.images]
         return cls(**fields)
 
@@ -119,7 +121,7 @@ async def list_drafts(db: Database, slug: str, actor: User) -> tuple[Blog, list[
     """Editors see every draft of the blog; a contributor sees their own. Pending first."""
     async with db.read() as conn:
         blog = await team.authorized_blog(conn, slug, actor, Action.WRITE_DRAFT)
-        query = select(drafts).where(drafts.c.blog_id == blog.id)
+        query = with_reviewer().where(drafts.c.blog_id == blog.id)
         if not await can(conn, actor, Action.MANAGE_BLOG, blog.id):
             query = query.where(drafts.c.author_id == actor.id)
         query = query.order_by(drafts.c.status != PENDING, drafts.c.id.desc()).limit(200)
@@ -164,9 +166,11 @@ async def reject_draft(db: Database, slug: str, draft_id: int, note: str, actor:
         await record(conn, actor, "draft.rejected", blog.id, draft=draft_id)
 
 
-async def pending_count(conn: AsyncConnection, blog_id: int) -> int:
-    query = select(func.count()).where(drafts.c.blog_id == blog_id, drafts.c.status == PENDING)
-    return int((await conn.execute(query)).scalar_one())
+def with_reviewer() -> Select[Any]:
+    """Drafts with the name of the editor who published or rejected them, for their author."""
+    reviewer = func.coalesce(users.c.display_name, "").label("reviewer_name")
+    joined = drafts.outerjoin(users, users.c.id == drafts.c.reviewed_by)
+    return select(drafts, reviewer).select_from(joined)
 
 
 async def _draft(conn: AsyncConnection, blog_id: int, draft_id: int) -> Draft:

@@ -22,8 +22,8 @@ from dateline.liveblog.models import Blog, ImageRef, Stale, UpdateDraft
 from dateline.media.service import upload_image
 from dateline.numbers import RowId, small_int
 from dateline.timefmt import clock
-from dateline.web.page_extras import Added
 from dateline.web.forms import form_errors, form_status, posted_button, posted_form, text
+from dateline.web.page_extras import Added
 from dateline.web.responses import redirect_to, render
 from dateline.web.services import services
 
