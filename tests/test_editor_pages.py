@@ -377,6 +377,7 @@ async def test_an_upload_survives_a_form_error_elsewhere(
             "csrf_token": csrf_from(answer),
             "body": "Now with text.",
             "images-0-hash": kept,
+            "images-0-alt": "A crowd on the square",
             "images-0-credit": "Jo Vale",
         },
     )

@@ -90,7 +90,12 @@ async def test_an_image_larger_than_a_form_is_still_accepted_where_files_are_tak
     stored = await api.post("/api/v1/images", files={"file": ("photo.png", photo, "image/png")})
     assert stored.status_code == 201
     page = await editor_client.get(f"/admin/live/{blog.slug}")
-    form = {"csrf_token": csrf_from(page), "body": "Photo from the quay.", "action": "publish"}
+    form = {
+        "csrf_token": csrf_from(page),
+        "body": "Photo from the quay.",
+        "new_image_alt": "Boats moored at the quay",
+        "action": "publish",
+    }
     upload = {"new_image": ("quay.png", photo, "image/png")}
     posted = await editor_client.post(f"/admin/live/{blog.slug}/updates", data=form, files=upload)
     assert posted.status_code == 303

@@ -240,7 +240,7 @@ async def post_from_item(request: Request, slug: str, item_id: RowId, user: Edit
         try:
             if text(form, "action") == "preview":
                 html = await blog_service.preview(state.db, slug, draft, user, Action.WRITE_DRAFT)
-            else:
+            elif not (errors := blog_forms.missing_alt_text(draft, form)):
                 done = await drafts.submit(state.db, slug, draft, user, from_item=item_id)
                 if isinstance(done, drafts.Draft):
                     return redirect_to(
@@ -256,7 +256,8 @@ async def post_from_item(request: Request, slug: str, item_id: RowId, user: Edit
         except (Invalid, Conflict) as exc:
             errors = form_errors(exc)
     typed = views.as_typed(composed, draft)
-    return _use_item_page(request, user, typed, errors, html, new_image)
+    no_alt_ok = bool(text(form, blog_forms.NO_ALT_OK))
+    return _use_item_page(request, user, typed, errors, html, new_image, no_alt_ok)
 
 
 def _use_item_page(
@@ -266,6 +267,7 @@ def _use_item_page(
     errors: dict[str, str],
     preview: str | None,
     new_image: ImageRef | None = None,
+    no_alt_ok: bool = False,
 ) -> Response:
     context: dict[str, Any] = {
         "user": user,
@@ -275,6 +277,7 @@ def _use_item_page(
         "errors": errors,
         "preview": preview,
         "new_image": new_image,
+        "no_alt_ok": no_alt_ok,
     }
     return render(request, "ingest/use_item.html", context, status=form_status(errors))
 
