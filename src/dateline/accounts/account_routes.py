@@ -15,6 +15,7 @@ from dateline.accounts import devices, invites, service, throttle, tokens
 from dateline.accounts.auth import SESSION_COOKIE, require_editor
 from dateline.accounts.service import ROLES, User
 from dateline.errors import Conflict, Invalid, NotFound
+from dateline.i18n import gettext as _
 from dateline.numbers import RowId
 from dateline.web.forms import form_errors, form_status, posted_form, text
 from dateline.web.responses import redirect_to, render
@@ -31,6 +32,19 @@ async def account_page(request: Request, user: User = Depends(require_editor)) -
     return await _account(request, user, {})
 
 
+@router.post("/account/name", name="admin.rename")
+async def rename(request: Request, user: User = Depends(require_editor)) -> Response:
+    form, errors = await posted_form(request)
+    name = text(form, "display_name")
+    if not errors:
+        try:
+            await service.rename(services(request).db, user, name)
+            return redirect_to(request, "admin.account_page", flash="renamed")
+        except Invalid as exc:
+            errors = exc.errors
+    return await _account(request, user, errors, display_name=name)
+
+
 @router.post("/account/password", name="admin.change_password")
 async def change_password(request: Request, user: User = Depends(require_editor)) -> Response:
     """Unticking "also revoke API tokens" (ticked by default) keeps them: see
@@ -39,7 +53,7 @@ async def change_password(request: Request, user: User = Depends(require_editor)
     new = text(form, "new_password")
     revoke_tokens = text(form, "revoke_tokens") == "1"
     if not errors and new != text(form, "new_password_again"):
-        errors = {"new_password_again": "The two new passwords differ."}
+        errors = {"new_password_again": _("The two new passwords differ.")}
     if not errors:
         try:
             current, token = text(form, "current_password"), _session(request)
@@ -113,11 +127,13 @@ async def _account(
     new_token: str = "",
     token_form: dict[str, str] | None = None,
     revoke_tokens: bool = True,
+    display_name: str | None = None,
     status: int | None = None,
 ) -> Response:
     db = services(request).db
     context: dict[str, Any] = {
         "user": user,
+        "display_name": user.display_name if display_name is None else display_name,
         "sessions": await service.list_sessions(db, user, _session(request)),
         "tokens": await tokens.list_tokens(db, user),
         "scopes": tokens.SCOPES,

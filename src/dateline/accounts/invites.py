@@ -14,6 +14,7 @@ from sqlalchemy import delete, insert, select, update
 from dateline.accounts.permissions import Action, authorize
 from dateline.accounts.service import (
     User,
+    check_display_name,
     check_new_user,
     digest,
     hash_password,
@@ -22,7 +23,7 @@ from dateline.accounts.service import (
 )
 from dateline.db import Database
 from dateline.db.tables import invites, utcnow
-from dateline.errors import DatelineError, NotFound
+from dateline.errors import DatelineError, Invalid, NotFound
 from dateline.i18n import gettext as _
 
 VALID_FOR = timedelta(hours=48)
@@ -103,7 +104,17 @@ async def pending_invite(db: Database, token: str) -> Invite:
 async def accept(db: Database, token: str, password: str, display_name: str) -> User:
     """Create the account and use up the link, in one transaction: a link works only once."""
     found = await pending_invite(db, token)
-    check_new_user(found.email, found.role, password)
+    errors: dict[str, str] = {}  # every field's mistake at once, not one per attempt
+    try:
+        check_new_user(found.email, found.role, password)
+    except Invalid as exc:
+        errors.update(exc.errors)
+    try:
+        check_display_name(display_name)  # asked now, so no byline reads "editor"
+    except Invalid as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise Invalid(errors)
     password_hash = await hash_password(password)
     async with db.write() as conn:
         used = await conn.execute(

@@ -24,7 +24,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from dateline.accounts import throttle
 from dateline.accounts.permissions import Action, authorize
 from dateline.db import Database, inserted_id
-from dateline.db.tables import api_tokens, audit_events, invites, sessions, users, utcnow
+from dateline.db.tables import (
+    api_tokens,
+    audit_events,
+    drafts,
+    invites,
+    sessions,
+    users,
+    utcnow,
+)
 from dateline.errors import Conflict, Invalid, NotFound
 from dateline.i18n import gettext as _
 from dateline.text import is_blank, line
@@ -32,6 +40,7 @@ from dateline.text import is_blank, line
 ROLES = ("admin", "editor", "contributor")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1000  # argon2 hashes any length; this only bounds the work per attempt
+MAX_DISPLAY_NAME = 120  # users.display_name
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -116,6 +125,8 @@ async def create_user(
     db: Database, email: str, password: str, role: str, display_name: str = ""
 ) -> User:
     email = check_new_user(email, role, password)
+    if not is_blank(display_name):  # a name given is checked, never cut short unsaid
+        display_name = check_display_name(display_name)
     password_hash = await hash_password(password)
     async with db.write() as conn:
         return await insert_user(conn, email, password_hash, role, display_name)
@@ -124,7 +135,8 @@ async def create_user(
 async def insert_user(
     conn: AsyncConnection, email: str, password_hash: str, role: str, display_name: str
 ) -> User:
-    name = (email.split("@")[0] if is_blank(display_name) else line(display_name))[:120]
+    name = email.split("@")[0] if is_blank(display_name) else line(display_name)
+    name = name[:MAX_DISPLAY_NAME]
     try:  # the caller's transaction rolls back on the Conflict
         result = await conn.execute(
             insert(users).values(
@@ -140,6 +152,33 @@ async def insert_user(
         taken = _("A user with the email %(email)s already exists.") % {"email": email}
         raise Conflict(taken) from exc
     return User(inserted_id(result), email, name, role)
+
+
+def check_display_name(display_name: str) -> str:
+    """The name as stored (one clean line), or Invalid for the `display_name` field."""
+    name = line(display_name)
+    if is_blank(name):
+        raise Invalid({"display_name": _("Enter the name readers see on your updates.")})
+    if len(name) > MAX_DISPLAY_NAME:
+        too_long = _("Keep it under %(limit)s characters.") % {"limit": MAX_DISPLAY_NAME}
+        raise Invalid({"display_name": too_long})
+    return name
+
+
+async def rename(db: Database, user: User, display_name: str) -> User:
+    """Change the name on the user's bylines. Published updates keep the byline they were
+    published with (what readers saw, and what feeds and archives already carry); the user's
+    drafts still waiting for an editor take the new name, since nobody has published them."""
+    name = check_display_name(display_name)
+    async with db.write() as conn:
+        await conn.execute(update(users).where(users.c.id == user.id).values(display_name=name))
+        await conn.execute(
+            update(drafts)
+            .where(drafts.c.author_id == user.id, drafts.c.status == "pending")  # drafts.PENDING
+            .values(author_name=name)
+        )
+        await record(conn, user, "user.renamed", name=name)
+    return replace(user, display_name=name)
 
 
 async def authenticate(db: Database, email: str, password: str) -> User | None:
