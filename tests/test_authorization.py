@@ -296,6 +296,7 @@ ADMIN_PAGES: dict[str, dict[str, int]] = {
     "/admin/sources/import": EDITORS,
     "/admin/sources/export.opml": EDITORS,
     "/admin/live/{slug}": THE_TEAM,
+    "/admin/live/{slug}/changes": THE_TEAM,
     "/admin/live/{slug}/updates/{update_id}/edit": ITS_EDITORS,
     "/admin/live/{slug}/updates/{update_id}/delete": ITS_EDITORS,
     "/admin/live/{slug}/recap": ITS_EDITORS,
