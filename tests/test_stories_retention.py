@@ -104,3 +104,16 @@ async def test_a_running_loop_places_a_copy_of_an_item_retention_deleted(
     assert (row.duplicate_of, row.items_count) == (None, 1)
     assert row.id != emptied  # a story of its own, not the emptied one brought back
     assert (await story_row(db, emptied)).deleted_at is not None  # type: ignore[attr-defined]
+
+
+async def test_a_long_running_loop_forgets_items_far_outside_the_window(
+    db: Database, settings: Settings
+) -> None:
+    assigner = Assigner(db, settings, window=timedelta(hours=2))
+    await feed(db, settings, "early", [written(0, STRIKE[0], "early")])
+    await assigner.run()
+    assert assigner.remembered == 1
+    await feed(db, settings, "quake", [written(5 + n, e, "quake") for n, e in enumerate(QUAKE)])
+    await assigner.run()  # the quake is 30 hours later: the strike is of no use any more
+    assert assigner.remembered == len(QUAKE)
+    assert len(set((await story_of(db)).values())) == 2  # forgetting is not unplacing

@@ -100,6 +100,11 @@ class Assigner:
             await store.refresh(conn, stale, await self._categorise(conn))
         return len(stale)
 
+    @property
+    def remembered(self) -> int:
+        """How many placed items the engine holds in memory (5–9 KB each)."""
+        return len(self._engine)
+
     def _forget(self) -> None:
         """Start the engine again from the database at the next pass."""
         self._engine, self._mark, self._horizon = StoryEngine(window=self.window), 0, None
@@ -115,11 +120,15 @@ class Assigner:
         return self._classifier
 
     async def _catch_up(self, conn: AsyncConnection, earliest: datetime | None) -> None:
-        """Learn the placements made since the last pass; an item older than what the
-        engine covers (an archive imported) makes it start again from there."""
+        """Learn the placements made since the last pass. The engine starts again from the
+        database when an item is older than what it covers (an archive imported), and when
+        it covers far more than the window (a loop running for weeks): what it remembers
+        stays what a freshly started worker would load."""
         since = earliest - self.window * 2 if earliest else None
-        if self._horizon is not None and (since is None or since < self._horizon):
-            self._engine, self._mark = StoryEngine(window=self.window), 0
+        if self._horizon is not None and (
+            since is None or since < self._horizon or since - self._horizon > self.window * 2
+        ):
+            self._forget()
         if self._mark == 0:
             self._horizon = since
         for seed in await store.seeds(conn, self._mark, self._horizon):
