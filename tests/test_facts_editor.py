@@ -17,7 +17,7 @@ from dateline.facts.merge import StoredFact
 from dateline.facts.review_api import CORRECTABLE
 from dateline.facts.review_form import FIELDS
 from dateline.facts.worker import FactsExtractor
-from dateline.liveblog import service
+from dateline.liveblog import service, team
 from dateline.liveblog.models import Blog, BlogDraft, Update, UpdateDraft
 from tests.helpers import csrf_from, log_in, make_blog, make_user, parse
 
@@ -254,6 +254,31 @@ async def test_a_dismissed_suggestion_goes_and_readers_see_no_change(
     assert suggestion_of(parse(page), swap) is not None
     reader = parse(await editor_client.get(f"/live/{blog.slug}"))
     assert reader.css_first(f"#update-{first.id}").attributes["data-key-event"] == "false"
+
+
+async def test_only_this_blogs_editors_dismiss_only_this_blogs_suggestions(
+    db: Database,
+    blog: Blog,
+    editor: User,
+    editor_client: httpx.AsyncClient,
+    client: httpx.AsyncClient,
+) -> None:
+    other = await make_blog(db, editor, slug="other-blog")
+    (elsewhere,) = await publish(db, other, editor, [KHARKIV])
+    page = await editor_client.get(f"/admin/live/{blog.slug}")
+    through_this_blog = f"/admin/live/{blog.slug}/updates/{elsewhere.id}/dismiss-key-event"
+    answer = await editor_client.post(through_this_blog, data={"csrf_token": csrf_from(page)})
+    assert answer.status_code == 404
+    contributor = await make_user(db, "contributor", "writer@example.org")
+    await team.add_member(db, other.slug, contributor.email, editor)
+    await log_in(client, contributor.email)
+    page = await client.get(f"/admin/live/{other.slug}")
+    assert parse(page).css(".suggestion") == []  # contributors are not offered key events
+    own_blog = f"/admin/live/{other.slug}/updates/{elsewhere.id}/dismiss-key-event"
+    answer = await client.post(own_blog, data={"csrf_token": csrf_from(page)})
+    assert answer.status_code == 403
+    async with db.read() as conn:
+        assert await suggestions.candidates(conn, other.id) == {elsewhere.id}
 
 
 async def test_a_rejected_fact_suggests_nothing(
