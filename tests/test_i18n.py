@@ -83,9 +83,25 @@ def test_full_dates_read_as_each_language_writes_them() -> None:
         assert timefmt.full(moment, "Europe/London") == "Mo., 7. Dez. 2026, 00:06 GMT"
         assert timefmt.number(12345) == "12.345"
     with i18n.using("en"):
-        assert timefmt.full(moment, "Europe/Kyiv") == "Mon 7 Dec 2026 02.06 EET"
+        assert timefmt.full(moment, "Europe/Kyiv") == "Mon 7 Dec 2026 02:06 EET"
         assert timefmt.number(12345) == "12,345"
     assert timefmt.clock(moment, "Europe/Berlin") == "01:06"
+
+
+def test_an_update_of_an_earlier_day_shows_its_date_with_the_same_clock() -> None:
+    """One time format on the live page: "23:48" today, "6 Dec 23:48" for an earlier day
+    (in the blog's zone: 23:48 in London is already tomorrow in Kyiv)."""
+    late = datetime(2026, 12, 6, 23, 48, tzinfo=UTC)
+    same_night = datetime(2026, 12, 6, 23, 59, tzinfo=UTC)
+    next_morning = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    with i18n.using("en"):
+        assert timefmt.clock(late, "Europe/London", same_night) == "23:48"
+        assert timefmt.clock(late, "Europe/London", next_morning) == "6 Dec 23:48"
+        assert timefmt.clock(late, "Europe/Kyiv", next_morning) == "01:48"
+        next_year = datetime(2027, 1, 2, 9, 0, tzinfo=UTC)
+        assert timefmt.clock(late, "Europe/London", next_year) == "6 Dec 2026 23:48"
+    with i18n.using("de"):
+        assert timefmt.clock(late, "Europe/London", next_morning) == "6. Dez. 23:48"
 
 
 def test_relative_ages_in_german() -> None:

@@ -12,9 +12,13 @@ from babel.numbers import format_decimal
 
 from dateline.i18n import current, gettext
 
-# The "last updated" line: English keeps the newspaper style it always had
-# ("Sun 29 Nov 2026 14.05 EET"); German reads "Mo., 7. Dez. 2026, 01:06 MEZ".
-FULL = {"en": "EEE d MMM y HH.mm", "de": "EEE, d. MMM y, HH:mm"}
+# The "last updated" line: "Sun 29 Nov 2026 14:05 EET" / "Mo., 7. Dez. 2026, 01:06 MEZ". Its
+# clock reads like every other time on the page (one format per page, "14:05").
+FULL = {"en": "EEE d MMM y HH:mm", "de": "EEE, d. MMM y, HH:mm"}
+# An update of an earlier day: "6 Dec 23:48" / "6. Dez. 23:48", and of an earlier year
+# "6 Dec 2025 23:48" / "6. Dez. 2025 23:48".
+DATED = {"en": "d MMM HH:mm", "de": "d. MMM HH:mm"}
+DATED_YEAR = {"en": "d MMM y HH:mm", "de": "d. MMM y HH:mm"}
 
 
 def is_time_zone(name: str) -> bool:
@@ -42,9 +46,17 @@ def local(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone))
 
 
-def clock(moment: datetime, zone: str) -> str:
-    """'14:05', the time of an update in the blog's zone (the same in English and German)."""
-    return local(moment, zone).strftime("%H:%M")
+def clock(moment: datetime, zone: str, now: datetime | None = None) -> str:
+    """'14:05', the time of an update in the blog's zone (the same in English and German);
+    with `now`, a moment of another day than now's (in that zone) carries its date, so
+    yesterday's 23:48 never reads as today's: '6 Dec 23:48' / '6. Dez. 23:48'."""
+    at = local(moment, zone)
+    today = local(now, zone).date() if now is not None else at.date()
+    if at.date() == today:
+        return at.strftime("%H:%M")
+    language = current()
+    pattern = DATED if at.year == today.year else DATED_YEAR
+    return format_datetime(at, pattern[language], locale=language)
 
 
 def full(moment: datetime, zone: str) -> str:

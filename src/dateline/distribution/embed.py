@@ -71,7 +71,7 @@ def oembed(
 ) -> dict[str, Any]:
     src = embed_url(settings, blog.slug, target.key_events_only)
     with i18n.using(blog.language):  # the iframe's title speaks the blog's language
-        title = i18n.gettext("%(title)s – live") % {"title": blog.title}
+        title = blog.live_title()
     return {
         "version": "1.0",
         "type": "rich",

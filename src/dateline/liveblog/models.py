@@ -28,6 +28,8 @@ LIMITS = {
     "correction_note": 500,
     "recap_item": 300,
 }
+# "live", "Liveblog", "Live-Ticker", "ticker" as words of a title; not "Liverpool" or "lives".
+_SAYS_LIVE = re.compile(r"\blive(?:-?(?:blog|ticker))?\b|\bticker\b", re.IGNORECASE)
 MAX_IMAGES = 10
 MAX_RECAP_ITEMS = 12
 IMAGE_TEXT_TOO_LONG = {  # one whole sentence per field, translated where it is raised
@@ -58,6 +60,14 @@ class Blog:
     @property
     def is_live(self) -> bool:
         return self.status == "live"
+
+    def live_title(self) -> str:
+        """'Storm Idris – live' (an embed's frame title), in the language being spoken; a
+        title that says so already ('… – live', 'Liveticker: …') stays as it is, so no frame
+        reads '… – live – live'."""
+        if _SAYS_LIVE.search(self.title):
+            return self.title
+        return _("%(title)s – live") % {"title": self.title}
 
     @classmethod
     def from_row(cls, row: Any) -> Blog:
