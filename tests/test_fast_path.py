@@ -228,6 +228,53 @@ async def test_a_copy_rendered_while_its_blog_moved_on_is_not_kept() -> None:
     assert renders == 2  # the first copy was refused; the second was kept and served
 
 
+async def test_readers_asking_while_a_page_renders_share_that_one_render() -> None:
+    fast_path = FastPath(lambda _: b"id")
+    renders, release = 0, asyncio.Event()
+
+    async def app(scope: dict[str, object], receive: object, send: object) -> None:
+        nonlocal renders
+        renders += 1
+        http_cache.of_blog(_Blog(7, 3), "p1")
+        await release.wait()
+        await _answer_page(send)
+
+    bodies: list[bytes] = []
+    readers = [asyncio.create_task(_read(fast_path, app, bodies)) for _ in range(5)]
+    await asyncio.sleep(0)  # all five have asked
+    release.set()
+    await asyncio.gather(*readers)
+    assert renders == 1
+    assert bodies == [b"<p>page</p>"] * 5
+
+
+async def test_an_old_copy_serves_on_while_one_reader_renews_it() -> None:
+    clock = Seconds()
+    fast_path = FastPath(lambda _: b"id", clock=clock)
+    renders, release = 0, asyncio.Event()
+
+    async def app(scope: dict[str, object], receive: object, send: object) -> None:
+        nonlocal renders
+        renders += 1
+        http_cache.of_blog(_Blog(7, 3), "p1")
+        if renders == 2:
+            await release.wait()
+        await _answer_page(send, f"<p>render {renders}</p>".encode())
+
+    bodies: list[bytes] = []
+    await _read(fast_path, app, bodies)
+    clock.now += fast_path.ttl + 1
+    renewing = asyncio.create_task(_read(fast_path, app, bodies))
+    await asyncio.sleep(0)
+    await _read(fast_path, app, bodies)  # answered at once, from the old copy
+    release.set()
+    await renewing
+    await _read(fast_path, app, bodies)
+    old, new = b"<p>render 1</p>", b"<p>render 2</p>"
+    assert bodies == [old, old, new, new]  # first, the reader who did not wait, renewer, next
+    assert renders == 2
+
+
 @pytest.fixture
 async def reader_of_b(nodes: tuple[Node, Node, str]) -> AsyncIterator[httpx.AsyncClient]:  # noqa: F811
     async with httpx.AsyncClient(base_url=nodes[1].url, timeout=10) as reader:
@@ -283,7 +330,19 @@ async def _ignore(message: dict[str, object]) -> None:
     return None
 
 
-async def _answer_page(send: object) -> None:
+async def _answer_page(send: object, body: bytes = b"<p>page</p>") -> None:
     head = [(b"etag", b'W/"b7-s3"'), (b"cache-control", b"public, max-age=0")]
     await send({"type": "http.response.start", "status": 200, "headers": head})  # type: ignore[operator]
-    await send({"type": "http.response.body", "body": b"<p>page</p>"})  # type: ignore[operator]
+    await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
+
+
+async def _read(fast_path: FastPath, app: object, bodies: list[bytes]) -> None:
+    """One reader's GET of /live/x; the body it got is appended to `bodies`."""
+    got: list[bytes] = []
+
+    async def send(message: dict[str, object]) -> None:
+        if message["type"] == "http.response.body":
+            got.append(message["body"])  # type: ignore[arg-type]
+
+    await fast_path(_scope(), _receive, send, app)  # type: ignore[arg-type]
+    bodies.append(b"".join(got))

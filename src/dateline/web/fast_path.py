@@ -9,7 +9,10 @@ ages ("5 minutes ago") a little with time. So `DatelineApp` hands every request 
   bytes and headers the app sent the first time, or with a 304 when the client holds that
   copy, and a request id of its own; the request is counted like any other (`count`);
 - everything else goes to the app (`slow`); when the app's answer is one that anyone may
-  reuse, it is kept for the next reader.
+  reuse, it is kept for the next reader. Readers asking for that page meanwhile wait for
+  this one answer instead of rendering it again each (after an event, a busy page would be
+  rendered once per waiting reader), and a copy past its time limit keeps serving while it
+  is being renewed.
 
 What an answer depends on is said by the route itself: `http_cache.of_blog` (and
 `of_blog_set`) note the logs they version an answer by (`http_cache.noting_versions`), and
@@ -31,6 +34,7 @@ per language asked for).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -97,6 +101,7 @@ class FastPath:
         self.bytes = 0
         self.known: dict[int, int] = {}  # blog id -> newest seq announced
         self.announced = 0  # announcements so far, of any blog
+        self.filling: dict[Key, asyncio.Future[None]] = {}  # pages being rendered for a copy
         self._languages: dict[tuple[bytes, bytes], str] = {}
 
     # Announcements ------------------------------------------------------------------------
@@ -118,13 +123,25 @@ class FastPath:
             await slow(scope, receive, send)
             return
         began = time.perf_counter()
-        copy = self.copies.get(asked.key)
-        if copy is not None and self.clock() - copy.born < self.ttl:
-            status = await self._answer(scope, send, copy, asked)
-            if self.count is not None:
-                self.count(copy.route, "GET", status, time.perf_counter() - began)
+        copy = self._usable(asked.key)
+        filling = self.filling.get(asked.key)
+        if copy is None and filling is not None:
+            await asyncio.shield(filling)  # one render for a page many readers asked for
+            copy = self._usable(asked.key)
+        if copy is None:
+            await self._fill(scope, receive, send, slow, asked.key)
             return
-        await self._fill(scope, receive, send, slow, asked.key)
+        status = await self._answer(scope, send, copy, asked)
+        if self.count is not None:
+            self.count(copy.route, "GET", status, time.perf_counter() - began)
+
+    def _usable(self, key: Key) -> Copy | None:
+        """The copy kept for `key`, if young enough; once older than `ttl`, it still serves
+        while a reader's request is renewing it, so readers never queue for the render."""
+        copy = self.copies.get(key)
+        if copy is None or (self.clock() - copy.born >= self.ttl and key not in self.filling):
+            return None
+        return copy
 
     async def _answer(self, scope: Scope, send: Send, copy: Copy, asked: Request) -> int:
         rid = (REQUEST_ID, self.request_id(scope))
@@ -138,7 +155,22 @@ class FastPath:
         return 200
 
     async def _fill(self, scope: Scope, receive: Receive, send: Send, slow: Slow, key: Key) -> None:
-        """Let the app answer, and keep its answer when anyone may reuse it."""
+        """Let the app answer, and keep its answer when anyone may reuse it. Readers who ask
+        for the same page meanwhile wait for this answer (`filling`) rather than render it
+        again: after an event, a busy page would otherwise be rendered once per reader."""
+        if key in self.filling:  # the render they waited for was not kept: no second wait
+            await self._through_app(scope, receive, send, slow, key)
+            return
+        done = self.filling[key] = asyncio.get_running_loop().create_future()
+        try:
+            await self._through_app(scope, receive, send, slow, key)
+        finally:
+            del self.filling[key]
+            done.set_result(None)
+
+    async def _through_app(
+        self, scope: Scope, receive: Receive, send: Send, slow: Slow, key: Key
+    ) -> None:
         announced = self.announced
         start: Message = {}
         body: list[bytes] = []

@@ -30,8 +30,16 @@ from dateline.web.flash import FLASH_COOKIE
 from dateline.web.services import services
 from dateline.web.templates import StaticFile
 
-# Pages show relative times ("5 minutes ago"), so every cache must ask before reusing a copy.
-CACHE_CONTROL = "public, max-age=0, must-revalidate"
+# Pages show relative times ("5 minutes ago"), so a cache asks before it reuses a copy. While
+# it asks it may hand out its copy for a few seconds more (a live page's script catches up
+# from the seq the page carries; ages tick in the browser), and when Dateline cannot answer,
+# a day-old reader page beats an error page. Personal answers are never stored (PERSONAL).
+STALE_WHILE_REVALIDATE = 10  # seconds
+STALE_IF_ERROR = 86_400  # seconds
+CACHE_CONTROL = (
+    f"public, max-age=0, stale-while-revalidate={STALE_WHILE_REVALIDATE}, "
+    f"stale-if-error={STALE_IF_ERROR}"
+)
 PERSONAL = "private, no-store"
 _ETAG = re.compile(r'(?:W/)?"([^"]*)"')
 # The blog logs a request's answer was versioned by, (blog id or None for all, seq), noted
