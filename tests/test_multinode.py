@@ -6,75 +6,27 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import subprocess
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 
+from tests.cluster import NEEDS_SERVERS, PG_URL, REDIS_URL, Node, admin, database_url
 from tests.live_server import (
-    DATELINE,
     EDITOR_EMAIL,
     EDITOR_PASSWORD,
     free_port,
     run_cli,
     server_env,
-    stop,
-    wait_until_serving,
 )
 from tests.sse_client import EventReader
 
-PG_URL = os.environ.get("DATELINE_TEST_DATABASE_URL", "")
-REDIS_URL = os.environ.get("DATELINE_TEST_REDIS_URL", "")
 DATABASE = f"dateline_multinode_{os.getpid()}"
-pytestmark = pytest.mark.skipif(
-    not (PG_URL and REDIS_URL),
-    reason="needs DATELINE_TEST_DATABASE_URL (PostgreSQL) and DATELINE_TEST_REDIS_URL",
-)
+pytestmark = pytest.mark.skipif(not (PG_URL and REDIS_URL), reason=NEEDS_SERVERS)
 
 
 def node_database_url() -> str:
-    """A database of its own on the test server, so the suite's `test` database is untouched."""
-    server = PG_URL.split("://", 1)[1].rsplit("/", 1)[0]
-    return f"postgresql+asyncpg://{server}/{DATABASE}"
-
-
-async def admin(*statements: str) -> None:
-    conn = await asyncpg.connect("postgresql://" + PG_URL.split("://", 1)[1])
-    try:
-        for statement in statements:
-            await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
-@dataclass
-class Node:
-    port: int
-    env: dict[str, str]
-    log_path: Path
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        command = [str(DATELINE), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                command, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
-        wait_until_serving(self.process, self.url, self.log_path)
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
+    return database_url(DATABASE)
 
 
 @pytest.fixture(scope="module", params=["redis", "postgresql"])
@@ -105,8 +57,7 @@ def nodes(
         yield a, b, token
     finally:
         for node in made:
-            if node.process is not None:
-                stop(node.process)
+            node.stop()
         asyncio.run(admin(drop))
 
 

@@ -29,6 +29,9 @@ PAGE_SIZE = 16384  # bytes, for new SQLite databases (bench/ingest.py measures t
 # vanish (the database stays intact). bench/publish.py measures what FULL costs.
 SYNCHRONOUS = ("FULL", "NORMAL")
 CACHE_KB = 32768  # SQLite page cache per connection
+# asyncpg waits 60 s for a connection by default; a server that is down or unreachable should
+# cost a request a quick 503 (db/outage.py), not a minute.
+CONNECT_TIMEOUT_SECONDS = 5
 CommitListener = Callable[[list[tuple[int, int]]], Awaitable[None]]
 
 
@@ -162,7 +165,9 @@ def inserted_id(result: Any) -> int:
 
 def _make_engine(url: str, is_sqlite: bool, synchronous: str) -> AsyncEngine:
     if not is_sqlite:
-        return create_async_engine(url, pool_pre_ping=True)
+        return create_async_engine(
+            url, pool_pre_ping=True, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS}
+        )
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)

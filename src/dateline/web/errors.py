@@ -11,12 +11,14 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
+from dateline.db import outage
 from dateline.errors import DatelineError
 from dateline.i18n import gettext as _
 from dateline.limits import NUL_MESSAGE
 from dateline.web.responses import render
 
 log = logging.getLogger("dateline")
+RETRY_AFTER_SECONDS = 5  # about how long PostgreSQL takes to restart
 
 
 def wants_json(request: Request) -> bool:
@@ -73,3 +75,22 @@ def add_error_handlers(app: FastAPI) -> None:
             return problem(500, "internal", "Something went wrong on our side; it is logged.")
         message = _("Something went wrong on our side; it is logged.")
         return render(request, "error.html", {"message": message}, status=500)
+
+    async def database_unavailable(request: Request, exc: Exception) -> Response:
+        """503 with Retry-After, at once, while the database is out of reach (a restart, a
+        failover): the request may be tried again and the node needs no restart. Any other
+        error of the same classes is what it was, a 500."""
+        if not outage.is_unavailable(exc):
+            return await unexpected(request, exc)
+        log.warning("database unreachable on %s %s: %r", request.method, request.url.path, exc)
+        if wants_json(request):
+            detail = "The database cannot be reached just now; try again shortly."
+            answer: Response = problem(503, "unavailable", detail)
+        else:
+            message = _("The site cannot reach its database just now. Please try again shortly.")
+            answer = render(request, "error.html", {"message": message}, status=503)
+        answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return answer
+
+    for kind in outage.KINDS:
+        app.add_exception_handler(kind, database_unavailable)
