@@ -37,12 +37,19 @@ async def upgrade(db: Database, revision: str = "head") -> tuple[str | None, str
 
 
 async def pending_revision(db: Database) -> str | None:
-    """The head revision when the database is behind it, else None."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The head revision when the database is behind it, else None.
+
+    A revision this code does not know was made by a newer release, whose `db upgrade` ran
+    while this node went on serving (docs/deploy.md, upgrades): migrations only add, so the
+    older code works on the newer schema, and a node of the older release must still start
+    and count as ready until it is replaced."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    head = scripts.get_current_head()
 
     def current(conn: Connection) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
     async with db.engine.connect() as conn:
         now = await conn.run_sync(current)
-    return None if now == head else head
+    known = {script.revision for script in scripts.walk_revisions()}
+    return None if now == head or (now is not None and now not in known) else head
