@@ -16,6 +16,7 @@ from dateline.accounts.service import User
 from dateline.cli import app as cli
 from dateline.db import Database
 from dateline.db.tables import users
+from dateline.liveblog import service
 from dateline.liveblog.models import Blog
 from tests.helpers import csrf_from, log_in, make_blog, make_user, parse, post
 
@@ -140,7 +141,8 @@ async def test_an_admin_off_every_team_finds_and_works_on_each_blog(
 async def test_the_audit_log_says_what_happened_in_words_with_links_to_the_updates(
     editor_client: httpx.AsyncClient, db: Database, blog: Blog, editor: User
 ) -> None:
-    first = await post(db, blog, editor, "Polls have closed.", key_event=True)
+    first = await post(db, blog, editor, "Polls have closed.")
+    await service.set_key_event(db, blog.slug, first.id, True, editor)
     wrong = await post(db, blog, editor, "Turnout was 90%.")
     page = await editor_client.get(f"/admin/live/{blog.slug}/updates/{wrong.id}/delete")
     deleted = await editor_client.post(
@@ -152,14 +154,15 @@ async def test_the_audit_log_says_what_happened_in_words_with_links_to_the_updat
     rows = parse(await editor_client.get(f"/admin/live/{blog.slug}/audit")).css("#audit tbody tr")
     said = [" ".join(row.css("td")[1].text().split()) for row in rows]
     who = editor.display_name
-    assert said[:3] == [
+    assert said[:4] == [
         f"{who} deleted update {wrong.id}",
         f"{who} published update {wrong.id}",
+        f"{who} marked update {first.id} as a key event",
         f"{who} published update {first.id}",
     ]
     assert f"{who} created the live blog" in said
     assert not any("update.deleted" in line or "blog.created" in line for line in said)
-    link = rows[2].css_first("td a")
+    link = rows[3].css_first("td a")
     assert link.text() == f"update {first.id}"
     assert link.attributes["href"] == f"/live/{blog.slug}/updates/{first.id}"
     opened = await editor_client.get(link.attributes["href"] or "", follow_redirects=True)
