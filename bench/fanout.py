@@ -38,15 +38,24 @@ One row per run:
   on the machine took in that window: when it is more than a second or two, the latencies say
   more about the machine than about the server; `B/msg`: bytes received per delivery.
 
+Two nodes (`--servers dateline,2nodes`, issue 18 §7): two `dateline serve` processes over one
+PostgreSQL database (a throw-away one made on the server `--postgres` names) with Redis
+(`--redis`) as the broker; the readers are split evenly between the nodes, and every update is
+published on node A, so node B's readers hear of it through Redis. `cpu s` and `µs/msg` add up
+both nodes, `RSS MiB` too. Its figures are set against the one node of the same run
+(`dateline`: SQLite and the in-memory broker, one process).
+
 The closing table has, per N, the median of each figure over the `--repeat` runs and the
-ratio Dateline / nchan (below 1 is better for Dateline). The machines here have 2 shared
-cores: the server, the load generator and whatever else runs compete for them, so latency
-moves from run to run; CPU per delivery and memory per reader move least. Compare ratios
-within a run rather than absolute numbers between runs. The reference needs Debian's
-packages `nginx` and `libnginx-mod-nchan`; without them only Dateline is measured.
+ratios Dateline / nchan (below 1 is better for Dateline) and two nodes / one node. The
+machines here have 2 shared cores: the server, the load generator and whatever else runs
+compete for them, so latency moves from run to run; CPU per delivery and memory per reader
+move least. Compare ratios within a run rather than absolute numbers between runs. The
+reference needs Debian's packages `nginx` and `libnginx-mod-nchan`; without them only
+Dateline is measured.
 
     .venv/bin/python bench/fanout.py [--readers 1000,5000,10000] [--repeat 1] [--messages 50]
-                                     [--servers dateline,nchan]
+                                     [--servers dateline,nchan,2nodes]
+                                     [--postgres URL] [--redis URL]
 
 `--dateline-command` runs another command as the Dateline server (for experiments: another
 ASGI server, uvicorn flags, a profiler); `{port}` in it is replaced by the port.
@@ -77,6 +86,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, cast
 
+import asyncpg
 import httpx
 
 SLUG = "fanout-bench"
@@ -96,6 +106,8 @@ PUBLISH_SECONDS = 90.0  # bound on publishing all the messages
 FIRST_COMPLETED = asyncio.FIRST_COMPLETED
 NGINX = "/usr/sbin/nginx"
 NCHAN_MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so"
+POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"  # a server to make a database on
+REDIS = "redis://127.0.0.1:6379/0"
 NCHAN_ID = "1795979300:12"  # what nchan's `id:` lines look like, to pad its frames right
 # An update of ordinary length (about 70 words), so frames are the size of real ones.
 FILLER = (
@@ -222,6 +234,10 @@ class Server:
     def stream_path(self, run: int) -> str:
         raise NotImplementedError
 
+    def reader_ports(self) -> list[int]:
+        """Where the readers connect, spread evenly: the one port, unless several nodes."""
+        return [self.port]
+
     async def publish(self, client: httpx.AsyncClient, run: int, stamp: str) -> None:
         raise NotImplementedError
 
@@ -309,6 +325,54 @@ class Dateline(Server):
         body = f"**Update at bench-t={stamp}.** {FILLER}"
         response = await client.post(f"/api/v1/blogs/{SLUG}/updates", json={"body": body})
         response.raise_for_status()
+
+
+class TwoNodes(Dateline):
+    """Two Dateline nodes over one PostgreSQL database and Redis; publishes go to node A."""
+
+    name = "2nodes"
+
+    def __init__(self, workdir: Path, database_url: str, redis_url: str) -> None:
+        folder = workdir / "two-nodes"
+        folder.mkdir()
+        super().__init__(folder, None)
+        self.env.update(DATELINE_DATABASE_URL=database_url, DATELINE_BROKER_URL=redis_url)
+        self.second: subprocess.Popen[bytes] | None = None
+        self.second_port = 0
+
+    async def start(self) -> None:
+        await super().start()  # node A: the blog made, one update published and heard
+        self.second_port = free_port()
+        command = [dateline_program(), "serve", "--host", HOST, "--port", str(self.second_port)]
+        log = self.workdir / "dateline-b.log"
+        self.second = spawn(command, log, self.env)
+        await wait_for_port(self.second, self.second_port, log)
+        self.pids += [self.second.pid, *children_of(self.second.pid)]
+
+    def reader_ports(self) -> list[int]:
+        return [self.port, self.second_port]
+
+    def stop(self) -> None:
+        super().stop()
+        if self.second is not None:
+            stop(self.second)
+            self.second = None
+
+
+async def postgres(server_url: str, *statements: str) -> None:
+    """Run statements on a PostgreSQL server (making and dropping the bench's database)."""
+    conn = await asyncpg.connect(server_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+def database_on(server_url: str, name: str) -> str:
+    """The SQLAlchemy URL of database `name` on the server `server_url` points at."""
+    server = server_url.split("://", 1)[1].rsplit("/", 1)[0]
+    return f"postgresql+asyncpg://{server}/{name}"
 
 
 class Nchan(Server):
@@ -476,7 +540,7 @@ def say(**message: Any) -> None:
     print(json.dumps(message), flush=True)
 
 
-async def load(port: int, path: str, readers: int, messages: int) -> None:
+async def load(ports: list[int], path: str, readers: int, messages: int) -> None:
     """The --load mode. Talks to the benchmark over stdin/stdout, one JSON line at a time:
     says "ready" once the streams are open, hears "published" after the last publish, says
     "complete" once every reader has every message (or once nothing came for QUIET_SECONDS),
@@ -484,14 +548,18 @@ async def load(port: int, path: str, readers: int, messages: int) -> None:
     loop = asyncio.get_running_loop()
     done: asyncio.Future[None] = loop.create_future()
     tally = Tally(messages, done)
-    request = (
-        f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nAccept: text/event-stream\r\n"
-        "Cache-Control: no-cache\r\n\r\n"
-    ).encode()
+    requests = [
+        (
+            f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nAccept: text/event-stream\r\n"
+            "Cache-Control: no-cache\r\n\r\n"
+        ).encode()
+        for port in ports
+    ]
     streams: list[Stream] = []
     gate = asyncio.Semaphore(CONNECTS_IN_FLIGHT)
 
-    async def connect() -> None:
+    async def connect(index: int) -> None:
+        port, request = ports[index % len(ports)], requests[index % len(ports)]
         async with gate:
             opened: asyncio.Future[bool] = loop.create_future()
             stream = Stream(tally, request, opened)
@@ -507,7 +575,7 @@ async def load(port: int, path: str, readers: int, messages: int) -> None:
                 stream.close()
 
     began = time.perf_counter()
-    connecting = asyncio.gather(*(connect() for _ in range(readers)))
+    connecting = asyncio.gather(*(connect(index) for index in range(readers)))
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(connecting, CONNECT_SECONDS + readers / 100)
     gc.collect()
@@ -597,9 +665,9 @@ class Loader:
         self.process = process
 
     @classmethod
-    async def start(cls, port: int, path: str, readers: int, messages: int) -> Loader:
+    async def start(cls, ports: list[int], path: str, readers: int, messages: int) -> Loader:
         settings = json.dumps(
-            {"port": port, "path": path, "readers": readers, "messages": messages}
+            {"ports": ports, "path": path, "readers": readers, "messages": messages}
         )
         pipe = asyncio.subprocess.PIPE
         command = [sys.executable, __file__, "--load", settings]
@@ -636,7 +704,8 @@ async def measure(server: Server, readers: int, messages: int, run: int) -> Run:
     try:
         await asyncio.sleep(0.5)
         idle = usage(server.pids)
-        loader = await Loader.start(server.port, server.stream_path(run), readers, messages)
+        ports = server.reader_ports()
+        loader = await Loader.start(ports, server.stream_path(run), readers, messages)
         ready = await loader.hear("ready", CONNECT_SECONDS + readers / 100 + 30)
         async with server.client() as client:
             before, busy, own = usage(server.pids), machine_busy(), time.process_time()
@@ -762,7 +831,7 @@ def ratio_row(ours: Run, theirs: Run) -> str:
     for title, attribute, form, ratio in COLUMNS:
         wide = width(title, form)
         if attribute == "server":
-            cells.append(f"{'÷ nchan':<{wide}}")
+            cells.append(f"{'÷ ' + theirs.server:<{wide}}")
         elif ratio:
             mine, reference = getattr(ours, attribute), getattr(theirs, attribute)
             cells.append(f"{mine / reference:>{wide}.2f}" if reference else " " * wide)
@@ -787,17 +856,21 @@ def median_run(runs: list[Run]) -> Run:
 
 def summary(runs: list[Run], repeat: int) -> Iterator[str]:
     runs_each = f"medians of {repeat} runs each" if repeat > 1 else "one run each"
-    yield f"\nSummary ({runs_each}; a ÷ nchan ratio below 1 favours Dateline)"
+    yield (
+        f"\nSummary ({runs_each}; ratios: ÷ nchan is Dateline over nchan, ÷ dateline is two "
+        "nodes over one; below 1 favours the first)"
+    )
     yield header()
     for readers in sorted({r.readers for r in runs}):
         by_server: dict[str, Run] = {}
-        for name in ("dateline", "nchan"):
+        for name in ("dateline", "nchan", "2nodes"):
             same = [r for r in runs if r.readers == readers and r.server == name]
             if same:
                 by_server[name] = median_run(same)
                 yield row(by_server[name])
-        if len(by_server) == 2:
-            yield ratio_row(by_server["dateline"], by_server["nchan"])
+        for ours, theirs in (("dateline", "nchan"), ("2nodes", "dateline")):
+            if ours in by_server and theirs in by_server:
+                yield ratio_row(by_server[ours], by_server[theirs])
 
 
 # Main ----------------------------------------------------------------------------------------
@@ -813,8 +886,14 @@ def options() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each (readers, server)")
     parser.add_argument("--messages", type=int, default=50, help="messages per run, 100 ms apart")
     parser.add_argument(
-        "--servers", default="dateline,nchan", help="which to measure (default dateline,nchan)"
+        "--servers",
+        default="dateline,nchan",
+        help="which to measure, of dateline, nchan and 2nodes (default dateline,nchan)",
     )
+    parser.add_argument(
+        "--postgres", default=POSTGRES, help=f"2nodes: a PostgreSQL server (default {POSTGRES})"
+    )
+    parser.add_argument("--redis", default=REDIS, help=f"2nodes: the broker (default {REDIS})")
     parser.add_argument(
         "--dateline-command",
         help="experiments: the command that serves Dateline ({port} is replaced)",
@@ -847,6 +926,8 @@ async def bench(args: argparse.Namespace) -> None:
                 f"nchan: NOT MEASURED, {NGINX} or {NCHAN_MODULE} is missing "
                 "(apt-get install nginx libnginx-mod-nchan). Dateline alone follows."
             )
+        if "2nodes" in wanted:
+            servers.append(await two_nodes(workdir, args))
         uvloop = "uvloop" if _has_uvloop() else "asyncio"
         print(
             f"Fan-out: {args.messages} messages {INTERVAL * 1000:.0f} ms apart to N readers of "
@@ -872,6 +953,21 @@ async def bench(args: argparse.Namespace) -> None:
         for line in summary(runs, args.repeat):
             print(line)
         print(f"\nDateline's frames: {dateline.frame_bytes} bytes each; nchan's padded to match.")
+        if "2nodes" in wanted:
+            await postgres(args.postgres, f"DROP DATABASE IF EXISTS {TWO_NODES_DB} WITH (FORCE)")
+
+
+TWO_NODES_DB = f"dateline_fanout_{os.getpid()}"
+
+
+async def two_nodes(workdir: Path, args: argparse.Namespace) -> TwoNodes:
+    """Two nodes over a fresh PostgreSQL database, Redis between them."""
+    drop = f"DROP DATABASE IF EXISTS {TWO_NODES_DB} WITH (FORCE)"
+    await postgres(args.postgres, drop, f"CREATE DATABASE {TWO_NODES_DB}")
+    nodes = TwoNodes(workdir, database_on(args.postgres, TWO_NODES_DB), args.redis)
+    nodes.prepare()
+    print(f"Two nodes: PostgreSQL database {TWO_NODES_DB}, broker {args.redis}.")
+    return nodes
 
 
 def load_average() -> str:
@@ -893,7 +989,7 @@ def main() -> None:
         settings = json.loads(args.load)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         run_loop(
-            load(settings["port"], settings["path"], settings["readers"], settings["messages"])
+            load(settings["ports"], settings["path"], settings["readers"], settings["messages"])
         )
         return
     asyncio.run(bench(args))

@@ -9,7 +9,13 @@ starts the real server (`dateline serve`) on a free loopback port and measures, 
 - throughput (requests per second) of page 1 under a load generator with 8 connections, run
   as a separate process (`wrk` when installed, else the small asyncio loader in this file),
   with the CPU time the server and the loader spent per request;
-- the server's CPU seconds and resident memory at the end.
+- the server's CPU seconds and resident memory at the end;
+- side by side with nginx (issue 18 §6), when Debian's nginx is installed (`make bench`
+  installs it): page 1 from the same Dateline process (routing, version, headers: the fast
+  path of web/fast_path.py) against nginx with one worker serving the same bytes from disk,
+  both loaded by wrk with 64 connections; then a 304 (If-None-Match) against the 200. The
+  runs alternate, several rounds, and the table prints each figure's median. Goals: Dateline
+  at ≥ 0.8× nginx, its 304s at ≥ 2× its 200s.
 
 Why the /static/dateline.css baseline: machines here are small and shared, so absolute
 figures move a lot from run to run. Every figure is also measured for the cheapest route of
@@ -18,13 +24,14 @@ HTTP stack and nothing else). Compare the ratios to that baseline between runs, 
 milliseconds. The server's CPU time per request moves least with the noise; latency and
 req/s move most, since the server waits for a core whenever the machine is busy.
 
-    .venv/bin/python bench/render.py [--updates N] [--requests N] [--seconds S]
+    .venv/bin/python bench/render.py [--updates N] [--requests N] [--seconds S] [--rounds N]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -57,6 +64,22 @@ WARM_UP = 20
 CONCURRENCY = 8
 MAX_LOAD_REQUESTS = 200_000  # the loader also stops after this many, whatever the time
 BASELINE = "/static/dateline.css"
+SIDE_BY_SIDE_CONNECTIONS = 64
+NGINX_CONF = """\
+worker_processes 1;
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {folder}/nginx-access.log;
+    server {{
+        listen 127.0.0.1:{port};
+        root {folder}/root;
+        location = {path} {{ default_type text/html; try_files /page.html =404; }}
+    }}
+}}
+"""
 
 
 # Filler text ---------------------------------------------------------------------------------
@@ -197,7 +220,7 @@ def start_server(
 
 
 def wait_until_up(server: subprocess.Popen[bytes], base: str, log: Path) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # start-up imports a lot; a busy machine takes its time
     while time.monotonic() < deadline:
         if server.poll() is not None:
             break
@@ -224,6 +247,18 @@ class ProcessUsage:
     cpu_seconds: float
     rss_mib: float
     peak_rss_mib: float
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (nginx's workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                stat = (entry / "stat").read_text()
+                if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+                    found.append(int(entry.name))
+    return found
 
 
 def usage(pid: int) -> ProcessUsage:
@@ -289,6 +324,7 @@ class Load:
     seconds: float
     loader_cpu_seconds: float
     server_cpu_seconds: float = 0.0
+    p99_ms: float = 0.0  # from wrk --latency; 0 when not measured
 
     @property
     def per_second(self) -> float:
@@ -355,7 +391,7 @@ def run_loader(url: str, seconds: float) -> Load:
     return read_wrk(done.stdout, children_cpu() - cpu_before)
 
 
-def read_wrk(output: str, cpu_seconds: float) -> Load:
+def read_wrk(output: str, cpu_seconds: float, p99_ms: float = 0.0) -> Load:
     total = re.search(r"(\d+) requests in ([\d.]+)(m?s)", output)
     if total is None:
         sys.exit(f"Could not read wrk's output:\n{output}")
@@ -366,7 +402,7 @@ def read_wrk(output: str, cpu_seconds: float) -> Load:
     not_ok = int(bad[1]) if bad else 0  # answered, but not with 2xx or 3xx
     failed = not_ok + (sum(map(int, broken.groups())) if broken else 0)
     elapsed = float(total[2]) / (1000 if total[3] == "ms" else 1)
-    return Load(int(total[1]) - not_ok, failed, elapsed, cpu_seconds)
+    return Load(int(total[1]) - not_ok, failed, elapsed, cpu_seconds, p99_ms=p99_ms)
 
 
 def children_cpu() -> float:
@@ -398,6 +434,118 @@ def print_load(rows: list[tuple[str, Load]]) -> None:
         )
 
 
+# Side by side with nginx ---------------------------------------------------------------------
+
+
+def nginx_command() -> str | None:
+    """Debian puts nginx in /usr/sbin, which is not on every user's PATH."""
+    found = shutil.which("nginx") or "/usr/sbin/nginx"
+    return found if os.access(found, os.X_OK) else None
+
+
+def start_nginx(workdir: Path, path: str, body: bytes) -> tuple[subprocess.Popen[bytes], str]:
+    """nginx with one worker, serving `body` from a file at `path` (its own ETag and 304s)."""
+    folder = workdir / "nginx"
+    (folder / "root").mkdir(parents=True)
+    (folder / "root" / "page.html").write_bytes(body)
+    for each in (workdir, folder, folder / "root"):  # readable by the worker's user
+        each.chmod(0o755)
+    port = free_port()
+    conf = folder / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(folder=folder, port=port, path=path))
+    command = [str(nginx_command()), "-c", str(conf), "-p", str(folder), "-e", "stderr"]
+    with (folder / "nginx.log").open("wb") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and server.poll() is None:
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(base + path, timeout=1, trust_env=False).content == body:
+                return server, base
+        time.sleep(0.1)
+    stop_server(server)
+    sys.exit(f"nginx did not come up:\n{(folder / 'nginx.log').read_text()[-2000:]}")
+
+
+def wrk_side_by_side(url: str, seconds: float, headers: dict[str, str], pids: list[int]) -> Load:
+    """One wrk run with SIDE_BY_SIDE_CONNECTIONS connections, two threads, with latencies,
+    and the CPU time the server's processes (`pids`) spent meanwhile."""
+    before = sum(usage(pid).cpu_seconds for pid in pids)
+    command = ["wrk", "-t2", f"-c{SIDE_BY_SIDE_CONNECTIONS}", f"-d{seconds:g}s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    done = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 30)
+    if done.returncode != 0:
+        sys.exit(f"wrk failed:\n{done.stderr[-2000:]}")
+    p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", done.stdout, re.M)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    result = read_wrk(done.stdout, 0.0, float(p99[1]) * scale[p99[2]] if p99 else 0.0)
+    spent = sum(usage(pid).cpu_seconds for pid in pids) - before
+    return replace(result, server_cpu_seconds=spent)
+
+
+def side_by_side(args: argparse.Namespace, workdir: Path, base: str, pid: int) -> None:
+    """Page 1 from Dateline and from nginx, 200s and 304s, rounds alternating; medians."""
+    if nginx_command() is None or shutil.which("wrk") is None:
+        print(
+            "\nSide by side with nginx: skipped, needs nginx and wrk (`make bench` installs them)"
+        )
+        return
+    path = f"/live/{SLUG}"
+    page = httpx.get(base + path, timeout=10, trust_env=False)
+    nginx, nginx_base = start_nginx(workdir, path, page.content)
+    try:
+        nginx_etag = httpx.get(nginx_base + path, trust_env=False).headers["etag"]
+        workers = children_of(nginx.pid)  # the one worker does the serving
+        runs = {
+            "Dateline 200": (base + path, {}, [pid]),
+            "nginx 200": (nginx_base + path, {}, workers),
+            "Dateline 304": (base + path, {"If-None-Match": page.headers["etag"]}, [pid]),
+            "nginx 304": (nginx_base + path, {"If-None-Match": nginx_etag}, workers),
+        }
+        results: dict[str, list[Load]] = {name: [] for name in runs}
+        for _ in range(args.rounds):
+            for name, (url, headers, pids) in runs.items():
+                results[name].append(wrk_side_by_side(url, args.seconds, headers, pids))
+    finally:
+        stop_server(nginx)
+    print_side_by_side(args, len(page.content), results)
+
+
+def print_side_by_side(args: argparse.Namespace, size: int, results: dict[str, list[Load]]) -> None:
+    print(
+        f"\nSide by side with nginx (one worker, same bytes from disk): page 1, "
+        f"{size / 1024:.0f} KiB, wrk -t2 -c{SIDE_BY_SIDE_CONNECTIONS}, "
+        f"{args.rounds} rounds of {args.seconds:g} s each, medians"
+    )
+    print(
+        f"{'server':<14} {'req/s':>9} {'p99 ms':>8} {'errors':>7} {'cpu µs/req':>10}  "
+        "each round's req/s"
+    )
+    rate: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    for name, loads in results.items():
+        rates = [load.per_second for load in loads]
+        rate[name] = statistics.median(rates)
+        cpu[name] = statistics.median(
+            load.server_cpu_seconds * 1e6 / max(load.requests, 1) for load in loads
+        )
+        p99 = statistics.median(load.p99_ms for load in loads)
+        errors = sum(load.errors for load in loads)
+        each = " ".join(f"{one:.0f}" for one in rates)
+        print(f"{name:<14} {rate[name]:>9.0f} {p99:>8.1f} {errors:>7} {cpu[name]:>10.0f}  {each}")
+    for ours, theirs, goal in (
+        ("Dateline 200", "nginx 200", 0.8),
+        ("Dateline 304", "Dateline 200", 2),
+    ):
+        by_rate = rate[ours] / max(rate[theirs], 1e-9)
+        by_cpu = cpu[theirs] / max(cpu[ours], 1e-9)
+        print(
+            f"{ours} / {theirs}: {by_rate:.2f}× the req/s, {by_cpu:.2f}× by CPU per request "
+            f"(goal ≥ {goal}×)"
+        )
+
+
 # Main ----------------------------------------------------------------------------------------
 
 
@@ -406,6 +554,7 @@ def options() -> argparse.Namespace:
     parser.add_argument("--updates", type=int, default=1000, help="updates in the blog")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per route")
     parser.add_argument("--seconds", type=float, default=10, help="length of each load run")
+    parser.add_argument("--rounds", type=int, default=5, help="side-by-side rounds with nginx")
     parser.add_argument(
         "--load",
         nargs=3,
@@ -439,6 +588,7 @@ def bench(args: argparse.Namespace) -> None:
         try:
             wait_until_up(server, base, workdir / "server.log")
             measure_server(args, base, server.pid)
+            side_by_side(args, workdir, base, server.pid)
         finally:
             stop_server(server)
 
