@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import io
+import os
+import subprocess
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from PIL import Image
+from sqlalchemy import delete, select
 
 from dateline.config import Settings
 from dateline.db import Database
-from dateline.errors import Invalid
+from dateline.db.tables import images
+from dateline.errors import Invalid, NoRoom
+from dateline.liveblog.models import Blog
 from dateline.media.service import image_pool, store_image, variant_path
-from tests.helpers import png_bytes
+from tests.helpers import csrf_from, parse, png_bytes
 
 
 def jpeg_with_gps() -> bytes:
@@ -158,3 +166,77 @@ async def test_the_same_picture_uploaded_several_times_at_once_is_stored_for_all
             assert variant.width == width
             assert variant.format == "WEBP"
     assert not list(settings.media_dir.rglob("*.part"))
+
+
+def noise_png(width: int, height: int) -> bytes:
+    """A photo-like picture that does not compress: its WebP variants are large."""
+    picture = Image.frombytes("RGB", (width, height), os.urandom(width * height * 3))
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def small_disk(where: Path, kilobytes: int) -> Iterator[Path]:
+    """A real file system of `kilobytes` (tmpfs), so a write past it fails as on a full disk."""
+    where.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs to fill needs root")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={kilobytes}k", "tmpfs", str(where)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=True)
+
+
+async def test_a_full_disk_refuses_the_image_clearly_and_leaves_no_stray_file(
+    db: Database, settings: Settings
+) -> None:
+    data = noise_png(1800, 1200)
+    measured = await store_image(db, settings, data)  # on the ordinary disk: the sizes
+    sizes = [
+        variant_path(settings.media_dir, measured.hash, w).stat().st_size for w in (1600, 1024)
+    ]
+    async with db.write() as conn:
+        await conn.execute(delete(images))
+    # Room for the largest variant, not for the next: the first write succeeds, the second fails.
+    room = (sizes[0] + sizes[1] // 2) // 1024 + 8
+    with small_disk(settings.media_dir, room) as media:  # mounted over the measured files
+        with pytest.raises(NoRoom, match="no room to store images"):
+            await store_image(db, settings, data)
+        assert [p.name for p in media.rglob("*") if p.is_file()] == []
+    async with db.read() as conn:
+        assert (await conn.execute(select(images))).first() is None
+
+
+async def test_a_full_disk_answers_the_api_with_507_and_a_problem_body(
+    api: httpx.AsyncClient, settings: Settings
+) -> None:
+    with small_disk(settings.media_dir, 64) as media:
+        files = {"file": ("big.png", noise_png(1800, 1200), "image/png")}
+        answer = await api.post("/api/v1/images", files=files)
+        assert answer.status_code == 507
+        assert "no room to store images" in answer.json()["detail"]["image"]
+        assert not any(media.rglob("*.part"))
+
+
+async def test_a_full_disk_keeps_the_editors_text_and_says_why_at_the_image(
+    editor_client: httpx.AsyncClient, blog: Blog, settings: Settings
+) -> None:
+    token = csrf_from(await editor_client.get(f"/admin/live/{blog.slug}"))
+    with small_disk(settings.media_dir, 64):
+        answer = await editor_client.post(
+            f"/admin/live/{blog.slug}/updates",
+            data={"csrf_token": token, "body": "Rescue teams reached the valley."},
+            files={"new_image": ("valley.png", noise_png(1800, 1200), "image/png")},
+        )
+    assert answer.status_code == 422
+    page = parse(answer)
+    assert "Rescue teams reached the valley." in page.css_first("textarea[name=body]").text()
+    assert "no room to store images" in page.text()

@@ -46,3 +46,10 @@ class Invalid(DatelineError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{field}: {text}" for field, text in errors.items()))
         self.errors = errors
+
+
+class NoRoom(Invalid):
+    """The server's disk is full (or the account's quota spent): not the sender's fault, so
+    507, but still said at the field, so a form keeps everything else that was typed."""
+
+    status = 507

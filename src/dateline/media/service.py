@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import errno
 import hashlib
 import io
 import secrets
@@ -32,7 +33,7 @@ from dateline.accounts.service import User
 from dateline.config import Settings
 from dateline.db import Database, insert_new
 from dateline.db.tables import images, utcnow
-from dateline.errors import Invalid
+from dateline.errors import Invalid, NoRoom
 from dateline.i18n import gettext as _
 from dateline.timefmt import number
 
@@ -112,16 +113,33 @@ def _write_variants(data: bytes, image_hash: str, settings: Settings) -> StoredI
     full_width, full_height = picture.size
     largest = min(full_width, WIDTHS[-1])
     widths = [w for w in WIDTHS if w < largest] + [largest]
-    # Largest first, each variant scaled down from the one before, in place: one resize of
-    # the full picture instead of a full-size copy per width (a 40-megapixel upload is 120 MB).
-    for width in reversed(widths):
-        picture.thumbnail((width, width * 10))
-        path = variant_path(settings.media_dir, image_hash, width)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # A name of its own: the same picture uploaded twice at once is written twice at once.
-        temporary = path.with_name(f"{path.name}.{secrets.token_hex(8)}.part")
-        picture.save(temporary, "WEBP", quality=82, method=4)
-        temporary.replace(path)  # readers never see a half-written file
+    # What this upload created, removed again if a later write fails: no part file and no
+    # variant without its siblings is left (the image has no row yet; nothing refers to them).
+    created: list[Path] = []
+    try:
+        # Largest first, each variant scaled down from the one before, in place: one resize
+        # of the full picture, not a full-size copy per width (a 40-megapixel upload is 120 MB).
+        for width in reversed(widths):
+            picture.thumbnail((width, width * 10))
+            path = variant_path(settings.media_dir, image_hash, width)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # A name of its own: the same picture uploaded twice at once is written twice.
+            temporary = path.with_name(f"{path.name}.{secrets.token_hex(8)}.part")
+            created.append(temporary)
+            picture.save(temporary, "WEBP", quality=82, method=4)
+            if not path.exists():
+                created.append(path)
+            temporary.replace(path)  # readers never see a half-written file
+    except OSError as exc:
+        for leftover in created:
+            leftover.unlink(missing_ok=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            full = _(
+                "The server has no room to store images just now. Try again later or tell "
+                "the site's administrator."
+            )
+            raise NoRoom({"image": full}) from exc
+        raise
     return StoredImage(image_hash, full_width, full_height, widths)
 
 
