@@ -18,11 +18,30 @@ from dateline.comments.models import LIMITS, Comment, CommentDraft
 from dateline.i18n import gettext as _
 from dateline.limits import ApiInput
 from dateline.numbers import RowId
+from dateline.web.api_docs import CHANGE, FORBIDDEN, MALFORMED, READ, UNAUTHORIZED, ok, problem
 from dateline.web.services import services
 
 router = APIRouter(prefix="/api/v1", tags=["comments"])
 Editor = Annotated[User, Depends(require_api_user)]
 Reader = Annotated[User, Depends(require_api_reader)]
+EXAMPLE = {
+    "id": 7,
+    "name": "Anna",
+    "body": "Is the footbridge open?",
+    "status": "approved",
+    "reports": 0,
+    "created_at": "2026-11-29T14:05:12+00:00",
+    "answer_update_id": None,
+}
+SENT = {"status": "pending", "message": "Thanks — an editor will read it."}
+TOO_MANY = problem(
+    429,
+    "This address sent its hour's share (`DATELINE_COMMENTS_PER_HOUR`).",
+    too_many={
+        "error": "toomanycomments",
+        "detail": "You have sent a lot in the last hour; please try again later.",
+    },
+)
 
 
 class CommentIn(ApiInput):
@@ -47,6 +66,7 @@ def comment_json(comment: Comment) -> dict[str, Any]:
     "/blogs/{slug}/comments",
     summary="Send a reader's comment (no token)",
     status_code=202,
+    responses={**ok("Queued for the blog's team.", SENT, 202), **MALFORMED, **READ, **TOO_MANY},
     name="api.send_comment",
 )
 async def send_comment(request: Request, slug: str, sent: CommentIn) -> JSONResponse:
@@ -64,7 +84,10 @@ async def send_comment(request: Request, slug: str, sent: CommentIn) -> JSONResp
 
 
 @router.get(
-    "/blogs/{slug}/comments", summary="List comments (the blog's team)", name="api.list_comments"
+    "/blogs/{slug}/comments",
+    summary="List comments (the blog's team)",
+    responses={**ok("The comments.", {"comments": [EXAMPLE]}), **UNAUTHORIZED, **FORBIDDEN, **READ},
+    name="api.list_comments",
 )
 async def list_comments(
     request: Request,
@@ -84,6 +107,7 @@ async def list_comments(
 @router.post(
     "/blogs/{slug}/comments/{comment_id}/approve",
     summary="Approve a comment: readers see it",
+    responses={**ok("The comment, approved.", EXAMPLE), **CHANGE},
     name="api.approve_comment",
 )
 async def approve_comment(

@@ -17,8 +17,10 @@ from dateline.comments.moderation import render_queue
 from dateline.errors import Conflict, Invalid
 from dateline.limits import ApiInput
 from dateline.liveblog import answers
+from dateline.liveblog import api_schema as doc
 from dateline.liveblog.present import update_json
 from dateline.numbers import RowId
+from dateline.web.api_docs import CHANGE, ok
 from dateline.web.forms import form_errors, posted_button, posted_form, text
 from dateline.web.responses import redirect_to
 from dateline.web.services import services
@@ -82,6 +84,7 @@ async def delete_comment(
     "/blogs/{slug}/comments/{comment_id}/answer",
     summary="Answer a comment in an update",
     status_code=201,
+    responses={**ok("The update that answers it.", doc.UPDATE, 201), **CHANGE},
     name="api.answer_comment",
 )
 async def answer_by_api(
@@ -103,6 +106,7 @@ async def answer_by_api(
     "/blogs/{slug}/comments/{comment_id}/reject",
     summary="Reject a comment: its text is gone",
     status_code=204,
+    responses=CHANGE,
     name="api.reject_comment",
 )
 async def reject_by_api(
@@ -116,6 +120,7 @@ async def reject_by_api(
     "/blogs/{slug}/comments/{comment_id}",
     summary="Delete a comment everywhere",
     status_code=204,
+    responses=CHANGE,
     name="api.delete_comment",
 )
 async def delete_by_api(
