@@ -6,9 +6,12 @@ page speaks the visitor's, and relative ages renewed after the time limit."""
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -26,6 +29,7 @@ from dateline.web.page_cache import RenderCache
 from dateline.web.services import install, of_app
 from tests.helpers import log_in, post
 from tests.test_multinode import PG_URL, REDIS_URL, Node, editor_on_a, nodes, slug_of  # noqa: F401
+from tests.test_ops_metrics import json_server  # noqa: F401
 
 PAGE = "/live/election-night"
 
@@ -302,6 +306,31 @@ async def test_an_event_published_on_another_node_drops_the_copy_kept_here(
         await asyncio.sleep(0.1)
     else:
         pytest.fail("node B kept serving its copy after node A published")
+
+
+def test_the_log_line_of_a_kept_page_carries_its_request_id(
+    json_server: tuple[str, dict[str, str], Path],  # noqa: F811
+) -> None:
+    base, auth, log_path = json_server
+    made = {"slug": "kept-in-memory", "title": "Kept"}
+    assert httpx.post(f"{base}/api/v1/blogs", json=made, headers=auth).status_code == 201
+    assert httpx.get(f"{base}/live/kept-in-memory").status_code == 200  # kept from now on
+    kept = httpx.get(f"{base}/live/kept-in-memory", headers={"X-Request-Id": "kept-copy-7"})
+    assert kept.headers["x-request-id"] == "kept-copy-7"
+    deadline = time.monotonic() + 10  # patience for the log to be flushed, not a speed
+    while time.monotonic() < deadline:
+        lines = [json.loads(line) for line in log_path.read_text().splitlines() if line[:1] == "{"]
+        mine = [line for line in lines if line.get("request_id") == "kept-copy-7"]
+        if mine:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("no log line with the kept page's request id")
+    assert (mine[0]["logger"], mine[0]["path"], mine[0]["status"]) == (
+        "uvicorn.access",
+        "/live/kept-in-memory",
+        200,
+    )
 
 
 # Pieces for driving FastPath without an app ----------------------------------------------

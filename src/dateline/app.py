@@ -123,7 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ingest_worker = MeteredIngestWorker(metrics, db, settings)
     stories_worker = StoriesWorker(db, settings)
     facts_worker = FactsWorker(db)
-    fast_path = FastPath(RequestIds(), metrics.requests.observe)
+    fast_path = FastPath(RequestIds().logged, metrics.requests.observe)
 
     def announce(blog_id: int, seq: int) -> None:
         """Every committed event, from this node or another: live readers, kept pages."""

@@ -36,6 +36,14 @@ class RequestIds:
     def __call__(self, scope: Scope) -> bytes:
         return _given_id(scope) or f"{self._node}{next(self._serial):08x}".encode()
 
+    def logged(self, scope: Scope) -> bytes:
+        """The id, also set for the log lines written while the request is answered outside
+        `Observe` (web/fast_path.py): uvicorn's access line among them. Each request runs in
+        a task of its own, so the setting ends with it."""
+        rid = self(scope)
+        request_id.set(rid.decode())
+        return rid
+
 
 class Observe:
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
