@@ -97,11 +97,11 @@ async def list_comments(
 ) -> dict[str, Any]:
     """`queue`: new and reported comments, oldest first; `approved`: shown ones, newest first."""
     db = services(request).db
-    blog, waiting = await service.moderation_queue(db, slug, user)
     if status == "approved":
-        async with db.read() as conn:
-            waiting = await queries.approved(conn, blog.id)
-    return {"comments": [comment_json(comment) for comment in waiting]}
+        found = await service.shown_to_readers(db, slug, user)
+    else:
+        _blog, found = await service.moderation_queue(db, slug, user)
+    return {"comments": [comment_json(comment) for comment in found]}
 
 
 @router.post(

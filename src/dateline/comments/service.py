@@ -102,6 +102,15 @@ async def moderation_queue(
         return blog, await queries.queue(conn, blog.id)
 
 
+async def shown_to_readers(
+    db: Database, slug: str, actor: User, limit: int | None = None
+) -> list[Comment]:
+    """The approved comments, newest first, for the blog's team (who may delete them)."""
+    async with db.read() as conn:
+        blog = await team_blog(conn, slug, actor)
+        return await queries.approved(conn, blog.id, limit)
+
+
 async def approve(db: Database, slug: str, comment_id: int, actor: User) -> Comment:
     """Shown to readers from now on; an approved comment that readers reported is kept
     (its reports are cleared)."""
