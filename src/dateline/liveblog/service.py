@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.accounts.permissions import Action, authorize
 from dateline.accounts.service import User
-from dateline.db import Database, appended, inserted_id
+from dateline.db import Database, inserted_id
+from dateline.db.log import append_event
 from dateline.db.tables import blog_events, blogs, images, update_images, updates, users, utcnow
 from dateline.errors import Conflict, Invalid
 from dateline.html import plain_text, render_markdown
@@ -270,29 +271,8 @@ async def _append(
     update_id: int | None = None,
     payload: dict[str, Any] | None = None,
 ) -> int:
-    """Append to the log. Bumping blogs.last_seq in this transaction keeps seq gap-free."""
-    now = utcnow()
-    seq: int = (
-        await conn.execute(
-            update(blogs)
-            .where(blogs.c.id == blog_id)
-            .values(last_seq=blogs.c.last_seq + 1, updated_at=now)
-            .returning(blogs.c.last_seq)
-        )
-    ).scalar_one()
-    await conn.execute(
-        insert(blog_events).values(
-            blog_id=blog_id,
-            seq=seq,
-            kind=kind,
-            update_id=update_id,
-            actor_id=actor.id,
-            payload=payload or {},
-            created_at=now,
-        )
-    )
-    appended(conn, blog_id, seq)
-    return seq
+    """Append to the log (db/log.py keeps seq gap-free)."""
+    return await append_event(conn, blog_id, kind, actor.id, update_id, payload)
 
 
 async def _live_update(
