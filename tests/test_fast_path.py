@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 import pytest
@@ -331,6 +333,53 @@ def test_the_log_line_of_a_kept_page_carries_its_request_id(
         "/live/kept-in-memory",
         200,
     )
+
+
+def test_a_real_server_answers_kept_pages_as_the_app_does_in_order(
+    json_server: tuple[str, dict[str, str], Path],  # noqa: F811
+) -> None:
+    """`dateline serve` writes kept copies without uvicorn's ASGI cycle (serving.py): the same
+    bytes and headers as the app, 304s, and pipelined answers in the order asked."""
+    base, auth, _ = json_server
+    made = {"slug": "written-at-once", "title": "At once"}
+    assert httpx.post(f"{base}/api/v1/blogs", json=made, headers=auth).status_code == 201
+    page = f"{base}/live/written-at-once"
+    httpx.get(page)  # kept from now on
+    kept, through_app = httpx.get(page), httpx.get(page, headers={"Cookie": "dl_csrf=seed"})
+    assert kept.content == through_app.content
+    assert unlike_each_time(kept) == unlike_each_time(through_app)
+    asked = {"If-None-Match": kept.headers["etag"]}
+    kept_304 = httpx.get(page, headers=asked)
+    app_304 = httpx.get(page, headers={**asked, "Cookie": "dl_csrf=seed"})
+    assert kept_304.status_code == app_304.status_code == 304
+    assert unlike_each_time(kept_304) == unlike_each_time(app_304)
+
+    host, port = base.removeprefix("http://").split(":")
+    paths = ["/live/written-at-once", "/healthz", "/live/written-at-once?page=1"]
+    asking = b"".join(f"GET {p} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode() for p in paths)
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(asking)
+        with conn.makefile("rb") as stream:
+            answers = [_read_answer(stream) for _ in paths]
+    assert [status for status, _ in answers] == [200, 200, 200]
+    assert answers[0][1] == kept.content
+    assert answers[1][1] != kept.content  # the health check's own answer, second
+    assert b"<h1" in answers[2][1]
+
+
+def unlike_each_time(response: httpx.Response) -> dict[str, str]:
+    return {k: v for k, v in response.headers.items() if k not in ("x-request-id", "date")}
+
+
+def _read_answer(stream: BinaryIO) -> tuple[int, bytes]:
+    """One HTTP/1.1 answer with a Content-Length, read from a kept-alive connection."""
+    status = int(stream.readline().split(b" ")[1])
+    length = 0
+    while (line := stream.readline()) not in (b"\r\n", b""):
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            length = int(value)
+    return status, stream.read(length)
 
 
 # Pieces for driving FastPath without an app ----------------------------------------------

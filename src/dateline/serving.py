@@ -8,6 +8,14 @@ line, holds a socket and a file descriptor for ever, and a few thousand of them 
 uvicorn's httptools protocol (the one `dateline serve` always uses). It is the only code that
 knows uvicorn's protocol internals; `tests/test_serve_limits.py` holds it to them.
 
+`HeaderDeadline` also answers a request that a page kept in memory serves (web/fast_path.py)
+right in the protocol, without uvicorn's ASGI cycle (a task, two sends, header checks): that
+cycle costs far more than the answer. Only the plainest case: a GET with no body on a kept-
+alive HTTP/1.1 connection with no answer in progress or queued, writing is not paused, and
+the path needs no unquoting; everything else, and every miss, goes to the app as before.
+The answer is written and logged as uvicorn would, with its default headers (`date`,
+`server`), and the keep-alive timer is armed as after any answer.
+
 Live event streams are answers in progress: uvicorn arms its keep-alive timer only once an
 answer is complete, and the header deadline ends when the headers are in, so neither cuts a
 stream (the streams' heartbeats are for proxies in front).
@@ -16,11 +24,14 @@ stream (the streams' heartbeats are for proxies in front).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import resource
 
+import httptools
 import uvicorn
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.protocols.utils import get_client_addr
 
 from dateline.config import Settings
 
@@ -31,6 +42,7 @@ log = logging.getLogger("uvicorn.error")  # the server's own log, which `serve` 
 RESERVED_FILES = 256
 # Request line and headers; nginx's default (large_client_header_buffers) is 32 KiB.
 MAX_HEADER_BYTES = 64 * 1024
+_BODY_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
 _TOO_LARGE_BODY = b"Request header fields too large.\n"
 _TOO_LARGE = (
     b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
@@ -48,6 +60,7 @@ class HeaderDeadline(HttpToolsProtocol):
     header_timeout = 10.0
     _header_timer: asyncio.TimerHandle | None = None
     _header_bytes = 0
+    _answered_at_once = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)  # type: ignore[arg-type]
@@ -68,13 +81,62 @@ class HeaderDeadline(HttpToolsProtocol):
             self.transport.close()
 
     def on_message_begin(self) -> None:
+        # An answer written at once armed the keep-alive timer; a request that came in the
+        # same read must not be cut by it.
+        self._unset_keepalive_if_required()
         super().on_message_begin()
         if self._header_timer is None:  # a kept-alive connection's next request
             self._await_headers()
 
     def on_headers_complete(self) -> None:
         self._headers_arrived()
+        if self._at_once_possible() and contextvars.copy_context().run(self._answer_at_once):
+            self._answered_at_once = True  # the request's end must not reach uvicorn's cycle
+            return
         super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        if self._answered_at_once:
+            self._answered_at_once = False
+            return
+        super().on_message_complete()
+
+    def _at_once_possible(self) -> bool:
+        if getattr(self.app, "fast_path", None) is None or self.pipeline or self.flow.write_paused:
+            return False
+        if self.cycle is not None and not self.cycle.response_complete:
+            return False
+        parser = self.parser
+        if parser.get_method() != b"GET" or parser.get_http_version() != "1.1":
+            return False
+        if not parser.should_keep_alive() or parser.should_upgrade():
+            return False
+        return not any(name in _BODY_HEADERS for name, _ in self.headers)
+
+    def _answer_at_once(self) -> bool:
+        """Write the kept copy's answer, if there is one. Runs in a context of its own: the
+        request id it sets for the log line ends with it."""
+        url = httptools.parse_url(self.url)
+        path = url.path.decode("ascii")
+        if "%" in path:
+            return False
+        scope = {**self.scope, "method": "GET", "path": path, "query_string": url.query or b""}
+        answer = self.app.fast_path.at_once(scope)
+        if answer is None:
+            return False
+        content = [STATUS_LINE[answer.status]]
+        for name, value in [*self.server_state.default_headers, *answer.head]:
+            content.extend([name, b": ", value, b"\r\n"])
+        content.extend([b"\r\n", answer.body])
+        self.transport.write(b"".join(content))
+        if self.access_log:
+            where = get_client_addr(scope)  # type: ignore[arg-type]
+            shown = path + ("?" + url.query.decode("ascii") if url.query else "")
+            # uvicorn's own line and arguments: its formatter and ops/logs.py unpack them.
+            line = '%s - "%s %s HTTP/%s" %d'
+            self.access_logger.info(line, where, "GET", shown, "1.1", answer.status)
+        self.on_response_complete()
+        return True
 
     def _await_headers(self) -> None:
         self._header_bytes = 0

@@ -76,6 +76,15 @@ class Copy:
 
 
 @dataclass(frozen=True, slots=True)
+class Answer:
+    """A whole answer from a copy: status, headers (with its request id), body."""
+
+    status: int
+    head: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Request:
     """What a request that may be answered here asks for."""
 
@@ -143,16 +152,32 @@ class FastPath:
             return None
         return copy
 
+    def at_once(self, scope: Scope) -> Answer | None:
+        """For a server that can write a whole answer without an ASGI cycle (serving.py): the
+        answer to a request a kept copy serves without waiting, counted as `__call__` counts
+        it; None when the request must go the usual way (`__call__`)."""
+        asked = self._asked(scope)
+        copy = None if asked is None else self._usable(asked.key)
+        if asked is None or copy is None:
+            return None
+        began = time.perf_counter()
+        answer = self._reply(scope, copy, asked)
+        if self.count is not None:
+            self.count(copy.route, "GET", answer.status, time.perf_counter() - began)
+        return answer
+
     async def _answer(self, scope: Scope, send: Send, copy: Copy, asked: Request) -> int:
+        answer = self._reply(scope, copy, asked)
+        start = {"type": "http.response.start", "status": answer.status, "headers": answer.head}
+        await send(start)
+        await send({"type": "http.response.body", "body": answer.body})
+        return answer.status
+
+    def _reply(self, scope: Scope, copy: Copy, asked: Request) -> Answer:
         rid = (REQUEST_ID, self.request_id(scope))
         if asked.if_none_match is not None and http_cache.matches(asked.if_none_match, copy.tag):
-            head = [*copy.not_modified_head, rid]
-            await send({"type": "http.response.start", "status": 304, "headers": head})
-            await send({"type": "http.response.body", "body": b""})
-            return 304
-        await send({"type": "http.response.start", "status": 200, "headers": [*copy.head, rid]})
-        await send({"type": "http.response.body", "body": copy.body})
-        return 200
+            return Answer(304, [*copy.not_modified_head, rid], b"")
+        return Answer(200, [*copy.head, rid], copy.body)
 
     async def _fill(self, scope: Scope, receive: Receive, send: Send, slow: Slow, key: Key) -> None:
         """Let the app answer, and keep its answer when anyone may reuse it. Readers who ask
