@@ -86,7 +86,9 @@ def load() -> list[Labelled]:
 
 def engine_clusters(items: list[Labelled]) -> dict[int, Hashable]:
     engine = StoryEngine()
-    return {entry.item.id: engine.add(entry.item) for entry in items}
+    for entry in items:
+        engine.add(entry.item)
+    return {entry.item.id: engine.story_of(entry.item.id) for entry in items}  # after merges
 
 
 def newsblur_normal(title: str) -> str:

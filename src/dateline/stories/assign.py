@@ -133,6 +133,7 @@ class Assigner:
             self._horizon = since
         for seed in await store.seeds(conn, self._mark, self._horizon):
             self._engine.restore(seed.item, seed.story, seed.vector)
+        self._engine.kept = await store.kept_stories(conn)
         await store.sync_blogs(conn)
         blogs = [
             (item, story)
@@ -165,6 +166,11 @@ class Assigner:
                 if placement.new:
                     story_id = await store.new_story(conn, now())
                     self._engine.rekey(placement.story, story_id)
+                for merged in placement.merged:  # emptied: deleted when recounted
+                    await store.move(
+                        conn, await store.members(conn, merged), story_id, by_editor=False
+                    )
+                    touched.add(merged)
                 if item.source_id in liveblogs:
                     await store.mark_live(conn, story_id, item.source_id)
                     liveblog_story[item.source_id] = story_id

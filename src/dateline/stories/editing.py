@@ -35,11 +35,6 @@ async def _open_story(conn: AsyncConnection, story_id: int) -> Any:
     return row
 
 
-async def _members(conn: AsyncConnection, story_id: int) -> list[int]:
-    query = select(story_items.c.item_id).where(story_items.c.story_id == story_id)
-    return list((await conn.scalars(query.order_by(story_items.c.item_id))).all())
-
-
 async def move_item(db: Database, item_id: int, story_id: int, categorise: Categorise) -> int:
     """Put item `item_id` in story `story_id`; the story it left."""
     async with db.write() as conn:
@@ -64,7 +59,7 @@ async def merge(db: Database, story_id: int, into: int, categorise: Categorise) 
         await store.serialise(conn)
         await _open_story(conn, story_id)
         await _open_story(conn, into)
-        await store.move(conn, await _members(conn, story_id), into)
+        await store.move(conn, await store.members(conn, story_id), into)
         await store.refresh(conn, [story_id, into], categorise)
 
 
@@ -78,7 +73,7 @@ async def split(
     async with db.write() as conn:
         await store.serialise(conn)
         await _open_story(conn, story_id)
-        members = await _members(conn, story_id)
+        members = await store.members(conn, story_id)
         if not set(chosen) <= set(members):
             raise Invalid({"items": _("Some of these items are not in this story.")})
         if len(chosen) == len(members):

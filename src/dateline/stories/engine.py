@@ -58,6 +58,7 @@ class Placement:
     story: int
     new: bool
     duplicate_of: int | None = None
+    merged: tuple[int, ...] = ()  # stories it showed to be the same event, merged into `story`
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Weights:
     grace_hours: float = 24.0  # no penalty for a gap this short: a day's coverage
     penalty_per_day: float = 0.22
     max_penalty: float = 0.45
+    merge: float = 0.90  # another story the item fits this well is the same event: merged
 
 
 @dataclass(slots=True)
@@ -122,6 +124,7 @@ class StoryEngine:
         self._name_items: Counter[str] = Counter()  # how many items name each name
         self._proper: set[str] = set()  # words known to be names, not just capitalised
         self._latest = 0.0
+        self.kept: set[int] = set()  # stories never merged automatically (editors', live)
         # One row per story slot: the sum of its items' vectors and that sum's length (the
         # centroid, without a second copy), and first/last item time (+inf when free).
         self._sums = np.zeros((64, DIMENSIONS), dtype=np.float32)
@@ -155,10 +158,10 @@ class StoryEngine:
             joined = self._items[original].story
             self._join(item.id, record, joined)
             return Placement(joined, new=False, duplicate_of=original)
-        best = self._best_story(record)
+        best, alike = self._best_story(record)
         story = self._new_story() if best is None else best
         self._join(item.id, record, story)
-        return Placement(story, new=best is None)
+        return Placement(story, new=best is None, merged=self._merge(alike, story))
 
     def restore(self, item: ItemIn, story: int, vector: Vectors) -> None:
         """Put `item` into `story` without deciding: what the database already says (a
@@ -275,22 +278,38 @@ class StoryEngine:
         self._lsh.insert(item_id, digest)
         self._digests[item_id] = digest.hashvalues
 
-    def _best_story(self, record: _Item) -> int | None:
+    def _best_story(self, record: _Item) -> tuple[int | None, list[int]]:
+        """The story the item fits best (None: no story fits), and the others it fits
+        nearly as surely (`Weights.merge`)."""
         live = (self._first[: len(self._slot_keys)] <= record.at + self.window) & (
             self._last[: len(self._slot_keys)] >= record.at - self.window
         )
         slots = np.flatnonzero(live)
         if not len(slots):
-            return None
+            return None, []
         cosines = (self._sums[slots] @ record.vector) / self._lengths[slots]
         top = np.argsort(-cosines, kind="stable")[:CANDIDATES]
-        best, best_score = None, self.weights.threshold
+        best, best_score, alike = None, self.weights.threshold, []
         for index in top:
             key = self._slot_keys[int(slots[index])]
             score = self._score(float(cosines[index]), record, self._stories[key])
+            if score >= self.weights.merge:
+                alike.append(key)
             if score >= best_score:
                 best, best_score = key, score
-        return best
+        return best, [key for key in alike if key != best]
+
+    def _merge(self, stories: list[int], into: int) -> tuple[int, ...]:
+        """Stories an item fits as surely as its own report one event that coverage has
+        now bridged (say, reports two days apart, joined by one in between): their items
+        move into `into`, unless an editor's decision or a live blog keeps either apart."""
+        if into in self.kept:
+            return ()
+        merged = tuple(key for key in stories if key not in self.kept)
+        for key in merged:
+            for item_id in sorted(self._stories[key].items):
+                self.move(item_id, into)
+        return merged
 
     def _score(self, cosine: float, record: _Item, story: _Story) -> float:
         w = self.weights

@@ -164,10 +164,13 @@ async def story_open(conn: AsyncConnection, story_id: int) -> bool:
     return await conn.scalar(query) is not None
 
 
-async def move(conn: AsyncConnection, item_ids: Iterable[int], story_id: int) -> None:
-    """An editor's decision: these placed items are in story `story_id`, each under a new
-    placement id (so engines catching up see the move), a statement per thousand items (a
-    story of 10,000 merges in seconds). A copy stays its original's copy when both move."""
+async def move(
+    conn: AsyncConnection, item_ids: Iterable[int], story_id: int, *, by_editor: bool = True
+) -> None:
+    """These placed items are in story `story_id` (an editor's decision, kept by later
+    passes, or an automatic merge), each under a new placement id (so engines catching up
+    see the move), a statement per thousand items (a story of 10,000 merges in seconds). A
+    copy stays its original's copy when both move."""
     moving = set(item_ids)
     ordered = sorted(moving)
     placed_at = now()
@@ -181,12 +184,32 @@ async def move(conn: AsyncConnection, item_ids: Iterable[int], story_id: int) ->
         values = [
             {
                 **{"item_id": row.item_id, "story_id": story_id, "vector": row.vector},
-                **{"moved_by_editor": True, "placed_at": placed_at},
+                **{"moved_by_editor": by_editor, "placed_at": placed_at},
                 "duplicate_of": row.duplicate_of if row.duplicate_of in moving else None,
             }
             for row in rows
         ]
         await conn.execute(insert(story_items), values)
+
+
+async def members(conn: AsyncConnection, story_id: int) -> list[int]:
+    query = select(story_items.c.item_id).where(story_items.c.story_id == story_id)
+    return list((await conn.scalars(query.order_by(story_items.c.item_id))).all())
+
+
+async def kept_stories(conn: AsyncConnection) -> set[int]:
+    """Stories that automatic passes never merge: an editor moved items into them, or
+    retitled or categorised them, and live blogs' stories."""
+    moved = select(story_items.c.story_id).where(story_items.c.moved_by_editor.is_(True))
+    marked = select(stories.c.id).where(
+        stories.c.deleted_at.is_(None),
+        stories.c.title_locked.is_(True)
+        | stories.c.category_locked.is_(True)
+        | stories.c.live.is_(True)
+        | stories.c.blog_id.is_not(None)
+        | stories.c.source_id.is_not(None),
+    )
+    return set((await conn.scalars(union(moved, marked))).all())
 
 
 async def liveblog_stories(conn: AsyncConnection, source_ids: Iterable[int]) -> dict[int, int]:
