@@ -41,9 +41,8 @@ ORDERS = {"asc": False, "desc": True}
 def _sorted(found: list[StoredFact], sort: str, order: str) -> tuple[list[Merged], str, bool]:
     """The facts in the order asked for; an unknown sort or order is the default one."""
     by = sort if sort in SORTS else "date"
-    shown = merge.sort(merge.merge(found), by, ORDERS.get(order))
-    descending = ORDERS.get(order, by != "place")
-    return shown, by, descending
+    descending = ORDERS.get(order, by != "place")  # newest, most and A first unless asked
+    return merge.sort(merge.merge(found), by, descending), by, descending
 
 
 def _views(request: Request, found: list[StoredFact], sort: str, order: str) -> dict[str, Any]:
