@@ -6,7 +6,8 @@ size limit on a request's headers: a client that connects and sends nothing, or 
 line, holds a socket and a file descriptor for ever, and a few thousand of them exhaust a
 1,024 open-file limit, after which every new client fails. `HeaderDeadline` adds both to
 uvicorn's httptools protocol (the one `dateline serve` always uses). It is the only code that
-knows uvicorn's protocol internals; `tests/test_serve_limits.py` holds it to them.
+knows uvicorn's protocol internals; `tests/test_serve_limits.py` and, for the answers written
+at once, `tests/test_fast_path.py` hold it to them.
 
 `HeaderDeadline` also answers a request that a page kept in memory serves (web/fast_path.py)
 right in the protocol, without uvicorn's ASGI cycle (a task, two sends, header checks): that
