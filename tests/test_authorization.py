@@ -310,6 +310,8 @@ ADMIN_PAGES: dict[str, dict[str, int]] = {
     "/admin/live/{slug}/inbox": THE_TEAM,
     "/admin/live/{slug}/inbox/items": THE_TEAM,
     "/admin/live/{slug}/inbox/{item_id}/use": THE_TEAM,
+    "/admin/live/{slug}/comments": ITS_EDITORS,
+    "/admin/live/{slug}/comments/queue": ITS_EDITORS,
     "/admin/stories": EDITORS,
     "/admin/stories/{story_id}": EDITORS,
 }
