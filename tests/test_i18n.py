@@ -217,17 +217,18 @@ async def test_site_feeds_speak_the_visitors_language_and_say_so(
     assert again.headers["vary"] == "Accept-Language, Cookie"  # as the 200 said
 
 
-async def test_the_language_switch_carries_no_readers_query_and_is_not_on_blog_pages(
+async def test_the_language_switch_keeps_the_address_and_is_not_on_blog_pages(
     client: httpx.AsyncClient, db: Database, editor: User
 ) -> None:
-    """Pages are cached for every reader: one reader's query string must not end up in the
-    links everyone else gets. A blog's own pages speak the blog's language whatever the
-    visitor chose, so they offer no switch that would change nothing."""
+    """The switch leads back to the same address, query included: the link is made from the
+    URL alone, so whoever gets that URL gets that link. A blog's own pages (the ones cached
+    apart from their query) speak the blog's language whatever the visitor chose, so they
+    offer no switch that would change nothing."""
     blog = await _blog(db, editor, "storm", "de")
     await post(db, blog, editor, "Water is rising.")
-    front = parse(await client.get("/?planted=elsewhere"))
+    front = parse(await client.get("/?page=2"))
     hrefs = [a.attributes["href"] or "" for a in front.css(".language-switch a")]
-    assert hrefs == ["/language/en?next=/", "/language/de?next=/"]
+    assert hrefs == ["/language/en?next=/%3Fpage%3D2", "/language/de?next=/%3Fpage%3D2"]
     live = parse(await client.get(f"/live/{blog.slug}?page=1&planted=elsewhere", headers=ENGLISH))
     assert live.css_first("html").attributes["lang"] == "de"
     assert live.css(".language-switch a") == []

@@ -9,11 +9,13 @@ from datetime import UTC
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi.routing import iter_route_contexts
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection
+from starlette.routing import Match
 
 from dateline import i18n, timefmt
 from dateline.config import Settings
@@ -63,6 +65,31 @@ def route_path(app: Starlette, name: str, /, **params: Any) -> str:
     return str(route.url_path_for(name, **params))
 
 
+def return_path(request: HTTPConnection) -> str:
+    """Where the language switch leads back to: this page, query kept (`/search?q=storm`
+    stays that search). The link is built from the address alone, so everyone who gets this
+    URL gets the same link; blog pages, the only ones cached apart from their query, show no
+    switch. A page answering a POST (a form shown again with an error) has an address that
+    answers no GET: back to the page the form was on (the Referer, when it is ours), else the
+    nearest page up the path. `/language/…` checks the target is on this site."""
+    if request.scope.get("method", "GET") in ("GET", "HEAD"):
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    ours = referer.netloc == request.url.netloc
+    return _nearest_get_page(request, referer.path if ours else request.url.path)
+
+
+def _nearest_get_page(request: HTTPConnection, path: str) -> str:
+    """`path`, or the nearest address above it, that this site answers for GET."""
+    routes = request.app.router.routes
+    while path not in ("", "/"):
+        scope = {"type": "http", "method": "GET", "path": path, "root_path": ""}
+        if any(route.matches(scope)[0] == Match.FULL for route in routes):
+            return path
+        path = path.rsplit("/", 1)[0]
+    return "/"
+
+
 def bind_routes(env: Environment, app: Starlette, static: dict[str, StaticFile]) -> None:
     """Give templates `path_for(name, **params)` for the app's routes and `static_url(name)`
     for its fingerprinted static files. Bound to the app, not to a request, because the hub
@@ -99,6 +126,7 @@ def make_templates(settings: Settings) -> Environment:
         image_srcset=lambda image: image.srcset,
         offline=False,  # True in a static export (liveblog/static_export.py): page-local links
         added=NOTHING,  # other features' additions to a page (web/page_extras.py)
+        return_path=return_path,  # where the language switch leads back to
     )
     env.filters["iso"] = lambda moment: moment.astimezone(UTC).isoformat()
     i18n.install(env)
