@@ -55,6 +55,17 @@ FLASHES = {
 }
 
 
+# Shown where the reader acted rather than at the top of the page: a reader without
+# JavaScript who sent or reported a comment lands on the comments section, far down a long
+# live page, and would never see a message drawn at its head.
+IN_COMMENTS = frozenset({"comment-sent", "comment-reported"})
+
+
+def place(request: Request) -> str:
+    """Where the page draws this request's flash: "comments" or "top"."""
+    return "comments" if request.cookies.get(FLASH_COOKIE) in IN_COMMENTS else "top"
+
+
 def message(request: Request) -> str | None:
     """The text of the flash this request carries, if it carries a known one."""
     text = FLASHES.get(request.cookies.get(FLASH_COOKIE, ""))

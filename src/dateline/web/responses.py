@@ -26,6 +26,7 @@ def render(
         csrf_token=lambda: found.csrf.token(request),
         csrf_field=csrf.FIELD,
         flash=shown,
+        flash_place=flashes.place(request),
         **context,
     )
     response = HTMLResponse(html, status_code=status)
