@@ -221,7 +221,7 @@ async def test_page_embeds_live_blog_posting_json_ld(
     assert posting["@type"] == "BlogPosting"
     assert posting["headline"] == "Turnout"
     assert posting["articleBody"].startswith("Turnout is up")
-    assert posting["url"] == f"http://testserver/live/{blog.slug}#update-{update.id}"
+    assert posting["url"] == f"http://testserver/live/{blog.slug}/updates/{update.id}"
     assert posting["image"] == [f"http://testserver/media/{stored.hash}-700.webp"]
     inline = [s for s in page.css("script") if "src" not in s.attributes]
     assert len(inline) == 1, "the body text cannot open a script element"

@@ -40,7 +40,7 @@ async def test_every_page_has_a_search_box_that_works_without_javascript(
     (result,) = parse(page).css(".search-result")
     link = result.css_first("h2 a")
     assert link is not None
-    assert link.attributes["href"] == f"/live/{blog.slug}#update-{update.id}"
+    assert link.attributes["href"] == f"/live/{blog.slug}/updates/{update.id}"
     assert link.text() == "Rescue"
     assert [mark.text() for mark in result.css(".search-snippet mark")] == ["Sallowmere"]
     assert result.css_first(".kicker").text().strip() == "Update"
@@ -48,6 +48,21 @@ async def test_every_page_has_a_search_box_that_works_without_javascript(
     box = parse(page).css_first("main input[name=q]")
     assert box is not None
     assert box.attributes["value"] == "Sallowmere"
+
+
+async def test_a_result_for_an_older_update_opens_the_page_that_holds_it(
+    client: httpx.AsyncClient, db: Database, blog: Blog, editor: User
+) -> None:
+    oldest = await post(db, blog, editor, "Rescue crews reached Sallowmere.", headline="Rescue")
+    for n in range(22):  # newer updates push the first one to page 2
+        await post(db, blog, editor, f"Water levels, reading {n}.")
+    page = parse(await client.get("/search", params={"q": "Sallowmere"}))
+    href = page.css_first(".search-result h2 a").attributes["href"]
+    assert href is not None
+    opened = await client.get(href, follow_redirects=True)
+    assert opened.url.params["page"] == "2"
+    assert opened.url.fragment == f"update-{oldest.id}"
+    assert parse(opened).css_first(f"#update-{oldest.id}") is not None
 
 
 async def test_the_page_speaks_german(

@@ -82,7 +82,9 @@ def draft_json(draft: Draft) -> dict[str, Any]:
 
 
 def update_url(base_url: str, blog: Blog, update: Update) -> str:
-    return f"{base_url}/live/{blog.slug}#update-{update.id}"
+    """The update's permalink: it redirects to whichever page holds the update now, where a
+    plain anchor on the first page breaks once newer updates push it to page 2."""
+    return f"{base_url}/live/{blog.slug}/updates/{update.id}"
 
 
 def live_blog_jsonld(blog: Blog, updates: list[Update], base_url: str, site_name: str) -> str:

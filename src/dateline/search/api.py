@@ -25,7 +25,7 @@ RESULT_EXAMPLE = {
     "id": 812,
     "title": "Talks resume in Geneva",
     "snippet": "… both delegations returned to the <mark>talks</mark> on Monday …",
-    "url": "/live/ceasefire-talks#update-812",
+    "url": "/live/ceasefire-talks/updates/812",
     "published_at": "2026-12-07T09:30:00Z",
     "language": "en",
     "score": 4.81,
