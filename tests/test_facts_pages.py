@@ -144,9 +144,38 @@ async def test_a_german_blogs_facts_page_speaks_german(
     assert headers[:5] == ["Datum", "Was", "Ort", "Getötet", "Verletzt"]
     assert sorted(places(page)) == ["Charkiw", "Odessa"]
     assert page.css_first("details summary").text() == "Beleg"
-    assert "2. Juni 2025" in page.css_first("#incidents time").text() or "02.06.2025" in (
-        page.css_first("#incidents time").text()
+    assert page.css_first("#incidents time").text() == "Mo., 2. Juni 2025"
+
+
+async def test_dates_read_as_on_the_rest_of_the_site(
+    db: Database, blog: Blog, editor: User, client: httpx.AsyncClient
+) -> None:
+    await fill(db, blog, editor)
+    page = parse(await client.get(f"/live/{blog.slug}/facts"))
+    assert {time.text() for time in page.css("#incidents time")} == {"Mon 2 Jun 2025"}
+    # One day is "on" that day, not "from" it "to" itself.
+    assert page.css_first("#timeline-desc").text() == (
+        "On Mon 2 Jun 2025: 3 incidents, 7 killed, 7 injured."
     )
+    assert page.css_first(".facts-chart__label").text() == "2 Jun"
+
+
+async def test_source_links_are_relative_on_the_page_and_absolute_in_downloads(
+    db: Database, blog: Blog, editor: User, client: httpx.AsyncClient
+) -> None:
+    await fill(db, blog, editor)
+    page = parse(await client.get(f"/live/{blog.slug}/facts"))
+    hrefs = [a.attributes["href"] or "" for a in page.css(".facts__sources a")]
+    assert hrefs
+    assert all(href.startswith(f"/live/{blog.slug}/updates/") for href in hrefs)
+    data = (await client.get(f"/live/{blog.slug}/facts.json")).json()
+    urls = [source["url"] for entry in data["facts"] for source in entry["sources"]]
+    assert urls
+    assert all(url.startswith("http") and url.endswith(tuple(hrefs)) for url in urls)
+    rows = list(
+        csv.DictReader(io.StringIO((await client.get(f"/live/{blog.slug}/facts.csv")).text))
+    )
+    assert all(row["sources"].startswith("http") for row in rows)
 
 
 async def test_an_unknown_blog_has_no_facts_page(client: httpx.AsyncClient) -> None:

@@ -170,7 +170,7 @@ async def test_a_german_blogs_chart_and_map_speak_german(
     labels = [text.text() for text in page.css("#timeline .facts-chart__label")]
     assert labels[0] == "2. Juni"
     monday = page.css_first('#timeline [data-day="2025-06-02"] title').text()
-    assert monday.startswith("02.06.2025: 1 Vorfall, 2 Getötete, 0 Verletzte")
+    assert monday.startswith("Mo., 2. Juni 2025: 1 Vorfall, 2 Getötete, 0 Verletzte")
     assert page.css_first("#map svg title").text() == "Wo Menschen getötet oder verletzt wurden"
     charkiw = page.css_first('#map [data-place="Charkiw"] title').text()
     assert charkiw == "Charkiw: 2 Getötete, 0 Verletzte (1 Vorfall)"

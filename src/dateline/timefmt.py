@@ -3,11 +3,11 @@ Babel in the language being spoken (`i18n.current()`), with a relative age."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_decimal
 
 from dateline.i18n import current, gettext
@@ -19,6 +19,10 @@ FULL = {"en": "EEE d MMM y HH:mm", "de": "EEE, d. MMM y, HH:mm"}
 # "6 Dec 2025 23:48" / "6. Dez. 2025 23:48".
 DATED = {"en": "d MMM HH:mm", "de": "d. MMM HH:mm"}
 DATED_YEAR = {"en": "d MMM y HH:mm", "de": "d. MMM y HH:mm"}
+# A day without a time, as the "last updated" line writes it: "Mon 7 Dec 2026" /
+# "Mo., 7. Dez. 2026"; and short, for a chart's axis: "7 Dec" / "7. Dez.".
+DAY = {"en": "EEE d MMM y", "de": "EEE, d. MMM y"}
+SHORT_DAY = {"en": "d MMM", "de": "d. MMM"}
 
 
 def is_time_zone(name: str) -> bool:
@@ -64,6 +68,18 @@ def full(moment: datetime, zone: str) -> str:
     at = local(moment, zone)
     language = current()
     return f"{format_datetime(at, FULL[language], locale=language)} {_zone_name(at, language)}"
+
+
+def day(value: date) -> str:
+    """'Mon 7 Dec 2026' / 'Mo., 7. Dez. 2026': a date without a time (facts, tables)."""
+    language = current()
+    return format_date(value, DAY[language], locale=language)
+
+
+def short_day(value: date) -> str:
+    """'7 Dec' / '7. Dez.': a day on a chart's axis."""
+    language = current()
+    return format_date(value, SHORT_DAY[language], locale=language)
 
 
 def _zone_name(at: datetime, language: str) -> str:

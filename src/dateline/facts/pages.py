@@ -15,14 +15,12 @@ fact's sentence opens under it.
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
-from babel.dates import format_date, format_skeleton
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from dateline import i18n
+from dateline import i18n, timefmt
 from dateline.facts import mapview, merge, queries, timeline
 from dateline.facts.labels import label
 from dateline.facts.merge import SORTS, Merged, StoredFact
@@ -48,7 +46,6 @@ def _sorted(found: list[StoredFact], sort: str, order: str) -> tuple[list[Merged
 def _views(request: Request, found: list[StoredFact], sort: str, order: str) -> dict[str, Any]:
     """What both facts pages show: the chart, the map and the sorted tables."""
     shown, by, descending = _sorted(found, sort, order)
-    language = i18n.current()
     return {
         "sort": by,
         "descending": descending,
@@ -57,15 +54,10 @@ def _views(request: Request, found: list[StoredFact], sort: str, order: str) -> 
         "chart": timeline.draw(shown),
         "facts_map": mapview.draw(shown),
         "label": label,
-        "link": linker(request),
-        "day": lambda day: format_date(day, "medium", locale=language),
-        "short_day": lambda day: _short_day(day, language),
+        "link": linker(request, absolute=False),
+        "day": timefmt.day,
+        "short_day": timefmt.short_day,
     }
-
-
-def _short_day(day: date, language: str) -> str:
-    """'Jun 2' / '2. Juni': a chart's day label."""
-    return format_skeleton("MMMd", day, locale=language)
 
 
 def _csv(found: list[Merged], request: Request, name: str) -> Response:

@@ -88,9 +88,11 @@ async def require_editor(user: Annotated[User, Depends(require_api_user)]) -> Us
 Editor = Annotated[User, Depends(require_editor)]
 
 
-def linker(request: Request) -> Link:
-    """A source's address: an update's permalink on this site, an item's own URL."""
-    base = services(request).settings.base_url.rstrip("/")
+def linker(request: Request, absolute: bool = True) -> Link:
+    """A source's address: an update's permalink on this site, an item's own URL. The
+    permalink is absolute (base_url) in documents that leave the site (JSON, CSV) and
+    relative on our own HTML pages, like every other reader link."""
+    base = services(request).settings.base_url.rstrip("/") if absolute else ""
 
     def link(source: Source) -> str:
         if source.kind == "update" and source.blog_slug and source.update_id:
