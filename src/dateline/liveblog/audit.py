@@ -45,15 +45,26 @@ SAID = Phrasebook(
         "draft.rejected": N_("%(who)s sent %(draft)s back to its author"),
         "member.added": N_("%(who)s added %(member)s to the team"),
         "member.removed": N_("%(who)s removed %(member)s from the team"),
+        "comment.queued": N_("A reader sent %(comment)s for moderation"),
+        "comment.approved": N_("%(who)s approved %(comment)s"),
+        "comment.removed": N_("%(who)s removed %(comment)s"),
+        "comments.switched.on": N_("%(who)s opened the live blog for comments"),
+        "comments.switched.off": N_("%(who)s closed the live blog for comments"),
         # A kind this module does not know yet (a newer feature's): still a whole sentence.
         "other": N_("%(who)s made a change (%(action)s)"),
     }
 )
-SUBJECTS = Phrasebook(update=N_("update %(id)s"), draft=N_("draft %(id)s"))
+SUBJECTS = Phrasebook(
+    update=N_("update %(id)s"), draft=N_("draft %(id)s"), comment=N_("comment %(id)s")
+)
 SOMEONE = N_("Someone")  # an import from the command line, or an account since removed
-TOGGLED = {"update.key_event": "key_event", "update.pinned": "pinned"}  # code + on/off
+TOGGLED = {"update.key_event": "key_event", "update.pinned": "pinned", "comments.switched": "on"}
+# ^ code + ".on"/".off", as the payload's flag says
 
-Kind = Literal["update", "draft"]
+# What a line may link: an update, a draft, a comment readers see, the moderation queue (a
+# waiting comment has no page of its own; a removed one, nothing left to show).
+Kind = Literal["update", "draft", "comment", "queue"]
+COMMENT_PAGES: dict[str, Kind] = {"comment.queued": "queue", "comment.approved": "comment"}
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,11 @@ def _public_line(row: Any) -> AuditLine:
     if row.update_id:
         params["update"] = SUBJECTS("update", id=row.update_id)
         links["update"] = ("update", row.update_id)
+    comment_id = (row.payload or {}).get("comment_id")
+    if isinstance(comment_id, int):
+        params["comment"] = SUBJECTS("comment", id=comment_id)
+        if row.kind in COMMENT_PAGES:
+            links["comment"] = (COMMENT_PAGES[row.kind], comment_id)
     return _line(row, code, row.kind, params, links)
 
 

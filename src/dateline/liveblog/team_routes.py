@@ -149,9 +149,14 @@ async def audit_page(request: Request, slug: str, user: User = Depends(require_e
     blog, lines = await audit.audit_log(services(request).db, slug, user)
 
     def href(kind: audit.Kind, row_id: int) -> str:
-        """An update opens where readers see it; a draft, its review page."""
+        """An update or approved comment opens where readers see it; a draft, its review
+        page; a comment waiting for moderation, the queue (it has no page of its own)."""
         if kind == "update":
             return path_for(request, "reader.permalink", slug=slug, update_id=row_id)
+        if kind == "comment":
+            return path_for(request, "reader.comment", slug=slug, comment_id=row_id)
+        if kind == "queue":
+            return path_for(request, "admin.comments_page", slug=slug)
         return path_for(request, "admin.review_page", slug=slug, draft_id=row_id)
 
     said = [(line, audit.sentence(line, href)) for line in lines]
