@@ -26,21 +26,18 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from dateline.accounts.auth import require_editor
-from dateline.accounts.permissions import Action
 from dateline.accounts.service import User
 from dateline.errors import Conflict, DatelineError, Invalid
 from dateline.ingest import exchange, service, views
 from dateline.ingest.models import SourceDraft
 from dateline.ingest.parsers.discover import FeedLink
 from dateline.ingest.queries import InboxFilter
-from dateline.liveblog import drafts
 from dateline.liveblog import forms as blog_forms
-from dateline.liveblog import service as blog_service
-from dateline.liveblog.models import ImageRef, UpdateDraft
-from dateline.media.service import upload_image
+from dateline.liveblog import posting
+from dateline.liveblog.models import ImageRef
 from dateline.numbers import MAX_ID, RowId, small_int
 from dateline.web import http_cache
-from dateline.web.forms import form_errors, form_status, posted_button, posted_form, text
+from dateline.web.forms import form_status, posted_button, posted_form, text
 from dateline.web.responses import redirect_to, render
 from dateline.web.services import services
 
@@ -234,27 +231,17 @@ async def post_from_item(request: Request, slug: str, item_id: RowId, user: Edit
     state = services(request)
     composed = await views.compose(state.db, slug, item_id, user)
     form, errors = await posted_form(request)
-    draft, new_image = await _draft_with_upload(request, composed.blog.id, user, form, errors)
+    draft, new_image = await posting.draft_with_upload(
+        request, composed.blog.id, user, form, errors
+    )
     html = None
     if not errors:
-        try:
-            if text(form, "action") == "preview":
-                html = await blog_service.preview(state.db, slug, draft, user, Action.WRITE_DRAFT)
-            elif not (errors := blog_forms.missing_alt_text(draft, form)):
-                done = await drafts.submit(state.db, slug, draft, user, from_item=item_id)
-                if isinstance(done, drafts.Draft):
-                    return redirect_to(
-                        request, "admin.drafts_page", slug=slug, flash="draft-submitted"
-                    )
-                return redirect_to(
-                    request,
-                    "admin.editor_page",
-                    slug=slug,
-                    anchor=f"update-{done.id}",
-                    flash="published",
-                )
-        except (Invalid, Conflict) as exc:
-            errors = form_errors(exc)
+        posted = await posting.preview_or_submit(
+            request, slug, draft, user, form, from_item=item_id
+        )
+        if posted.redirect is not None:
+            return posted.redirect
+        html, errors = posted.preview, posted.errors
     typed = views.as_typed(composed, draft)
     no_alt_ok = bool(text(form, blog_forms.NO_ALT_OK))
     return _use_item_page(request, user, typed, errors, html, new_image, no_alt_ok)
@@ -280,24 +267,3 @@ def _use_item_page(
         "no_alt_ok": no_alt_ok,
     }
     return render(request, "ingest/use_item.html", context, status=form_status(errors))
-
-
-async def _draft_with_upload(
-    request: Request, blog_id: int, user: User, form: FormData, errors: dict[str, str]
-) -> tuple[UpdateDraft, ImageRef]:
-    """The typed draft plus the picture in the upload slot, stored now so a re-render keeps
-    it; the words typed for the slot when its file was not stored (to show them again)."""
-    draft = blog_forms.update_draft(form)
-    upload, words = blog_forms.new_image(form)
-    try:
-        if upload is not None and not errors:
-            state = services(request)
-            data = await upload.read()
-            stored = await upload_image(state.db, state.settings, data, user, blog_id)
-            draft.images.append(ImageRef(stored.hash, words.alt, words.caption, words.credit))
-            return draft, ImageRef("")
-    except Invalid as exc:
-        errors.update(exc.errors)
-    finally:
-        await form.close()  # uploads are spooled to temporary files
-    return draft, words

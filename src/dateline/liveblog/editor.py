@@ -17,9 +17,8 @@ from dateline.accounts.permissions import Action, authorize, member_blog_ids, ri
 from dateline.accounts.service import User
 from dateline.errors import Conflict, Forbidden, Invalid
 from dateline.i18n import gettext as _
-from dateline.liveblog import desk, drafts, forms, queries, service
+from dateline.liveblog import desk, forms, posting, queries, service
 from dateline.liveblog.models import Blog, ImageRef, Stale, UpdateDraft
-from dateline.media.service import upload_image
 from dateline.numbers import RowId, small_int
 from dateline.timefmt import clock
 from dateline.web.forms import form_errors, form_status, posted_button, posted_form, text
@@ -91,29 +90,15 @@ async def editor_page(
 async def post_update(
     request: Request, slug: str, user: User = Depends(require_editor)
 ) -> Response:
-    db = services(request).db
     form, errors = await posted_form(request)
-    draft, new_image = await _draft_with_upload(request, slug, user, form, errors)
+    blog_id = await _blog_id(request, slug)
+    draft, new_image = await posting.draft_with_upload(request, blog_id, user, form, errors)
     html = None
     if not errors:
-        try:
-            if text(form, "action") == "preview":
-                html = await service.preview(db, slug, draft, user, Action.WRITE_DRAFT)
-            elif not (errors := forms.missing_alt_text(draft, form)):
-                done = await drafts.submit(db, slug, draft, user)
-                if isinstance(done, drafts.Draft):
-                    return redirect_to(
-                        request, "admin.drafts_page", slug=slug, flash="draft-submitted"
-                    )
-                return redirect_to(
-                    request,
-                    "admin.editor_page",
-                    slug=slug,
-                    anchor=f"update-{done.id}",
-                    flash="published",
-                )
-        except (Invalid, Conflict) as exc:
-            errors = form_errors(exc)
+        posted = await posting.preview_or_submit(request, slug, draft, user, form)
+        if posted.redirect is not None:
+            return posted.redirect
+        html, errors = posted.preview, posted.errors
     return await _editor_page(
         request, slug, user, draft, errors, preview=html, new_image=new_image, form=form
     )
@@ -138,7 +123,7 @@ async def save_edit(
     db = services(request).db
     blog, update = await service.update_to_change(db, slug, update_id, user)
     form, errors = await posted_form(request)
-    draft, new_image = await _draft_with_upload(request, slug, user, form, errors)
+    draft, new_image = await posting.draft_with_upload(request, blog.id, user, form, errors)
     version = small_int(text(form, "version"), 9)
     html, status = None, None
     if not errors:
@@ -263,27 +248,9 @@ async def _switch(request: Request) -> bool:
     return text(form, "on") == "1"
 
 
-async def _draft_with_upload(
-    request: Request, slug: str, user: User, form: FormData, errors: dict[str, str]
-) -> tuple[UpdateDraft, ImageRef]:
-    """The typed draft plus the image in the upload slot, stored now so a re-render keeps it;
-    and the words typed for the upload slot when its file was not stored (to show them again)."""
-    draft = forms.update_draft(form)
-    upload, words = forms.new_image(form)
-    try:
-        if upload is not None and not errors:
-            state = services(request)
-            async with state.db.read() as conn:
-                blog = await queries.blog_by_slug(conn, slug)
-            data = await upload.read()
-            stored = await upload_image(state.db, state.settings, data, user, blog.id)
-            draft.images.append(ImageRef(stored.hash, words.alt, words.caption, words.credit))
-            return draft, ImageRef("")
-    except Invalid as exc:
-        errors.update(exc.errors)
-    finally:
-        await form.close()  # uploads are spooled to temporary files
-    return draft, words
+async def _blog_id(request: Request, slug: str) -> int:
+    async with services(request).db.read() as conn:
+        return (await queries.blog_by_slug(conn, slug)).id
 
 
 async def _editor_page(
