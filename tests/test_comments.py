@@ -456,7 +456,8 @@ async def test_approved_comments_survive_an_export_and_import_with_their_answers
 ) -> None:
     await approved(db, blog, settings, editor, "Plain question", "Ben")
     asked = await send(db, blog, settings, "Line one\nline two", "Anna", address="a")
-    await answers.answer(db, blog.slug, asked, "An answer.", editor, link="/x")
+    link = f"/live/{blog.slug}/comments/{asked}"  # as the answer route writes it
+    await answers.answer(db, blog.slug, asked, "An answer.", editor, link=link)
     await send(db, blog, settings, "Still waiting", address="w")
     document = await archive.export_blog(db, settings, blog.slug)
     assert [c["body"] for c in document["comments"]] == ["Plain question", "Line one\nline two"]
@@ -471,6 +472,9 @@ async def test_approved_comments_survive_an_export_and_import_with_their_answers
         ("Ben", "Plain question"),
     ]
     assert "An answer." in answer.body
+    # The quote links to the comment in the copy, not to the original blog's comment.
+    assert f"](/live/copy/comments/{copied[0].id}):" in answer.body
+    assert f'href="/live/copy/comments/{copied[0].id}"' in answer.body_html
 
 
 async def test_an_import_refuses_a_comment_over_the_readers_limits(

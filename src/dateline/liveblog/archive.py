@@ -33,13 +33,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -48,7 +49,15 @@ from dateline.comments import archive as comment_archive
 from dateline.comments.models import CommentDraft
 from dateline.config import Settings
 from dateline.db import Database, appended, insert_new, inserted_id
-from dateline.db.tables import blog_events, blogs, images, update_images, updates, utcnow
+from dateline.db.tables import (
+    blog_events,
+    blogs,
+    comments,
+    images,
+    update_images,
+    updates,
+    utcnow,
+)
 from dateline.errors import Conflict, DatelineError, Invalid
 from dateline.i18n import gettext as _
 from dateline.liveblog import queries, team
@@ -356,8 +365,32 @@ async def _insert(conn: AsyncConnection, plan: _Plan, actor: User | None) -> Blo
     new_ids = dict(zip(plan.update_ids, added, strict=True))
     answered = [(d, at, new_ids.get(by) if by else None) for d, at, by in plan.comments]
     await comment_archive.insert_imported(conn, blog_id, answered)
+    await _relink_answers(conn, blog_id, plan.blog.slug)
     await _log_import(conn, blog_id, plan, actor)
     return await queries.blog_by_slug(conn, plan.blog.slug)
+
+
+# The head of an answer's quote: "> [Reader question from Anna](/live/old/comments/5):".
+_QUOTE_LINK = re.compile(r"\A> \[[^\]\n]*\]\((/live/[^/\s)]+/comments/\d+)\):")
+
+
+async def _relink_answers(conn: AsyncConnection, blog_id: int, slug: str) -> None:
+    """An answer's quote links to its comment's address, which the import changes (a new id,
+    often a new slug): each answering update is pointed at its comment's new address, so the
+    link never leads to another blog's comment or to nothing."""
+    rows = await conn.execute(
+        select(comments.c.id, updates.c.id.label("update_id"), updates.c.body)
+        .join(updates, updates.c.id == comments.c.answer_update_id)
+        .where(comments.c.blog_id == blog_id)
+    )
+    for row in rows.all():
+        found = _QUOTE_LINK.match(row.body)
+        if found is None:
+            continue
+        start, end = found.span(1)
+        body = f"{row.body[:start]}/live/{slug}/comments/{row.id}{row.body[end:]}"
+        columns = content_columns(UpdateDraft(body=body), {"body"})
+        await conn.execute(update(updates).where(updates.c.id == row.update_id).values(**columns))
 
 
 def _image_rows(update_id: int, refs: list[ImageRef]) -> list[dict[str, Any]]:
