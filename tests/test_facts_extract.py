@@ -212,3 +212,61 @@ def test_the_cli_prints_the_facts_of_a_file_or_standard_input(tmp_path: Path) ->
     assert from_file == from_stdin
     assert '"killed": 2' in from_file
     assert '"Saporischschja"' in from_file
+
+
+def kinds(text: str, lang: str) -> list[str]:
+    return [incident.kind for incident in extract(text, lang, PUBLISHED).incidents]
+
+
+def test_responders_and_gunfire_are_no_fire() -> None:
+    assert kinds("Fire crews said two people were killed by the flooding in Kherson.", "en") == [
+        "flood"
+    ]
+    assert kinds("Bei dem Hochwasser in Passau hat die Feuerwehr zwei Tote geborgen.", "de") == [
+        "flood"
+    ]
+    assert kinds("Gunmen opened fire on a market in Kano, killing five people.", "en") == ["attack"]
+    assert kinds("Unbekannte eröffneten in Kano das Feuer und töteten fünf Menschen.", "de") == [
+        "other"
+    ]
+    assert kinds("A fire in a block of flats in Kherson killed two people.", "en") == ["fire"]
+
+
+def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:
+    # "Vale" (Georgia, Romania, Oregon) and "Harrow" (London) are other places.
+    assert incidents("Three people were killed in the Vale of Harrow on Monday.") == [
+        (None, 3, None, False)
+    ]
+    assert incidents("In Vale of Harrow, three people were killed on Monday.") == [
+        (None, 3, None, False)
+    ]
+    assert incidents("Two dock workers were killed at the Port of Kestrel.") == [
+        (None, 2, None, False)
+    ]
+    assert incidents("A man was killed in New Harrow, police said.") == [(None, 1, None, False)]
+    assert incidents("In Neu Kassel wurden zwei Menschen verletzt.", "de") == [
+        (None, None, 2, False)
+    ]
+    # The whole name is a place when the gazetteer knows it, and "of" alone is no name.
+    assert incidents("Two people were killed in Port of Spain on Monday.") == [
+        ("Port of Spain", 2, None, False)
+    ]
+    assert incidents("Much of Kharkiv lost power after a strike killed two people.") == [
+        ("Kharkiv", 2, None, False)
+    ]
+
+
+def test_a_small_place_of_a_shared_name_needs_the_texts_support() -> None:
+    def where(text: str, lang: str = "en") -> tuple[str, str | None]:
+        place = extract(text, lang, PUBLISHED).to_json()["incidents"][0]["place"]
+        return place["name"], place["country"]
+
+    # Vale is a village in Georgia, Romania and Oregon: which one, the text does not say.
+    assert where("Two people were injured in Vale, police said.") == ("Vale", None)
+    assert where("In Vale wurden zwei Menschen verletzt.", "de") == ("Vale", None)
+    # "us" is no United States.
+    assert where("Police told us that two people were injured in Vale.") == ("Vale", None)
+    assert where("Two people were injured in Vale, a village in Romania's Sibiu county.") == (
+        "Vale",
+        "RO",
+    )

@@ -42,6 +42,15 @@ KINDS = (
      r"|Attacke|Schüsse|Messerangriff"),
 )  # fmt: skip
 _KIND_PATTERNS = [(kind, re.compile(rf"\b(?:{words})", re.I)) for kind, words in KINDS]
+# Words that contain a kind's word but name no such event: responders ("fire crews",
+# "Feuerwehr") come to every kind of disaster, a ceasefire or "opened fire" is no blaze.
+_NOT_A_KIND = re.compile(
+    r"\b(?:fire[- ]?(?:crews?|fighters?|fighting|brigades?|services?|departments?|engines?"
+    r"|trucks?|stations?|officers?|chiefs?|and rescue|rescue)|firem[ae]n|cease-?fires?"
+    r"|(?:open|opened|opening|opens) fire|\w*feuerwehr\w*|Feuerpause\w*|Feuerwaffenruhe"
+    r"|eröffne\w*(?:\s+\S+){0,3}?\s+das Feuer|das Feuer eröffne\w*)",
+    re.I,
+)
 _TOTAL = re.compile(
     r"\b(?:(?i:in total|a total of|overall|altogether|nationwide|in all|insgesamt|landesweit"
     r"|im ganzen Land|bundesweit|total|in mehreren (?:Regionen|Orten))|(?i:across|throughout)"
@@ -171,7 +180,13 @@ def _towns_first(mentions: list[Mention]) -> Mention:
     return (towns or regions or mentions)[-1]
 
 
+def _event_words(text: str) -> str:
+    """The text with words that only look like a kind blanked out, offsets kept."""
+    return _NOT_A_KIND.sub(lambda match: " " * len(match.group()), text)
+
+
 def _kind(text: str, count: Count) -> str | None:
+    text = _event_words(text)
     best: tuple[int, str] | None = None
     for kind, pattern in _KIND_PATTERNS:
         for match in pattern.finditer(text):
@@ -183,6 +198,7 @@ def _kind(text: str, count: Count) -> str | None:
 
 def passage_kind(text: str) -> str:
     """The first kind of event the text names, for counts whose sentence names none."""
+    text = _event_words(text)
     first: tuple[int, str] | None = None
     for kind, pattern in _KIND_PATTERNS:
         match = pattern.search(text)

@@ -109,6 +109,15 @@ NEVER = words(
     telegram
     """
 )
+# A name that begins with these words is one name ("New Harrow", "Port Talbot", "Neu
+# Wulmstorf"): if the gazetteer does not know it, its last word alone is not that place.
+NAME_PREFIXES = words(
+    """
+    new neu port fort saint sankt san santa lake mount glen upper lower great little old
+    """
+)
+_OF_AFTER = re.compile(rf"\s+of\s+(?:the\s+)?(?={_CAP})")
+_OPENING = " \"“„‘'«(["
 # Names of some place that, written alone, usually mean something else.
 AMBIGUOUS = words(
     """
@@ -128,7 +137,15 @@ DEMONYMS = {
     "deutsch": ("DE",), "american": ("US",), "us": ("US",), "amerikanisch": ("US",),
     "iranian": ("IR",), "iranisch": ("IR",), "yemeni": ("YE",), "jemenitisch": ("YE",),
 }  # fmt: skip
-_DEMONYM = re.compile(r"\b(" + "|".join(DEMONYMS) + r")", re.IGNORECASE)
+# "US" only in capitals and as a word: "us", "use" and "usual" are no country.
+_DEMONYM = re.compile(
+    r"\b(" + "|".join(name for name in DEMONYMS if name != "us") + r"|(?-i:US\b))",
+    re.IGNORECASE,
+)
+
+
+# Below this many people, a place of a shared name needs the text's support (`choose`).
+SMALL = 15_000
 
 
 @dataclass(slots=True)
@@ -151,11 +168,18 @@ class Mention:
 
 def find(sentence: str, gazetteer: Gazetteer) -> list[Mention]:
     found: list[Mention] = []
+    resume = 0
     for match in _NAME.finditer(sentence):
+        if match.start() < resume:
+            continue
         words = match.group().split()
         # Longest name first: "Nova Kakhovka" before "Nova".
         cursor = match.start()
         while words:
+            if (longer := _longer_name(sentence, cursor, words, match.end())) is not None:
+                resume = longer[1]
+                found.extend(_whole_name(sentence, *longer, gazetteer))
+                break
             mention = _longest(sentence, cursor, words, gazetteer)
             if mention is None:
                 cursor = sentence.index(words[0], cursor) + len(words[0])
@@ -165,6 +189,44 @@ def find(sentence: str, gazetteer: Gazetteer) -> list[Mention]:
             cursor = max(mention.end, cursor + 1)
             words = sentence[cursor : match.end()].split()
     return found
+
+
+def _longer_name(
+    sentence: str, cursor: int, words: list[str], end: int
+) -> tuple[int, int, str] | None:
+    """The span of a proper name of several capitalised words that `words` (a name ending at
+    `end`) begin ("Vale of Harrow", "Port of Spain", "New Harrow"), and its part after "of"
+    ("" when none). A sentence's first word before "of" is seldom a name ("Much of Kharkiv")."""
+    if words[0].casefold() in NEVER:
+        return None
+    start = sentence.index(words[0], cursor)
+    of = _OF_AFTER.match(sentence, end)
+    opening = not sentence[:start].strip(_OPENING)
+    if of and not (opening and len(words) == 1):
+        tail = _NAME.match(sentence, of.end())
+        if tail is not None:
+            return start, tail.end(), tail.group()
+    if len(words) > 1 and words[0].casefold() in NAME_PREFIXES:
+        return start, end, ""
+    return None
+
+
+def _whole_name(
+    sentence: str, start: int, end: int, tail: str, gazetteer: Gazetteer
+) -> list[Mention]:
+    """A longer name is a place as a whole or not at all: its words alone are other places
+    ("Vale" in Oregon, "Harrow" in London). Only a country after "of" stands alone, as the
+    text's country ("the Armed Forces of Ukraine")."""
+    whole = _judge(sentence, start, end, sentence[start:end], gazetteer)
+    if whole is not None:
+        return [whole]
+    if not tail:
+        return []
+    part = _longest(sentence, end - len(tail), tail.split(), gazetteer)
+    if part is not None and any(place.is_country for place in part.candidates):
+        part.candidates = tuple(place for place in part.candidates if place.is_country)
+        return [part]
+    return []
 
 
 def _longest(sentence: str, cursor: int, words: list[str], gazetteer: Gazetteer) -> Mention | None:
@@ -245,11 +307,16 @@ def country_hints(text: str, mentions: Iterable[Mention]) -> set[str]:
 
 
 def choose(mentions: Iterable[Mention], hints: set[str]) -> None:
-    """Pick each mention's place: in a country the text is about, then the most populous."""
+    """Pick each mention's place: in a country the text is about, then the most populous.
+    A small place whose name several countries share, none of them one the text is about,
+    is a guess that would put the event far away ("Vale": Georgia, Romania or Oregon?): it
+    gets no GeoNames place, so no map, merge or country rests on the guess; the name stays
+    as the text wrote it."""
     for mention in mentions:
         if not mention.candidates:
             continue
-        mention.chosen = max(
-            mention.candidates,
-            key=lambda place: (place.country in hints, place.population),
-        )
+        supported = [place for place in mention.candidates if place.country in hints]
+        best = max(supported or mention.candidates, key=lambda place: place.population)
+        countries = {place.country for place in mention.candidates}
+        if supported or len(countries) == 1 or best.is_country or best.population >= SMALL:
+            mention.chosen = best

@@ -15,7 +15,7 @@ from dateline.facts.model import Facts
 
 # Bump when the extractor reads differently: every update and item is then read again
 # (editors' decisions stay).
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 KINDS = ("incident", "exchange", "ceasefire", "talks")
 REVIEW_STATES = ("suggested", "confirmed", "corrected", "rejected")
 SHOWN_TO_READERS = ("suggested", "confirmed", "corrected")
