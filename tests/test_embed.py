@@ -308,5 +308,5 @@ async def test_json_ld_is_complete_and_leaves_withdrawn_text_out(
     assert posting["datePublished"]
     assert posting["author"] == {"@type": "Person", "name": "Reporter editor"}
     assert posting["image"] == [image_url]
-    assert posting["url"] == f"{page_url}#update-{shown.id}"
+    assert posting["url"] == f"{page_url}/updates/{shown.id}"
     assert "collapsed" not in json.dumps(data), "a withdrawn update leaves no trace"

@@ -30,7 +30,7 @@ async def test_a_reader_gets_results_with_snippets_and_links(
     assert result["id"] == update.id
     assert result["title"] == "Rescue"
     assert result["language"] == "en"
-    assert result["url"] == f"/live/{blog.slug}#update-{update.id}"
+    assert result["url"] == f"/live/{blog.slug}/updates/{update.id}"
     assert "<mark>Sallowmere</mark>" in result["snippet"]
     assert result["published_at"].endswith("Z")
     assert result["score"] > 0
