@@ -3,6 +3,8 @@ German; an editor's search also finds drafts and the inbox."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import httpx
 import pytest
 from playwright.sync_api import Browser, expect
@@ -13,7 +15,7 @@ from dateline.db import Database
 from dateline.liveblog import drafts, team
 from dateline.liveblog.models import Blog, UpdateDraft
 from tests.chromium import browser
-from tests.helpers import log_in, make_user, parse, post
+from tests.helpers import log_in, make_blog, make_user, parse, post
 from tests.ingest_factories import add, document, ingest_settings, item, store_document
 from tests.live_server import LiveServer, live_server
 
@@ -63,6 +65,19 @@ async def test_a_result_for_an_older_update_opens_the_page_that_holds_it(
     assert opened.url.params["page"] == "2"
     assert opened.url.fragment == f"update-{oldest.id}"
     assert parse(opened).css_first(f"#update-{oldest.id}") is not None
+
+
+async def test_a_result_shows_an_updates_time_in_its_blogs_zone_as_the_live_page_does(
+    client: httpx.AsyncClient, db: Database, editor: User
+) -> None:
+    blog = await make_blog(db, editor, "elbe-hochwasser", time_zone="Europe/Berlin")
+    update = await post(db, blog, editor, "Der Pegel in Pirna steigt weiter.")
+    live = parse(await client.get(f"/live/{blog.slug}", headers=GERMAN))
+    clock = live.css_first(f"#update-{update.id} .update__time time").text()
+    found = parse(await client.get("/search", params={"q": "Pirna"}, headers=GERMAN))
+    shown = found.css_first(".search-result time").text()
+    summer = bool(update.published_at.astimezone(ZoneInfo("Europe/Berlin")).dst())
+    assert shown.endswith(f"{clock} {'MESZ' if summer else 'MEZ'}"), shown
 
 
 async def test_the_page_speaks_german(

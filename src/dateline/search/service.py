@@ -60,6 +60,7 @@ class Hit:
     score: float
     blog_slug: str | None = None
     link: str = ""  # a followed item's own address on its site
+    time_zone: str = "UTC"  # its blog's, so an update reads as on the live page; else UTC
 
 
 @dataclass(frozen=True)
@@ -142,31 +143,36 @@ async def _blog_id(conn: AsyncConnection, slug: str | None) -> int | None:
 
 
 async def _hits(conn: AsyncConnection, rows: list[Any], query: Query) -> list[Hit]:
-    slugs = await _slugs(conn, {row.blog_id for row in rows if row.blog_id})
+    places = await _blogs(conn, {row.blog_id for row in rows if row.blog_id})
     links = await _links(conn, [row.item_id for row in rows if row.item_id])
     marker = Marker.of(query)
-    return [
-        Hit(
-            type=row.kind,
-            id=row.update_id or row.draft_id or row.item_id or row.story_id,
-            title=row.title,
-            title_html=marker.highlight(row.title, row.language),
-            snippet=marker.snippet(row.body or row.title, row.language),
-            published_at=row.published_at,
-            language=row.language,
-            score=round(float(row.score), 6),
-            blog_slug=slugs.get(row.blog_id),
-            link=links.get(row.item_id, ""),
+    hits = []
+    for row in rows:
+        slug, zone = places.get(row.blog_id, (None, "UTC"))
+        hits.append(
+            Hit(
+                type=row.kind,
+                id=row.update_id or row.draft_id or row.item_id or row.story_id,
+                title=row.title,
+                title_html=marker.highlight(row.title, row.language),
+                snippet=marker.snippet(row.body or row.title, row.language),
+                published_at=row.published_at,
+                language=row.language,
+                score=round(float(row.score), 6),
+                blog_slug=slug,
+                link=links.get(row.item_id, ""),
+                time_zone=zone,
+            )
         )
-        for row in rows
-    ]
+    return hits
 
 
-async def _slugs(conn: AsyncConnection, ids: set[int]) -> dict[int, str]:
+async def _blogs(conn: AsyncConnection, ids: set[int]) -> dict[int, tuple[str, str]]:
+    """blog id → (slug, time zone) of the blogs whose updates and drafts were found."""
     if not ids:
         return {}
-    found = await conn.execute(select(blogs.c.id, blogs.c.slug).where(blogs.c.id.in_(ids)))
-    return {row.id: row.slug for row in found}
+    query = select(blogs.c.id, blogs.c.slug, blogs.c.time_zone).where(blogs.c.id.in_(ids))
+    return {row.id: (row.slug, row.time_zone) for row in await conn.execute(query)}
 
 
 async def _links(conn: AsyncConnection, ids: list[int]) -> dict[int, str]:

@@ -50,6 +50,7 @@ class Card:
     sources_count: int
     live: bool
     blog_slug: str | None
+    time_zone: str  # the blog's, for a live blog's story (its times read as on the blog)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,13 @@ def excerpt(summary: str, text: str) -> str:
     return words[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
 
 
+def _with_blog(query: Any) -> Any:
+    """`query` of stories with their live blog's slug and time zone (None: not a blog's)."""
+    return query.add_columns(blogs.c.slug, blogs.c.time_zone).outerjoin(
+        blogs, blogs.c.id == stories.c.blog_id
+    )
+
+
 def _active() -> Any:
     return stories.c.deleted_at.is_(None)
 
@@ -97,7 +105,7 @@ async def front_cards(
 ) -> list[Card]:
     """The most recently active stories, newest first. Stories that are Dateline's own live
     blogs are left out unless `with_blogs`: the front page shows those as live blog cards."""
-    query = select(stories, blogs.c.slug).outerjoin(blogs, blogs.c.id == stories.c.blog_id)
+    query = _with_blog(select(stories))
     query = query.where(_active(), stories.c.items_count > 0)
     if category is not None:
         query = query.where(stories.c.category_code == category)
@@ -111,7 +119,7 @@ async def front_cards(
 
 async def story_card(conn: AsyncConnection, story_id: int, language: str) -> Card:
     """One story as a card; NotFound for a story that is not (or no longer) there."""
-    query = select(stories, blogs.c.slug).outerjoin(blogs, blogs.c.id == stories.c.blog_id)
+    query = _with_blog(select(stories))
     row = (await conn.execute(query.where(stories.c.id == story_id, _active()))).first()
     if row is None:
         raise NotFound(_("There is no story %(id)s.") % {"id": story_id})
@@ -270,6 +278,7 @@ def _card(row: Any, lead: Any) -> Card:
         sources_count=row.sources_count,
         live=row.live,
         blog_slug=row.slug,
+        time_zone=row.time_zone or "UTC",
     )
 
 
