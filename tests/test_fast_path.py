@@ -388,6 +388,7 @@ def _read_answer(stream: BinaryIO) -> tuple[int, bytes]:
 class _Blog:
     def __init__(self, blog_id: int, seq: int) -> None:
         self.id, self.last_seq, self.updated_at = blog_id, seq, None
+        self.time_zone = "UTC"
 
 
 def _scope() -> dict[str, object]:

@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dateline import __version__, i18n
+from dateline.timefmt import local
 from dateline.web.flash import FLASH_COOKIE
 from dateline.web.services import services
 from dateline.web.templates import StaticFile
@@ -63,12 +64,15 @@ class Version:
 
 
 class Versioned(Protocol):
-    """A blog as the cache sees it: its id, its sequence number and when it last changed."""
+    """A blog as the cache sees it: its id, its sequence number, its zone and when it last
+    changed."""
 
     @property
     def id(self) -> int: ...
     @property
     def last_seq(self) -> int: ...
+    @property
+    def time_zone(self) -> str: ...
     @property
     def updated_at(self) -> datetime | None: ...
 
@@ -87,9 +91,21 @@ class VersionedSet(Protocol):
 def of_blog(blog: Versioned, variant: str) -> Version:
     """Tags carry the language the answer speaks (a blog's own, once its route called
     `i18n.use`): the same content in another language is another copy."""
-    tag = f"b{blog.id}-s{blog.last_seq}-{i18n.current()}-{variant}"
+    tag = f"b{blog.id}-s{blog.last_seq}-{i18n.current()}-{variant}-{_today(blog.time_zone)}"
     _note(blog.id, blog.last_seq)
     return Version(tag, blog.updated_at)
+
+
+def _today(zone: str) -> str:
+    """The blog's local date: an update of today shows only its time, one of an earlier day
+    its date too, so a copy made before the blog's midnight is not reused after it (an ended
+    blog's log never moves again)."""
+    return local(now(), zone).date().isoformat()
+
+
+def now() -> datetime:
+    """The clock the day above is read from (a test sets it)."""
+    return datetime.now(UTC)
 
 
 def of_blog_set(spanned: VersionedSet, variant: str) -> Version:
