@@ -134,7 +134,7 @@ class Assigner:
         for seed in await store.seeds(conn, self._mark, self._horizon):
             self._engine.restore(seed.item, seed.story, seed.vector)
         self._engine.kept = await store.kept_stories(conn)
-        await store.sync_blogs(conn)
+        await store.sync_blogs(conn, lambda words: categorising.stated_code(self.settings, words))
         blogs = [
             (item, story)
             for item, story in await store.blog_seeds(conn)

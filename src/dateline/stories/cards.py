@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.db.tables import blogs, item_sightings, items, sources, stories, story_items
@@ -104,13 +104,15 @@ async def front_cards(
     with_blogs: bool = False,
 ) -> list[Card]:
     """The most recently active stories, newest first. Stories that are Dateline's own live
-    blogs are left out unless `with_blogs`: the front page shows those as live blog cards."""
-    query = _with_blog(select(stories))
-    query = query.where(_active(), stories.c.items_count > 0)
+    blogs are left out unless `with_blogs`: the front page shows those as live blog cards.
+    A blog's story is there before any other outlet's report joins it (the blog is one)."""
+    query = _with_blog(select(stories)).where(_active())
     if category is not None:
         query = query.where(stories.c.category_code == category)
-    if not with_blogs:
-        query = query.where(stories.c.blog_id.is_(None))
+    if with_blogs:
+        query = query.where(or_(stories.c.items_count > 0, stories.c.blog_id.is_not(None)))
+    else:
+        query = query.where(stories.c.items_count > 0, stories.c.blog_id.is_(None))
     query = query.order_by(stories.c.last_seen_at.desc(), stories.c.id.desc()).limit(limit)
     rows = (await conn.execute(query)).all()
     leads = await _representatives(conn, [row.id for row in rows], language)

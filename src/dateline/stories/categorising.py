@@ -37,6 +37,21 @@ def known_codes(settings: Settings | None) -> set[str]:
     return codes | {section.code for section in sections(settings)}
 
 
+def stated_code(settings: Settings | None, stated: str) -> str | None:
+    """The code of the category a live blog states in its own words ("Weather", "Wetter", a
+    house section's name, or a code such as "medtop:17000000"), which wins over the
+    classifier; None when the words name no category we know."""
+    wanted = " ".join(stated.split()).casefold()
+    if not wanted:
+        return None
+    named = [(c.code, c.names) for c in TOP_LEVEL]
+    named += [(section.code, section.names) for section in sections(settings)]
+    for code, names in named:
+        if wanted in {code.casefold(), *(name.casefold() for name in names.values())}:
+            return code
+    return None
+
+
 _chosen = (stories.c.category_locked.is_(True), stories.c.category_code.is_not(None))
 
 

@@ -58,7 +58,10 @@ def _conditional(request: Request, response: Response) -> Response:
 
 def _context(request: Request) -> dict[str, object]:
     settings = services(request).settings
-    return {"category_name": lambda code: category_name(settings, code)}
+    return {
+        "category_name": lambda code: category_name(settings, code),
+        "stated_code": lambda words: categorising.stated_code(settings, words),
+    }
 
 
 @router.get("/", name="reader.front_page")

@@ -7,7 +7,7 @@ that changed since, its own placements, other workers' and editors' alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -231,9 +231,10 @@ async def mark_live(conn: AsyncConnection, story_id: int, source_id: int) -> Non
     )
 
 
-async def sync_blogs(conn: AsyncConnection) -> None:
+async def sync_blogs(conn: AsyncConnection, stated: Callable[[str], str | None]) -> None:
     """Each of Dateline's own live blogs is a story, live while its coverage runs, under the
-    blog's own title (an editor's, so clustering never renames it)."""
+    blog's own title (an editor's, so clustering never renames it) and in the category the
+    blog states (`stated`: its code), unless an editor chose the story's."""
     has_story = select(stories.c.id).where(stories.c.blog_id == blogs.c.id).exists()
     query = select(blogs).where(~has_story)
     for blog in await conn.execute(query):
@@ -251,6 +252,18 @@ async def sync_blogs(conn: AsyncConnection) -> None:
         .where(stories.c.live.is_(True), stories.c.blog_id.in_(ended))
         .values(live=False)
     )
+    of_blogs = select(stories.c.id, stories.c.category_code, blogs.c.category).join(
+        blogs, blogs.c.id == stories.c.blog_id
+    )
+    for story in (await conn.execute(of_blogs.where(stories.c.category_locked.is_(False)))).all():
+        code = stated(story.category)
+        if code != story.category_code:
+            confidence = None if code is None else 1.0
+            await conn.execute(
+                update(stories)
+                .where(stories.c.id == story.id)
+                .values(category_code=code, category_confidence=confidence)
+            )
 
 
 async def blog_seeds(conn: AsyncConnection) -> list[tuple[ItemIn, int]]:
