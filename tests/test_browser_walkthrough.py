@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.chromium import browser
 from tests.live_server import LiveServer, live_server
@@ -116,3 +116,23 @@ def test_the_comment_forms_fields_are_big_enough_to_touch(phone: Page) -> None:
         assert box["height"] >= 24, field
     border = phone.locator("#comment-name").evaluate("e => getComputedStyle(e).borderTopWidth")
     assert border == "2px"  # drawn like every other form's fields
+
+
+def test_the_first_update_replaces_live_since_with_last_update(
+    browser: Browser, newsroom: LiveServer
+) -> None:
+    headers = {"Authorization": f"Bearer {newsroom.create_api_token()}"}
+    with httpx.Client(base_url=newsroom.base_url, headers=headers) as api:
+        made = api.post("/api/v1/blogs", json={"slug": "quiet-start", "title": "Quiet start"})
+        assert made.status_code == 201, made.text
+        context = browser.new_context(base_url=newsroom.base_url, viewport=PHONE)
+        page = context.new_page()
+        page.goto("/live/quiet-start")
+        expect(page.locator("[data-live-since]")).to_be_visible()
+        expect(page.locator("[data-last-update]")).to_be_hidden()
+        sent = api.post("/api/v1/blogs/quiet-start/updates", json={"body": "Sirens at noon."})
+        assert sent.status_code == 201, sent.text
+    expect(page.locator("[data-last-update]")).to_be_visible()
+    expect(page.locator("[data-last-update] [data-relative]")).to_have_text("just now")
+    expect(page.locator("[data-live-since]")).to_have_count(0)
+    context.close()

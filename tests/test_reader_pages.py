@@ -61,7 +61,7 @@ async def test_live_blog_page_shows_header_recap_key_events_pinned_and_stream(
     assert page.css_first("h1").text() == blog.title
     assert page.css_first(".standfirst").text() == blog.standfirst
     assert page.css_first(".badge--live").text() == "Live"
-    assert "Last updated" in page.css_first(".last-updated").text()
+    assert "Last update" in page.css_first(".last-updated").text()
     assert [li.text() for li in page.css(".recap li")] == ["Polls closed at 22:00", "Turnout 64%"]
     key_links = page.css(".key-events a")
     assert len(key_links) == 1

@@ -66,7 +66,7 @@ def _allowed(user: User, action: Action, member: bool) -> bool:
     if user.role == "admin":
         return True
     if action in (Action.CREATE_BLOG, Action.MANAGE_SOURCES):
-        return user.role == "editor"
+        return user.is_editor
     if action is Action.UPLOAD_IMAGES:  # `member`: on some blog's team
         return user.role == "editor" or member
     return member and user.role in _MEMBER_ROLES.get(action, set())

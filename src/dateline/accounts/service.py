@@ -72,6 +72,12 @@ class User:
     role: str
     active: bool = True
 
+    @property
+    def is_editor(self) -> bool:
+        """Editors and admins: the roles that open the newsroom-wide pages (sources, new
+        blogs, stories). Pages show a link there only to them (permissions.py)."""
+        return self.role in ("editor", "admin")
+
 
 @dataclass(frozen=True)
 class Session:

@@ -226,6 +226,18 @@ class ReaderPage:
     key_events_only: bool
     key_events: list[KeyEvent]
     pinned: Update | None
+    # "Last update" means the newest live update's time, as the front page and the desk say:
+    # a recap edit or a key-event mark changes the blog, not what readers call an update.
+    last_update_at: datetime | None
+
+
+async def last_update_at(conn: AsyncConnection, blog_id: int) -> datetime | None:
+    """When the blog's newest live (not deleted) update was published; None before the first."""
+    query = select(func.max(updates.c.published_at)).where(
+        updates.c.blog_id == blog_id, updates.c.deleted_at.is_(None)
+    )
+    found: datetime | None = (await conn.execute(query)).scalar()
+    return found
 
 
 async def reader_page(
@@ -253,6 +265,7 @@ async def reader_page(
         key_events=await key_events(conn, blog.id),
         # The pinned box shows only on the first page of the full stream.
         pinned=await pinned_update(conn, blog.id) if page == 1 and not key_events_only else None,
+        last_update_at=await last_update_at(conn, blog.id),
     )
 
 

@@ -174,9 +174,25 @@
       applyUpdate(d);
     }
     if (d.kind === "blog.ended") end();
-    var last = document.querySelector(".last-updated [data-relative]");
-    if (last) last.setAttribute("data-time", new Date().toISOString());
+    if (d.kind === "update.published") showLastUpdate(d);
     tick();
+  }
+
+  // "Last update" in the header: the time of a newly published update (a recap edit or a
+  // key-event mark is no update); the first one replaces "Live since".
+  function showLastUpdate(d) {
+    var line = document.querySelector("[data-last-update]");
+    if (!line) return;
+    var stamp = d.html ? fragment(d.html).querySelector(".update__time time") : null;
+    var shown = line.querySelector("time");
+    if (stamp && shown) {
+      shown.setAttribute("datetime", stamp.getAttribute("datetime"));
+      shown.textContent = stamp.textContent;
+    }
+    line.querySelector("[data-relative]").setAttribute("data-time", new Date().toISOString());
+    line.hidden = false;
+    var since = document.querySelector("[data-live-since]");
+    if (since) since.remove();
   }
 
   function end() {
