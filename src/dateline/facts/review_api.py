@@ -80,7 +80,7 @@ EXAMPLE = {
 
 
 async def require_editor(user: Annotated[User, Depends(require_api_user)]) -> User:
-    if user.role not in ("editor", "admin"):
+    if not user.is_editor:
         raise Forbidden(_("Only editors review facts."))
     return user
 

@@ -56,7 +56,7 @@ ITEMS_PAGE = 200  # items of one story per answer: a story of 10,000 items pages
 
 
 async def require_editor(user: Annotated[User, Depends(require_api_user)]) -> User:
-    if user.role not in ("editor", "admin"):
+    if not user.is_editor:
         raise Forbidden(_("Only editors change stories."))
     return user
 

@@ -38,7 +38,7 @@ LIST_SIZE = 50
 
 async def story_editor(user: User = Depends(require_editor)) -> User:
     """Editors and admins decide on stories; a contributor is told so (403)."""
-    if user.role not in ("editor", "admin"):
+    if not user.is_editor:
         raise Forbidden(_("Only editors change stories."))
     return user
 
