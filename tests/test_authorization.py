@@ -297,6 +297,7 @@ ADMIN_PAGES: dict[str, dict[str, int]] = {
     "/admin/sources/export.opml": EDITORS,
     "/admin/live/{slug}": THE_TEAM,
     "/admin/live/{slug}/changes": THE_TEAM,
+    "/admin/live/{slug}/updates/{update_id}": {"admin": 303, "member": 303, "contributor": 303},
     "/admin/live/{slug}/updates/{update_id}/edit": ITS_EDITORS,
     "/admin/live/{slug}/updates/{update_id}/delete": ITS_EDITORS,
     "/admin/live/{slug}/recap": ITS_EDITORS,

@@ -345,7 +345,7 @@ async def test_an_item_made_into_an_update_says_when_and_by_whom_with_a_link(
     update_id = posted.headers["location"].rsplit("#update-", 1)[1]
     page = parse(await editor_client.get(f"/admin/live/{blog.slug}/inbox"))
     used = page.css_first(f"#item-{dam.id} .inbox__used a")
-    assert used.attributes["href"] == f"/admin/live/{blog.slug}#update-{update_id}"
+    assert used.attributes["href"] == f"/admin/live/{blog.slug}/updates/{update_id}"
     assert re.fullmatch(rf"Used \d\d:\d\d by {editor.display_name}", used.text(strip=True))
     assert page.css_first(f"#item-{dam.id}").css_first(".inbox__title").text() == "Dam holds"
     others = [n for n in page.css(".inbox__item") if n.attributes["id"] != f"item-{dam.id}"]

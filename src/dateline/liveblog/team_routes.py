@@ -12,17 +12,33 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from dateline.accounts.auth import require_editor
+from dateline.accounts.permissions import Action
 from dateline.accounts.service import User
 from dateline.errors import Conflict, Invalid, NotFound
-from dateline.liveblog import audit, drafts, forms, team
+from dateline.liveblog import audit, drafts, forms, queries, team
 from dateline.liveblog.models import UpdateDraft
 from dateline.numbers import RowId
 from dateline.web.forms import form_errors, form_status, posted_form, text
-from dateline.web.responses import redirect_to, render
+from dateline.web.responses import redirect, redirect_to, render
 from dateline.web.services import services
 from dateline.web.templates import path_for
 
 router = APIRouter(prefix="/admin/live/{slug}")
+
+
+@router.get("/updates/{update_id}", name="admin.update_in_editor")
+async def update_in_editor(
+    request: Request, slug: str, update_id: RowId, user: User = Depends(require_editor)
+) -> Response:
+    """An update on the editor's page that holds it now: "#update-N" on the first page
+    misses it once newer updates pushed it to page 2. For the blog's team only."""
+    settings = services(request).settings
+    async with services(request).db.read() as conn:
+        blog = await team.authorized_blog(conn, slug, user, Action.WRITE_DRAFT)
+        update = await queries.update_by_id(conn, blog.id, update_id)
+        page = await queries.page_of(conn, update, settings.page_size)
+    path = path_for(request, "admin.editor_page", slug=slug)
+    return redirect(request, f"{path}{f'?page={page}' if page > 1 else ''}#update-{update_id}")
 
 
 @router.get("/drafts", name="admin.drafts_page")
