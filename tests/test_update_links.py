@@ -26,3 +26,22 @@ async def test_back_from_editing_an_older_update_lands_on_its_page_of_the_editor
     assert answer.headers["location"] == f"/admin/live/{blog.slug}?page=2#update-{oldest.id}"
     opened = parse(await editor_client.get(answer.headers["location"]))
     assert opened.css_first(f"#update-{oldest.id}") is not None
+
+
+async def test_marking_an_older_update_as_key_event_returns_to_its_page_with_the_notice(
+    editor_client: httpx.AsyncClient, db: Database, blog: Blog, editor: User
+) -> None:
+    oldest = await post(db, blog, editor, "The first warning went out.")
+    for n in range(22):
+        await post(db, blog, editor, f"Water levels, reading {n}.")
+    second = parse(await editor_client.get(f"/admin/live/{blog.slug}?page=2"))
+    action = f"/admin/live/{blog.slug}/updates/{oldest.id}/key-event"
+    form = second.css_first(f'form[action="{action}"]')
+    token = form.css_first("input[name=csrf_token]").attributes["value"]
+    answer = await editor_client.post(action, data={"csrf_token": token, "on": "1"})
+    landed = await editor_client.get(answer.headers["location"], follow_redirects=True)
+    assert landed.url.params["page"] == "2"
+    assert landed.url.fragment == f"update-{oldest.id}"
+    page = parse(landed)
+    assert page.css_first(f"#update-{oldest.id} .label--key") is not None
+    assert page.css_first(".flash").text() == "Marked as a key event."

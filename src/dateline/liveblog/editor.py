@@ -133,13 +133,7 @@ async def save_edit(
             elif not (errors := forms.missing_alt_text(draft, form)):
                 versions = None if version is None else {version}
                 await service.edit_update(db, slug, update_id, draft, user, versions=versions)
-                return redirect_to(
-                    request,
-                    "admin.editor_page",
-                    slug=slug,
-                    anchor=f"update-{update_id}",
-                    flash="edited",
-                )
+                return _back_to(request, slug, update_id, "edited")
         except Stale as exc:
             # The form now carries the newer version: saving again replaces it knowingly.
             errors, version, status = {"form": _changed_meanwhile(exc, blog)}, exc.version, 409
@@ -179,10 +173,7 @@ async def toggle_key_event(
 ) -> Response:
     on = await _switch(request)
     await service.set_key_event(services(request).db, slug, update_id, on, user)
-    flash = "key-on" if on else "key-off"
-    return redirect_to(
-        request, "admin.editor_page", slug=slug, anchor=f"update-{update_id}", flash=flash
-    )
+    return _back_to(request, slug, update_id, "key-on" if on else "key-off")
 
 
 @router.post("/live/{slug}/updates/{update_id}/pin", name="admin.toggle_pin")
@@ -191,10 +182,7 @@ async def toggle_pin(
 ) -> Response:
     on = await _switch(request)
     await service.set_pinned(services(request).db, slug, update_id, on, user)
-    flash = "pin-on" if on else "pin-off"
-    return redirect_to(
-        request, "admin.editor_page", slug=slug, anchor=f"update-{update_id}", flash=flash
-    )
+    return _back_to(request, slug, update_id, "pin-on" if on else "pin-off")
 
 
 @router.get("/live/{slug}/recap", name="admin.recap_form")
@@ -240,6 +228,14 @@ async def end_coverage(
     blog = await service.blog_to_change(services(request).db, slug, user)
     context = {"user": user, "blog": blog, "errors": errors}
     return render(request, "admin/end.html", context, status=form_status(errors))
+
+
+def _back_to(request: Request, slug: str, update_id: int, flash: str) -> Response:
+    """Back to the changed update on the editor's page that holds it (page 2 or later for
+    an older one: the first page's "#update-N" would miss it)."""
+    return redirect_to(
+        request, "admin.update_in_editor", slug=slug, update_id=update_id, flash=flash
+    )
 
 
 async def _switch(request: Request) -> bool:
