@@ -9,7 +9,7 @@ from sqlalchemy import select
 from dateline.accounts.service import User
 from dateline.db import Database
 from dateline.db.tables import stories
-from dateline.stories import store
+from dateline.stories import categorising, store
 from tests.helpers import make_blog, parse
 
 
@@ -18,7 +18,8 @@ async def test_a_blogs_story_shows_its_times_in_the_blogs_zone(
 ) -> None:
     blog = await make_blog(db, editor, "storm-idris", time_zone="Europe/London")
     async with db.write() as conn:
-        await store.sync_blogs(conn)  # the stories worker's first step: each blog a story
+        # the stories worker's first step: each blog a story, in the category it states
+        await store.sync_blogs(conn, lambda words: categorising.stated_code(None, words))
     async with db.read() as conn:
         story_id = await conn.scalar(select(stories.c.id).where(stories.c.blog_id == blog.id))
     live = parse(await client.get(f"/live/{blog.slug}")).css_first(".last-updated time").text()
