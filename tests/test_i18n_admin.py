@@ -150,7 +150,7 @@ async def test_every_admin_page_reads_german_for_a_german_browser(
 ) -> None:
     unknown = set(re.findall(r"{(\w+)}", path)) - set(newsroom.ids)
     assert not unknown, f"say which value {path} takes for {unknown}"
-    answer = await newsroom.http.get(path.format(**newsroom.ids))
+    answer = await newsroom.http.get(path.format(**newsroom.ids), follow_redirects=True)
     assert answer.status_code == 200, answer.text[:300]
     if not answer.headers["content-type"].startswith("text/html"):
         return  # the OPML export is for feed readers, in no language
