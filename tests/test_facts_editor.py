@@ -248,7 +248,8 @@ async def test_a_dismissed_suggestion_goes_and_readers_see_no_change(
         dismiss.attributes["action"] or "", data={"csrf_token": csrf_from(page)}
     )
     assert answer.status_code == 303
-    page = await editor_client.get(answer.headers["location"])
+    page = await editor_client.get(answer.headers["location"], follow_redirects=True)
+    assert page.url.fragment == f"update-{first.id}"  # back at the update, on its page
     assert "no longer suggested as a key event" in page.text
     assert suggestion_of(parse(page), first) is None
     assert suggestion_of(parse(page), swap) is not None

@@ -85,11 +85,12 @@ async def dismiss_key_event(
 ) -> Response:
     await posted_button(request)
     await suggestions.dismiss(services(request).db, slug, update_id, user, utcnow())
+    # Back to the update on the editor's page that holds it (page 2 for an older one).
     return redirect_to(
         request,
-        "admin.editor_page",
+        "admin.update_in_editor",
         slug=slug,
-        anchor=f"update-{update_id}",
+        update_id=update_id,
         flash="suggestion-dismissed",
     )
 
