@@ -21,7 +21,9 @@ production does.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import math
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -79,9 +81,14 @@ class Weights:
 
 @dataclass(slots=True)
 class _Item:
-    vector: np.ndarray  # float16: half the memory; only added to and taken from sums
-    names: frozenset[str]
-    numbers: frozenset[str]
+    """What the engine keeps of a placed item. With 100,000 items in the window every byte
+    counts a hundred thousand times: the vector is a row of the engine's `_vectors`, names
+    and numbers are sorted tuples of interned strings (a frozenset costs 216 bytes even
+    when nearly empty), and `teaches` is emptied once learnt."""
+
+    row: int  # of `StoryEngine._vectors`
+    names: tuple[str, ...]
+    numbers: tuple[str, ...]
     at: float
     story: int
     page: str
@@ -119,8 +126,9 @@ class StoryEngine:
         self._items: dict[int, _Item] = {}
         self._stories: dict[int, _Story] = {}
         self._pages: dict[str, int] = {}
-        self._lsh = MinHashLSH(threshold=NEAR_DUPLICATE, num_perm=signals.PERMUTATIONS)
-        self._digests: dict[int, np.ndarray] = {}
+        self._lsh = MinHashLSH(
+            threshold=NEAR_DUPLICATE, num_perm=signals.PERMUTATIONS, hashfunc=_band_key
+        )
         self._name_items: Counter[str] = Counter()  # how many items name each name
         self._proper: set[str] = set()  # words known to be names, not just capitalised
         self._latest = 0.0
@@ -133,6 +141,12 @@ class StoryEngine:
         self._last = np.full(64, -np.inf)
         self._slot_keys: list[int] = []
         self._free: list[int] = []
+        # One row per item: its embedding as float16 (half the memory; only added to and
+        # taken from sums), in one matrix rather than an array object per item.
+        self._vectors = np.zeros((1024, DIMENSIONS), dtype=np.float16)
+        # Its wording's MinHash, in the same row (set when it has one: see `_copy_of`).
+        self._digests = np.zeros((1024, signals.PERMUTATIONS), dtype=np.uint64)
+        self._rows = 0
 
     # Adding ---------------------------------------------------------------------------------
 
@@ -172,10 +186,11 @@ class StoryEngine:
         if story not in self._stories:
             self._open(story)
             self._next_key = max(self._next_key, story + 1)
-        self._join(item.id, self._record(item, vector, self._time(item)), story)
+        record = self._record(item, vector, self._time(item))
+        self._join(item.id, record, story)
         digest = signals.fingerprint(item.title, item.text)
         if digest is not None:  # later copies of it are found after a restart too
-            self._remember_wording(item.id, digest)
+            self._remember_wording(item.id, record, digest)
 
     # Editors' changes and bookkeeping -------------------------------------------------------
 
@@ -224,12 +239,17 @@ class StoryEngine:
     def _record(self, item: ItemIn, vector: Vectors, at: float) -> _Item:
         found = signals.names(item.title, item.text[:5000])
         german = item.language.lower().startswith("de")
+        if self._rows == len(self._vectors):
+            self._vectors = _doubled(self._vectors)
+            self._digests = _doubled(self._digests)
+        row, self._rows = self._rows, self._rows + 1
+        self._vectors[row] = vector
         return _Item(
-            vector=np.asarray(vector, dtype=np.float16),
-            names=found.every,
+            row=row,
+            names=_interned(found.every),
             # Words it shows to be names, learnt once it is placed (see `signals.Names`).
             teaches=found.acronyms if german else found.proper,
-            numbers=signals.numbers(item.title, item.text[:5000]),
+            numbers=_interned(signals.numbers(item.title, item.text[:5000])),
             at=at,
             story=0,
             page=signals.page_key(item.url),
@@ -242,7 +262,7 @@ class StoryEngine:
         if original is None and digest is not None:
             original = self._alike(digest, record)
         if digest is not None:
-            self._remember_wording(item.id, digest)
+            self._remember_wording(item.id, record, digest)
         return original
 
     def _alike(self, digest: MinHash, record: _Item) -> int | None:
@@ -257,7 +277,7 @@ class StoryEngine:
         )
         if not others:
             return None
-        stacked = np.stack([self._digests[other] for other in others])
+        stacked = self._digests[[self._items[other].row for other in others]]
         similarity = np.mean(stacked == digest.hashvalues, axis=1)
         for index in np.argsort(-similarity, kind="stable"):  # most alike, then oldest id
             if similarity[index] < NEAR_DUPLICATE:
@@ -269,14 +289,14 @@ class StoryEngine:
     def _same_facts(self, one: _Item, other: _Item) -> bool:
         """Do two items name the same (rare) names and most of the same numbers?"""
         fewer = min(len(one.numbers), len(other.numbers))
-        if fewer and len(one.numbers & other.numbers) * 2 < fewer:
+        if fewer and len(set(one.numbers).intersection(other.numbers)) * 2 < fewer:
             return False
         names = self._shared(one, other.names.__contains__)
         return names is None or not other.names or names >= 0.5
 
-    def _remember_wording(self, item_id: int, digest: MinHash) -> None:
+    def _remember_wording(self, item_id: int, record: _Item, digest: MinHash) -> None:
         self._lsh.insert(item_id, digest)
-        self._digests[item_id] = digest.hashvalues
+        self._digests[record.row] = digest.hashvalues
 
     def _best_story(self, record: _Item) -> tuple[int | None, list[int]]:
         """The story the item fits best (None: no story fits), and the others it fits
@@ -287,7 +307,7 @@ class StoryEngine:
         slots = np.flatnonzero(live)
         if not len(slots):
             return None, []
-        cosines = (self._sums[slots] @ record.vector) / self._lengths[slots]
+        cosines = (self._sums[slots] @ self._vectors[record.row]) / self._lengths[slots]
         top = np.argsort(-cosines, kind="stable")[:CANDIDATES]
         best, best_score, alike = None, self.weights.threshold, []
         for index in top:
@@ -377,6 +397,7 @@ class StoryEngine:
         self._items[item_id] = record
         self._name_items.update(record.names)
         self._proper.update(record.teaches)
+        record.teaches = _NOTHING  # learnt: never read again
         if record.page:
             self._pages.setdefault(record.page, item_id)
         self._enter(item_id, record)
@@ -384,7 +405,7 @@ class StoryEngine:
     def _enter(self, item_id: int, record: _Item) -> None:
         story = self._stories[record.story]
         story.items.add(item_id)
-        self._sums[story.slot] += record.vector
+        self._sums[story.slot] += self._vectors[record.row]
         story.names.update(record.names)
         story.numbers.update(record.numbers)
         bisect.insort(story.times, record.at)
@@ -393,7 +414,7 @@ class StoryEngine:
     def _leave(self, item_id: int, record: _Item) -> None:
         story = self._stories[record.story]
         story.items.discard(item_id)
-        self._sums[story.slot] -= record.vector
+        self._sums[story.slot] -= self._vectors[record.row]
         story.names.subtract(record.names)
         story.numbers.subtract(record.numbers)
         story.names, story.numbers = +story.names, +story.numbers  # drop zero counts
@@ -409,6 +430,29 @@ class StoryEngine:
     def _refresh(self, story: _Story) -> None:
         self._lengths[story.slot] = float(np.linalg.norm(self._sums[story.slot])) or 1.0
         self._first[story.slot], self._last[story.slot] = story.times[0], story.times[-1]
+
+
+_NOTHING: frozenset[str] = frozenset()
+
+
+def _band_key(band: bytes) -> bytes:
+    """An LSH band (32 bytes of hash values) as an 8-byte key: the index keeps one per band
+    and item, so this halves it; a collision (odds 2⁻⁶⁴) only adds a candidate, which is
+    then compared in full."""
+    return hashlib.blake2b(band, digest_size=8).digest()
+
+
+def _interned(words: frozenset[str]) -> tuple[str, ...]:
+    """`words` as a sorted tuple of interned strings: one copy of a name however many items
+    and stories count it."""
+    return tuple(sorted(sys.intern(word) for word in words))
+
+
+def _doubled(rows: np.ndarray) -> np.ndarray:
+    """`rows` with as many zero rows again after them: room for more items."""
+    grown = np.zeros((2 * len(rows), rows.shape[1]), dtype=rows.dtype)
+    grown[: len(rows)] = rows
+    return grown
 
 
 def _gap(times: list[float], at: float) -> float:
