@@ -104,8 +104,10 @@ bench: $(STAMP) nchan wrk ## Run the benchmarks in bench/ and print their figure
 	$(BIN)/python bench/categories.py
 	$(BIN)/python bench/stories.py
 	$(BIN)/python bench/stories_speed.py
+	$(BIN)/python bench/story_pages.py
 	$(BIN)/python bench/facts.py
 	$(BIN)/python bench/facts_speed.py
+	$(BIN)/python bench/facts_pages.py
 	$(BIN)/python bench/search.py
 
 clean: ## Remove the virtualenv and local data

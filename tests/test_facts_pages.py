@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from dateline.accounts.service import User
 from dateline.db import Database
-from dateline.facts import queries
+from dateline.facts import pages, queries
 from dateline.facts.worker import FactsExtractor
 from dateline.liveblog import service
 from dateline.liveblog.models import Blog, BlogDraft, UpdateDraft
@@ -95,6 +95,30 @@ async def test_sort_links_order_the_table_without_javascript(
     current = sorted_page.css_first(".facts__sort a[aria-current]")
     assert current is not None
     assert (current.attributes["href"] or "").endswith(f"sort={sort}")
+
+
+async def test_a_long_blogs_facts_come_in_pages_with_the_chart_for_all(
+    db: Database, blog: Blog, editor: User, client: httpx.AsyncClient
+) -> None:
+    towns = ["Kharkiv", "Odesa", "Dnipro", "Sumy", "Poltava", "Kherson", "Mykolaiv"]
+    shown = pages.ROWS + 3
+    for n in range(shown):  # a different day each: no two reports merge into one row
+        body = f"Shelling killed {n + 1} people in {towns[n % len(towns)]} overnight."
+        when = TUESDAY + timedelta(days=n)
+        await service.post_update(db, blog.slug, UpdateDraft(body=body), editor, published_at=when)
+    await FactsExtractor(db, clock=lambda: TUESDAY + timedelta(days=shown)).run()
+    first = parse(await client.get(f"/live/{blog.slug}/facts?sort=killed"))
+    assert len(first.css("#incidents tbody tr")) == pages.ROWS
+    assert "Page 1 of 2" in first.css_first(".pagination").text()
+    days = first.css(".facts-chart__day[data-incidents]")
+    assert sum(int(d.attributes["data-incidents"] or 0) for d in days) == shown  # all, drawn
+    more = first.css_first(".pagination a[rel=next]").attributes["href"] or ""
+    assert "sort=killed" in more  # the order chosen is kept from page to page
+    second = parse(await client.get(more))
+    assert len(second.css("#incidents tbody tr")) == 3
+    killed = [int(row.css("td")[3].text()) for row in second.css("#incidents tbody tr")]
+    assert killed == [3, 2, 1]  # the fewest last, as sorted
+    assert (await client.get(f"/live/{blog.slug}/facts?page=3")).status_code == 404
 
 
 async def test_a_rejected_fact_is_not_shown_to_readers(

@@ -1,10 +1,11 @@
 """Facts for readers, of a live blog and of a story: a daily timeline chart, a map, a table
 sortable without JavaScript, and downloads.
 
-GET /live/{slug}/facts[?sort=date|place|killed|injured&order=asc|desc]   chart, map, table
+GET /live/{slug}/facts[?sort=date|place|killed|injured&order=asc|desc&page=N]
+                                               chart, map, tables (ROWS a page)
 GET /live/{slug}/facts.csv                     the incidents and agreements as CSV
 GET /live/{slug}/facts.json                    the API's answer, as a file
-GET /stories/{id}/facts[?sort=…&order=…]       the same for a story (its reports' facts and
+GET /stories/{id}/facts[?sort=…&order=…&page=N] the same for a story (its reports' facts and
 GET /stories/{id}/facts.csv, .json             its live blog's)
 
 A blog's pages speak its language, a story's the reader's. Rejected facts are never shown;
@@ -21,12 +22,15 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from dateline import i18n, timefmt
+from dateline.errors import NotFound
 from dateline.facts import mapview, merge, queries, timeline
 from dateline.facts.labels import label
 from dateline.facts.merge import SORTS, Merged, StoredFact
 from dateline.facts.present import merged_json, to_csv
 from dateline.facts.review_api import linker
+from dateline.i18n import gettext as _
 from dateline.liveblog import queries as blog_queries
+from dateline.liveblog.forms import page_number
 from dateline.liveblog.models import Blog
 from dateline.numbers import RowId
 from dateline.web.responses import render
@@ -34,6 +38,9 @@ from dateline.web.services import services
 
 router = APIRouter()
 ORDERS = {"asc": False, "desc": True}
+# Rows of each table a page: a blog of a thousand updates has hundreds of facts, and one page
+# of them all is hundreds of kilobytes. The chart and the map always draw every fact.
+ROWS = 50
 
 
 def _sorted(found: list[StoredFact], sort: str, order: str) -> tuple[list[Merged], str, bool]:
@@ -43,14 +50,25 @@ def _sorted(found: list[StoredFact], sort: str, order: str) -> tuple[list[Merged
     return merge.sort(merge.merge(found), by, descending), by, descending
 
 
-def _views(request: Request, found: list[StoredFact], sort: str, order: str) -> dict[str, Any]:
-    """What both facts pages show: the chart, the map and the sorted tables."""
+def _views(
+    request: Request, found: list[StoredFact], sort: str, order: str, page: str
+) -> dict[str, Any]:
+    """What both facts pages show: the chart, the map and a page of each sorted table."""
     shown, by, descending = _sorted(found, sort, order)
+    number = page_number(page)
+    incidents = [entry for entry in shown if entry.kind == "incident"]
+    agreements = [entry for entry in shown if entry.kind != "incident"]
+    pages = max(1, -(-len(incidents) // ROWS), -(-len(agreements) // ROWS))
+    if number > pages:
+        raise NotFound(_("There are only %(pages)s pages of facts.") % {"pages": pages})
+    rows = slice((number - 1) * ROWS, number * ROWS)
     return {
         "sort": by,
         "descending": descending,
-        "incidents": [entry for entry in shown if entry.kind == "incident"],
-        "agreements": [entry for entry in shown if entry.kind != "incident"],
+        "page": number,
+        "pages": pages,
+        "incidents": incidents[rows],
+        "agreements": agreements[rows],
         "chart": timeline.draw(shown),
         "facts_map": mapview.draw(shown),
         "label": label,
@@ -72,7 +90,7 @@ def _json(found: list[Merged], request: Request, name: str, owner: dict[str, Any
     link = linker(request)
     body = {**owner, "facts": [merged_json(entry, link) for entry in found]}
     return Response(
-        json.dumps(body, ensure_ascii=False, indent=1),
+        json.dumps(body, ensure_ascii=False),  # compact: indenting is Python's slow encoder
         media_type="application/json",
         headers={"content-disposition": f'attachment; filename="{name}-facts.json"'},
     )
@@ -87,9 +105,11 @@ async def _blog_facts(request: Request, slug: str) -> tuple[Blog, list[StoredFac
 
 
 @router.get("/live/{slug}/facts", name="reader.blog_facts")
-async def blog_facts(request: Request, slug: str, sort: str = "date", order: str = "") -> Response:
+async def blog_facts(
+    request: Request, slug: str, sort: str = "date", order: str = "", page: str = "1"
+) -> Response:
     blog, found = await _blog_facts(request, slug)
-    context = {"blog": blog, **_views(request, found, sort, order)}
+    context = {"blog": blog, **_views(request, found, sort, order, page)}
     return render(request, "facts/blog_facts.html", context)
 
 
@@ -120,10 +140,10 @@ async def _story_facts(
 
 @router.get("/stories/{story_id}/facts", name="reader.story_facts")
 async def story_facts(
-    request: Request, story_id: RowId, sort: str = "date", order: str = ""
+    request: Request, story_id: RowId, sort: str = "date", order: str = "", page: str = "1"
 ) -> Response:
     story, found = await _story_facts(request, story_id)
-    context = {"story": story, **_views(request, found, sort, order)}
+    context = {"story": story, **_views(request, found, sort, order, page)}
     return render(request, "facts/story_facts.html", context)
 
 

@@ -93,13 +93,16 @@ def linker(request: Request, absolute: bool = True) -> Link:
     permalink is absolute (base_url) in documents that leave the site (JSON, CSV) and
     relative on our own HTML pages, like every other reader link."""
     base = services(request).settings.base_url.rstrip("/") if absolute else ""
+    # The router is asked once a blog (it walks every route): a permalink ends in the id.
+    prefixes: dict[str, str] = {}
 
     def link(source: Source) -> str:
         if source.kind == "update" and source.blog_slug and source.update_id:
-            path = path_for(
-                request, "reader.permalink", slug=source.blog_slug, update_id=source.update_id
-            )
-            return f"{base}{path}"
+            prefix = prefixes.get(source.blog_slug)
+            if prefix is None:
+                one = path_for(request, "reader.permalink", slug=source.blog_slug, update_id=1)
+                prefix = prefixes[source.blog_slug] = f"{base}{one.removesuffix('1')}"
+            return f"{prefix}{source.update_id}"
         return source.url
 
     return link
