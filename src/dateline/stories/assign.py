@@ -102,7 +102,7 @@ class Assigner:
 
     @property
     def remembered(self) -> int:
-        """How many placed items the engine holds in memory (5–9 KB each)."""
+        """How many placed items the engine holds in memory (about 5 KB each)."""
         return len(self._engine)
 
     def _forget(self) -> None:
