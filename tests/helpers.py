@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
 
@@ -117,3 +119,12 @@ def png_bytes(width: int = 800, height: int = 500) -> bytes:
     buffer = io.BytesIO()
     picture.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+@asynccontextmanager
+async def logged_in_as(app: object, user: User) -> AsyncIterator[httpx.AsyncClient]:
+    """Another browser on the same app, logged in as `user`."""
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        await log_in(http, user.email)
+        yield http

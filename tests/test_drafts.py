@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import httpx
 import pytest
 
@@ -12,7 +9,7 @@ from dateline.accounts.service import User
 from dateline.db import Database
 from dateline.liveblog import queries
 from dateline.liveblog.models import Blog
-from tests.helpers import csrf_from, log_in, make_user, parse
+from tests.helpers import csrf_from, logged_in_as, make_user, parse
 
 
 @pytest.fixture
@@ -26,15 +23,6 @@ async def contributor(db: Database, editor_client: httpx.AsyncClient, blog: Blog
     )
     assert added.status_code == 303
     return user
-
-
-@asynccontextmanager
-async def _as(app: object, user: User) -> AsyncIterator[httpx.AsyncClient]:
-    """A second browser, logged in as `user`."""
-    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        await log_in(http, user.email)
-        yield http
 
 
 async def _send_draft(
@@ -55,7 +43,7 @@ async def _send_draft(
 async def test_a_contributor_sends_a_draft_that_readers_never_see(
     app: object, db: Database, client: httpx.AsyncClient, blog: Blog, contributor: User
 ) -> None:
-    async with _as(app, contributor) as http:
+    async with logged_in_as(app, contributor) as http:
         page = parse(await http.get(f"/admin/live/{blog.slug}"))
         assert page.css_first(".update-form button[value=publish]").text() == "Send to editors"
         assert page.css_first("input[name=pinned]") is None
@@ -81,7 +69,7 @@ async def test_an_editor_edits_and_publishes_a_draft_under_its_authors_name(
     blog: Blog,
     contributor: User,
 ) -> None:
-    async with _as(app, contributor) as http:
+    async with logged_in_as(app, contributor) as http:
         await _send_draft(http, blog, "Turnout passed 60 per cent at noon.", "Turnout")
     editor_page = parse(await editor_client.get(f"/admin/live/{blog.slug}"))
     assert editor_page.css_first("#desk-heading").text(strip=True) == "1 draft waiting"
@@ -127,7 +115,7 @@ async def test_an_editor_edits_and_publishes_a_draft_under_its_authors_name(
 async def test_a_rejected_draft_goes_back_with_the_editors_note(
     app: object, editor_client: httpx.AsyncClient, blog: Blog, contributor: User
 ) -> None:
-    async with _as(app, contributor) as http:
+    async with logged_in_as(app, contributor) as http:
         await _send_draft(http, blog, "Rumour: the count is rigged.")
         link = (
             parse(await editor_client.get(f"/admin/live/{blog.slug}/drafts"))
@@ -168,7 +156,7 @@ async def test_the_team_page_adds_and_removes_people(
         data={"csrf_token": csrf_from(page)},
     )
     assert removed.status_code == 303
-    async with _as(app, contributor) as http:
+    async with logged_in_as(app, contributor) as http:
         assert (await http.get(f"/admin/live/{blog.slug}")).status_code == 403
         account = await http.get("/admin/account")  # a fresh form token, then post anyway
         refused = await http.post(

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -22,7 +21,7 @@ from dateline.db import Database
 from dateline.liveblog import drafts, team
 from dateline.liveblog.models import Blog, UpdateDraft
 from tests.chromium import browser
-from tests.helpers import log_in, make_user, parse, post
+from tests.helpers import logged_in_as, make_user, parse, post
 from tests.live_server import LiveServer, live_server
 
 __all__ = ["browser", "live_server"]
@@ -34,15 +33,6 @@ async def contributor(db: Database, blog: Blog, editor: User) -> User:
     async with db.write() as conn:
         await team.join(conn, blog.id, user.id, editor.id)
     return user
-
-
-@asynccontextmanager
-async def _as(app: object, user: User) -> AsyncIterator[httpx.AsyncClient]:
-    """Another browser, logged in as `user`."""
-    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        await log_in(http, user.email)
-        yield http
 
 
 async def _desk(http: httpx.AsyncClient, blog: Blog, since: int) -> dict[str, Any]:
@@ -90,7 +80,7 @@ async def test_a_draft_is_on_the_editors_desk_and_never_on_a_readers_stream(
     await drafts.save_draft(
         db, blog.slug, UpdateDraft("Ballots ran out.", "No ballots"), contributor
     )
-    async with _as(app, editor) as http:
+    async with logged_in_as(app, editor) as http:
         box = HTMLParser((await _desk(http, blog, blog.last_seq))["desk_html"])
     assert box.css_first("#desk-heading").text(strip=True) == "1 draft waiting"
     assert [d.text(strip=True) for d in box.css(".desk__draft a")] == ["No ballots"]
@@ -102,7 +92,7 @@ async def test_a_draft_is_on_the_editors_desk_and_never_on_a_readers_stream(
     anonymous = await client.get(f"/admin/live/{blog.slug}/changes?since=0")
     assert anonymous.status_code == 303  # to the login page
     stranger = await make_user(db, "contributor", "off-team@example.org")
-    async with _as(app, stranger) as http:
+    async with logged_in_as(app, stranger) as http:
         refused = await http.get(f"/admin/live/{blog.slug}/changes?since=0")
     assert refused.status_code == 403
     assert "Ballots" not in refused.text
@@ -115,7 +105,7 @@ async def test_a_contributor_sees_who_sent_their_draft_back_and_why(
         db, blog.slug, UpdateDraft("Turnout 70%.", "Turnout"), contributor
     )
     await drafts.reject_draft(db, blog.slug, sent.id, "Which source says 70%?", editor)
-    async with _as(app, contributor) as http:
+    async with logged_in_as(app, contributor) as http:
         box = HTMLParser((await _desk(http, blog, blog.last_seq))["desk_html"])
         listed = parse(await http.get(f"/admin/live/{blog.slug}/drafts")).css_first("#drafts")
         page = parse(await http.get(f"/admin/live/{blog.slug}"))
@@ -133,7 +123,7 @@ async def test_a_contributor_sees_who_published_their_draft(
         db, blog.slug, UpdateDraft("Count starts.", "Count"), contributor
     )
     await drafts.publish_draft(db, blog.slug, sent.id, sent.content, editor)
-    async with _as(app, contributor) as http:
+    async with logged_in_as(app, contributor) as http:
         box = HTMLParser((await _desk(http, blog, blog.last_seq))["desk_html"])
     assert "published by Reporter editor just now" in box.css_first(".desk__draft").text()
 
@@ -143,7 +133,7 @@ async def test_the_dashboard_counts_the_drafts_waiting_on_each_blog(
 ) -> None:
     for body in ("First draft.", "Second draft."):
         await drafts.save_draft(db, blog.slug, UpdateDraft(body), contributor)
-    async with _as(app, editor) as http:
+    async with logged_in_as(app, editor) as http:
         cell = parse(await http.get("/admin")).css_first("td.drafts-waiting a")
     assert cell.text(strip=True) == "2"
     assert cell.attributes["href"] == f"/admin/live/{blog.slug}/drafts"
