@@ -423,9 +423,11 @@ def test_reader_scrolled_down_gets_a_new_updates_button_instead_of_a_jump(
     reader = open_reader(desk.path)
     page = reader.page
     base_title = page.title()
-    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-    page.wait_for_function("window.scrollY > 1000")
     oldest = articles(page).last
+    # The reader scrolls down to the oldest update (below it come readers' comments, so the
+    # page's very bottom would show those instead).
+    oldest.evaluate("node => node.scrollIntoView({block: 'end'})")
+    page.wait_for_function("window.scrollY > 1000")
     expect(oldest).to_be_in_viewport()
     scrolled_to, oldest_at = scroll_y(page), top_on_screen(oldest)
     button = new_updates_button(page)
