@@ -292,10 +292,14 @@ def expect_error_at(page: Page, field_id: str, words: str) -> None:
     expect(message).to_have_text(words)
     expect(message).to_be_visible()
     expect(field).to_have_css("outline-style", "solid")
-    field_box, message_box = field.bounding_box(), message.bounding_box()
-    assert field_box is not None
-    assert message_box is not None
-    gap = message_box["y"] - (field_box["y"] + field_box["height"])
+    # Both measured at one moment, once pictures above have their size: a preview loading
+    # between two measurements would move one box and not the other.
+    page.wait_for_function("() => [...document.images].every(image => image.complete)")
+    gap = page.evaluate(
+        """([field, message]) => document.getElementById(message).getBoundingClientRect().top
+             - document.getElementById(field).getBoundingClientRect().bottom""",
+        [field_id, f"{field_id}-error"],
+    )
     assert 0 <= gap < 24, f"the message is {gap:.0f}px away from its field"
 
 
