@@ -86,6 +86,33 @@ async def test_update_with_uploaded_image(api: httpx.AsyncClient, blog: Blog) ->
     assert (await api.get(picture["url"].removeprefix("http://testserver"))).status_code == 200
 
 
+async def test_an_image_without_alt_text_is_refused_unless_the_client_says_so(
+    api: httpx.AsyncClient, blog: Blog
+) -> None:
+    image = await api.post("/api/v1/images", files={"file": ("a.png", png_bytes(), "image/png")})
+    picture = {"id": image.json()["id"], "caption": "Smoke rises"}
+    url = f"/api/v1/blogs/{blog.slug}/updates"
+    refused = assert_problem(await api.post(url, json={"body": "Docks.", "images": [picture]}), 422)
+    assert list(refused["detail"]) == ["images.0.alt"]  # type: ignore[call-overload]
+    assert "publish_without_alt_text" in refused["detail"]["images.0.alt"]  # type: ignore[index]
+    page = await api.get(f"/live/{blog.slug}")
+    assert "Docks." not in page.text
+
+    blank = {**picture, "alt": "   "}
+    assert_problem(await api.post(url, json={"body": "Docks.", "images": [blank]}), 422)
+    breaking = {"body": "Docks.", "images": [picture], "publish_without_alt_text": True}
+    sent = await api.post(url, json=breaking)
+    assert sent.status_code == 201, sent.text
+    update_id = sent.json()["id"]
+
+    again = {"images": [picture]}
+    assert_problem(await api.patch(f"{url}/{update_id}", json=again), 422)
+    described = {"images": [{**picture, "alt": "Smoke over the docks"}]}
+    edited = await api.patch(f"{url}/{update_id}", json=described)
+    assert edited.status_code == 200
+    assert edited.json()["images"][0]["alt"] == "Smoke over the docks"
+
+
 async def test_patch_changes_only_the_fields_sent(
     api: httpx.AsyncClient, db: Database, blog: Blog, editor: User
 ) -> None:
@@ -193,7 +220,7 @@ async def test_wrong_types_are_422_problems_naming_the_field(
         ({"body": ""}, "body"),
         ({"body": "x" * 20_001}, "body"),
         ({"body": "ok", "headline": "h" * 201}, "headline"),
-        ({"body": "ok", "images": [{"id": "0" * 64}]}, "images"),
+        ({"body": "ok", "images": [{"id": "0" * 64, "alt": "Smoke"}]}, "images"),
     ],
 )
 async def test_invalid_content_is_a_422_naming_the_field(

@@ -70,7 +70,11 @@ class BlogIn(Strict):
 
 class ImageIn(Strict):
     id: str = Field(description="The id that POST /api/v1/images answered with.")
-    alt: str = ""
+    alt: str = Field(
+        default="",
+        description="What the picture shows, for readers who cannot see it. Required unless "
+        "the update says publish_without_alt_text.",
+    )
     caption: str = ""
     credit: str = Field(default="", examples=["Mara Quell/Northwind Press"])
 
@@ -81,6 +85,10 @@ class UpdateIn(Strict):
     key_event: bool = False
     pinned: bool = False
     images: list[ImageIn] = Field(default=[])
+    publish_without_alt_text: bool = Field(
+        default=False,
+        description="Send images without alt text now (a breaking picture), describe them later.",
+    )
 
 
 class UpdatePatchIn(Strict):
@@ -89,6 +97,7 @@ class UpdatePatchIn(Strict):
     key_event: bool | None = None
     pinned: bool | None = None
     images: list[ImageIn] | None = None
+    publish_without_alt_text: bool = False
 
 
 class DeleteIn(Strict):
@@ -103,7 +112,17 @@ class SwitchIn(Strict):
     on: bool = Field(description="true marks (or pins), false unmarks (or unpins).")
 
 
-def _refs(images: list[ImageIn]) -> list[ImageRef]:
+def _refs(images: list[ImageIn], without_alt_text: bool) -> list[ImageRef]:
+    """The images as the service takes them, each described unless the client said it goes
+    out without: the API keeps the rule the web forms keep (liveblog.forms.missing_alt_text)."""
+    missing = {
+        f"images.{index}.alt": f"Image {index + 1} has no alt text. Describe it for readers "
+        "who cannot see it, or send publish_without_alt_text: true."
+        for index, image in enumerate(images)
+        if not image.alt.strip()
+    }
+    if missing and not without_alt_text:
+        raise Invalid(missing)
     return [ImageRef(i.id, i.alt, i.caption, i.credit) for i in images]
 
 
@@ -368,7 +387,8 @@ async def post_update(
     user: Editor,
 ) -> dict[str, Any]:
     """Editors publish at once; a contributor's update waits as a draft for the editors."""
-    draft = UpdateDraft(body.body, body.headline, body.key_event, body.pinned, _refs(body.images))
+    images = _refs(body.images, body.publish_without_alt_text)
+    draft = UpdateDraft(body.body, body.headline, body.key_event, body.pinned, images)
     done = await drafts.submit(services(request).db, slug, draft, user)
     if isinstance(done, drafts.Draft):
         return draft_json(done)
@@ -393,7 +413,7 @@ async def edit_update(
     """Only the fields sent change; the others keep their current values, even when another
     change lands at the same moment. This is an edit: readers see "Updated" with its time.
     To only mark a key event or pin, use the PUT routes."""
-    images = None if body.images is None else _refs(body.images)
+    images = None if body.images is None else _refs(body.images, body.publish_without_alt_text)
     patch = UpdatePatch(body.body, body.headline, body.key_event, body.pinned, images)
     db, versions = services(request).db, _versions(if_match)
     update = await service.edit_update(db, slug, update_id, patch, user, versions=versions)
