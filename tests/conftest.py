@@ -38,6 +38,13 @@ def pg_async_url() -> str:
     return url
 
 
+@pytest.fixture(scope="module")
+def live_server_settings() -> dict[str, str]:
+    """DATELINE_* settings a test module gives its live server (tests/live_server.py);
+    a module overrides this fixture to start the server differently."""
+    return {}
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file made once; each test gets a copy (a migration takes ~0.3 s)."""

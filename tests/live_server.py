@@ -114,10 +114,12 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, live_server_settings: dict[str, str]
+) -> Iterator[LiveServer]:
     root = tmp_path_factory.mktemp("live-server")
     port = free_port()
-    env = server_env(root, port)
+    env = server_env(root, port) | live_server_settings
     log_path = root / "server.log"
     server = LiveServer(
         base_url=f"http://127.0.0.1:{port}",

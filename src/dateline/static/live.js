@@ -24,7 +24,9 @@
     "update.pinned", "recap.changed", "blog.ended", "comment.approved", "comment.removed"];
   var POLL_MS = 10000;
   var baseTitle = document.title;
-  var state = { seq: 0, filter: "", page: 1, source: null, timer: null, pending: [], ended: false };
+  var state = {
+    seq: 0, filter: "", page: 1, source: null, timer: null, pending: [], ended: false, behind: false
+  };
 
   function region() { return document.querySelector("[data-stream-region]"); }
   function readRegion() {
@@ -213,7 +215,7 @@
 
   function connect() {
     stop();
-    if (state.ended) return;
+    if (state.ended || state.behind) return;
     if (!window.EventSource) return poll();
     var opened = false;
     var source = new EventSource("/live/" + slug + "/events?" + query());
@@ -230,12 +232,42 @@
         if (desk) changes(); else apply(JSON.parse(event.data));
       });
     });
-    source.addEventListener("reset", function () { location.reload(); });
+    source.addEventListener("reset", fellBehind);
+  }
+
+  // Too far behind to replay: the page must reload. Not while someone is typing on it (an
+  // editor's half-written update, a reader's comment): then it stops following and says so,
+  // and the next send or the button reloads it.
+  function fellBehind() {
+    if (!typing()) return location.reload();
+    state.behind = true;
+    stop();
+    var node = document.querySelector("[data-connection]");
+    if (!node) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = words("reload");
+    button.addEventListener("click", function () { location.reload(); });
+    node.textContent = words("behind") + " ";
+    node.appendChild(button);
+    node.hidden = false;
+  }
+  function typing() {
+    return Array.prototype.some.call(document.querySelectorAll("form input, form textarea"),
+      function (field) {
+        if (field.type === "hidden" || field.type === "submit") return false;
+        if (field.type === "checkbox" || field.type === "radio") {
+          return field.checked !== field.defaultChecked;
+        }
+        if (field.type === "file") return field.files.length > 0;
+        return field.value !== field.defaultValue;
+      });
   }
 
   // The changes after state.seq: a reader's from the public poll address, the editor's
   // (and the drafts box) from the desk.
   function changes() {
+    if (state.behind) return Promise.resolve();
     var url = desk ? desk + "?since=" + state.seq : "/live/" + slug + "/changes?" + query();
     return fetch(url, { credentials: "same-origin" })
       .then(function (response) {
@@ -245,7 +277,7 @@
       })
       .then(function (body) {
         status("");
-        if (body && body.reset) return location.reload();
+        if (body && body.reset) return fellBehind();
         if (body) body.events.forEach(apply);
         if (body && body.desk_html !== undefined) setSlot("[data-desk-slot]", body.desk_html);
       })
@@ -254,8 +286,8 @@
 
   function poll() {
     stop();
-    if (state.ended) return;
-    changes().then(function () { if (!state.ended) state.timer = setTimeout(poll, POLL_MS); });
+    if (state.ended || state.behind) return;
+    changes().then(function () { if (!state.ended && !state.behind) state.timer = setTimeout(poll, POLL_MS); });
   }
 
   // Relative times ----------------------------------------------------------------------
