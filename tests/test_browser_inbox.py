@@ -1,5 +1,5 @@
 """The editor's inbox in Chromium: a new item from a followed feed appears without a reload,
-and "Add to live blog" turns it into a published update only when the editor publishes."""
+and "Use in an update…" turns it into a published update only when the editor publishes."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_a_new_wire_item_appears_in_the_open_inbox_and_becomes_an_update(
     expect(items).to_have_count(2, timeout=POLL_MS)
     expect(items.first).to_contain_text(second)  # newest first, no reload
 
-    items.first.get_by_role("link", name="Add to live blog").click()
+    items.first.get_by_role("link", name="Use in an update…").click()
     expect(page.locator("#headline")).to_have_value(second)
     expect(page.locator("#body")).to_contain_text("Read entire article")
     assert second not in httpx.get(f"{live_server.base_url}/live/inbox-live").text
@@ -118,7 +118,7 @@ def test_the_inbox_is_a_compact_list_that_fits_the_screen(
         assert len(heights) == len(HEADLINES)
         assert all(height <= 80 for height in heights), heights
     assert page.evaluate(SIDEWAYS) <= 0
-    expect(rows.first.get_by_role("link", name="Add to live blog")).to_be_visible()
+    expect(rows.first.get_by_role("link", name="Use in an update…")).to_be_visible()
     expect(rows.first.get_by_role("button", name="Dismiss")).to_be_visible()
     page.goto("/admin/sources")  # the sources table fits too
     expect(page.locator(".sources-table tbody tr")).not_to_have_count(0)

@@ -1,5 +1,5 @@
 """Editor pages for sources and the per-blog inbox, as an editor uses them: state in plain
-words, add/discover/import/export, new items newest first, Dismiss, and "Add to live blog"
+words, add/discover/import/export, new items newest first, Dismiss, and "Use in an update…"
 opening the blog's own update form prefilled (nothing is published without the editor)."""
 
 from __future__ import annotations
@@ -322,7 +322,7 @@ async def stored_items(db: Database, source_id: int) -> list[Item]:
 
 
 async def use_item(http: httpx.AsyncClient, slug: str, item_id: int) -> httpx.Response:
-    """Open "Add to live blog" and press Publish with the prefilled text, as an editor does."""
+    """Open "Use in an update…" and press Publish with the prefilled text, as an editor does."""
     page = await http.get(f"/admin/live/{slug}/inbox/{item_id}/use")
     form = parse(page).css_first("form.update-form")
     fields = {
