@@ -232,6 +232,19 @@ def test_responders_and_gunfire_are_no_fire() -> None:
     assert kinds("A fire in a block of flats in Kherson killed two people.", "en") == ["fire"]
 
 
+def test_a_strike_named_by_its_weapon_is_of_that_kind() -> None:
+    assert kinds("An Israeli air strike on a house in Khan Younis killed nine people.", "en") == [
+        "air strike"
+    ]
+    assert kinds("A Russian missile strike on Kyiv killed three people.", "en") == ["missile"]
+    assert kinds("An artillery strike on a market in Donetsk killed seven people.", "en") == [
+        "shelling"
+    ]
+    assert kinds("A rocket-attack on Sderot injured two people.", "en") == ["missile"]
+    assert kinds("Gunmen attacked a bus in Kano, killing five people.", "en") == ["attack"]
+    assert kinds("Ein Drohnenangriff auf Odessa hat zwei Menschen getötet.", "de") == ["drone"]
+
+
 def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:
     # "Vale" (Georgia, Romania, Oregon) and "Harrow" (London) are other places.
     assert incidents("Three people were killed in the Vale of Harrow on Monday.") == [

@@ -68,6 +68,7 @@ _HISTORIC = re.compile(
 _ELSEWHERE = re.compile(
     r"\b(?:at|in) other (?:locations|places|areas)|\belsewhere\b|an anderen Orten|anderswo", re.I
 )
+_JOINS_WORDS = re.compile(r"\w*[\s/-]{1,3}")  # "missile strike", "rocket-attack", "drones' attack"
 _CLAUSE_END = re.compile(r"[,;:–—]|\bwhere\b|\bwo\b")
 
 
@@ -186,25 +187,45 @@ def _event_words(text: str) -> str:
 
 
 def _kind(text: str, count: Count) -> str | None:
-    text = _event_words(text)
     best: tuple[int, str] | None = None
-    for kind, pattern in _KIND_PATTERNS:
-        for match in pattern.finditer(text):
-            distance = abs(match.start() - count.start)
-            if best is None or distance < best[0]:
-                best = (distance, kind)
+    for start, kind in _kind_words(text):
+        distance = abs(start - count.start)
+        if best is None or distance < best[0]:
+            best = (distance, kind)
     return best[1] if best else None
 
 
 def passage_kind(text: str) -> str:
     """The first kind of event the text names, for counts whose sentence names none."""
+    found = _kind_words(text)
+    return min(found)[1] if found else "other"
+
+
+def _kind_words(text: str) -> list[tuple[int, str]]:
+    """Where the text names a kind of event, and which. A generic word ("strike", "attack")
+    inside or right after a specific one takes its kind: "air strike", "missile strike",
+    "drone and missile attack" name the weapon, not just an attack."""
     text = _event_words(text)
-    first: tuple[int, str] | None = None
-    for kind, pattern in _KIND_PATTERNS:
-        match = pattern.search(text)
-        if match and (first is None or match.start() < first[0]):
-            first = (match.start(), kind)
-    return first[1] if first else "other"
+    found = [
+        (match.start(), match.end(), kind)
+        for kind, pattern in _KIND_PATTERNS
+        for match in pattern.finditer(text)
+    ]
+    specific = [(start, end, kind) for start, end, kind in found if kind != "attack"]
+    named = []
+    for start, end, kind in found:
+        if kind == "attack":
+            kind = next(
+                (
+                    other
+                    for other_start, other_end, other in specific
+                    if other_start <= start
+                    and (other_end >= end or _JOINS_WORDS.fullmatch(text, other_end, start))
+                ),
+                kind,
+            )
+        named.append((start, kind))
+    return named
 
 
 def _add(
