@@ -245,6 +245,22 @@ def test_a_strike_named_by_its_weapon_is_of_that_kind() -> None:
     assert kinds("Ein Drohnenangriff auf Odessa hat zwei Menschen getötet.", "de") == ["drone"]
 
 
+def test_an_article_before_the_toll_is_not_a_count_of_one() -> None:
+    text = (
+        "The death toll from the collapse of a residential building in Odesa has risen to 12, "
+        "including three children, the emergency service said."
+    )
+    assert incidents(text, "en") == [("Odesa", 12, None, False)]
+
+
+def test_a_bus_plunging_is_a_crash_and_a_stabbing_an_attack() -> None:
+    assert kinds("Nine people died when a bus plunged into a ravine near Shimla.", "en") == [
+        "crash"
+    ]
+    assert kinds("Three people were stabbed in Solingen; two of them died.", "en") == ["attack"]
+    assert kinds("In Solingen wurden zwei Menschen erstochen.", "de") == ["attack"]
+
+
 def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:
     # "Vale" (Georgia, Romania, Oregon) and "Harrow" (London) are other places.
     assert incidents("Three people were killed in the Vale of Harrow on Monday.") == [

@@ -92,13 +92,17 @@ LEFT = re.compile(
     rf"missing)\b",
     re.I,
 )
+# "the death toll from the collapse of a building has risen to 12": "of a" is no toll of one.
+_NO_ARTICLE = (
+    r"(?!(?:an?|ein|eine|einem|einer)\s+(?!(?:hundred|thousand|dozen|Hundert|Tausend|Dutzend)\b))"
+)
 TOLL = re.compile(
     rf"(?P<v>death toll|toll|number of (?:the )?(?:people |persons )?(?:who (?:died|were killed"
     rf"|were injured|were wounded)|killed|dead|deaths|fatalities|injured|wounded)"
     rf"|Zahl der (?:Toten|Todesopfer|Verletzten)|Todeszahl|Opferzahl|Totenzahl)"
     rf"(?:[\s,]+{_WORD}){{0,20}}?\s+(?:to|at|of|reached|hit|is|was|stood at|stands at|auf|bei"
     rf"|above|past|passed|exceeded|topped|surpassed|über"
-    rf"|liegt bei|beträgt|betrug|von)\s+{_N}",
+    rf"|liegt bei|beträgt|betrug|von)\s+{_NO_ARTICLE}{_N}",
     re.I,
 )
 ELLIPTIC = re.compile(

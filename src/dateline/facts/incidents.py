@@ -28,7 +28,8 @@ KINDS = (
     ("earthquake", r"earthquake|quake|tremor|Erdbeben|Beben"),
     ("flood", r"flood|flooding|floods|flash flood|Hochwasser|Überschwemmung|Flut|Sturzflut"),
     ("fire", r"fire|blaze|wildfire|inferno|Brand|Feuer|Waldbrand|Flammen"),
-    ("crash", r"crash|collision|collided|derail|\w*[Uu]nfall|Absturz|abgestürzt|Zusammenstoß"
+    ("crash", r"crash|collision|collided|derail|accident|plunged|overturned|\w*[Uu]nfall|Absturz"
+     r"|abgestürzt|Zusammenstoß"
      r"|\w*[Uu]nglück|entgleist"),
     ("missile", r"missile|rocket|ballistic|Rakete|Raketen|Marschflugkörper"),
     ("drone", r"drone|Shahed|Drohne|Drohnen"),
@@ -38,8 +39,8 @@ KINDS = (
      r"|Gleitbombe"),
     ("shelling", r"shelling|shelled|artillery|Beschuss|beschossen|Artillerie|Granate"),
     ("explosion", r"explosion|blast|exploded|detonat|Explosion|explodiert|Detonation"),
-    ("attack", r"attack|strike|shooting|shot dead|gunmen|gunman|stabbing|assault|Angriff|Anschlag"
-     r"|Attacke|Schüsse|Messerangriff"),
+    ("attack", r"attack|strike|shooting|shot dead|gunmen|gunman|stabbing|stabbed|assault|Angriff"
+     r"|Anschlag|Attacke|Schüsse|Messerangriff|erstochen|niedergestochen"),
 )  # fmt: skip
 _KIND_PATTERNS = [(kind, re.compile(rf"\b(?:{words})", re.I)) for kind, words in KINDS]
 # Words that contain a kind's word but name no such event: responders ("fire crews",
