@@ -171,6 +171,26 @@ def test_ceasefires_keep_duration_scope_and_status() -> None:
     assert (agreed.min_days, agreed.max_days, agreed.status) == (30, 30, "agreed")
 
 
+def ceasefire(text: str, lang: str) -> tuple[object, ...]:
+    [found] = extract(text, lang, PUBLISHED).ceasefires
+    return (found.proposed_by, found.min_days, found.scope, found.status)
+
+
+def test_who_proposed_a_ceasefire_is_not_who_might_agree_or_who_refused() -> None:
+    assert ceasefire(
+        "Zelensky said Ukraine was ready for a 30-day ceasefire if Russia agreed.", "en"
+    ) == ("Ukraine", 30, None, "proposed")
+    assert ceasefire("The Kremlin rejected calls for an immediate 30-day truce.", "en") == (
+        None,
+        30,
+        None,
+        "rejected",
+    )
+    assert ceasefire(
+        "Selenskyj schlug eine 30-tägige Waffenruhe für Angriffe auf Energieanlagen vor.", "de"
+    ) == ("Ukraine", 30, "partial", "proposed")
+
+
 def test_talks_keep_place_and_dates() -> None:
     [talks] = extract(
         "Talks between the delegations will be held in Istanbul between 20 and 30 June.",

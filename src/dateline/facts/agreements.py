@@ -92,7 +92,8 @@ CEASEFIRE_STATUS = (
      r"|stimmte\w*"
      r"|zugestimmt|akzeptiert|unterzeichnet|Einigung"),
     ("proposed", r"propos\w*|offer\w*|suggest\w*|called for|calls for|urged|push\w* for"
-     r"|vorgeschlagen|schlug\w* vor|angeboten|bot\w* an|Vorschlag|Angebot|forder\w*|announc\w*"
+     r"|vorgeschlagen|schlug\w*\b.{0,80}?\bvor\b|angeboten|bot(?:en)?\b.{0,60}?\ban\b|Vorschlag"
+     r"|Angebot|forder\w*|announc\w*"
      r"|declared|declares|ordered|verkündet\w*|angekündigt|kündigte\w*|ordnete\w*|erklärte\w*"
      r"|ready for|bereit"),
     ("in force", r"took effect|takes effect|came into force|in force|in effect|holding|began"
@@ -224,6 +225,12 @@ def _exchange_status(text: str) -> str | None:
     return status or _first_status(text, EXCHANGE_STATUS[4:], ordered=False)
 
 
+# "ready for a ceasefire if Russia agreed": what another side might do states nothing.
+_CONDITION = re.compile(
+    r"\b(?:if|unless|provided(?: that)?|as long as|on condition that|sofern|falls|wenn)\b[^,;.]*",
+    re.I,
+)
+_REFUSAL = re.compile(r"\b(?:reject\w*|refus\w*|turned down|dismiss\w*|ruled out|lehnt\w*)", re.I)
 _CLAUSES = re.compile(r",?\s+\b(?:but|aber|while|während|whereas)\b\s+|;\s+")
 
 
@@ -241,9 +248,9 @@ def ceasefires(sentence: Sentence) -> list[Ceasefire]:
 
 
 def ceasefire(sentence: Sentence) -> Ceasefire | None:
-    text = sentence.text
-    if not _CEASEFIRE.search(text):
+    if not _CEASEFIRE.search(sentence.text):
         return None
+    text = _CONDITION.sub(" ", sentence.text)
     status = _first_status(text, CEASEFIRE_STATUS, ordered=True)
     if status is None:
         return None
@@ -287,15 +294,21 @@ def _days(value: int, unit: str) -> int:
 
 
 def _proposer(text: str) -> str | None:
-    """Who proposed it: the actor named before the proposing verb, else the first named."""
+    """Who proposed it: the actor named before the proposing verb, else the first named.
+    One who rejects "calls for" a ceasefire is not its proposer: then only an actor named
+    between the refusal and the proposal is."""
     verb = re.search(
-        r"\b(?:propos\w*|offer\w*|suggest\w*|called for|vorgeschlagen|schlug\w*|angeboten"
-        r"|bot\w*|Vorschlag|Angebot|declared|announced|erklärte|verkündete|kündigte)",
+        r"\b(?:propos\w*|offer\w*|suggest\w*|call(?:ed|s)? for|vorgeschlagen|schlug\w*"
+        r"|angeboten|bot(?:en)?\b|Vorschlag|Angebot|Forderung|declared|announced|erklärte"
+        r"|verkündete|kündigte)",
         text,
         re.I,
     )
-    head = text[: verb.start()] if verb else text
-    named = parties(head) or parties(text)
+    refusal = _REFUSAL.search(text, 0, verb.start()) if verb else None
+    if verb and refusal:
+        named = parties(text[refusal.end() : verb.start()])
+    else:
+        named = parties(text[: verb.start()] if verb else text) or parties(text)
     return named[0] if named else None
 
 
