@@ -281,6 +281,25 @@ def test_a_bus_plunging_is_a_crash_and_a_stabbing_an_attack() -> None:
     assert kinds("In Solingen wurden zwei Menschen erstochen.", "de") == ["attack"]
 
 
+def test_an_age_among_the_victims_does_not_hide_their_number() -> None:
+    text = (
+        "Three people, including a 12-year-old girl, were killed when a Russian guided bomb "
+        "hit a residential area of Kharkiv on Friday evening, officials said."
+    )
+    assert incidents(text, "en") == [("Kharkiv", 3, None, False)]
+    assert kinds(text, "en") == ["air strike"]
+
+
+def test_a_wars_running_toll_is_no_incident() -> None:
+    text = (
+        "Health officials said at least 70 people had been killed in the past day, bringing "
+        "the death toll since the start of the war to 44,500."
+    )
+    assert incidents(text, "en") == [(None, 70, None, False)]
+    german = "Seit Kriegsbeginn ist die Zahl der Toten auf 44.500 gestiegen."
+    assert incidents(german, "de") == []
+
+
 def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:
     # "Vale" (Georgia, Romania, Oregon) and "Harrow" (London) are other places.
     assert incidents("Three people were killed in the Vale of Harrow on Monday.") == [

@@ -35,8 +35,8 @@ KINDS = (
     ("drone", r"drone|Shahed|Drohne|Drohnen"),
     ("explosion", r"suicide bomb|car bomb|bomb blast|roadside bomb|IED|Selbstmordanschlag"
      r"|Autobombe|Sprengsatz"),
-    ("air strike", r"air ?strike|airstrike|air raid|bombing|bombardment|glide bomb|Luftangriff"
-     r"|Gleitbombe"),
+    ("air strike", r"air ?strike|airstrike|air raid|bombing|bombardment|glide bomb|guided bomb"
+     r"|aerial bomb|Luftangriff|Gleitbombe|Lenkbombe|Fliegerbombe"),
     ("shelling", r"shelling|shelled|artillery|Beschuss|beschossen|Artillerie|Granate"),
     ("explosion", r"explosion|blast|exploded|detonat|Explosion|explodiert|Detonation"),
     ("attack", r"attack|strike|shooting|shot dead|gunmen|gunman|stabbing|stabbed|assault|Angriff"
@@ -66,6 +66,12 @@ _HISTORIC = re.compile(
     r")",
     re.I,
 )
+_SINCE_THE_WAR = re.compile(
+    r"\b(?:since the (?:start|beginning|outbreak) of the (?:war|conflict|invasion|fighting)"
+    r"|seit (?:dem )?(?:Beginn|Anfang|Ausbruch) des (?:Krieges|Kriegs|Konflikts)|seit Kriegsbeginn"
+    r"|seit Kriegsausbruch)",
+    re.I,
+)
 _ELSEWHERE = re.compile(
     r"\b(?:at|in) other (?:locations|places|areas)|\belsewhere\b|an anderen Orten|anderswo", re.I
 )
@@ -93,6 +99,8 @@ def build(readings: list[Reading], published: datetime | None, passage_kind: str
             continue
         said = dates.mentions(text, published)
         for position, count in enumerate(reading.counts):
+            if count.toll and _SINCE_THE_WAR.search(text, max(0, count.start - 40), count.end):
+                continue  # a war's running toll is no incident
             nearest = min(said, key=lambda item: _distance(item[0], count)) if said else None
             when = nearest[1] if nearest else last_date
             total = _is_total(text, reading.counts, position)

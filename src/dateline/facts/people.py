@@ -108,6 +108,8 @@ def people_between(mid: list[str], needs_person: bool) -> bool:
             skip_count = folded in ("including", "darunter", "among", "davon")
             if word.isdigit() and index == person_at + 1 and int(word) < 120:
                 continue  # an age in apposition: "a woman, 71, was killed"
+            if folded.endswith(("year-old", "jährige", "jähriger", "jährigen")):
+                continue  # "three people, including a 12-year-old girl, were killed"
             if folded in CLAUSE_WORDS or word[0].isdigit() or folded in NUMBER_WORDS:
                 return False
             joined = index and is_person(mid[index - 1].casefold())
