@@ -300,6 +300,14 @@ def test_a_wars_running_toll_is_no_incident() -> None:
     assert incidents(german, "de") == []
 
 
+def test_a_part_named_by_who_died_is_a_part_of_the_total() -> None:
+    text = (
+        "Israeli strikes killed at least 21 people across Gaza on Tuesday, according to local "
+        "hospitals, including five members of one family in Khan Younis."
+    )
+    assert incidents(text, "en") == [(None, 21, None, True), ("Khan Younis", 5, None, False)]
+
+
 def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:
     # "Vale" (Georgia, Romania, Oregon) and "Harrow" (London) are other places.
     assert incidents("Three people were killed in the Vale of Harrow on Monday.") == [

@@ -108,7 +108,9 @@ TOLL = re.compile(
 ELLIPTIC = re.compile(
     rf"(?:[,:;]\s*(?:and\s+|und\s+|while\s+|with\s+)?|\b(?:and|und|sowie|while|während"
     rf"|including|darunter|davon|among them|with)\s+)(?:(?:allein|alone|another|weitere)\s+)?{_N}"
-    rf"(?:\s+(?:more|others|weitere|people|Menschen|of them|von ihnen|davon))?"
+    rf"(?:\s+(?:more|others|weitere|people|Menschen|of them|von ihnen|davon"
+    rf"|(?:\w+\s+)?(?:members? of (?:one|a|the same) family|children|women|men|civilians|Kinder"
+    rf"|Frauen|Männer|Zivilisten|Mitglieder einer Familie)))?"
     rf"\s+(?:in|im|near|bei|at"
     rf"|nahe)(?:\s+\S+){{0,5}}?\s+(?=[A-ZÄÖÜ])",
 )
