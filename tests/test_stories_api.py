@@ -123,7 +123,8 @@ async def test_merging_moves_every_item_and_deletes_the_story(
     merged = await api.post(f"/api/v1/stories/{strike}/merge", json={"into": airport})
     assert merged.status_code == 200
     assert merged.json()["items_count"] == 5
-    assert (await api.get(f"/api/v1/stories/{strike}")).status_code == 404
+    gone = await api.get(f"/api/v1/stories/{strike}")
+    assert (gone.status_code, gone.headers["location"]) == (301, f"/api/v1/stories/{airport}")
     quake = placed[QUAKE[0][0]]
     item_id = (await story(api, quake))["items"][0]["id"]
     moved = await api.post(f"/api/v1/items/{item_id}/story", json={"story": strike})

@@ -131,7 +131,8 @@ async def test_an_editor_merges_and_splits_a_story_of_ten_thousand_items(
     merged = await api.post(f"/api/v1/stories/{big}/merge", json={"into": small})
     assert merged.status_code == 200, merged.text
     assert merged.json()["items_count"] == BIG + 3
-    assert (await api.get(f"/api/v1/stories/{big}")).status_code == 404
+    gone = await api.get(f"/api/v1/stories/{big}")  # merged away: leads to where it went
+    assert (gone.status_code, gone.headers["location"]) == (301, f"/api/v1/stories/{small}")
     async with db.read() as conn:
         query = select(story_items.c.item_id).where(story_items.c.story_id == small)
         members = sorted((await conn.scalars(query)).all())

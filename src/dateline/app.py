@@ -52,6 +52,7 @@ from dateline.search import routes as search_routes
 from dateline.stories import api as stories_api
 from dateline.stories import editor_pages as story_editor_pages
 from dateline.stories import pages as story_pages
+from dateline.stories.moved import MergedStories
 from dateline.stories.worker import StoriesWorker
 from dateline.web import http_cache, language, services
 from dateline.web.csrf import Csrf
@@ -231,6 +232,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     bind_routes(templates, app, static)
     add_error_handlers(app)
     _add_login_redirect(app)
+    app.add_middleware(MergedStories)  # a merged story's addresses lead to where it went
     # Inside SecurityHeaders, so a replayed answer gets the same headers as the first.
     app.add_middleware(IdempotencyMiddleware, keys=idempotency)
     # Outermost after the security headers: nothing reads a body past its route's limit or

@@ -450,6 +450,11 @@ stories = Table(
     Column("blog_id", ForeignKey("blogs.id", ondelete="SET NULL"), unique=True),
     Column("source_id", ForeignKey("sources.id", ondelete="SET NULL"), unique=True),
     Column("deleted_at", UTCDateTime),  # merged into another or emptied: kept for links
+    # Where a story merged away went (the end of the chain: one hop), so its address answers
+    # with a redirect there; null for a story emptied, and for every open one. No foreign key:
+    # SQLite adds one to a table only by copying it (migration 0017), and stories are never
+    # removed, only marked deleted.
+    Column("merged_into", Integer, index=True),
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_stories_active", "last_seen_at", "id"),
 )

@@ -52,6 +52,11 @@ STORY = {
     ],
 }
 STORY_PAGE = {**STORY, "items_next": None}
+MOVED = ok(  # answered by stories.moved, for this route and the story's other reads
+    "The story was merged into another: `Location` is the same address of that story.",
+    {"merged_into": 42},
+    status=301,
+)
 ITEMS_PAGE = 200  # items of one story per answer: a story of 10,000 items pages
 
 
@@ -123,7 +128,7 @@ async def list_stories(
 @router.get(
     "/stories/{story_id}",
     summary="Read a story",
-    responses={**ok("The story and a page of its items.", STORY_PAGE), **READ},
+    responses={**ok("The story and a page of its items.", STORY_PAGE), **MOVED, **READ},
     name="api.get_story",
 )
 async def get_story(

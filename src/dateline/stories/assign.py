@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from dateline.config import Settings
 from dateline.db import Database
 from dateline.db.tables import utcnow as now
-from dateline.stories import categorising, store
+from dateline.stories import categorising, splitting, store
 from dateline.stories.categories import Classifier
 from dateline.stories.embed import embed
 from dateline.stories.engine import ItemIn, Placement, StoryEngine, item_text
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 256  # items embedded, then placed in one transaction
 WINDOW = timedelta(hours=48)
+SPLIT_MOST = 200  # a story with more items is not weighed for a split (see store.reports)
 
 
 class Assigner:
@@ -81,6 +82,7 @@ class Assigner:
                 done = await store.placed_among(conn, (item.id for item in batch_items))
                 pending = zip(batch_items, vectors, strict=True)
                 touched = await self._place(conn, [(i, v) for i, v in pending if i.id not in done])
+                touched |= await self._split(conn, touched)
                 await store.refresh(conn, touched.union(stale), await self._categorise(conn))
                 self._mark = await store.last_mark(conn)
         except BaseException:
@@ -170,6 +172,7 @@ class Assigner:
                     await store.move(
                         conn, await store.members(conn, merged), story_id, by_editor=False
                     )
+                    await store.merged(conn, merged, story_id)
                     touched.add(merged)
                 if item.source_id in liveblogs:
                     await store.mark_live(conn, story_id, item.source_id)
@@ -179,6 +182,31 @@ class Assigner:
             )
             touched.add(story_id)
         return touched
+
+    async def _split(self, conn: AsyncConnection, grown: set[int]) -> set[int]:
+        """Split off the later event of each story this pass grew that turned out to hold
+        two (`splitting`), as an automatic merge is made: never a story an editor decided
+        on, nor a live blog's (`store.kept_stories`), nor one that other stories were merged
+        into (coverage bridged them: splitting it would undo that, and the next bridging
+        report would merge it again). The stories made."""
+        if not grown:
+            return set()
+        candidates = grown - await store.kept_stories(conn)
+        candidates -= await store.bridged(conn, candidates)
+        made: set[int] = set()
+        for story_id in sorted(candidates):
+            found = await store.reports(conn, story_id, SPLIT_MOST)
+            later = splitting.later_event(found) if found else None
+            if later is None:
+                continue
+            new_id = await store.new_story(conn, now())
+            await store.move(conn, later, new_id, by_editor=False)
+            for item_id in sorted(later):
+                if self._engine.story_of(item_id) is not None:  # else older than it holds
+                    self._engine.move(item_id, new_id)
+            made.add(new_id)
+            log.info("story %s held two events: split into %s", story_id, new_id)
+        return made
 
     async def _check(
         self, conn: AsyncConnection, placement: Placement, duplicate_of: int | None, seen: set[int]

@@ -52,7 +52,8 @@ async def move_item(db: Database, item_id: int, story_id: int, categorise: Categ
 
 
 async def merge(db: Database, story_id: int, into: int, categorise: Categorise) -> None:
-    """Every item of `story_id` goes to `into`; `story_id` is then deleted."""
+    """Every item of `story_id` goes to `into`; `story_id` is then deleted, and its address
+    leads to `into`."""
     if story_id == into:
         raise Invalid({"into": _("A story cannot be merged into itself.")})
     async with db.write() as conn:
@@ -60,6 +61,7 @@ async def merge(db: Database, story_id: int, into: int, categorise: Categorise) 
         await _open_story(conn, story_id)
         await _open_story(conn, into)
         await store.move(conn, await store.members(conn, story_id), into)
+        await store.merged(conn, story_id, into)
         await store.refresh(conn, [story_id, into], categorise)
 
 

@@ -19,6 +19,24 @@ async def story_row(conn: AsyncConnection, story_id: int) -> Any:
     return (await conn.execute(query.where(stories.c.id == story_id))).first()
 
 
+async def merged_into(conn: AsyncConnection, story_id: int) -> int | None:
+    """The open story that story `story_id` was merged into, following later merges (a
+    merge records the end of the chain, so this is mostly one step); None when the story is
+    open, never was, was emptied, or its chain ends at a story emptied since (or loops)."""
+    query = select(stories.c.deleted_at, stories.c.merged_into)
+    seen: set[int] = set()
+    current: int | None = story_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = (await conn.execute(query.where(stories.c.id == current))).first()
+        if row is None:
+            return None
+        if row.deleted_at is None:
+            return None if current == story_id else current
+        current = row.merged_into
+    return None
+
+
 async def recent(conn: AsyncConnection, limit: int, before: int | None) -> list[Any]:
     """Most recently active stories first, after the story `before` in that order."""
     query = (

@@ -30,6 +30,7 @@ from dateline.search import index as search_index
 from dateline.stories.categories import Classifier
 from dateline.stories.embed import Vectors
 from dateline.stories.engine import ItemIn
+from dateline.stories.splitting import Report
 
 # Serialises placement across processes on PostgreSQL (SQLite has one writer anyway).
 LOCK_KEY = 0x53_54_4F_52  # "STOR"
@@ -192,6 +193,35 @@ async def move(
         await conn.execute(insert(story_items), values)
 
 
+async def merged(conn: AsyncConnection, story_id: int, into: int) -> None:
+    """Story `story_id` went into `into` (its items moved there): its address, and those of
+    the stories that went into it before, now lead to `into` in one hop."""
+    went = (stories.c.id == story_id) | (stories.c.merged_into == story_id)
+    await conn.execute(update(stories).where(went, stories.c.id != into).values(merged_into=into))
+
+
+async def bridged(conn: AsyncConnection, story_ids: Iterable[int]) -> set[int]:
+    """Those of the stories that other stories were merged into: coverage (or an editor)
+    showed them to be one event."""
+    query = select(stories.c.merged_into).where(stories.c.merged_into.in_(list(story_ids)))
+    return {int(found) for found in (await conn.scalars(query.distinct())).all()}
+
+
+async def reports(conn: AsyncConnection, story_id: int, most: int) -> list[Report] | None:
+    """The story's placed items as splitting weighs them; None when it has more than `most`
+    (a story that big has shown what it is, and reading it every pass would cost)."""
+    query = (
+        select(story_items.c.item_id, story_items.c.duplicate_of, story_items.c.vector, when)
+        .join(items, items.c.id == story_items.c.item_id)
+        .where(story_items.c.story_id == story_id)
+        .limit(most + 1)
+    )
+    rows = (await conn.execute(query)).all()
+    if len(rows) > most:
+        return None
+    return [Report(row[0], row[3], decode(row[2]), row[1]) for row in rows]
+
+
 async def members(conn: AsyncConnection, story_id: int) -> list[int]:
     query = select(story_items.c.item_id).where(story_items.c.story_id == story_id)
     return list((await conn.scalars(query.order_by(story_items.c.item_id))).all())
@@ -306,7 +336,8 @@ async def _refresh_one(conn: AsyncConnection, story_id: int, classifier: Classif
     count, first, last = (await conn.execute(span)).one()
     story = (await conn.execute(select(stories).where(stories.c.id == story_id))).one()
     if not count and story.blog_id is not None:  # a live blog's story stays, empty or not
-        await conn.execute(update(stories).where(stories.c.id == story_id).values(items_count=0))
+        kept = {"items_count": 0, "merged_into": None}
+        await conn.execute(update(stories).where(stories.c.id == story_id).values(kept))
         return
     if not count:
         values: dict[str, Any] = {"items_count": 0, "sources_count": 0, "deleted_at": now()}
@@ -319,6 +350,7 @@ async def _refresh_one(conn: AsyncConnection, story_id: int, classifier: Classif
     sources_count = await conn.scalar(select(func.count()).select_from(outlets))
     values = {
         **{"items_count": count, "sources_count": sources_count, "deleted_at": None},
+        "merged_into": None,  # a story with items is at its own address
         **{"first_seen_at": first, "last_seen_at": last},
     }
     if not story.title_locked:
