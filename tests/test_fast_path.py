@@ -6,24 +6,32 @@ page speaks the visitor's, and relative ages renewed after the time limit."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import logging
 import socket
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import httpx
 import pytest
+import uvicorn
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy import update as sql_update
+from uvicorn.config import LOGGING_CONFIG
+from uvicorn.logging import AccessFormatter
+from uvicorn.server import ServerState
 
 from dateline.accounts.service import User
 from dateline.db import Database
 from dateline.db.tables import blogs, updates
 from dateline.liveblog.models import Blog
+from dateline.ops.logs import JsonFormatter
+from dateline.serving import HeaderDeadline
 from dateline.web import http_cache
 from dateline.web.fast_path import FastPath
 from dateline.web.flash import FLASH_COOKIE
@@ -367,6 +375,47 @@ def test_a_real_server_answers_kept_pages_as_the_app_does_in_order(
     assert b"<h1" in answers[2][1]
 
 
+def test_a_real_server_logs_kept_pages_with_the_app_s_json_fields(
+    json_server: tuple[str, dict[str, str], Path],  # noqa: F811
+) -> None:
+    """The access line of an answer written at once has the fields of uvicorn's own line for
+    the same request through the app, and the answer's request id."""
+    base, auth, log_path = json_server
+    made = {"slug": "logged-as-ever", "title": "Logged"}
+    assert httpx.post(f"{base}/api/v1/blogs", json=made, headers=auth).status_code == 201
+    page = f"{base}/live/logged-as-ever"
+    with httpx.Client() as one_connection:  # one client address for every line
+        one_connection.get(page)  # kept from now on
+        ids = {"kept": "line-kept-1", "app": "line-app-1", "kept-304": "line-kept-2"}
+        kept = one_connection.get(page, headers={"X-Request-Id": ids["kept"]})
+        through_app = {"X-Request-Id": ids["app"], "Cookie": "dl_csrf=seed"}
+        one_connection.get(page, headers=through_app)
+        held = {"X-Request-Id": ids["kept-304"], "If-None-Match": kept.headers["etag"]}
+        assert one_connection.get(page, headers=held).status_code == 304
+    lines = _log_lines_with(log_path, set(ids.values()))
+    by_id = {line["request_id"]: line for line in lines}
+    assert set(by_id) == set(ids.values())
+    kept_line, app_line = by_id[ids["kept"]], by_id[ids["app"]]
+    assert set(kept_line) == set(app_line)
+    for field in ("level", "logger", "message", "client", "method", "path", "status"):
+        assert kept_line[field] == app_line[field]
+    assert kept_line["path"] == "/live/logged-as-ever"
+    assert datetime.fromisoformat(kept_line["time"]).utcoffset() is not None
+    assert by_id[ids["kept-304"]]["status"] == 304
+    assert by_id[ids["kept-304"]]["message"].endswith('"GET /live/logged-as-ever HTTP/1.1" 304')
+
+
+def _log_lines_with(log_path: Path, request_ids: set[str]) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + 10  # patience for the log to be flushed, not a speed
+    while time.monotonic() < deadline:
+        lines = [json.loads(line) for line in log_path.read_text().splitlines() if line[:1] == "{"]
+        mine = [line for line in lines if line.get("request_id") in request_ids]
+        if len(mine) >= len(request_ids):
+            return mine
+        time.sleep(0.1)
+    pytest.fail(f"log lines missing for {request_ids}")
+
+
 def unlike_each_time(response: httpx.Response) -> dict[str, str]:
     return {k: v for k, v in response.headers.items() if k not in ("x-request-id", "date")}
 
@@ -380,6 +429,176 @@ def _read_answer(stream: BinaryIO) -> tuple[int, bytes]:
         if name.lower() == b"content-length":
             length = int(value)
     return status, stream.read(length)
+
+
+# The access line of answers written at once, inside the protocol (serving.py) ------------
+
+CLIENT = ("127.0.0.1", 50132)
+ASKED = b"GET /live/x HTTP/1.1\r\nHost: dateline.test\r\n"
+
+
+class _Transport(asyncio.Transport):
+    """What a socket's transport gives the protocol: the bytes written are kept."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = bytearray()
+        self.closing = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.written += data
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def close(self) -> None:
+        self.closing = True
+
+    def pause_reading(self) -> None:
+        return None
+
+    def resume_reading(self) -> None:
+        return None
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return {"peername": CLIENT, "sockname": ("127.0.0.1", 8000)}.get(name, default)
+
+
+class _Site:
+    """An ASGI app with a kept copy of /live/x, as `DatelineApp` has after one reader."""
+
+    def __init__(self) -> None:
+        self.fast_path = FastPath(lambda _: b"rid-1")
+
+    async def __call__(self, scope: object, receive: object, send: object) -> None:
+        raise AssertionError("the app was asked; the kept copy should have answered")
+
+
+@pytest.fixture
+def access_logger() -> Iterator[logging.Logger]:
+    """uvicorn's access logger, restored after the test sets it up its own way."""
+    logger = logging.getLogger("uvicorn.access")
+    saved = (logger.handlers[:], logger.level, logger.propagate, logger.disabled)
+    yield logger
+    logger.handlers[:], logger.level, logger.propagate, logger.disabled = saved
+
+
+def _log_to(logger: logging.Logger, formatter: logging.Formatter) -> io.StringIO:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter)
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    return stream
+
+
+async def _connection() -> tuple[HeaderDeadline, _Transport]:
+    site = _Site()
+    await site.fast_path(_scope(), _receive, _ignore, _keeping_app)
+    config = uvicorn.Config(site, http=HeaderDeadline, proxy_headers=False, log_config=None)
+    protocol = HeaderDeadline(config, ServerState(), {})
+    transport = _Transport()
+    protocol.connection_made(transport)
+    return protocol, transport
+
+
+async def _ask(protocol: HeaderDeadline, transport: _Transport, *headers: bytes) -> bytes:
+    """One request on the connection; the answer written at once (flushes given their turn)."""
+    transport.written.clear()
+    protocol.data_received(ASKED + b"".join(h + b"\r\n" for h in headers) + b"\r\n")
+    await asyncio.sleep(0)
+    return bytes(transport.written)
+
+
+def _uvicorn_line(formatter: logging.Formatter, status: int) -> str:
+    """The line uvicorn logs for GET /live/x from CLIENT: its message and arguments."""
+    args = (f"{CLIENT[0]}:{CLIENT[1]}", "GET", "/live/x", "1.1", status)
+    message = '%s - "%s %s HTTP/%s" %d'
+    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, message, args, None)
+    return formatter.format(record)
+
+
+async def test_answers_written_at_once_are_logged_in_uvicorns_words(
+    access_logger: logging.Logger,
+) -> None:
+    uvicorns = AccessFormatter(fmt=LOGGING_CONFIG["formatters"]["access"]["fmt"], use_colors=False)
+    log = _log_to(access_logger, uvicorns)
+    protocol, transport = await _connection()
+    whole = await _ask(protocol, transport)
+    held = await _ask(protocol, transport, b'If-None-Match: W/"b7-s3"')
+    among_others = await _ask(protocol, transport, b'If-None-Match: W/"b1-s1", W/"b7-s3"')
+    assert whole.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert whole.endswith(b"<p>page</p>")
+    for not_modified in (held, among_others):
+        assert not_modified.startswith(b"HTTP/1.1 304 Not Modified\r\n")
+        assert not_modified.endswith(b"\r\n\r\n")  # no body
+        assert b"\r\ncontent-length:" not in not_modified
+        assert b'\r\netag: W/"b7-s3"\r\n' in not_modified
+        assert b"\r\nx-request-id: rid-1\r\n" in not_modified
+    assert log.getvalue().splitlines() == [
+        _uvicorn_line(uvicorns, 200),
+        _uvicorn_line(uvicorns, 304),
+        _uvicorn_line(uvicorns, 304),
+    ]
+    assert (
+        log.getvalue().splitlines()[0]
+        == 'INFO:     127.0.0.1:50132 - "GET /live/x HTTP/1.1" 200 OK'
+    )
+
+
+async def test_answers_written_at_once_are_logged_as_json_lines(
+    access_logger: logging.Logger,
+) -> None:
+    log = _log_to(access_logger, JsonFormatter())
+    protocol, transport = await _connection()
+    await _ask(protocol, transport, b'If-None-Match: W/"b7-s3"')
+    line = json.loads(log.getvalue())
+    assert datetime.fromisoformat(line.pop("time")).utcoffset() is not None
+    assert line == {
+        "level": "info",
+        "logger": "uvicorn.access",
+        "message": '127.0.0.1:50132 - "GET /live/x HTTP/1.1" 304',
+        "request_id": "rid-1",
+        "client": "127.0.0.1:50132",
+        "method": "GET",
+        "path": "/live/x",
+        "status": 304,
+    }
+
+
+async def test_an_operators_own_log_format_is_kept_for_answers_written_at_once(
+    access_logger: logging.Logger,
+) -> None:
+    own = logging.Formatter("%(name)s %(levelname)s %(message)s")
+    log = _log_to(access_logger, own)
+    protocol, transport = await _connection()
+    await _ask(protocol, transport)
+    assert log.getvalue() == _uvicorn_line(own, 200) + "\n"
+    assert log.getvalue().startswith("uvicorn.access INFO 127.0.0.1:50132 - ")
+
+
+@pytest.mark.parametrize("off", ["no-access-log", "level-warning", "disabled"])
+async def test_no_access_line_is_written_when_access_logging_is_off(
+    access_logger: logging.Logger, off: str
+) -> None:
+    uvicorns = AccessFormatter(fmt=LOGGING_CONFIG["formatters"]["access"]["fmt"], use_colors=False)
+    log = _log_to(access_logger, uvicorns)
+    if off == "no-access-log":  # what uvicorn's --no-access-log does
+        access_logger.handlers[:] = []
+    elif off == "level-warning":
+        access_logger.setLevel(logging.WARNING)
+    else:
+        access_logger.disabled = True
+    protocol, transport = await _connection()
+    assert (await _ask(protocol, transport)).startswith(b"HTTP/1.1 200 OK\r\n")
+    assert log.getvalue() == ""
+
+
+async def _keeping_app(scope: dict[str, object], receive: object, send: object) -> None:
+    """The app's answer to the first reader: one anyone may reuse, versioned by blog 7."""
+    http_cache.of_blog(_Blog(7, 3), "p1")
+    await _answer_page(send)
 
 
 # Pieces for driving FastPath without an app ----------------------------------------------

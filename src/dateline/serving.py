@@ -15,7 +15,9 @@ cycle costs far more than the answer. Only the plainest case: a GET with no body
 alive HTTP/1.1 connection with no answer in progress or queued, writing is not paused, and
 the path needs no unquoting; everything else, and every miss, goes to the app as before.
 The answer is written and logged as uvicorn would, with its default headers (`date`,
-`server`), and the keep-alive timer is armed as after any answer.
+`server`), and the keep-alive timer is armed as after any answer. Its access line is the one
+uvicorn would log, made without `logging`'s machinery when the log is set up as `serve` sets
+it up (`access_line`): that machinery cost more than the answer.
 
 Live event streams are answers in progress: uvicorn arms its keep-alive timer only once an
 answer is complete, and the header deadline ends when the headers are in, so neither cuts a
@@ -26,15 +28,27 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import http
+import json
 import logging
 import resource
+import time
+import weakref
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import quote
 
 import httptools
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
+from uvicorn.logging import AccessFormatter
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn.protocols.utils import get_client_addr
 
 from dateline.config import Settings
+from dateline.ops.logs import JsonFormatter
+from dateline.web.fast_path import REQUEST_ID
 
 log = logging.getLogger("uvicorn.error")  # the server's own log, which `serve` shows
 
@@ -44,6 +58,8 @@ RESERVED_FILES = 256
 # Request line and headers; nginx's default (large_client_header_buffers) is 32 KiB.
 MAX_HEADER_BYTES = 64 * 1024
 _ACCESS = '%s - "%s %s HTTP/%s" %d'  # uvicorn's access line
+_UVICORN_ACCESS_FORMAT = LOGGING_CONFIG["formatters"]["access"]["fmt"]
+_TARGETS_MEMO = 1024  # request targets remembered with their path, query and logged form
 _BODY_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
 _TOO_LARGE_BODY = b"Request header fields too large.\n"
 _TOO_LARGE = (
@@ -70,6 +86,7 @@ class HeaderDeadline(HttpToolsProtocol):
     _header_bytes = 0
     _awaiting_headers = True
     _answered_at_once = False
+    _access_line: AccessLine | None = None  # chosen at the connection's first answer at once
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)  # type: ignore[arg-type]
@@ -127,29 +144,24 @@ class HeaderDeadline(HttpToolsProtocol):
     def _answer_at_once(self) -> bool:
         """Write the kept copy's answer, if there is one. Runs in a context of its own: the
         request id it sets for the log line ends with it."""
-        url = httptools.parse_url(self.url)
-        path = url.path.decode("ascii")
-        if "%" in path:
+        target = _target(self.url)
+        if target is None:
             return False
-        scope = {**self.scope, "method": "GET", "path": path, "query_string": url.query or b""}
+        path, query, shown = target
+        scope = {**self.scope, "method": "GET", "path": path, "query_string": query}
         answer = self.app.fast_path.at_once(scope)
         if answer is None:
             return False
-        content = [STATUS_LINE[answer.status]]
-        for name, value in [*self.server_state.default_headers, *answer.head]:
-            content.extend([name, b": ", value, b"\r\n"])
-        content.extend([b"\r\n", answer.body])
-        self.transport.write(b"".join(content))
-        logger = self.access_logger
-        if self.access_log and logger.isEnabledFor(logging.INFO):
-            shown = path + ("?" + url.query.decode("ascii") if url.query else "")
-            # uvicorn's own line and arguments: its formatter and ops/logs.py unpack them.
-            # The record is made directly: `info` would first walk the stack for a source
-            # line that no format shows, a fifth of the line's cost.
-            args = (get_client_addr(scope), "GET", shown, "1.1", answer.status)  # type: ignore[arg-type]
-            logger.handle(
-                logger.makeRecord(logger.name, logging.INFO, __file__, 0, _ACCESS, args, None)
-            )
+        head = _SERVER_HEAD.of(self.server_state.default_headers)  # as uvicorn: date, server
+        rid = answer.request_id
+        status = STATUS_LINE[answer.status]
+        end = b"\r\n\r\n"
+        self.transport.write(b"".join((status, head, answer.head, _RID, rid, end, answer.body)))
+        if self.access_log and self.access_logger.isEnabledFor(logging.INFO):
+            if self._access_line is None:
+                client = get_client_addr(self.scope)
+                self._access_line = access_line(self.access_logger, client, self.loop)
+            self._access_line(shown, answer.status, rid)
         self.on_response_complete()
         return True
 
@@ -162,6 +174,184 @@ class HeaderDeadline(HttpToolsProtocol):
     def _headers_late(self) -> None:
         self._header_timer = None
         self.transport.close()
+
+
+_RID = REQUEST_ID + b": "
+
+
+def _target(url: bytes) -> tuple[str, bytes, str] | None:
+    """A request target's path, query and its form in the access line (uvicorn's: the path
+    quoted); None when the path needs unquoting or is not ASCII (the app's way handles it).
+    Remembered: readers ask for the same few targets again and again."""
+    try:
+        return _targets[url]
+    except KeyError:
+        pass
+    parsed = httptools.parse_url(url)
+    query = parsed.query or b""
+    try:
+        path = parsed.path.decode("ascii")
+        shown = quote(path) + ("?" + query.decode("ascii") if query else "")
+    except UnicodeDecodeError:
+        path = "%"
+    if len(_targets) >= _TARGETS_MEMO:
+        _targets.clear()
+    target = _targets[url] = None if "%" in path else (path, query, shown)
+    return target
+
+
+_targets: dict[bytes, tuple[str, bytes, str] | None] = {}
+
+
+class _WireHead:
+    """uvicorn's default headers (`date`, `server`) as header lines; uvicorn replaces the
+    list once a second, so they are joined once a second."""
+
+    def __init__(self) -> None:
+        self.headers: object = None
+        self.wire = b""
+
+    def of(self, headers: list[tuple[bytes, bytes]]) -> bytes:
+        if headers is not self.headers:
+            self.wire = b"".join(name + b": " + value + b"\r\n" for name, value in headers)
+            self.headers = headers  # held, so its identity is not reused
+        return self.wire
+
+
+_SERVER_HEAD = _WireHead()
+
+
+# The access line of answers written at once --------------------------------------------------
+
+AccessLine = Callable[[str, int, bytes], None]  # (path with query as shown, status, request id)
+
+
+def access_line(logger: logging.Logger, client: str, loop: asyncio.AbstractEventLoop) -> AccessLine:
+    """How the answers a connection gets at once are logged, chosen from `logger`'s set-up
+    once per connection (the caller checks per answer that the logger logs INFO at all).
+
+    uvicorn logs a line through `logging`: a LogRecord, its handler's lock, uvicorn's
+    formatter (which copies the record twice), and a flush, i.e. a write to the file or pipe,
+    per line. Together that costs more than the answer itself. When the logger is set up as
+    `dateline serve` sets it up (uvicorn's one handler on a stream, with uvicorn's access
+    format without colours, or ops/logs.py's JSON lines), the same line is made here from a
+    prefix fixed per connection, and lines are flushed once per turn of the event loop:
+    several answers' lines reach the file in one write, in the order they were written, and
+    before any line logged after them on the same stream (that one's flush takes them
+    along). Any other set-up (a log config of the operator's own, filters, more handlers)
+    gets a real LogRecord, as from uvicorn."""
+    handlers = logger.handlers
+    if len(handlers) == 1 and not logger.propagate and not logger.filters:
+        handler = handlers[0]
+        plain = type(handler) is logging.StreamHandler and not handler.filters
+        if plain and isinstance(handler, logging.StreamHandler) and handler.level <= logging.INFO:
+            formatter = handler.formatter
+            if _is_uvicorn_access_format(formatter):
+                return _text_lines(_Lines.of(handler, loop), client)
+            if type(formatter) is JsonFormatter:
+                return _json_lines(_Lines.of(handler, loop), logger.name, client)
+    return _records(logger, client)
+
+
+def _is_uvicorn_access_format(formatter: logging.Formatter | None) -> bool:
+    return (
+        type(formatter) is AccessFormatter
+        and not formatter.use_colors
+        and type(formatter._style) is logging.PercentStyle
+        and formatter._fmt == _UVICORN_ACCESS_FORMAT
+    )
+
+
+def _text_lines(lines: _Lines, client: str) -> AccessLine:
+    """uvicorn's line: `INFO:     127.0.0.1:50132 - "GET /live/x HTTP/1.1" 200 OK`."""
+    level = logging.getLevelName(logging.INFO)
+    start = f'{level}:{" " * (8 - len(level))} {client} - "GET '  # uvicorn's `levelprefix`
+    ends = {
+        status: f' HTTP/1.1" {status} {http.HTTPStatus(status).phrase}{lines.terminator}'
+        for status in (200, 304)
+    }
+    write = lines.write
+
+    def line(shown: str, status: int, request_id: bytes) -> None:
+        write(start + shown + ends[status])
+
+    return line
+
+
+def _json_lines(lines: _Lines, name: str, client: str) -> AccessLine:
+    """ops/logs.py's JSON line for uvicorn's access record, field for field."""
+    level = logging.getLevelName(logging.INFO).lower()
+    write = lines.write
+
+    def line(shown: str, status: int, request_id: bytes) -> None:
+        fields: dict[str, Any] = {
+            "time": datetime.fromtimestamp(time.time(), UTC).isoformat(timespec="milliseconds"),
+            "level": level,
+            "logger": name,
+            "message": f'{client} - "GET {shown} HTTP/1.1" {status}',
+            "request_id": request_id.decode("latin-1"),
+            "client": client,
+            "method": "GET",
+            "path": shown,
+            "status": status,
+        }
+        write(json.dumps(fields, ensure_ascii=False, default=str) + lines.terminator)
+
+    return line
+
+
+def _records(logger: logging.Logger, client: str) -> AccessLine:
+    def line(shown: str, status: int, request_id: bytes) -> None:
+        # uvicorn's own message and arguments: its formatter and ops/logs.py unpack them.
+        # The record is made directly: `info` would first walk the stack for a source line
+        # that no format shows.
+        args = (client, "GET", shown, "1.1", status)
+        logger.handle(
+            logger.makeRecord(logger.name, logging.INFO, __file__, 0, _ACCESS, args, None)
+        )
+
+    return line
+
+
+class _Lines:
+    """Lines written to a logging handler's stream under its lock, flushed once per turn of
+    the event loop instead of once per line."""
+
+    _of: ClassVar[weakref.WeakKeyDictionary[logging.Handler, _Lines]] = weakref.WeakKeyDictionary()
+
+    def __init__(self, handler: logging.StreamHandler[Any], loop: asyncio.AbstractEventLoop):
+        self.handler = handler
+        self.loop = loop
+        self.terminator = handler.terminator
+        self.flush_due = False
+
+    @classmethod
+    def of(cls, handler: logging.StreamHandler[Any], loop: asyncio.AbstractEventLoop) -> _Lines:
+        """One per handler and loop, so that one flush serves all connections."""
+        found = cls._of.get(handler)
+        if found is None or found.loop is not loop:
+            found = cls._of[handler] = cls(handler, loop)
+        return found
+
+    def write(self, line: str) -> None:
+        handler = self.handler
+        handler.acquire()
+        try:
+            handler.stream.write(line)
+        except Exception:  # as StreamHandler.emit: the handler reports it (stderr)
+            handler.handleError(logging.makeLogRecord({"msg": line}))
+        finally:
+            handler.release()
+        if not self.flush_due:
+            self.flush_due = True
+            self.loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self.flush_due = False
+        try:
+            self.handler.flush()
+        except Exception:  # a closed pipe, a full disk: reported as logging reports them
+            self.handler.handleError(logging.makeLogRecord({"msg": "flushing the access log"}))
 
 
 def header_deadline(seconds: float) -> type[HeaderDeadline]:

@@ -66,21 +66,29 @@ Count = Callable[[str, str, int, float], None]
 class Copy:
     """One answer as the app gave it, and what it was versioned by."""
 
-    tag: str  # the ETag's opaque part, for If-None-Match
+    etag: str  # the ETag header as sent: a client that holds the copy sends it back as is
+    tag: str  # its opaque part, for any other If-None-Match
     head: list[tuple[bytes, bytes]]  # the 200's headers, but the request id
     not_modified_head: list[tuple[bytes, bytes]]
     body: bytes
     versions: Versions
     route: str
     born: float
+    # The same headers as HTTP/1.1 header lines, for a server that writes them (`at_once`):
+    # joined once per copy rather than once per answer.
+    wire_head: bytes
+    wire_not_modified_head: bytes
 
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """A whole answer from a copy: status, headers (with its request id), body."""
+    """A whole answer from a copy, for a server that writes HTTP/1.1 itself (serving.py):
+    its status, its header lines but the server's own and the request id, the request id
+    and the body (empty for a 304)."""
 
     status: int
-    head: list[tuple[bytes, bytes]]
+    head: bytes
+    request_id: bytes
     body: bytes
 
 
@@ -161,23 +169,24 @@ class FastPath:
         if asked is None or copy is None:
             return None
         began = time.perf_counter()
-        answer = self._reply(scope, copy, asked)
+        rid = self.request_id(scope)
+        if _holds(asked, copy):  # a 304 needs nothing of the 200: no body, no other headers
+            answer = Answer(304, copy.wire_not_modified_head, rid, b"")
+        else:
+            answer = Answer(200, copy.wire_head, rid, copy.body)
         if self.count is not None:
             self.count(copy.route, "GET", answer.status, time.perf_counter() - began)
         return answer
 
     async def _answer(self, scope: Scope, send: Send, copy: Copy, asked: Request) -> int:
-        answer = self._reply(scope, copy, asked)
-        start = {"type": "http.response.start", "status": answer.status, "headers": answer.head}
-        await send(start)
-        await send({"type": "http.response.body", "body": answer.body})
-        return answer.status
-
-    def _reply(self, scope: Scope, copy: Copy, asked: Request) -> Answer:
         rid = (REQUEST_ID, self.request_id(scope))
-        if asked.if_none_match is not None and http_cache.matches(asked.if_none_match, copy.tag):
-            return Answer(304, [*copy.not_modified_head, rid], b"")
-        return Answer(200, [*copy.head, rid], copy.body)
+        if _holds(asked, copy):
+            status, head, body = 304, [*copy.not_modified_head, rid], b""
+        else:
+            status, head, body = 200, [*copy.head, rid], copy.body
+        await send({"type": "http.response.start", "status": status, "headers": head})
+        await send({"type": "http.response.body", "body": body})
+        return status
 
     async def _fill(self, scope: Scope, receive: Receive, send: Send, slow: Slow, key: Key) -> None:
         """Let the app answer, and keep its answer when anyone may reuse it. Readers who ask
@@ -229,7 +238,10 @@ class FastPath:
         tags = http_cache.etag_tags(etag)
         if len(tags) != 1:
             return None
-        return Copy(tags[0], head, bare, body, versions, route, self.clock())
+        born = self.clock()
+        return Copy(
+            etag, tags[0], head, bare, body, versions, route, born, _wire(head), _wire(bare)
+        )
 
     def _current(self, copy: Copy, announced: int) -> bool:
         """False when an announcement made the copy stale while the app rendered it."""
@@ -299,6 +311,19 @@ class FastPath:
             self._languages.clear()
         chosen = self._languages[memo] = i18n.choose(switch, accept.decode("latin-1"))
         return chosen
+
+
+def _holds(asked: Request, copy: Copy) -> bool:
+    """Does the client hold this copy (If-None-Match names its tag)? Mostly the client sends
+    the ETag back as it got it, which a comparison settles without parsing the header."""
+    held = asked.if_none_match
+    if held is None:
+        return False
+    return held == copy.etag or http_cache.matches(held, copy.tag)
+
+
+def _wire(head: list[tuple[bytes, bytes]]) -> bytes:
+    return b"".join(name + b": " + value + b"\r\n" for name, value in head)
 
 
 def _outdated(copy: Copy, blog_id: int, seq: int) -> bool:
