@@ -223,6 +223,17 @@ async def test_updates_with_a_new_incident_or_agreement_are_suggested_to_editors
     assert parse(reader).css(".update--key") == []
 
 
+async def test_the_facts_workers_reading_is_not_in_the_audit_log(
+    db: Database, blog: Blog, editor: User, editor_client: httpx.AsyncClient
+) -> None:
+    (first,) = await publish(db, blog, editor, [KHARKIV])
+    assert suggestion_of(parse(await editor_client.get(f"/admin/live/{blog.slug}")), first)
+    rows = parse(await editor_client.get(f"/admin/live/{blog.slug}/audit")).css("#audit tbody tr")
+    said = [" ".join(row.css("td")[1].text().split()) for row in rows]
+    assert said[0] == f"{editor.display_name} published update {first.id}"
+    assert not any("update.facts" in line or "Someone" in line for line in said)
+
+
 async def test_accepting_a_suggestion_marks_the_key_event_in_one_click(
     db: Database, blog: Blog, editor: User, editor_client: httpx.AsyncClient
 ) -> None:

@@ -24,7 +24,7 @@ from starlette.responses import Response
 from dateline.accounts.auth import require_editor
 from dateline.accounts.service import User
 from dateline.db.tables import utcnow
-from dateline.facts import queries, recap, review, review_form, suggestions
+from dateline.facts import cache, queries, recap, review, review_form, suggestions
 from dateline.facts.labels import label
 from dateline.facts.wording import describe
 from dateline.i18n import gettext as _
@@ -126,8 +126,10 @@ async def _review_page(
 
 
 def add_to(extras: PageExtras) -> None:
-    """Suggested key events on the editor's blog page, a drafted recap in its recap form."""
+    """Suggested key events on the editor's blog page (and on the updates its live changes
+    bring: realtime/editor_changes.py), a drafted recap in its recap form."""
     extras.add("admin.editor_page", _editor_page_additions)
+    extras.add("admin.editor_changes", _editor_page_additions)
     extras.add("admin.recap_form", _recap_form_additions)
 
 
@@ -135,9 +137,11 @@ async def _editor_page_additions(request: Request, page: Mapping[str, Any]) -> l
     """For those who may mark key events: the marks, and a link to the facts to review."""
     if not page["rights"].publish:
         return []
-    blog = page["view"].blog
-    async with services(request).db.read() as conn:
-        found = await queries.of_blog(conn, blog.id)
+    blog = page["blog"] if "blog" in page else page["view"].blog
+    db = services(request).db
+    async with db.read() as conn:
+        kept = await cache.of(db).of_blog(conn, blog.id)
+        found = [fact for entry in kept.merged for fact in entry.members]
         suggested = suggestions.suggest(found, await suggestions.candidates(conn, blog.id))
     lines = {
         update_id: [describe(fact.kind, fact.fact, fact.fact_date) for fact in new]

@@ -1,21 +1,29 @@
 """One incident reported by several sources is shown once.
 
-Incidents merge when their kind, place (GeoNames id) and date agree. The merged incident
-keeps every source, shows the range of each count, and states the most conservative count
-(the lowest): of the editors' decisions when there are any, else of all its sources.
-Totals (`aggregate`), incidents without a known place or date, agreements and rejected
-facts are never merged.
+Incidents merge when their kind, place and date agree. The place is its GeoNames id; a place
+the gazetteer does not know (a village too small for it, a name it could not place) is its
+name, folded (`place_key`: case, accents, apostrophes and punctuation), so two reports of
+the same incident in the same unknown village are one. Merging only ever joins the facts of
+one blog or one story (the facts it is given). The merged incident keeps every source, shows
+the range of each count, and states the most conservative count (the lowest): of the
+editors' decisions when there are any, else of all its sources. Totals (`aggregate`),
+incidents without a place or date, agreements and rejected facts are never merged.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
+
+from dateline.facts.names import exact_key
 
 COUNTS = ("killed", "injured", "missing")
 DECIDED = ("corrected", "confirmed")
 SORTS = ("date", "place", "killed", "injured")
+_PUNCTUATION = re.compile(r"[^\w\s]")  # after `exact_key` folded apostrophes and accents
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +55,7 @@ class StoredFact:
         return value if isinstance(value, int) else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: `fact` is worked out once, on first use
 class Merged:
     """One fact as readers see it, with every source that reported it."""
 
@@ -66,9 +74,10 @@ class Merged:
         states = {member.review for member in self.members}
         return next((state for state in DECIDED if state in states), self.first.review)
 
-    @property
+    @cached_property
     def fact(self) -> dict[str, Any]:
-        """The first source's fact with the most conservative counts."""
+        """The first source's fact with the most conservative counts (a page asks for it
+        dozens of times: the table, the chart, the map)."""
         deciding = [m for m in self.members if m.review in DECIDED] or list(self.members)
         fact = dict(deciding[0].fact)
         if self.kind == "incident":
@@ -100,16 +109,27 @@ def merge(found: list[StoredFact]) -> list[Merged]:
 
 
 def _identity(fact: StoredFact) -> object:
+    where = place_key(fact)
     mergeable = (
         fact.kind == "incident"
         and fact.review != "rejected"
         and not fact.fact.get("aggregate")
-        and fact.geonames_id is not None
+        and where is not None
         and fact.fact_date is not None
     )
     if not mergeable:
         return ("own", fact.id)
-    return ("incident", fact.fact.get("kind"), fact.geonames_id, fact.fact_date)
+    return ("incident", fact.fact.get("kind"), where, fact.fact_date)
+
+
+def place_key(fact: StoredFact) -> int | str | None:
+    """Where a fact happened, as merging compares it: the GeoNames id, else the place's name
+    folded ("Nowa Wieś", "nowa wies", "Nowa-Wieś." are one); None without a place."""
+    if fact.geonames_id is not None:
+        return fact.geonames_id
+    place = fact.fact.get("place") or {}
+    name = _PUNCTUATION.sub(" ", exact_key(str(place.get("name") or "")))
+    return " ".join(name.split()) or None
 
 
 def sort(merged: list[Merged], by: str, descending: bool | None = None) -> list[Merged]:

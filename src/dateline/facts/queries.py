@@ -62,6 +62,13 @@ async def story_has_facts(conn: AsyncConnection, story_id: int) -> bool:
 
 
 async def _of_story(conn: AsyncConnection, story_id: int) -> ColumnElement[bool]:
+    return (await story_facts_filter(conn, story_id))[0]
+
+
+async def story_facts_filter(
+    conn: AsyncConnection, story_id: int
+) -> tuple[ColumnElement[bool], int | None]:
+    """Which facts are the story's (its items', its live blog's), and that blog's id."""
     story = (
         await conn.execute(
             select(stories.c.blog_id).where(
@@ -75,7 +82,7 @@ async def _of_story(conn: AsyncConnection, story_id: int) -> ColumnElement[bool]
     wanted: ColumnElement[bool] = facts.c.item_id.in_(in_story)
     if story.blog_id is not None:
         wanted = or_(wanted, facts.c.blog_id == story.blog_id)
-    return wanted
+    return wanted, story.blog_id
 
 
 async def one(conn: AsyncConnection, fact_id: int) -> list[StoredFact]:

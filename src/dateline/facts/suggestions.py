@@ -20,7 +20,8 @@ from dateline.accounts.service import User
 from dateline.db import Database, insert_new
 from dateline.db.tables import key_event_dismissals, updates
 from dateline.errors import NotFound
-from dateline.facts.merge import StoredFact
+from dateline.facts import queries
+from dateline.facts.merge import StoredFact, place_key
 from dateline.i18n import gettext as _
 from dateline.liveblog import team
 
@@ -31,8 +32,7 @@ EARLIEST = datetime.min.replace(tzinfo=UTC)
 def novelty(fact: StoredFact) -> Novelty:
     """What makes a fact news: the same key from an earlier update means it is not."""
     found = fact.fact
-    place = found.get("place") or {}
-    where = fact.geonames_id or str(place.get("name") or "").casefold()
+    where = place_key(fact) or ""  # as merging compares places (merge.py)
     if fact.kind == "incident":
         return ("incident", found.get("kind"), where, fact.fact_date)
     if fact.kind == "exchange":
@@ -58,6 +58,17 @@ def suggest(found: Iterable[StoredFact], candidates: set[int]) -> dict[int, list
 
 def _published_order(fact: StoredFact) -> tuple[datetime, int, int]:
     return (fact.source.published_at or EARLIEST, fact.source.update_id or 0, fact.id)
+
+
+Marks = dict[int, tuple[Novelty, ...]]  # suggested update → what is new in it
+
+
+async def marks(conn: AsyncConnection, blog_id: int) -> Marks:
+    """The blog's suggested key events as they stand: what the facts worker compares before
+    and after it stores facts, to tell open editor pages which marks came or went."""
+    found = await queries.of_blog(conn, blog_id)
+    suggested = suggest(found, await candidates(conn, blog_id))
+    return {update_id: tuple(map(novelty, new)) for update_id, new in suggested.items()}
 
 
 async def candidates(conn: AsyncConnection, blog_id: int) -> set[int]:

@@ -4,6 +4,13 @@ A pass takes a batch of texts that are new or changed, reads them in a thread (t
 part, so the event loop serving readers and editors is never held), then saves the batch in
 one short transaction. Publishing and ingest never wait for it: they only write the texts.
 `dateline facts update` runs passes until nothing is left; the app runs `FactsWorker`.
+
+Facts read from updates can make or unmake a "Suggested key event" on the editor's page
+(suggestions.py) after the update's own event went out. So the pass compares each blog's
+suggestions before and after it stores facts, and appends an `update.facts` event for each
+update whose mark came, went or changed: an editor's open page asks for that update again
+(realtime/editor_changes.py) and shows it with its mark. Readers' pages see no mark; the
+event only names the update (payload `about_update`) and changes nothing readers see.
 """
 
 from __future__ import annotations
@@ -14,10 +21,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from dateline.background import Passes
 from dateline.db import Database
+from dateline.db.log import append_event
 from dateline.db.tables import utcnow
-from dateline.facts import store
+from dateline.facts import store, suggestions
 from dateline.facts.extract import extract
 from dateline.facts.records import fact_rows
 from dateline.facts.store import Text
@@ -48,6 +58,8 @@ class FactsExtractor:
             gone = await store.deleted_updates(conn, self.batch)
             texts = await store.pending_updates(conn, self.batch)
             texts += await store.pending_items(conn, self.batch)
+            blogs = sorted({text.blog_id for text in texts if text.blog_id is not None})
+            before = {blog_id: await suggestions.marks(conn, blog_id) for blog_id in blogs}
         if not gone and not texts:
             return 0
         read = await asyncio.to_thread(_read_all, texts)
@@ -56,7 +68,19 @@ class FactsExtractor:
             await store.forget_updates(conn, gone)
             for text, rows in read:
                 await store.save(conn, text, rows, now)
+            for blog_id in blogs:
+                await _tell_editors(conn, blog_id, before[blog_id])
         return len(gone) + len(texts)
+
+
+async def _tell_editors(conn: AsyncConnection, blog_id: int, before: suggestions.Marks) -> None:
+    """An `update.facts` event for each update whose suggested key event came, went or
+    changed, in the transaction that stored its facts (so it is announced after commit)."""
+    after = await suggestions.marks(conn, blog_id)
+    for update_id in sorted(before.keys() | after.keys()):
+        if before.get(update_id) != after.get(update_id):
+            about = {"about_update": update_id}
+            await append_event(conn, blog_id, "update.facts", None, payload=about, touch=False)
 
 
 def _read_all(texts: list[Text]) -> list[tuple[Text, list[dict[str, Any]]]]:
