@@ -84,7 +84,8 @@ async def audit_log(
         published = await conn.execute(
             select(blog_events, users.c.email, users.c.display_name)
             .outerjoin(users, users.c.id == blog_events.c.actor_id)
-            .where(blog_events.c.blog_id == blog.id)
+            # Not a person's doing: the facts worker saying it read an update.
+            .where(blog_events.c.blog_id == blog.id, blog_events.c.kind != "update.facts")
             .order_by(blog_events.c.seq.desc())
             .limit(limit)
         )

@@ -4,8 +4,11 @@ The editor's page follows the blog's public event stream as a reader's does (sta
 but a reader's frames carry no controls. So each event makes the page ask here for the
 changes after `since`, as the same payloads rendered the way this editor sees them (the
 controls their rights allow, their CSRF token, their language), plus the drafts box, which
-the public log never carries (drafts are private to the team). The page also asks every few
-seconds, for drafts and decisions that come with no event. Private: never stored by a cache.
+the public log never carries (drafts are private to the team). Updates come with what other
+features add to them on the editor's page (`web.page_extras`: facts' suggested key event
+mark), so an update the facts worker just found news in (`update.facts`) shows its mark. The
+page also asks every few seconds, for drafts and decisions that come with no event.
+Private: never stored by a cache.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ from dateline.accounts.auth import require_editor
 from dateline.accounts.permissions import Action, Rights, rights
 from dateline.accounts.service import User
 from dateline.liveblog import desk, team
+from dateline.liveblog.models import Blog
 from dateline.numbers import Seq
 from dateline.realtime import queries
 from dateline.realtime.frames import FrameRenderer
 from dateline.web import csrf
+from dateline.web.page_extras import Added
 from dateline.web.responses import keep_csrf_cookie
 from dateline.web.services import services
 
@@ -44,7 +49,10 @@ async def editor_changes(
         behind = blog.last_seq - since
         reset = behind < 0 or behind > state.settings.sse_replay_limit
         events = [] if reset else await queries.events_after(conn, blog.id, since, behind)
-        renderer = FrameRenderer(state.templates, _page(request, allowed), i18n.current())
+        page = _page(request, allowed)
+        if any(event.kind.startswith("update.") for event in events):
+            page["added"] = await _added(request, blog, allowed)
+        renderer = FrameRenderer(state.templates, page, i18n.current())
         frames = await renderer.frames(conn, blog, events)
         waiting = await desk.desk(conn, blog.id, user, allowed)
     now = datetime.now(UTC)
@@ -59,6 +67,14 @@ async def editor_changes(
     response = Response(body, media_type="application/json", headers=headers)
     keep_csrf_cookie(request, response)  # the controls' forms carry a token from its seed
     return response
+
+
+async def _added(request: Request, blog: Blog, allowed: Rights) -> Added:
+    """What other features add to the updates of the editor's page (a suggested key event
+    mark, from facts), so a replaced update keeps them: the page registered as
+    "admin.editor_changes" is given the blog and the editor's rights."""
+    context = {"blog": blog, "rights": allowed}
+    return await services(request).page_extras.for_page("admin.editor_changes", request, context)
 
 
 def _page(request: Request, allowed: Rights) -> dict[str, object]:

@@ -80,7 +80,7 @@ class FrameRenderer:
         self, conn: AsyncConnection, blog: Blog, events: list[LoggedEvent]
     ) -> list[Frame]:
         """The events' frames: one query for all their updates, whatever their number."""
-        ids = list({e.update_id for e in events if e.update_id is not None})
+        ids = list({u for e in events if (u := _update_of(e)) is not None})
         found = await queries.updates_by_ids(conn, blog.id, ids)
         totals = await queries.stream_counts(conn, blog.id)  # as the frames' updates: now
         shown = await comment_queries.comments_by_ids(conn, blog.id, _comment_ids(events))
@@ -117,7 +117,8 @@ class FrameRenderer:
         payload: dict[str, Any] = {"seq": event.seq, "kind": event.kind, "live": blog.is_live}
         payload["counts"] = counts
         key_related = event.kind in ALWAYS_KEY_RELATED
-        update = found.get(event.update_id) if event.update_id is not None else None
+        update_id = _update_of(event)
+        update = found.get(update_id) if update_id is not None else None
         if update is not None:
             payload.update(self._update_payload(blog, update))
             was_key = bool(event.payload.get("was_key_event"))
@@ -157,6 +158,16 @@ class FrameRenderer:
         if update.pinned and not update.is_deleted:
             payload["pinned_html"] = self._render("_pinned_slot.html", blog=blog, pinned=update)
         return payload
+
+
+def _update_of(event: LoggedEvent) -> int | None:
+    """The update an event is about. An event that tells of an update without changing it
+    (`update.facts`: its facts were read, a suggested key event came or went) names it in
+    its payload, so that "who changed this update last" never names the facts worker."""
+    if event.update_id is not None:
+        return event.update_id
+    about = event.payload.get("about_update")
+    return about if isinstance(about, int) else None
 
 
 def _comment_ids(events: list[LoggedEvent]) -> list[int]:

@@ -20,8 +20,11 @@
   var ages = window.Intl && Intl.RelativeTimeFormat
     ? new Intl.RelativeTimeFormat(document.documentElement.lang || "en", { numeric: "always" })
     : null;
+  // update.facts: the facts worker read an update and a "Suggested key event" mark came or
+  // went (facts/worker.py); only the editor's page shows such marks.
   var KINDS = ["update.published", "update.edited", "update.deleted", "update.key_event",
-    "update.pinned", "recap.changed", "blog.ended", "comment.approved", "comment.removed"];
+    "update.pinned", "recap.changed", "blog.ended", "comment.approved", "comment.removed",
+    "update.facts"];
   var POLL_MS = 10000;
   var baseTitle = document.title;
   var state = {
@@ -170,7 +173,7 @@
     document.dispatchEvent(new CustomEvent("dateline:frame", { detail: d }));
     if (d.recap_html !== undefined) setSlot("[data-recap-slot]", d.recap_html);
     if (d.counts) setSlot("[data-stream-count]", state.filter ? d.counts.key_events : d.counts.updates);
-    if (d.update_id) {
+    if (d.update_id && (desk || d.kind !== "update.facts")) {  // a reader's update is unchanged
       applyKeyEvent(d);
       applyPinned(d);
       applyUpdate(d);
