@@ -308,6 +308,16 @@ def test_a_part_named_by_who_died_is_a_part_of_the_total() -> None:
     assert incidents(text, "en") == [(None, 21, None, True), ("Khan Younis", 5, None, False)]
 
 
+def test_a_dateline_names_the_place_of_the_news() -> None:
+    ticker = "Kiew: In der Nacht gab es erneut Luftalarm. Zwei Menschen wurden verletzt."
+    assert incidents(ticker, "de") == [("Kiew", None, 2, False)]
+    wire = "KYIV, Ukraine (AP) — A Russian drone attack injured two people overnight."
+    assert incidents(wire, "en") == [("KYIV", None, 2, False)]
+    assert incidents("Update: Two people were injured in a drone attack.", "en") == [
+        (None, None, 2, False)
+    ]
+
+
 def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:
     # "Vale" (Georgia, Romania, Oregon) and "Harrow" (London) are other places.
     assert incidents("Three people were killed in the Vale of Harrow on Monday.") == [

@@ -266,6 +266,10 @@ def _judge(sentence: str, start: int, end: int, name: str, gazetteer: Gazetteer)
     if not strong and (_SPEAKER_AFTER.match(after) or folded in AMBIGUOUS):
         return None
     candidates = gazetteer.lookup(name)
+    if not strong and start == 0 and _DATELINE_AFTER.match(after):
+        # A dateline ("Kiew: …", "KYIV, Ukraine (AP) — …") says where the news is from; a
+        # town big enough to file from, never a word that happens to name a hamlet.
+        strong, candidates = True, tuple(p for p in candidates if p.population >= 10_000)
     if not strong:
         # Alone: a country or region by any of its names, a well-known place by its own
         # name, or a big city by an exonym inside the sentence ("Russland griff Kiew an");
@@ -284,6 +288,11 @@ def _judge(sentence: str, start: int, end: int, name: str, gazetteer: Gazetteer)
         return None
     district = bool(_DISTRICT_AFTER.match(after))
     return Mention(start, end, name, relation, strong, candidates, district=district)
+
+
+_DATELINE_AFTER = re.compile(
+    r"(?:,\s*[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)?\s*(?:\([\w/ ]{1,20}\)\s*)?(?::|[—–])\s"
+)
 
 
 def _notable(place: Place) -> bool:
