@@ -318,6 +318,16 @@ def test_a_dateline_names_the_place_of_the_news() -> None:
     ]
 
 
+def test_injuries_left_behind_a_landmine_and_a_past_months_disaster() -> None:
+    bus = "A school bus crash in Pennsylvania left 14 children with minor injuries."
+    assert incidents(bus, "en") == [("Pennsylvania", None, 14, False)]
+    mine = "Nine soldiers were killed when their vehicle hit a landmine in Kidal, the army said."
+    assert kinds(mine, "en") == ["explosion"]
+    past = "The earthquake killed more than 50,000 people in Turkey and Syria in February 2023."
+    assert incidents(past, "en") == []
+    assert incidents("Das Beben im Februar 2023 tötete mehr als 50.000 Menschen.", "de") == []
+
+
 def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:
     # "Vale" (Georgia, Romania, Oregon) and "Harrow" (London) are other places.
     assert incidents("Three people were killed in the Vale of Harrow on Monday.") == [

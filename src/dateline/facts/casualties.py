@@ -89,7 +89,7 @@ VERB_FIRST = re.compile(
 )
 LEFT = re.compile(
     rf"\b(?:left|leaving)\s+{_N}(?P<mid>(?:\s+{_WORD}){{0,2}}?)\s+(?P<v>dead|injured|wounded|"
-    rf"missing)\b",
+    rf"missing|with (?:\w+\s+){{0,2}}injuries)\b",
     re.I,
 )
 # "the death toll from the collapse of a building has risen to 12": "of a" is no toll of one.

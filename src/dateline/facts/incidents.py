@@ -33,8 +33,8 @@ KINDS = (
      r"|\w*[Uu]nglück|entgleist"),
     ("missile", r"missile|rocket|ballistic|Rakete|Raketen|Marschflugkörper"),
     ("drone", r"drone|Shahed|Drohne|Drohnen"),
-    ("explosion", r"suicide bomb|car bomb|bomb blast|roadside bomb|IED|Selbstmordanschlag"
-     r"|Autobombe|Sprengsatz"),
+    ("explosion", r"suicide bomb|car bomb|bomb blast|roadside bomb|IED|land ?mine"
+     r"|Selbstmordanschlag|Autobombe|Sprengsatz|Landmine"),
     ("air strike", r"air ?strike|airstrike|air raid|bombing|bombardment|glide bomb|guided bomb"
      r"|aerial bomb|Luftangriff|Gleitbombe|Lenkbombe|Fliegerbombe"),
     ("shelling", r"shelling|shelled|artillery|Beschuss|beschossen|Artillerie|Granate"),
@@ -61,6 +61,8 @@ _TOTAL = re.compile(
 _HISTORIC = re.compile(
     r"\b(?:anniversary|Jahrestag|commemorat|Gedenk|years ago|years after|Jahre nach|vor \w+ Jahren"
     r"|in (?:19|20)\d\d|the (?:19|20)\d\d\b(?! (?:people|Menschen))"
+    r"|\b(?:in|im) (?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December|Januar|Jänner|Februar|März|Mai|Juni|Juli|Oktober|Dezember) (?:19|20)\d\d"
     r"|im Jahr (?:19|20)\d\d|since (?:19|20)\d\d|seit (?:19|20)\d\d|genocide|Völkermord|"
     r"Holocaust|world war|Weltkrieg|(?:in|over) the (?:past|last) \w+ years|between (?:19|20)\d\d"
     r")",
