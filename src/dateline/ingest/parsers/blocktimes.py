@@ -1,7 +1,10 @@
 """When one update's HTML block says it went up, in whichever way its CMS writes it.
 
 In order: a time attribute on the block itself (`data-post-time`, `data-time`,
-`data-sort-time`, `data-timestamp`, … holding epoch seconds, epoch milliseconds or ISO 8601),
+`data-js-timestamp` (the Live Blog platform's, liveblog.pro),
+`data-sort-time`, `data-timestamp`, … holding epoch seconds, epoch milliseconds, ISO 8601, or
+a 14-digit "20241106021500": the YYYYMMDDhhmmss that AMP live lists (WordPress Liveblog's AMP
+pages among them) write as `data-sort-time`, local time, not 600 years of milliseconds),
 a `<time datetime>` inside it, such an attribute on an element inside it, and last the text
 of a `<time>` ("19:20", "12.31 Uhr", "4:14 p.m.", "14.03.2025, 12:31"). A clock without a
 date is returned as a `time`, to be dated like a ticker's (`dated_stamps`).
@@ -25,7 +28,8 @@ from dateline.numbers import small_int
 Element: TypeAlias = lxml.html.HtmlElement
 Stamp: TypeAlias = datetime | time | None
 TIME_ATTRIBUTES = ("data-post-time", "data-time", "data-sort-time", "data-timestamp",
-                   "data-published", "data-publish-time", "data-date", "data-datetime")  # fmt: skip
+                   "data-published", "data-publish-time", "data-date", "data-datetime",
+                   "data-js-timestamp")  # fmt: skip
 # The page's <time>s and time attributes (their values, whose getparent() is the element):
 # plain paths, as predicates testing each element for eight attributes are slow.
 TIMES = lxml.etree.XPath("//time | " + " | ".join(f"//@{name}" for name in TIME_ATTRIBUTES))
@@ -39,6 +43,7 @@ _DAY = re.compile(
     r"\b(?P<d>[0-3]?\d)\.\s?(?P<m>[01]?\d)\.\s?(?P<y>20\d\d)\b|\b(?P<iso>20\d\d-\d\d-\d\d)\b"
 )
 _EPOCH_MS = 10**11  # larger numbers are milliseconds (from March 1973 on)
+_DIGITS_TIME = re.compile(r"^(?:19|20)\d{12}$")  # YYYYMMDDhhmmss (epoch ms has 13 digits)
 _EPOCH_MIN = 10**8  # smaller numbers are no timestamps (1973 in seconds): a year, an id
 
 
@@ -73,6 +78,11 @@ def read_stamp(value: str, zone: tzinfo) -> Stamp:
     """A raw stamp → aware UTC moment, or a clock time to date; None when unreadable."""
     if not value:
         return None
+    if _DIGITS_TIME.match(value):
+        try:
+            return datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=zone).astimezone(UTC)
+        except ValueError:  # not a calendar date after all: an id
+            return None
     number = small_int(value)
     if number is not None:
         if number < _EPOCH_MIN:

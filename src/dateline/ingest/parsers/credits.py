@@ -45,6 +45,7 @@ _AGENCY_END = re.compile(
 )
 _PARENS_END = re.compile(rf"\((?P<credit>[^()]*(?:Photo|Foto|{_AGENCY})[^()]*)\)\s*$")
 _TRIM = " \t\n,;|–—-"
+_LABEL_END = re.compile(rf"[\s,;|–—-]*\b{_LABEL}\s*:\s*$", re.IGNORECASE)  # a label left alone
 
 
 def split_credit(text: str) -> tuple[str, str]:
@@ -67,7 +68,8 @@ def _bare(credit: str) -> str:
 
 def caption_and_credit(caption: Element | None) -> tuple[str, str]:
     """A caption element's own words and its credit (module doc). A credit element takes
-    what follows it in the caption along ("Photo by Jane Doe" / "AFP via Getty Images")."""
+    what follows it in the caption along ("Photo by Jane Doe" / "AFP via Getty Images"); a
+    label printed before it ("Foto:", "credit:") is no part of the caption."""
     if caption is None:
         return "", ""
     words = copy.deepcopy(caption)
@@ -84,6 +86,7 @@ def caption_and_credit(caption: Element | None) -> tuple[str, str]:
     for part in parts:
         part.drop_tree()
     own, inline = split_credit(to_text(words.text_content()))
+    own = _LABEL_END.sub("", own)  # "Wahlparty <span>Foto:</span> <span class=credit>dpa"
     return own, _bare(credit) or inline
 
 

@@ -7,6 +7,15 @@ kind (`class="post key-event"`, `data-type="key-event"`), a data attribute named
 holds a value (`data-key-event="true"`, "1", "yes", or present without one; "false", "0" and
 "no" say it is not), or a short element says it ("KEY EVENT", "Wichtiges Ereignis",
 "Pinned", "Angepinnt:"). Such a label is left out of the update's words.
+
+An update's own meta line is no part of its words either: short elements whose class names a
+byline, a contributor or an avatar ("liveblog-author-name", "live-blog--author",
+"lx-stream-post__contributor-name", "byline"), share tools ("lx-share-tools", "lb-sharing"),
+a shown time ("liveblog-meta-time", "date", "time" holding "September 9, 2024 18:20" or "5
+minutes ago") or when it was changed ("post-updated": "Updated 16:05"). CMSs print them
+around every update; left in, every update would start "Jane Doe September 9, 202418:20".
+The first byline's words become the item's author. Inside a quote, a "quote-author" is what
+the update quotes, and stays.
 """
 
 from __future__ import annotations
@@ -30,12 +39,15 @@ from dateline.ingest.parsers.clean import (
 )
 from dateline.ingest.parsers.credits import CREDIT_CLASS
 from dateline.ingest.parsers.items import ItemImage, ParsedItem
-from dateline.ingest.parsers.pictures import CAPTION_CLASS
+from dateline.ingest.parsers.pictures import BYLINE_CLASS, CAPTION_CLASS, META_CHARS
 from dateline.ingest.parsers.pictures import block_images as block_images  # feeds.py's too
 
 Element: TypeAlias = lxml.html.HtmlElement
 AttributeValue = lxml.etree._ElementUnicodeResult  # what XPath gives for an attribute
-KEY_EVENT = re.compile(r"key[-_ ]?event|keyevent|wichtig", re.IGNORECASE)
+# "type-key": WordPress VIP Liveblog's class for a key event (its alerts are "type-alert");
+# "post--highlighted": liveblog.pro's, whose readers filter "Highlights" (a modifier only: a
+# plain "highlighted" may be a marker pen on a phrase of the text).
+KEY_EVENT = re.compile(r"key[-_ ]?event|keyevent|wichtig|\btype-key\b|--highlighted\b", re.I)
 PINNED = re.compile(r"pinned|angepinnt|sticky", re.IGNORECASE)
 _EITHER = re.compile(f"{KEY_EVENT.pattern}|{PINNED.pattern}", re.IGNORECASE)
 # Attributes whose value names the kind of update ("key-event", "pinned").
@@ -47,9 +59,25 @@ PIN_LABELS = frozenset({"pinned", "angepinnt", "pinned post", "angeheftet"})
 ALL_LABELS = KEY_LABELS | PIN_LABELS
 LABEL_TAGS = frozenset({"mark", "span", "strong", "b", "em", "div", "p", "li", "small", "label"})
 # Around an update's words, not part of them: its time, asides, figures (their pictures become
-# the item's images), captions and credits, scripts.
-CHROME = ("time", "aside", "figure", "figcaption", "mark", "script", "style", "noscript")
+# the item's images), captions and credits, scripts, its footer (share tools, tags). (A form
+# stays: a poll in an update is part of what it says.)
+CHROME = ("time", "aside", "figure", "figcaption", "mark", "script", "style", "noscript",
+          "footer", "nav")  # fmt: skip
 _NOT_WORDS = re.compile(rf"{CREDIT_CLASS.pattern}|{CAPTION_CLASS.pattern}", re.IGNORECASE)
+# The update's meta line (module doc): a byline, share tools or a time shown as text.
+_TIME_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:time|date|timestamp|datetime|updated|modified)(?:$|[\s_-])", re.I
+)
+# A clock ("18:20", "9.05"), a year ("September 9, 2024") or an age ("5 minutes ago"); not a
+# duration ("65.06 sek." in a race result whose class says time).
+_TIME_WORDS = re.compile(
+    r"(?<![\d.])(?:[01]?\d|2[0-3])[:.][0-5]\d(?![\d.])|\b(?:19|20)\d\d\b|\bago\b", re.I
+)
+QUOTE_TAGS = frozenset({"blockquote", "q"})
+_SHARE_CLASS = re.compile(r"(?:^|[\s_-])(?:share(?!d)|sharing|social)", re.IGNORECASE)
+_META_CLASS = re.compile(
+    rf"{BYLINE_CLASS.pattern}|{_TIME_CLASS.pattern}|{_SHARE_CLASS.pattern}", re.IGNORECASE
+)
 
 
 def _any_of(names: tuple[str, ...], test: str) -> str:
@@ -77,6 +105,7 @@ _LABELS = " | ".join(
 _CHROME_TAGS = " | ".join(f"descendant::{tag}" for tag in CHROME)
 _MARKS = lxml.etree.XPath(f"{_CLASSES} | {_FLAG_ATTRIBUTES} | {_LABELS}")
 _CHROME = lxml.etree.XPath(f"{_CHROME_TAGS} | {_CLASSES} | {_LABELS}")
+_CLASS_VALUES = lxml.etree.XPath(_CLASSES)
 
 
 def _label(node: Element) -> str:
@@ -117,6 +146,32 @@ def _is_chrome(node: Element) -> bool:
     return bool(node.tag in CHROME or _NOT_WORDS.search(node.get("class") or "") or label)
 
 
+def _is_meta(node: Element) -> bool:
+    """A byline, an avatar, share tools or a time shown as text (module doc): short, named
+    so by its class. A long element so named is a wrapper of the update, not its meta line."""
+    classes = node.get("class") or ""
+    if not _META_CLASS.search(classes) or node.tag == "cite":
+        return False
+    if any(ancestor.tag in QUOTE_TAGS for ancestor in node.iterancestors()):
+        return False  # a quote's "quote-author" is what the update quotes, not who wrote it
+    words = " ".join(node.text_content().split())
+    if len(words) > META_CHARS:
+        return False
+    named = BYLINE_CLASS.search(classes) or _SHARE_CLASS.search(classes)
+    return bool(named) or bool(_TIME_WORDS.search(words))
+
+
+def byline(element: Element) -> str:
+    """The words of the update's first byline ("By Jane Doe" → "Jane Doe"); "" without one."""
+    for found in _CLASS_VALUES(element):
+        holder = found.getparent()
+        if BYLINE_CLASS.search(found) and "avatar" not in found.lower() and _is_meta(holder):
+            words = " ".join(holder.text_content().split())
+            if words:
+                return re.sub(r"^(?:by|von)\s+", "", words, flags=re.IGNORECASE)
+    return ""
+
+
 def own_words(source: Element, without: Element | None = None) -> Element | None:
     """A copy of source without its chrome (its time, figures, captions, credits and the
     labels that mark it, "KEY EVENT", "Angepinnt") and without `without` (the headline), or
@@ -127,7 +182,9 @@ def own_words(source: Element, without: Element | None = None) -> Element | None
     doomed = [
         found if not isinstance(found, AttributeValue) else found.getparent()
         for found in _CHROME(source)  # chrome tags, labels, and every class to test here
-        if not isinstance(found, AttributeValue) or _NOT_WORDS.search(found)
+        if not isinstance(found, AttributeValue)
+        or _NOT_WORDS.search(found)
+        or (_META_CLASS.search(found) and _is_meta(found.getparent()))
     ]
     if without is not None:
         doomed.append(without)
@@ -189,6 +246,7 @@ def block_update(
         published_at=published_at,
         images=block_images(block, url),
         flags=markers(block),
+        author=byline(block),
     )
 
 

@@ -8,9 +8,12 @@ Five readings, tried in order, the first that finds at least one update wins:
    HTML block with the same id when there is one.
 2. schema.org `LiveBlogPosting` microdata (`liveblog_microdata.py`): `liveBlogUpdate`
    elements, or the children with ids of a bare `LiveBlogPosting` wrapper.
-3. HTML blocks: elements with an `id` and a time (`blocktimes.py`: a `<time datetime>`, a
-   time attribute such as `data-post-time` or `data-time`, or a clock in a `<time>`), not
-   nested in one another.
+3. HTML blocks: elements with an id (`id`, else the `data-post-id` or `data-entry-id` that
+   live-blog platforms such as liveblog.pro give their posts instead) and a time
+   (`blocktimes.py`: a `<time datetime>`, a time attribute such as `data-post-time` or
+   `data-time`, or a clock in a `<time>`), not nested in one another. An AMP live list keeps
+   a deleted update in the page, marked `data-tombstone`, so that readers' copies drop it:
+   it is no update.
 4. Tickers (`ticker.py`): headings or paragraphs that start with a time such as "12.31 Uhr:",
    "4:14 p.m." or "16:05", dated by the page.
 5. Subheads (`subheads.py`): pages whose only structure is a run of subheads (AP's "Here's
@@ -45,6 +48,7 @@ from dateline.ingest.parsers.ticker import PageTimes, ticker_updates
 
 Element: TypeAlias = lxml.html.HtmlElement
 BLOCK_TAGS = ("article", "div", "li", "section")
+BLOCK_IDS = ("id", "data-post-id", "data-entry-id")
 
 
 def parse_liveblog(
@@ -126,7 +130,8 @@ def _page_title(root: Element, objects: list[pagemeta.JsonObj]) -> str:
 
 
 def html_blocks(root: Element) -> dict[str, Element]:
-    """Outermost-but-smallest elements with an id and a time: one per update, by id."""
+    """Outermost-but-smallest elements with an id and a time: one per update, by id; none
+    that an AMP live list marks deleted."""
     chosen: set[Element] = set()
     for found in TIMES(root):
         timed = found if isinstance(found, lxml.html.HtmlElement) else found.getparent()
@@ -138,12 +143,21 @@ def html_blocks(root: Element) -> dict[str, Element]:
     for element in list(chosen):
         for ancestor in element.iterancestors():
             chosen.discard(ancestor)  # keep the innermost id-and-time element
-    ordered = [element for element in root.iter(*BLOCK_TAGS) if element in chosen]
-    return {element.get("id", ""): element for element in ordered} if len(ordered) > 1 else {}
+    ordered = [
+        element
+        for element in root.iter(*BLOCK_TAGS)
+        if element in chosen and element.get("data-tombstone") is None  # deleted (module doc)
+    ]
+    return {block_id(element): element for element in ordered} if len(ordered) > 1 else {}
+
+
+def block_id(element: Element) -> str:
+    """The update's own id (module doc, point 3); "" when it has none."""
+    return next((value for name in BLOCK_IDS if (value := element.get(name, "").strip())), "")
 
 
 def _is_block(element: Element) -> bool:
-    return element.tag in BLOCK_TAGS and bool(element.get("id"))
+    return element.tag in BLOCK_TAGS and bool(block_id(element))
 
 
 def block_items(
@@ -162,4 +176,4 @@ def block_items(
 def block_item(element: Element, url: str, moment: datetime | None) -> ParsedItem:
     """One HTML block → an update: its first heading is the headline."""
     heading = next(element.iter("h2", "h3", "h4"), None)
-    return block_update(element, url, element.get("id", ""), moment, heading)
+    return block_update(element, url, block_id(element), moment, heading)
