@@ -26,6 +26,7 @@ from uvicorn.config import LOGGING_CONFIG
 from uvicorn.logging import AccessFormatter
 from uvicorn.server import ServerState
 
+from dateline import serving
 from dateline.accounts.service import User
 from dateline.db import Database
 from dateline.db.tables import blogs, updates
@@ -644,3 +645,14 @@ async def _read(fast_path: FastPath, app: object, bodies: list[bytes]) -> None:
 
     await fast_path(_scope(), _receive, send, app)  # type: ignore[arg-type]
     bodies.append(b"".join(got))
+
+
+def test_long_request_targets_are_never_remembered() -> None:
+    """Any client can send 64 KiB addresses; remembering them would let it fill memory."""
+    serving._targets.clear()
+    for number in range(50):
+        long = f"/live/storm?{number}=".encode() + b"x" * 60_000
+        assert serving._target(long) is None
+    assert serving._targets == {}
+    assert serving._target(b"/live/storm") == ("/live/storm", b"", "/live/storm")
+    assert list(serving._targets) == [b"/live/storm"]

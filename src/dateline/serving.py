@@ -183,6 +183,8 @@ def _target(url: bytes) -> tuple[str, bytes, str] | None:
     """A request target's path, query and its form in the access line (uvicorn's: the path
     quoted); None when the path needs unquoting or is not ASCII (the app's way handles it).
     Remembered: readers ask for the same few targets again and again."""
+    if len(url) > _TARGET_MOST:
+        return None  # no reader page has such an address; never kept, so never a memory sink
     try:
         return _targets[url]
     except KeyError:
@@ -201,6 +203,7 @@ def _target(url: bytes) -> tuple[str, bytes, str] | None:
 
 
 _targets: dict[bytes, tuple[str, bytes, str] | None] = {}
+_TARGET_MOST = 256  # bytes of a target worth remembering: 1,024 of them stay under 300 KB
 
 
 class _WireHead:
