@@ -1,11 +1,14 @@
 """Live blogs written by the platforms many publishers share: WordPress VIP Liveblog (its
-normal and AMP pages), AMP live lists, liveblog.pro (Sourcefabric Live Blog). Each page here
-is small and written by hand in the shape those platforms' templates print, so that every
-publisher on them is read right: every update and none extra, right times, key events, the
-author named but not in the words, the real picture and not the writer's face."""
+normal and AMP pages), AMP live lists, liveblog.pro (Sourcefabric Live Blog), CNN's live
+stories, 24liveblog embeds with their plugin's JSON-LD; and each update's own permalink and
+last change. Each page here is small and written by hand in the shape those platforms'
+templates print, so that every publisher on them is read right: every update and none extra,
+right times, key events, the author named but not in the words, the real picture and not the
+writer's face."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from dateline.ingest.parsers.items import ParsedDocument
@@ -307,3 +310,202 @@ def test_a_phrase_marked_highlighted_in_the_text_is_no_key_event() -> None:
     )
     doc = read(page(body))
     assert [item.key_event for item in doc.items] == [False, False]
+
+
+# An update's own permalink and when it last changed.
+# WordPress Liveblog's AMP entry template (Automattic/liveblog templates/amp/entry.php) names
+# an entry `id="post<update time>"`, a new id at every edit; its share buttons carry the
+# entry's permalink, `<amp-social-share data-param-url="…?liveblog_id=<entry id>">`
+# (class-wpcom-liveblog-amp.php, build_single_entry_permalink).
+
+AMP_PAGE = "https://news.example.org/2024/11/05/election/amp/"
+
+
+def wordpress_amp_entry(entry_id: int, sort: int, update: int, words: str) -> str:
+    share = "".join(
+        f'<amp-social-share type="{kind}" width="45" height="33" '
+        f'data-param-url="{AMP_PAGE}?liveblog_id={entry_id}"></amp-social-share>'
+        for kind in ("twitter", "facebook")
+    )
+    return f"""<div class="liveblog-entry" id="post{update}" data-sort-time="{sort}">
+      <aside class="liveblog-entry-aside"><a class="liveblog-meta-time" href="#"
+        target="_blank"><span>5 mins ago</span><span>November 5, 2024 </span></a></aside>
+      <div class="liveblog-entry-main"><header class="liveblog-meta-authors">
+        <span class="liveblog-author-name">Jane Doe</span></header>
+      <div class="liveblog-entry-content"><p>{words}</p>{share}</div></div></div>"""
+
+
+def wordpress_amp_page(edited: bool) -> str:
+    first = wordpress_amp_entry(
+        4711, 1730842200, 1730844300 if edited else 1730842200,
+        "Polls close at 8 p.m. (corrected)." if edited else "Polls close at 9 p.m.",
+    )  # fmt: skip
+    second = wordpress_amp_entry(4710, 1730840400, 1730840400, "Polls open.")
+    return page(
+        f'<amp-live-list id="live" data-poll-interval="15000" data-max-items-per-page="10">'
+        f"<div items>{first}{second}</div></amp-live-list>",
+        lang="en-US",
+    )
+
+
+def test_an_edited_amp_entry_keeps_its_address_from_its_share_permalink() -> None:
+    before = parse_liveblog(wordpress_amp_page(edited=False), AMP_PAGE)
+    after = parse_liveblog(wordpress_amp_page(edited=True), AMP_PAGE)
+    assert [item.url for item in before.items] == [
+        f"{AMP_PAGE}?liveblog_id=4711",
+        f"{AMP_PAGE}?liveblog_id=4710",
+    ]
+    assert [item.canonical_url for item in after.items] == [
+        item.canonical_url for item in before.items
+    ]
+    assert after.items[0].text == "Polls close at 8 p.m. (corrected)."
+
+
+def test_an_amp_live_list_item_s_update_time_is_when_it_last_changed() -> None:
+    # amp-live-list's items: `data-sort-time` required, `data-update-time` optional, "when
+    # the entry was last updated" (the AMP component's documentation).
+    body = "".join(
+        f'<div id="entry-{n}" data-sort-time="{sort}" data-update-time="{update}">'
+        f"<p>Entry {n}.</p></div>"
+        for n, sort, update in ((2, 1730844000, 1730847600), (1, 1730840400, 1730840400))
+    )
+    doc = read(page(f'<amp-live-list id="live"><div items>{body}</div></amp-live-list>'))
+    assert [(item.published_at, item.updated_at) for item in doc.items] == [
+        (utc(2024, 11, 5, 22, 0), utc(2024, 11, 5, 23, 0)),
+        (utc(2024, 11, 5, 21, 0), utc(2024, 11, 5, 21, 0)),
+    ]
+
+
+# CNN's live stories, as scrapers of them read them: `article.live-story-post` with
+# `data-last-updated` ("2023-10-27T02:52:53.364Z"), a `<time>` in the post, the headline
+# `h2.live-story-post__headline`, a byline `span.live-story-post__byline` whose first two
+# words they drop ("From CNN's"), the words in `div.live-story-post__content`, and share
+# buttons of which "copy link to clipboard" holds the post's own address in `data-url`
+# (`…?post-id=…`).
+
+CNN_PAGE = "https://edition.cnn.com/2024/11/05/politics/live-news/election-day/index.html"
+
+
+def cnn_post(post: str, updated: str, clock: str, title: str, words: str) -> str:
+    return f"""<article class="live-story-post liveStoryPost" id="{post}"
+        data-last-updated="{updated}"><div class="live-story-post__wrapper">
+      <header class="live-story-post__header"><span class="live-story-post__timestamp">
+        <time>{clock}</time></span>
+        <h2 class="live-story-post__headline inline-placeholder">{title}</h2>
+        <span class="live-story-post__byline inline-placeholder">From CNN's Jane Doe</span>
+      </header>
+      <section class="live-story-post__body"><div class="live-story-post__content">
+        <p class="paragraph inline-placeholder vossi-paragraph">{words}</p></div></section>
+      <div class="social-share_compact__share-links">
+        <button class="social-share_compact__share" aria-label="share on facebook"
+          data-url="https://www.facebook.com/sharer.php?u=https://cnn.it/x"></button>
+        <button class="social-share_compact__share" aria-label="copy link to clipboard"
+          data-url="{CNN_PAGE}?post-id={post}"></button></div></div></article>"""
+
+
+CNN = (
+    '<div class="live-story__items-container">'
+    + cnn_post("cm3b", "2024-11-06T00:05:00.000Z", "5:52 p.m. ET, November 5, 2024",
+               "Polls close in Georgia", "Voting has ended in Georgia.")
+    + cnn_post("cm3a", "2024-11-05T21:10:00.000Z", "4:10 p.m. ET, November 5, 2024",
+               "Lines in Atlanta", "Voters wait in the rain.")
+    + "</div>"
+)  # fmt: skip
+
+
+def test_a_cnn_post_is_at_its_own_address_by_its_writer_and_says_when_it_changed() -> None:
+    doc = parse_liveblog(page(CNN, lang="en"), CNN_PAGE)
+    assert [item.url for item in doc.items] == [
+        f"{CNN_PAGE}?post-id=cm3b",
+        f"{CNN_PAGE}?post-id=cm3a",
+    ]
+    assert [(item.title, item.text, item.author) for item in doc.items] == [
+        ("Polls close in Georgia", "Voting has ended in Georgia.", "Jane Doe"),
+        ("Lines in Atlanta", "Voters wait in the rain.", "Jane Doe"),
+    ]
+    assert [(item.published_at, item.updated_at) for item in doc.items] == [
+        (utc(2024, 11, 5, 22, 52), utc(2024, 11, 6, 0, 5)),  # 5:52 p.m. EST
+        (utc(2024, 11, 5, 21, 10), utc(2024, 11, 5, 21, 10)),
+    ]
+
+
+def test_a_headline_linking_elsewhere_a_page_turn_or_a_tweet_is_no_permalink() -> None:
+    body = "".join(
+        f"""<article id="u{n}"><time datetime="2025-05-01T1{n}:00:00Z"></time>
+          <h2><a href="https://news.example.org/2025/05/01/story-{n}">Story {n}</a></h2>
+          <p>Update {n}.</p><a class="permalink" href="{URL}?page={n + 1}">Older posts</a>
+          <button class="share" data-url="https://twitter.com/intent/tweet?url={URL}%23u{n}">
+          X</button></article>"""
+        for n in (2, 1)
+    )
+    doc = read(page(body))
+    assert [item.url for item in doc.items] == [f"{URL}#u2", f"{URL}#u1"]
+
+
+def test_a_link_every_post_shares_is_the_page_s_and_no_post_s_permalink() -> None:
+    body = "".join(
+        f"""<article id="u{n}"><time datetime="2025-05-01T1{n}:00:00Z"></time>
+          <p>Update {n}.</p><button aria-label="copy link" data-url="{URL}?share=live">
+          Copy</button></article>"""
+        for n in (2, 1)
+    )
+    doc = read(page(body))
+    assert [item.url for item in doc.items] == [f"{URL}#u2", f"{URL}#u1"]
+
+
+# 24liveblog: the page holds only `<div id="LB24_LIVE_CONTENT" data-eid>` for the platform's
+# script to fill; publishers' plugins (ZuidWest's WordPress plugin) print its updates as
+# LiveBlogPosting JSON-LD, plain-text bodies with `url` = page + `#liveblog-<nid>`.
+
+
+def test_a_24liveblog_embed_is_read_from_the_updates_its_plugin_declares() -> None:
+    updates = [
+        {"@type": "BlogPosting", "articleBody": "De stembureaus zijn gesloten.\nHet tellen "
+         "begint.", "datePublished": "2025-03-19T21:00:00+01:00",
+         "url": f"{URL}#liveblog-9001", "headline": "Stembureaus dicht"},
+        {"@type": "BlogPosting", "articleBody": "Opkomst om vijf uur: 41 procent.",
+         "datePublished": "2025-03-19T17:05:00+01:00", "url": f"{URL}#liveblog-9000"},
+    ]  # fmt: skip
+    schema = {"@context": "https://schema.org", "@type": "LiveBlogPosting",
+              "headline": "Verkiezingen live", "liveBlogUpdate": updates}  # fmt: skip
+    head = f'<script type="application/ld+json">{json.dumps(schema)}</script>'
+    body = '<div id="LB24_LIVE_CONTENT" data-eid="3260367258858776128"></div>'
+    doc = read(page(body, head, "nl-NL"))
+    assert [(item.url, item.title, item.text, item.published_at) for item in doc.items] == [
+        (f"{URL}#liveblog-9001", "Stembureaus dicht",
+         "De stembureaus zijn gesloten. Het tellen begint.", utc(2025, 3, 19, 20, 0)),
+        (f"{URL}#liveblog-9000", "Opkomst om vijf uur: 41 procent.",
+         "Opkomst om vijf uur: 41 procent.", utc(2025, 3, 19, 16, 5)),
+    ]  # fmt: skip
+
+
+def test_a_shown_time_with_the_month_s_name_is_on_that_day_in_the_page_s_zone() -> None:
+    body = "".join(
+        f'<article id="u{n}"><time>{clock}</time><p>Update {n}.</p></article>'
+        for n, clock in ((2, "12:31, 5 November 2024"), (1, "Nov. 4, 2024 9:05 p.m."))
+    )
+    doc = read(page(body, lang="en-GB"))
+    assert [item.published_at for item in doc.items] == [
+        utc(2024, 11, 5, 12, 31),  # November: London is on UTC
+        utc(2024, 11, 4, 21, 5),
+    ]
+
+
+def test_an_entry_whose_headline_and_time_link_to_one_page_is_at_that_page() -> None:
+    # Times of Israel: an entry's time and headline both link to the entry's own page,
+    # `/liveblog_entry/<slug>/`, beside the day's live page `/liveblog-november-16-2023/`.
+    day = "https://www.timesofisrael.example/liveblog-november-16-2023/"
+    body = "".join(
+        f"""<div id="liveblog-entry-{n}" class="liveblog-entry">
+          <div class="liveblog-date"><a href="/liveblog_entry/entry-{n}/"><span
+            data-timestamp="{epoch}">{shown}</span></a></div>
+          <div class="liveblog-paragraph"><h4><a href="/liveblog_entry/entry-{n}/">Headline
+            {n}</a></h4><p>Words of update {n}.</p>
+            <p>Read <a href="/liveblog_entry/older/">an earlier entry</a>.</p></div></div>"""
+        for n, epoch, shown in ((2, 1700163000, "9:30 pm"), (1, 1700160000, "8:40 pm"))
+    )
+    doc = parse_liveblog(page(body, lang="en-US"), day)
+    assert [item.url for item in doc.items] == [
+        "https://www.timesofisrael.example/liveblog_entry/entry-2/",
+        "https://www.timesofisrael.example/liveblog_entry/entry-1/",
+    ]

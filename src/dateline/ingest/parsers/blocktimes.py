@@ -6,8 +6,10 @@ In order: a time attribute on the block itself (`data-post-time`, `data-time`,
 a 14-digit "20241106021500": the YYYYMMDDhhmmss that AMP live lists (WordPress Liveblog's AMP
 pages among them) write as `data-sort-time`, local time, not 600 years of milliseconds),
 a `<time datetime>` inside it, such an attribute on an element inside it, and last the text
-of a `<time>` ("19:20", "12.31 Uhr", "4:14 p.m.", "14.03.2025, 12:31"). A clock without a
-date is returned as a `time`, to be dated like a ticker's (`dated_stamps`).
+of a `<time>` ("19:20", "12.31 Uhr", "4:14 p.m.", "14.03.2025, 12:31", "5:52 p.m. ET,
+November 5, 2024", "5. November 2024, 12.31 Uhr"). A clock without a date is returned as a
+`time`, to be dated like a ticker's (`dated_stamps`); a date with a clock is read in the zone
+its words name ("ET", "CEST"), else in the page's.
 
 An update without any time takes the time of the update before it in publishing order, which
 it cannot precede; the first ones, with none before them, the time of the update after them.
@@ -15,9 +17,11 @@ it cannot precede; the first ones, with none before them, the time of the update
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import TypeAlias
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import lxml.etree
 import lxml.html
@@ -42,6 +46,33 @@ _CLOCK = re.compile(
 _DAY = re.compile(
     r"\b(?P<d>[0-3]?\d)\.\s?(?P<m>[01]?\d)\.\s?(?P<y>20\d\d)\b|\b(?P<iso>20\d\d-\d\d-\d\d)\b"
 )
+# A day written with its month's name: "November 5, 2024", "Nov. 5, 2024" (CNN's "5:52 p.m.
+# ET, November 5, 2024"), "5 November 2024", "5. November 2024".
+MONTHS = {
+    "january": 1, "jan": 1, "januar": 1, "jänner": 1, "february": 2, "feb": 2, "februar": 2,
+    "march": 3, "mar": 3, "märz": 3, "april": 4, "apr": 4, "may": 5, "mai": 5, "june": 6,
+    "jun": 6, "juni": 6, "july": 7, "jul": 7, "juli": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "oktober": 10,
+    "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12, "dezember": 12,
+    "dez": 12,
+}  # fmt: skip
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_NAMED_DAY = re.compile(
+    rf"\b(?:(?P<mon>{_MONTH})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?"
+    rf"|(?P<d2>[0-3]?\d)(?:\.|st|nd|rd|th)?\s+(?P<mon2>{_MONTH})\.?,?)\s+(?P<y>20\d\d)\b",
+    re.IGNORECASE,
+)
+# A zone written after the clock ("5:52 p.m. ET"), in capitals: it says which clocks these
+# are, whatever the page's country (a US network's page read from anywhere).
+ZONE_NAMES = {
+    "ET": "America/New_York", "EST": "America/New_York", "EDT": "America/New_York",
+    "CT": "America/Chicago", "CST": "America/Chicago", "CDT": "America/Chicago",
+    "MT": "America/Denver", "MST": "America/Denver", "MDT": "America/Denver",
+    "PT": "America/Los_Angeles", "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles",
+    "GMT": "UTC", "UTC": "UTC", "BST": "Europe/London", "CET": "Europe/Berlin",
+    "CEST": "Europe/Berlin", "MEZ": "Europe/Berlin", "MESZ": "Europe/Berlin",
+}  # fmt: skip
+_ZONE = re.compile(rf"\b(?P<zone>{'|'.join(sorted(ZONE_NAMES, key=len, reverse=True))})\b")
 _EPOCH_MS = 10**11  # larger numbers are milliseconds (from March 1973 on)
 _DIGITS_TIME = re.compile(r"^(?:19|20)\d{12}$")  # YYYYMMDDhhmmss (epoch ms has 13 digits)
 _EPOCH_MIN = 10**8  # smaller numbers are no timestamps (1973 in seconds): a year, an id
@@ -101,6 +132,8 @@ def read_stamp(value: str, zone: tzinfo) -> Stamp:
 
 
 def _clock_text(text: str, zone: tzinfo) -> Stamp:
+    """A clock in words ("4:14 p.m.", "12.31 Uhr"); with a day it names (`_DAY`,
+    `_NAMED_DAY`), a moment, in the zone the words name ("ET") or else `zone`."""
     clock = _CLOCK.search(text)
     if clock is None:
         return None
@@ -108,17 +141,30 @@ def _clock_text(text: str, zone: tzinfo) -> Stamp:
     if clock["ap"]:
         hour = hour % 12 + (12 if clock["ap"].lower() == "p" else 0)
     moment = time(hour, minute)
-    day = _DAY.search(text)
-    if day is None:
+    found = _day(text)
+    if found is None:
         return moment
-    try:
-        found = (
-            date.fromisoformat(day["iso"]) if day["iso"]
-            else date(int(day["y"]), int(day["m"]), int(day["d"]))
-        )  # fmt: skip
-    except ValueError:
-        return moment
+    named = _ZONE.search(text)
+    if named is not None:
+        with contextlib.suppress(ZoneInfoNotFoundError):  # no such zone data: the page's
+            zone = ZoneInfo(ZONE_NAMES[named["zone"]])
     return datetime.combine(found, moment, zone).astimezone(UTC)
+
+
+def _day(text: str) -> date | None:
+    """The day a time's words name, in figures or with the month's name; None for none."""
+    try:
+        if day := _DAY.search(text):
+            return (
+                date.fromisoformat(day["iso"]) if day["iso"]
+                else date(int(day["y"]), int(day["m"]), int(day["d"]))
+            )  # fmt: skip
+        if day := _NAMED_DAY.search(text):
+            month = MONTHS[(day["mon"] or day["mon2"]).lower()]
+            return date(int(day["y"]), month, int(day["d"] or day["d2"]))
+    except ValueError:  # "31.02.2024": no day
+        return None
+    return None
 
 
 def dated_stamps(

@@ -73,6 +73,9 @@ _TIME_CLASS = re.compile(
 _TIME_WORDS = re.compile(
     r"(?<![\d.])(?:[01]?\d|2[0-3])[:.][0-5]\d(?![\d.])|\b(?:19|20)\d\d\b|\bago\b", re.I
 )
+# What a byline says before the name: "By", "Von", and the "From CNN's" of CNN's live posts
+# (`live-story-post__byline`; scrapers of those pages drop its first two words).
+_BY = re.compile(r"^(?:(?:posted |written )?by|von|from)\s+(?:[\w.&-]+['’]s?\s+)?", re.I)
 QUOTE_TAGS = frozenset({"blockquote", "q"})
 _SHARE_CLASS = re.compile(r"(?:^|[\s_-])(?:share(?!d)|sharing|social)", re.IGNORECASE)
 _META_CLASS = re.compile(
@@ -162,13 +165,14 @@ def _is_meta(node: Element) -> bool:
 
 
 def byline(element: Element) -> str:
-    """The words of the update's first byline ("By Jane Doe" → "Jane Doe"); "" without one."""
+    """The words of the update's first byline ("By Jane Doe", "From CNN's Jane Doe" → "Jane
+    Doe"); "" without one."""
     for found in _CLASS_VALUES(element):
         holder = found.getparent()
         if BYLINE_CLASS.search(found) and "avatar" not in found.lower() and _is_meta(holder):
             words = " ".join(holder.text_content().split())
             if words:
-                return re.sub(r"^(?:by|von)\s+", "", words, flags=re.IGNORECASE)
+                return _BY.sub("", words)
     return ""
 
 
@@ -231,11 +235,13 @@ def parts_html(parts: list[Element], url: str, lead: str = "") -> str:
 
 def block_update(
     block: Element, url: str, anchor: str, published_at: datetime | None,
-    heading: Element | None, body: Element | None = None,
+    heading: Element | None, body: Element | None = None, *, link: str = "",
+    updated_at: datetime | None = None,
 ) -> ParsedItem:  # fmt: skip
     """One update's block → an item: the heading's words as the title; the body (the block,
     or the part of it the page marks as the body) without that heading and the chrome;
-    images and key-event / pinned markers from the whole block."""
+    images and key-event / pinned markers from the whole block; `link` its own permalink
+    (`permalinks.py`), else the page plus the anchor."""
     words = own_words(block if body is None else body, heading)
     html = "" if words is None else lxml.html.tostring(words, encoding="unicode", with_tail=False)
     return update_item(
@@ -247,6 +253,8 @@ def block_update(
         images=block_images(block, url),
         flags=markers(block),
         author=byline(block),
+        link=link,
+        updated_at=updated_at,
     )
 
 

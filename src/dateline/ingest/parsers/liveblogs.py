@@ -13,7 +13,9 @@ Five readings, tried in order, the first that finds at least one update wins:
    (`blocktimes.py`: a `<time datetime>`, a time attribute such as `data-post-time` or
    `data-time`, or a clock in a `<time>`), not nested in one another. An AMP live list keeps
    a deleted update in the page, marked `data-tombstone`, so that readers' copies drop it:
-   it is no update.
+   it is no update. When the block says when it last changed (`data-update-time`, which AMP
+   live lists define for that, or `data-last-updated`), that is the item's updated time; when
+   it links to its own permalink (`permalinks.py`), that is the item's URL.
 4. Tickers (`ticker.py`): headings or paragraphs that start with a time such as "12.31 Uhr:",
    "4:14 p.m." or "16:05", dated by the page.
 5. Subheads (`subheads.py`): pages whose only structure is a run of subheads (AP's "Here's
@@ -29,6 +31,7 @@ the page's modification time (its metadata, else the HTTP Last-Modified header) 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import TypeAlias
@@ -43,12 +46,16 @@ from dateline.ingest.parsers.htmlblocks import block_update
 from dateline.ingest.parsers.items import ParsedDocument, ParsedItem
 from dateline.ingest.parsers.liveblog_jsonld import jsonld_updates
 from dateline.ingest.parsers.liveblog_microdata import microdata_updates
+from dateline.ingest.parsers.permalinks import own_link
 from dateline.ingest.parsers.subheads import subhead_updates
 from dateline.ingest.parsers.ticker import PageTimes, ticker_updates
 
 Element: TypeAlias = lxml.html.HtmlElement
 BLOCK_TAGS = ("article", "div", "li", "section")
 BLOCK_IDS = ("id", "data-post-id", "data-entry-id")
+# When an update last changed: an AMP live list item's `data-update-time`, CNN's
+# `data-last-updated` on its `live-story-post`.
+UPDATE_ATTRIBUTES = ("data-update-time", "data-last-updated")
 
 
 def parse_liveblog(
@@ -163,17 +170,37 @@ def _is_block(element: Element) -> bool:
 def block_items(
     blocks: dict[str, Element], url: str, zone: tzinfo | None, times: PageTimes
 ) -> list[ParsedItem]:
-    """Each HTML block as an update; clocks without a date dated like a ticker's."""
+    """Each HTML block as an update; clocks without a date dated like a ticker's; each at
+    its own permalink unless several blocks link to the same address (the page's share
+    link, not an update's)."""
     reading = zone or (times.zones[0] if times.zones else UTC)
     stamps = [read_stamp(raw_stamp(block), reading) for block in blocks.values()]
     moments = dated_stamps(stamps, zone, times)
+    links = [own_link(block, url, _heading(block)) for block in blocks.values()]
+    shared = {link for link, count in Counter(links).items() if count > 1}
     return [
-        block_item(block, url, moment)
-        for block, moment in zip(blocks.values(), moments, strict=True)
+        block_item(block, url, moment, "" if link in shared else link, reading)
+        for block, moment, link in zip(blocks.values(), moments, links, strict=True)
     ]
 
 
-def block_item(element: Element, url: str, moment: datetime | None) -> ParsedItem:
-    """One HTML block → an update: its first heading is the headline."""
-    heading = next(element.iter("h2", "h3", "h4"), None)
-    return block_update(element, url, block_id(element), moment, heading)
+def block_item(
+    element: Element, url: str, moment: datetime | None, link: str = "", zone: tzinfo = UTC
+) -> ParsedItem:
+    """One HTML block → an update: its first heading is the headline; when it last changed
+    (module doc, point 3) is its updated time."""
+    raw = next((value for name in UPDATE_ATTRIBUTES if (value := element.get(name))), "")
+    changed = read_stamp(raw.strip(), zone)
+    return block_update(
+        element,
+        url,
+        block_id(element),
+        moment,
+        _heading(element),
+        link=link,
+        updated_at=changed if isinstance(changed, datetime) else None,
+    )
+
+
+def _heading(element: Element) -> Element | None:
+    return next(element.iter("h2", "h3", "h4"), None)
