@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from dateline.facts.extract import extract
+from dateline.facts.text import sentences
 from tests.live_server import run_cli
 
 PUBLISHED = datetime(2025, 6, 4, 8, 30, tzinfo=UTC)  # a Wednesday
@@ -326,6 +327,20 @@ def test_injuries_left_behind_a_landmine_and_a_past_months_disaster() -> None:
     past = "The earthquake killed more than 50,000 people in Turkey and Syria in February 2023."
     assert incidents(past, "en") == []
     assert incidents("Das Beben im Februar 2023 tötete mehr als 50.000 Menschen.", "de") == []
+
+
+def test_a_run_on_text_is_read_in_pieces_with_true_evidence() -> None:
+    """2,000 words without a full stop (a list, hostile input) are read in pieces of at most
+    1,000 characters, and a fact found in one points at its own words in the text."""
+    filler = "and the crews worked on " * 60
+    text = f"{filler}while two people were killed in Kharkiv {filler}"
+    pieces = sentences(text)
+    assert len(pieces) >= 3
+    assert all(len(p.text) <= 1_000 and text[p.start : p.end] == p.text for p in pieces)
+    [incident] = extract(text, "en", PUBLISHED).incidents
+    assert (incident.place and incident.place.name, incident.killed) == ("Kharkiv", 2)
+    evidence = incident.evidence
+    assert "two people were killed in Kharkiv" in text[evidence.start : evidence.end]
 
 
 def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:

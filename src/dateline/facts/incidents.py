@@ -15,6 +15,7 @@ in Illinivka"), never counted twice.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -100,6 +101,7 @@ def build(readings: list[Reading], published: datetime | None, passage_kind: str
         if reading.counts and _is_history(text, published):
             continue
         said = dates.mentions(text, published)
+        named = _kind_words(text) if reading.counts else []
         for position, count in enumerate(reading.counts):
             if count.toll and _SINCE_THE_WAR.search(text, max(0, count.start - 40), count.end):
                 continue  # a war's running toll is no incident
@@ -107,7 +109,7 @@ def build(readings: list[Reading], published: datetime | None, passage_kind: str
             when = nearest[1] if nearest else last_date
             total = _is_total(text, reading.counts, position)
             place = _place_for(count, reading, None if total or count.toll else last_place, total)
-            kind = _kind(text, count) or passage_kind
+            kind = _kind(named, count) or passage_kind
             _add(incidents, count, place, kind, when, reading, total)
         if reading.places:
             last_place = _main_place(reading.places).ref()
@@ -197,13 +199,13 @@ def _event_words(text: str) -> str:
     return _NOT_A_KIND.sub(lambda match: " " * len(match.group()), text)
 
 
-def _kind(text: str, count: Count) -> str | None:
-    best: tuple[int, str] | None = None
-    for start, kind in _kind_words(text):
-        distance = abs(start - count.start)
-        if best is None or distance < best[0]:
-            best = (distance, kind)
-    return best[1] if best else None
+def _kind(named: list[tuple[int, str]], count: Count) -> str | None:
+    """The kind named nearest the count (`named` in order of position)."""
+    if not named:
+        return None
+    at = bisect_left(named, (count.start, ""))
+    near = named[max(0, at - 1) : at + 1]
+    return min(near, key=lambda item: abs(item[0] - count.start))[1]
 
 
 def passage_kind(text: str) -> str:
@@ -213,28 +215,23 @@ def passage_kind(text: str) -> str:
 
 
 def _kind_words(text: str) -> list[tuple[int, str]]:
-    """Where the text names a kind of event, and which. A generic word ("strike", "attack")
-    inside or right after a specific one takes its kind: "air strike", "missile strike",
-    "drone and missile attack" name the weapon, not just an attack."""
+    """Where the text names a kind of event, and which, in order of position. A generic word
+    ("strike", "attack") inside or right after a specific one takes its kind: "air strike",
+    "missile strike", "drone and missile attack" name the weapon, not just an attack."""
     text = _event_words(text)
-    found = [
+    found = sorted(
         (match.start(), match.end(), kind)
         for kind, pattern in _KIND_PATTERNS
         for match in pattern.finditer(text)
-    ]
+    )
     specific = [(start, end, kind) for start, end, kind in found if kind != "attack"]
+    starts = [start for start, _, _ in specific]
     named = []
     for start, end, kind in found:
-        if kind == "attack":
-            kind = next(
-                (
-                    other
-                    for other_start, other_end, other in specific
-                    if other_start <= start
-                    and (other_end >= end or _JOINS_WORDS.fullmatch(text, other_end, start))
-                ),
-                kind,
-            )
+        if kind == "attack" and (at := bisect_right(starts, start)):
+            _, other_end, other = specific[at - 1]  # the nearest before it
+            if other_end >= end or _JOINS_WORDS.fullmatch(text, other_end, start):
+                kind = other
         named.append((start, kind))
     return named
 

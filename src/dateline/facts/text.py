@@ -69,7 +69,21 @@ def sentences(text: str) -> list[Sentence]:
     return found
 
 
+# No sentence of news runs longer; a "sentence" that does (a list, a table, hostile input) is
+# read in pieces cut at a space, so the work of every pattern stays bounded by this length.
+LONGEST_SENTENCE = 1_000
+
+
 def _add(found: list[Sentence], text: str, start: int, end: int) -> None:
+    while end - start > LONGEST_SENTENCE:
+        cut = text.rfind(" ", start + LONGEST_SENTENCE // 2, start + LONGEST_SENTENCE)
+        cut = cut if cut > start else start + LONGEST_SENTENCE
+        _add_one(found, text, start, cut)
+        start = cut
+    _add_one(found, text, start, end)
+
+
+def _add_one(found: list[Sentence], text: str, start: int, end: int) -> None:
     piece = text[start:end]
     stripped = piece.strip()
     if stripped:
