@@ -181,6 +181,9 @@ def test_who_proposed_a_ceasefire_is_not_who_might_agree_or_who_refused() -> Non
     assert ceasefire(
         "Zelensky said Ukraine was ready for a 30-day ceasefire if Russia agreed.", "en"
     ) == ("Ukraine", 30, None, "proposed")
+    assert ceasefire(
+        "Russia, which rejected an earlier plan, proposed a 30-day ceasefire.", "en"
+    ) == ("Russia", 30, None, "proposed")
     assert ceasefire("The Kremlin rejected calls for an immediate 30-day truce.", "en") == (
         None,
         30,

@@ -231,6 +231,10 @@ _CONDITION = re.compile(
     re.I,
 )
 _REFUSAL = re.compile(r"\b(?:reject\w*|refus\w*|turned down|dismiss\w*|ruled out|lehnt\w*)", re.I)
+# "Russia, which rejected an earlier plan, proposed …": what a relative clause says of a side
+# is not what the sentence says of this ceasefire. English only: German "der/die/das" after a
+# comma is as often an article.
+_RELATIVE = re.compile(r",\s*(?:which|who)\b[^,;.]*,")
 _CLAUSES = re.compile(r",?\s+\b(?:but|aber|while|während|whereas)\b\s+|;\s+")
 
 
@@ -250,7 +254,7 @@ def ceasefires(sentence: Sentence) -> list[Ceasefire]:
 def ceasefire(sentence: Sentence) -> Ceasefire | None:
     if not _CEASEFIRE.search(sentence.text):
         return None
-    text = _CONDITION.sub(" ", sentence.text)
+    text = _RELATIVE.sub(" ", _CONDITION.sub(" ", sentence.text))
     status = _first_status(text, CEASEFIRE_STATUS, ordered=True)
     if status is None:
         return None
