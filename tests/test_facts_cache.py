@@ -123,3 +123,34 @@ async def test_the_cache_keeps_a_bounded_number_of_blogs(db: Database, editor: U
             entry = await kept.of_blog(conn, blog.id)
         assert [m.place_name for m in entry.merged] == ["Kharkiv"]
     assert len(kept) == 2
+
+
+async def test_a_second_correction_in_the_same_instant_shows_at_once(
+    db: Database, blog: Blog, editor: User, client: httpx.AsyncClient
+) -> None:
+    """Two corrections of one fact in one instant, the second changing only its place: no
+    time and no figure moves, yet the page must follow."""
+    await publish(db, blog, editor, KHARKIV)
+    kharkiv = await fact_at(db, blog, "Kharkiv")
+    await queries.review(db, kharkiv.id, "corrected", {"killed": 4}, editor.id, TUESDAY)
+    assert (await table(client, blog))["Kharkiv"] == ("4", "")
+    moved = {"place": {"name": "Kupiansk"}}
+    await queries.review(db, kharkiv.id, "corrected", moved, editor.id, TUESDAY)
+    assert set(await table(client, blog)) == {"Kupiansk"}
+
+
+async def test_a_correction_from_a_node_whose_clock_is_behind_shows_at_once(
+    db: Database, blog: Blog, editor: User, client: httpx.AsyncClient
+) -> None:
+    await publish(db, blog, editor, KHARKIV)
+    await publish(db, blog, editor, ODESA, minutes=5)
+    kharkiv, odesa = await fact_at(db, blog, "Kharkiv"), await fact_at(db, blog, "Odesa")
+    ahead = TUESDAY + timedelta(seconds=1)
+    await queries.review(db, odesa.id, "confirmed", None, editor.id, ahead)
+    await queries.review(db, kharkiv.id, "corrected", {"killed": 4}, editor.id, TUESDAY)
+    assert (await table(client, blog))["Kharkiv"] == ("4", "")
+    behind = TUESDAY + timedelta(milliseconds=500)
+    await queries.review(
+        db, kharkiv.id, "corrected", {"place": {"name": "Kupiansk"}}, editor.id, behind
+    )
+    assert set(await table(client, blog)) == {"Kupiansk", "Odesa"}

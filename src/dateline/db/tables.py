@@ -573,6 +573,9 @@ facts = Table(
     Column("review", String(10), nullable=False),  # suggested, confirmed, corrected, rejected
     Column("reviewed_by", ForeignKey("users.id", ondelete="SET NULL")),
     Column("reviewed_at", UTCDateTime),
+    # Counts the row's reviews: every review adds one in SQL, so the facts' version (the sum)
+    # changes with each, whatever the clocks of the nodes say (facts/cache.py).
+    Column("revision", Integer, nullable=False, server_default="0"),
     Column("extracted_at", UTCDateTime, nullable=False),
     Column("extractor_version", String(20), nullable=False),
     Index("ix_facts_blog", "blog_id", "fact_date"),

@@ -9,8 +9,9 @@ change a reader could see —
 - a fact stored, read again or forgotten: their number, the sum and the largest of their ids
   (ids only grow; a fact replaced by one with a reused id still moves the newest reading
   time), the newest reading time;
-- an editor's review (confirm, correct, reject): the newest review time, how many were
-  reviewed, a sum weighted by review state, the sums of the killed and injured columns;
+- an editor's review (confirm, correct, reject): the sum of the facts' `revision`, which
+  every review raises by one in SQL (no clock is trusted: two reviews in one instant, or on
+  two nodes whose clocks differ, still change it);
 - the blog itself (an update edited or deleted, so its headline as a source changed): the
   blog's last event `seq` and its "last updated" time.
 
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dateline.db import Database
@@ -40,13 +41,6 @@ from dateline.facts.merge import Merged
 SIZE = 32  # blogs and stories kept per database
 DRAWN = 6  # things made of one's facts kept with them: a blog of 1,000 updates' JSON is ~0.5 MB
 T = TypeVar("T")
-# A review state's weight in the version: a change of state changes the sum.
-_REVIEW_WEIGHT = case(
-    (facts.c.review == "confirmed", 1),
-    (facts.c.review == "corrected", 2),
-    (facts.c.review == "rejected", 3),
-    else_=0,
-)
 
 
 @dataclass(slots=True)
@@ -119,11 +113,7 @@ async def _version(
         func.sum(facts.c.id),
         func.max(facts.c.id),
         func.max(facts.c.extracted_at),
-        func.max(facts.c.reviewed_at),
-        func.count(facts.c.reviewed_at),
-        func.sum(_REVIEW_WEIGHT),
-        func.sum(facts.c.killed),
-        func.sum(facts.c.injured),
+        func.sum(facts.c.revision),
         last_seq,
         updated_at,
     ).where(wanted)

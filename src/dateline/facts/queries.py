@@ -151,7 +151,12 @@ async def review(
         row = (await conn.execute(query)).first()
         if row is None:
             raise NotFound(_("There is no such fact."))
-        values: dict[str, Any] = {"review": state, "reviewed_by": reviewer, "reviewed_at": now}
+        values: dict[str, Any] = {
+            "review": state,
+            "reviewed_by": reviewer,
+            "reviewed_at": now,
+            "revision": facts.c.revision + 1,
+        }
         if state == "corrected":
             if not changes:
                 raise Invalid({"fact": _("Say what is correct: the fields that change.")})
