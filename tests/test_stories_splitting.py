@@ -234,3 +234,26 @@ async def test_a_story_that_coverage_bridged_never_splits_by_itself(
     await Assigner(db, settings).run()
     found = await placed(db)
     assert {found[title] for _, title, _, _ in FIRE + CRASH[:2]} == {fire}
+
+
+@pytest.mark.parametrize("decision", ["split", "move"])
+async def test_what_an_editor_left_in_a_story_never_splits_by_itself(
+    db: Database, settings: Settings, decision: str
+) -> None:
+    """The editor took one fire report out (a split, or a move to another story): what stays
+    is their decision too, however the story grows."""
+    fire = await one_story_of_two_events(db, settings)
+    async with db.read() as conn:
+        query = select(items.c.id).where(items.c.title == FIRE[3][1])
+        taken = (await conn.scalars(query)).one()
+    if decision == "split":
+        apart = await editing.split(db, fire, [taken], None)
+    else:
+        async with db.write() as conn:
+            apart = await store.new_story(conn, utcnow())
+        await editing.move_item(db, taken, apart, None)
+    await publish(db, settings, 10, CRASH[2])
+    await Assigner(db, settings).run()
+    found = await placed(db)
+    assert {found[title] for _, title, _, _ in FIRE[:3] + CRASH[:2]} == {fire}
+    assert found[FIRE[3][1]] == apart

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -442,6 +443,9 @@ stories = Table(
     Column("category_code", String(60)),
     Column("category_confidence", Float),
     Column("category_locked", Boolean, nullable=False, default=False),  # an editor's category
+    # An editor split it or moved items out: what stays in it is their decision too, so no
+    # automatic pass splits it again (stories/splitting.py).
+    Column("members_locked", Boolean, nullable=False, default=False, server_default=false()),
     Column("first_seen_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
     Column("items_count", Integer, nullable=False, default=0),

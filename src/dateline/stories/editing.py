@@ -1,9 +1,9 @@
 """Editors' decisions on stories: move an item, merge, split, retitle, set the category.
 
 Each runs under the stories lock (`store.serialise`), like automatic placement, and is
-stored as a decision (`moved_by_editor`, `title_locked`, `category_locked`) that later
-passes keep. A refused change (a merge into itself, a split that leaves nothing, a move to
-a deleted story) changes nothing.
+stored as a decision (`moved_by_editor`, `members_locked`, `title_locked`,
+`category_locked`) that later passes keep. A refused change (a merge into itself, a split
+that leaves nothing, a move to a deleted story) changes nothing.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ async def move_item(db: Database, item_id: int, story_id: int, categorise: Categ
         await _open_story(conn, story_id)
         if row.story_id != story_id:
             await store.move(conn, [item_id], story_id)
+            await _lock_members(conn, row.story_id)
             await store.refresh(conn, [row.story_id, story_id], categorise)
         return int(row.story_id)
 
@@ -82,6 +83,7 @@ async def split(
             raise Invalid({"items": _("A split must leave at least one item in the story.")})
         new_id = await store.new_story(conn, now())
         await store.move(conn, chosen, new_id)
+        await _lock_members(conn, story_id)
         await store.refresh(conn, [story_id, new_id], categorise)
         return new_id
 
@@ -111,3 +113,8 @@ async def set_category(db: Database, story_id: int, code: str | None, known: set
         values = {"category_code": code, "category_confidence": 1.0, "category_locked": True}
         await conn.execute(update(stories).where(stories.c.id == story_id).values(values))
         await search_index.refresh(conn, "story", [story_id])
+
+
+async def _lock_members(conn: AsyncConnection, story_id: int) -> None:
+    """What stays in a story an editor split or took items from is their decision too."""
+    await conn.execute(update(stories).where(stories.c.id == story_id).values(members_locked=True))

@@ -228,13 +228,14 @@ async def members(conn: AsyncConnection, story_id: int) -> list[int]:
 
 
 async def kept_stories(conn: AsyncConnection) -> set[int]:
-    """Stories that automatic passes never merge: an editor moved items into them, or
-    retitled or categorised them, and live blogs' stories."""
+    """Stories that automatic passes never merge or split: an editor moved items into or
+    out of them, split them, retitled or categorised them, and live blogs' stories."""
     moved = select(story_items.c.story_id).where(story_items.c.moved_by_editor.is_(True))
     marked = select(stories.c.id).where(
         stories.c.deleted_at.is_(None),
         stories.c.title_locked.is_(True)
         | stories.c.category_locked.is_(True)
+        | stories.c.members_locked.is_(True)
         | stories.c.live.is_(True)
         | stories.c.blog_id.is_not(None)
         | stories.c.source_id.is_not(None),
