@@ -5,8 +5,9 @@ Each item is compared with the stories active within `window` of its OWN publica
 does. Three steps, cheapest first:
 
 1. Near-duplicates: the same page (`signals.page_key`: tracking parameters, AMP and mobile
-   addresses removed) or the same wording (MinHash LSH over word 3-grams, `datasketch`) is
-   the same item, seen by another source: it joins that item's story and says whose copy it is.
+   addresses removed) or the same wording (MinHash over word 3-grams, `datasketch`; its
+   LSH bands in `bands.BandIndex`) is the same item, seen by another source: it joins that
+   item's story and says whose copy it is.
 2. Candidates: the stories in the window whose centroid (mean of their items' multilingual
    embeddings, `embed.py`) is nearest the item's.
 3. Score = cosine + shared names and places + shared numbers − a penalty for the hours
@@ -21,7 +22,6 @@ production does.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import math
 import sys
 from collections import Counter
@@ -30,14 +30,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
 from dateline.stories import signals
+from dateline.stories.bands import BandIndex
 from dateline.stories.embed import DIMENSIONS, Vectors, embed
 
 HOUR = 3600.0
 CANDIDATES = 12  # nearest stories by embedding that are scored in full
 NEAR_DUPLICATE = 0.5  # Jaccard similarity of word 3-grams: a copy, perhaps reworded
+# LSH bands × rows per band for that threshold and signals.PERMUTATIONS: datasketch's
+# MinHashLSH choice (tests/test_stories_bands.py checks they still agree).
+BANDS, ROWS = 14, 4
 
 
 @dataclass(frozen=True)
@@ -126,9 +130,7 @@ class StoryEngine:
         self._items: dict[int, _Item] = {}
         self._stories: dict[int, _Story] = {}
         self._pages: dict[str, int] = {}
-        self._lsh = MinHashLSH(
-            threshold=NEAR_DUPLICATE, num_perm=signals.PERMUTATIONS, hashfunc=_band_key
-        )
+        self._bands = BandIndex(bands=BANDS, rows=ROWS)
         self._name_items: Counter[str] = Counter()  # how many items name each name
         self._proper: set[str] = set()  # words known to be names, not just capitalised
         self._latest = 0.0
@@ -272,7 +274,7 @@ class StoryEngine:
         at = record.at
         others = sorted(
             other
-            for other in self._lsh.query(digest)
+            for other in self._bands.query(digest.hashvalues)
             if other in self._items and abs(self._items[other].at - at) <= self.window
         )
         if not others:
@@ -295,7 +297,7 @@ class StoryEngine:
         return names is None or not other.names or names >= 0.5
 
     def _remember_wording(self, item_id: int, record: _Item, digest: MinHash) -> None:
-        self._lsh.insert(item_id, digest)
+        self._bands.insert(item_id, digest.hashvalues)
         self._digests[record.row] = digest.hashvalues
 
     def _best_story(self, record: _Item) -> tuple[int | None, list[int]]:
@@ -433,13 +435,6 @@ class StoryEngine:
 
 
 _NOTHING: frozenset[str] = frozenset()
-
-
-def _band_key(band: bytes) -> bytes:
-    """An LSH band (32 bytes of hash values) as an 8-byte key: the index keeps one per band
-    and item, so this halves it; a collision (odds 2⁻⁶⁴) only adds a candidate, which is
-    then compared in full."""
-    return hashlib.blake2b(band, digest_size=8).digest()
 
 
 def _interned(words: frozenset[str]) -> tuple[str, ...]:
