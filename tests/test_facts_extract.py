@@ -346,6 +346,12 @@ def test_a_run_on_text_is_read_in_pieces_with_true_evidence() -> None:
     assert "two people were killed in Kharkiv" in text[evidence.start : evidence.end]
 
 
+def test_gunfire_is_an_attack_and_another_wounded_is_one() -> None:
+    assert kinds("Israeli fire killed 27 people near an aid site in Rafah.", "en") == ["attack"]
+    text = "A Russian attack on Kostiantynivka killed one person and wounded another."
+    assert incidents(text, "en") == [("Kostiantynivka", 1, 1, False)]
+
+
 def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:
     # "Vale" (Georgia, Romania, Oregon) and "Harrow" (London) are other places.
     assert incidents("Three people were killed in the Vale of Harrow on Monday.") == [

@@ -149,6 +149,13 @@ ANOTHER = re.compile(
     r"|wounded|hurt|killed|verletzt|getötet)\b",
     re.I,
 )
+# "killed one person and wounded another": the verb first, "another" alone (not "another
+# five people", which the other patterns count).
+ANOTHER_AFTER_VERB = re.compile(
+    r"\b(?P<v>injured|wounded|hurt|killed|injuring|wounding|killing)\s+(?P<n>another)\b"
+    r"(?!\s+(?:\w+\s+)?(?:people|persons|civilians|children|men|women|\d|one|two|three))",
+    re.I,
+)
 PARTICIPLE = re.compile(
     rf"{_N}\s+(?P<v>getötete|tote|verletzte|verwundete|vermisste)n?\s+(?P<mid>{_WORD})", re.I
 )
@@ -207,7 +214,7 @@ def find(sentence: str) -> list[Count]:
     if not _ANY_CASUALTY.search(sentence) or _SWAP_WORDS.search(sentence):
         return []
     patterns = [TOLL, LEFT, NOUN_COUNT, PARTICIPLE, SUFFERED, VERB_FIRST, COUNT_FIRST]
-    patterns += [SINGULAR_FIRST, SINGULAR_AFTER_VERB, ANOTHER]
+    patterns += [SINGULAR_FIRST, SINGULAR_AFTER_VERB, ANOTHER, ANOTHER_AFTER_VERB]
     if not _EXCHANGE_WORDS.search(sentence):
         patterns += [BODIES_OF, BODIES]
     for pattern in patterns:
@@ -237,7 +244,7 @@ def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
 
 def _read(pattern: re.Pattern[str], match: re.Match[str], sentence: str) -> Count | None:
     number = match.group("n")
-    if pattern in (SINGULAR_FIRST, SINGULAR_AFTER_VERB, ANOTHER):
+    if pattern in (SINGULAR_FIRST, SINGULAR_AFTER_VERB, ANOTHER, ANOTHER_AFTER_VERB):
         return Count(_state(match.group("v")), 1, None, match.start(), match.end())
     parsed = counts.parse(number)
     if parsed is None or parsed[0] <= 0:

@@ -40,7 +40,9 @@ KINDS = (
      r"|aerial bomb|Luftangriff|Gleitbombe|Lenkbombe|Fliegerbombe"),
     ("shelling", r"shelling|shelled|artillery|Beschuss|beschossen|Artillerie|Granate"),
     ("explosion", r"explosion|blast|exploded|detonat|Explosion|explodiert|Detonation"),
-    ("attack", r"attack|strike|shooting|shot dead|gunmen|gunman|stabbing|stabbed|assault|Angriff"
+    ("attack", r"attack|strike|shooting|shot dead|gunmen|gunman|gunfire|stabbing|stabbed|assault"
+     r"|(?:Israeli|Russian|Ukrainian|Palestinian|enemy|army|military|police|sniper|tank"
+     r"|small-arms|machine-gun) fire|Angriff"
      r"|Anschlag|Attacke|Schüsse|Messerangriff|erstochen|niedergestochen"),
 )  # fmt: skip
 _KIND_PATTERNS = [(kind, re.compile(rf"\b(?:{words})", re.I)) for kind, words in KINDS]
@@ -219,11 +221,17 @@ def _kind_words(text: str) -> list[tuple[int, str]]:
     ("strike", "attack") inside or right after a specific one takes its kind: "air strike",
     "missile strike", "drone and missile attack" name the weapon, not just an attack."""
     text = _event_words(text)
-    found = sorted(
+    every = sorted(
         (match.start(), match.end(), kind)
         for kind, pattern in _KIND_PATTERNS
         for match in pattern.finditer(text)
     )
+    # A word inside a longer one of another kind is that one's: "Israeli fire" is gunfire.
+    found = [
+        (start, end, kind)
+        for start, end, kind in every
+        if not any(s <= start and end <= e and e - s > end - start for s, e, _ in every)
+    ]
     specific = [(start, end, kind) for start, end, kind in found if kind != "attack"]
     starts = [start for start, _, _ in specific]
     named = []
