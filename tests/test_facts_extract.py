@@ -352,6 +352,15 @@ def test_gunfire_is_an_attack_and_another_wounded_is_one() -> None:
     assert incidents(text, "en") == [("Kostiantynivka", 1, 1, False)]
 
 
+def test_killed_or_wounded_in_one_figure_is_neither() -> None:
+    text = "The ministry said 1,200 soldiers had been killed or wounded since the offensive began."
+    assert incidents(text, "en") == []
+    assert incidents("Zwei Menschen wurden in Charkiw getötet oder verletzt.", "de") == []
+    assert incidents("Two people were killed and three injured in Kharkiv.", "en") == [
+        ("Kharkiv", 2, 3, False)
+    ]
+
+
 def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:
     # "Vale" (Georgia, Romania, Oregon) and "Harrow" (London) are other places.
     assert incidents("Three people were killed in the Vale of Harrow on Monday.") == [

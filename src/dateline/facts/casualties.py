@@ -262,6 +262,8 @@ def _read(pattern: re.Pattern[str], match: re.Match[str], sentence: str) -> Coun
         return None
     if pattern is PARTICIPLE and mid and mid[0].casefold() not in PEOPLE:
         return None
+    if _EITHER.match(sentence, match.end()):
+        return None  # "killed or wounded": dead and hurt in one figure, neither alone
     following = sentence[match.end("n") : match.end("n") + 40].casefold().split()[:3]
     if _LOSS_CLAIM.search(sentence) and any(w.strip(",.") in MILITARY for w in following):
         return None  # "1,140 Russian soldiers destroyed": a claim of enemy losses
@@ -276,6 +278,13 @@ def _read(pattern: re.Pattern[str], match: re.Match[str], sentence: str) -> Coun
     if vague and qualifier is None:
         qualifier = "at least"
     return Count(state, value, qualifier, match.start(), match.end(), pattern is TOLL)
+
+
+_EITHER = re.compile(
+    r"\s+(?:or|oder)\s+(?:were\s+|wurden\s+)?(?:killed|dead|died|wounded|injured|hurt|missing"
+    r"|getötet|tot|verletzt|verwundet|vermisst)\b",
+    re.I,
+)
 
 
 def _state(verb: str) -> str:
