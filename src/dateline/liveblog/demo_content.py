@@ -397,7 +397,7 @@ UPDATES: list[dict[str, Any]] = [
         "headline": "Man dies after car swept into river near Wendle Cross",
         "body": (
             "Vale Constabulary has confirmed that a man has died after his car was swept "
-            "off a flooded road and into the River Sile near Wendle Cross.\n\n"
+            "off a flooded road and into the River Sile near the village of Wendle Cross.\n\n"
             "Police said the man, who was 67 and lived in the village, was pulled from "
             "the water by fire crews earlier this morning but died at the scene. His "
             "family has been told.\n\n"
@@ -694,8 +694,8 @@ UPDATES: list[dict[str, Any]] = [
         "body": (
             "Storm Idris has caused the worst flooding in the Vale of Harrow in a "
             "generation. **One man has died** after his car was swept into the Sile near "
-            "Wendle Cross, and fire crews have rescued **417 people** from flooded homes "
-            "and cars since midnight.\n\n"
+            "the village of Wendle Cross, and fire crews have rescued **417 people** from "
+            "flooded homes and cars since midnight.\n\n"
             "About 1,240 people are still out of their homes in Kestrel Bridge, and the "
             "31 residents of Elmhurst House are being cared for in Tarrow St Giles. Some "
             "12,900 homes and businesses remain without power.\n\n"
