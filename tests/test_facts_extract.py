@@ -361,6 +361,21 @@ def test_killed_or_wounded_in_one_figure_is_neither() -> None:
     ]
 
 
+def test_fire_exchanged_in_fighting_is_no_swap_and_no_blaze() -> None:
+    text = (
+        "Police say a woman was killed and a girl was wounded in Kupiansk when soldiers "
+        "exchanged mortar and gunfire along the front."
+    )
+    assert incidents(text, "en") == [("Kupiansk", 1, 1, False)]
+    returned = "The army returned fire. Seven civilians were killed in the firing."
+    assert kinds(returned, "en") == ["attack"]
+
+
+def test_a_count_since_the_invasion_began_is_a_running_toll() -> None:
+    text = "The government says 18 journalists have been killed since Russia's invasion began."
+    assert incidents(text, "en") == []
+
+
 def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:
     # "Vale" (Georgia, Romania, Oregon) and "Harrow" (London) are other places.
     assert incidents("Three people were killed in the Vale of Harrow on Monday.") == [

@@ -184,6 +184,14 @@ _SWAP_WORDS = re.compile(
     r"|\w*austausch\w*|Rückführung\w*)",
     re.I,
 )
+# Fire exchanged is fighting, not a swap: "soldiers exchanged mortar and gunfire", "artillery
+# exchanges", "an exchange of fire", "Schüsse wurden ausgetauscht".
+_COMBAT_EXCHANGE = re.compile(
+    r"\bexchang\w*\s+(?:\w+\s+){0,3}?(?:fire|gunfire|mortar|shots|artillery|shelling|rockets?"
+    r"|missiles?)\b|\b(?:artillery|mortar|gun|fire|cross-border|border)\s+exchanges?\b"
+    r"|\b(?:Feuer|Schüsse)\w*\s+(?:\w+\s+){0,2}?ausgetauscht",
+    re.I,
+)
 _EXCHANGE_WORDS = re.compile(
     r"swap|exchange|repatriat|handed over|hand over|Austausch|ausgetauscht|übergeben|übergab"
     r"|zurückgegeben|Rückführung|returned",
@@ -211,7 +219,9 @@ class Count:
 def find(sentence: str) -> list[Count]:
     found: list[Count] = []
     taken: list[tuple[int, int]] = []
-    if not _ANY_CASUALTY.search(sentence) or _SWAP_WORDS.search(sentence):
+    if not _ANY_CASUALTY.search(sentence) or _SWAP_WORDS.search(
+        _COMBAT_EXCHANGE.sub(" ", sentence)
+    ):
         return []
     patterns = [TOLL, LEFT, NOUN_COUNT, PARTICIPLE, SUFFERED, VERB_FIRST, COUNT_FIRST]
     patterns += [SINGULAR_FIRST, SINGULAR_AFTER_VERB, ANOTHER, ANOTHER_AFTER_VERB]

@@ -42,7 +42,7 @@ KINDS = (
     ("explosion", r"explosion|blast|exploded|detonat|Explosion|explodiert|Detonation"),
     ("attack", r"attack|strike|shooting|shot dead|gunmen|gunman|gunfire|stabbing|stabbed|assault"
      r"|(?:Israeli|Russian|Ukrainian|Palestinian|enemy|army|military|police|sniper|tank"
-     r"|small-arms|machine-gun) fire|Angriff"
+     r"|small-arms|machine-gun) fire|firing|Angriff"
      r"|Anschlag|Attacke|Schüsse|Messerangriff|erstochen|niedergestochen"),
 )  # fmt: skip
 _KIND_PATTERNS = [(kind, re.compile(rf"\b(?:{words})", re.I)) for kind, words in KINDS]
@@ -51,7 +51,8 @@ _KIND_PATTERNS = [(kind, re.compile(rf"\b(?:{words})", re.I)) for kind, words in
 _NOT_A_KIND = re.compile(
     r"\b(?:fire[- ]?(?:crews?|fighters?|fighting|brigades?|services?|departments?|engines?"
     r"|trucks?|stations?|officers?|chiefs?|and rescue|rescue)|firem[ae]n|cease-?fires?"
-    r"|(?:open|opened|opening|opens) fire|\w*feuerwehr\w*|Feuerpause\w*|Feuerwaffenruhe"
+    r"|(?:open|opened|opening|opens|return|returned|returning|returns) fire|\w*feuerwehr\w*"
+    r"|Feuerpause\w*|Feuerwaffenruhe"
     r"|eröffne\w*(?:\s+\S+){0,3}?\s+das Feuer|das Feuer eröffne\w*)",
     re.I,
 )
@@ -73,6 +74,7 @@ _HISTORIC = re.compile(
 )
 _SINCE_THE_WAR = re.compile(
     r"\b(?:since the (?:start|beginning|outbreak) of the (?:war|conflict|invasion|fighting)"
+    r"|since (?:the |Russia['’]s |Israel['’]s )?(?:full-scale )?(?:invasion|war) (?:began|started)"
     r"|seit (?:dem )?(?:Beginn|Anfang|Ausbruch) des (?:Krieges|Kriegs|Konflikts)|seit Kriegsbeginn"
     r"|seit Kriegsausbruch)",
     re.I,
@@ -105,7 +107,7 @@ def build(readings: list[Reading], published: datetime | None, passage_kind: str
         said = dates.mentions(text, published)
         named = _kind_words(text) if reading.counts else []
         for position, count in enumerate(reading.counts):
-            if count.toll and _SINCE_THE_WAR.search(text, max(0, count.start - 40), count.end):
+            if _since_the_war(text, count):
                 continue  # a war's running toll is no incident
             nearest = min(said, key=lambda item: _distance(item[0], count)) if said else None
             when = nearest[1] if nearest else last_date
@@ -123,6 +125,14 @@ def build(readings: list[Reading], published: datetime | None, passage_kind: str
         for incident in incidents
         if incident.killed or incident.injured or incident.missing
     ]
+
+
+def _since_the_war(text: str, count: Count) -> bool:
+    """Is the count a war's running toll: "since the start of the war" said of it, in its
+    clause ("18 journalists have been killed since Russia's invasion began")?"""
+    clause_end = _CLAUSE_END.search(text, count.end)
+    end = clause_end.start() if clause_end else len(text)
+    return bool(_SINCE_THE_WAR.search(text, max(0, count.start - 40), end))
 
 
 def _distance(position: int, count: Count) -> int:
