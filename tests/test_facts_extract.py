@@ -376,6 +376,15 @@ def test_a_count_since_the_invasion_began_is_a_running_toll() -> None:
     assert incidents(text, "en") == []
 
 
+def test_the_united_arab_emirates_agreed_nothing() -> None:
+    text = (
+        "Unter Vermittlung der Vereinigten Arabischen Emirate haben Russland und die Ukraine "
+        "je 95 Kriegsgefangene ausgetauscht."
+    )
+    [swap] = extract(text, "de", PUBLISHED).exchanges
+    assert (swap.what, swap.count, swap.status) == ("prisoners", 95, "completed")
+
+
 def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:
     # "Vale" (Georgia, Romania, Oregon) and "Harrow" (London) are other places.
     assert incidents("Three people were killed in the Vale of Harrow on Monday.") == [

@@ -61,7 +61,9 @@ EXCHANGE_STATUS = (
     ("demanded", r"demand\w*|called for|calls for|insist\w*|\w*forder\w*|verlang\w*"),
     ("proposed", r"propos\w*|offer\w*|suggest\w*|vorgeschlagen|schlug\w*|angeboten|bot\w* an"
      r"|Vorschlag|Angebot"),
-    ("agreed", r"agreed|agree|agrees|\w*einig\w*|vereinbar\w*|verständig\w*|zugestimmt"),
+    # "(?!Vereinigt)": the United Arab Emirates and the United States agreed nothing.
+    ("agreed", r"agreed|agree|agrees|(?!Vereinigt)\w*einig\w*|vereinbar\w*|verständig\w*"
+     r"|zugestimmt"),
     ("completed", r"swapped|exchanged|returned|repatriated|handed over|hand over|released|freed"
      r"|received"
      r"|took place|completed|brought home|brought back|came home|ausgetauscht|tauschten"
