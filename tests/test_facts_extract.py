@@ -385,6 +385,14 @@ def test_the_united_arab_emirates_agreed_nothing() -> None:
     assert (swap.what, swap.count, swap.status) == ("prisoners", 95, "completed")
 
 
+def test_a_toll_across_two_countries_is_a_total_of_its_parts() -> None:
+    text = (
+        "The death toll from the earthquake in southern Turkey and northern Syria rose above "
+        "5,000. In Turkey's Kahramanmaras province alone, 1,092 people were confirmed dead."
+    )
+    assert incidents(text, "en") == [(None, 5000, None, True), ("Kahramanmaras", 1092, None, False)]
+
+
 def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:
     # "Vale" (Georgia, Romania, Oregon) and "Harrow" (London) are other places.
     assert incidents("Three people were killed in the Vale of Harrow on Monday.") == [

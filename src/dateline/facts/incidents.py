@@ -176,6 +176,8 @@ def _place_for(
         wide = [m for m in reading.places if m.ref().relation == "region" and m.end <= count.end]
         return _towns_first(wide).ref() if wide else None
     inside = [m for m in reading.places if count.start <= m.start < count.end]
+    if _countries(inside) > 1:
+        return None  # "the toll in Turkey and Syria": both, so no one place
     if inside:
         return _towns_first(inside).ref()
     clause_end = _CLAUSE_END.search(text, count.end)
@@ -196,6 +198,11 @@ def _place_for(
     if later and carried is None and not total:
         return later[0].ref()
     return carried
+
+
+def _countries(mentions: list[Mention]) -> int:
+    """How many countries, named as countries, the mentions are."""
+    return len({m.chosen.country for m in mentions if m.chosen and m.chosen.is_country})
 
 
 def _towns_first(mentions: list[Mention]) -> Mention:
