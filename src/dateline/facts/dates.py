@@ -9,18 +9,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from dateline.calendar_words import MONTHS
+
 WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
     "sunday": 6, "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4,
     "samstag": 5, "sonnabend": 5, "sonntag": 6,
-}  # fmt: skip
-MONTHS = {
-    "january": 1, "jan": 1, "januar": 1, "jänner": 1, "february": 2, "feb": 2, "februar": 2,
-    "march": 3, "mar": 3, "märz": 3, "april": 4, "apr": 4, "may": 5, "mai": 5, "june": 6,
-    "jun": 6, "juni": 6, "july": 7, "jul": 7, "juli": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "oktober": 10,
-    "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12, "dezember": 12,
-    "dez": 12,
 }  # fmt: skip
 _MONTH = "|".join(name.capitalize() for name in sorted(MONTHS, key=len)[::-1])
 _RELATIVE = {

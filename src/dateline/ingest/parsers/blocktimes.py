@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import lxml.etree
 import lxml.html
 
+from dateline.calendar_words import MONTHS
 from dateline.ingest.parsers.ticker import PageTimes, dated
 from dateline.numbers import small_int
 
@@ -48,14 +49,6 @@ _DAY = re.compile(
 )
 # A day written with its month's name: "November 5, 2024", "Nov. 5, 2024" (CNN's "5:52 p.m.
 # ET, November 5, 2024"), "5 November 2024", "5. November 2024".
-MONTHS = {
-    "january": 1, "jan": 1, "januar": 1, "jänner": 1, "february": 2, "feb": 2, "februar": 2,
-    "march": 3, "mar": 3, "märz": 3, "april": 4, "apr": 4, "may": 5, "mai": 5, "june": 6,
-    "jun": 6, "juni": 6, "july": 7, "jul": 7, "juli": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "oktober": 10,
-    "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12, "dezember": 12,
-    "dez": 12,
-}  # fmt: skip
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NAMED_DAY = re.compile(
     rf"\b(?:(?P<mon>{_MONTH})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?"
