@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps dialling Google on this closed network.
@@ -33,3 +33,13 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Sign in through the login form, as a person does (Enter submits the login form, not
+    the header's search), and wait for the newsroom."""
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.press("#password", "Enter")
+    page.wait_for_url("**/admin")

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.chromium import browser
+from tests.chromium import browser, sign_in
 from tests.live_server import LiveServer, live_server
 
 __all__ = ["browser", "live_server"]
@@ -41,11 +41,7 @@ def updates(live_server: LiveServer) -> dict[str, int]:
 def editor(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.base_url)
     page = context.new_page()
-    page.goto("/login")
-    page.fill("#email", live_server.email)
-    page.fill("#password", live_server.password)
-    page.press("#password", "Enter")
-    page.wait_for_url("**/admin")
+    sign_in(page, live_server.email, live_server.password)
     yield page
     context.close()
 

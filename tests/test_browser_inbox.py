@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.chromium import browser
+from tests.chromium import browser, sign_in
 from tests.ingest_server import IngestServer, Reply, ingest_server
 from tests.live_server import LiveServer, live_server, run_cli
 
@@ -152,9 +152,5 @@ def _signed_in(
         base_url=live_server.base_url, viewport=viewport, java_script_enabled=javascript
     )
     page = context.new_page()
-    page.goto("/login")
-    page.fill("#email", live_server.email)
-    page.fill("#password", live_server.password)
-    page.press("#password", "Enter")  # the login form's own submit, not the header's search
-    page.wait_for_url("**/admin")
+    sign_in(page, live_server.email, live_server.password)
     return page

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.chromium import browser
+from tests.chromium import browser, sign_in
 from tests.live_server import LiveServer, live_server
 
 __all__ = ["browser", "live_server"]
@@ -70,16 +70,8 @@ def phone(browser: Browser, newsroom: LiveServer) -> Iterator[Page]:
     context.close()
 
 
-def _sign_in(page: Page) -> None:
-    page.goto("/login")
-    page.fill("#email", ADMIN_EMAIL)
-    page.fill("#password", ADMIN_PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url("**/admin")
-
-
 def test_no_editor_page_scrolls_sideways_on_a_360px_phone(phone: Page) -> None:
-    _sign_in(phone)
+    sign_in(phone, ADMIN_EMAIL, ADMIN_PASSWORD)
     too_wide = {}
     for path in ADMIN_PAGES:
         answer = phone.goto(path.format(slug=SLUG))

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.chromium import browser
+from tests.chromium import browser, sign_in
 from tests.live_server import LiveServer, live_server
 
 __all__ = ["browser", "live_server"]
@@ -47,11 +47,7 @@ def editor_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
         base_url=live_server.base_url, viewport={"width": 1280, "height": 900}
     )
     page = context.new_page()
-    page.goto("/login")
-    page.fill("#email", live_server.email)
-    page.fill("#password", live_server.password)
-    page.press("#password", "Enter")
-    page.wait_for_url("**/admin")
+    sign_in(page, live_server.email, live_server.password)
     yield page
     context.close()
 

@@ -20,7 +20,7 @@ from dateline.accounts.service import User
 from dateline.db import Database
 from dateline.liveblog import drafts, team
 from dateline.liveblog.models import Blog, UpdateDraft
-from tests.chromium import browser
+from tests.chromium import browser, sign_in
 from tests.helpers import logged_in_as, make_user, parse, post
 from tests.live_server import LiveServer, live_server
 
@@ -175,11 +175,7 @@ def pages(browser: Browser, live_server: LiveServer, colleague: str) -> Iterator
             base_url=live_server.base_url, viewport={"width": 1280, "height": 900}
         )
         page = context.new_page()
-        page.goto("/login")
-        page.fill("#email", email)
-        page.fill("#password", PASSWORD)
-        page.press("#password", "Enter")
-        page.wait_for_url("**/admin")
+        sign_in(page, email, PASSWORD)
         opened.append(page)
     yield opened
     for page in opened:

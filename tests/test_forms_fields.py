@@ -15,7 +15,7 @@ from dateline.db import Database
 from dateline.liveblog import drafts, queries, team
 from dateline.liveblog.forms import slug_from
 from dateline.liveblog.models import Blog, ImageRef, UpdateDraft
-from tests.chromium import browser
+from tests.chromium import browser, sign_in
 from tests.helpers import csrf_from, make_user, parse, png_bytes
 from tests.live_server import LiveServer, live_server
 
@@ -274,11 +274,7 @@ def open_form(browser: Browser, live_server: LiveServer) -> Iterator[Callable[[b
         )
         contexts.append(context)
         page = context.new_page()
-        page.goto("/login")
-        page.fill("#email", live_server.email)
-        page.fill("#password", live_server.password)
-        page.press("#password", "Enter")
-        page.wait_for_url("**/admin")
+        sign_in(page, live_server.email, live_server.password)
         return page
 
     yield open_page

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page
 
-from tests.chromium import browser
+from tests.chromium import browser, sign_in
 from tests.ingest_server import IngestServer, ingest_server
 from tests.live_server import LiveServer, live_server, run_cli
 
@@ -116,7 +116,7 @@ def test_no_probe_runs_on_editor_pages(
     browser: Browser, live_server: LiveServer, slugs: list[str], api: httpx.Client
 ) -> None:
     page = context_page(browser, live_server)
-    _log_in(page, live_server)
+    sign_in(page, live_server.email, live_server.password)
     assert_nothing_ran(page, "/admin")
     for slug in slugs:
         assert_nothing_ran(page, f"/admin/live/{slug}")
@@ -139,7 +139,7 @@ def test_no_probe_runs_on_newsroom_pages(
     live_server.cli("token", "create", live_server.email, "--name", PAYLOADS[4][:120])
     secret = live_server.cli("token", "create", contributor).strip()
     page = context_page(browser, live_server)
-    _log_in(page, live_server)
+    sign_in(page, live_server.email, live_server.password)
     page.goto(f"/admin/live/{slug}/team")
     page.fill("#member-email", contributor)
     page.click("text=Add to the team")
@@ -185,7 +185,7 @@ def test_no_probe_runs_in_the_inbox_of_ingested_items(
     run_cli(env, live_server.log_path, "source", "add", feed, "--blog", slug)
     run_cli(env, live_server.log_path, "source", "fetch", "--all")
     page = context_page(browser, live_server)
-    _log_in(page, live_server)
+    sign_in(page, live_server.email, live_server.password)
     url: str | None = f"/admin/live/{slug}/inbox"
     shown = 0
     while url:  # every page of the inbox, and the prefilled update form of some items
@@ -199,14 +199,6 @@ def test_no_probe_runs_in_the_inbox_of_ingested_items(
             assert_nothing_ran(page, href)
     assert shown == len(PAYLOADS)
     page.context.close()
-
-
-def _log_in(page: Page, server: LiveServer) -> None:
-    page.goto("/login")
-    page.fill("#email", server.email)
-    page.fill("#password", server.password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin")
 
 
 def test_no_probe_runs_when_updates_arrive_live(
