@@ -21,8 +21,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from dateline.background import Passes
 from dateline.db import Database
 from dateline.db.log import append_event
@@ -68,19 +66,28 @@ class FactsExtractor:
             await store.forget_updates(conn, gone)
             for text, rows in read:
                 await store.save(conn, text, rows, now)
-            for blog_id in blogs:
-                await _tell_editors(conn, blog_id, before[blog_id])
+        await self._tell_editors(before)
         return len(gone) + len(texts)
 
-
-async def _tell_editors(conn: AsyncConnection, blog_id: int, before: suggestions.Marks) -> None:
-    """An `update.facts` event for each update whose suggested key event came, went or
-    changed, in the transaction that stored its facts (so it is announced after commit)."""
-    after = await suggestions.marks(conn, blog_id)
-    for update_id in sorted(before.keys() | after.keys()):
-        if before.get(update_id) != after.get(update_id):
-            about = {"about_update": update_id}
-            await append_event(conn, blog_id, "update.facts", None, payload=about, touch=False)
+    async def _tell_editors(self, before: dict[int, suggestions.Marks]) -> None:
+        """An `update.facts` event for each update whose suggested key event came, went or
+        changed. The marks are read after the facts' commit, outside the write: reading a big
+        blog's facts must not hold up a publishing editor (SQLite has one writer)."""
+        changed: dict[int, list[int]] = {}
+        async with self.db.read() as conn:
+            for blog_id, marks in before.items():
+                after = await suggestions.marks(conn, blog_id)
+                ids = sorted(marks.keys() | after.keys())
+                changed[blog_id] = [i for i in ids if marks.get(i) != after.get(i)]
+        if not any(changed.values()):
+            return
+        async with self.db.write() as conn:
+            for blog_id, update_ids in changed.items():
+                for update_id in update_ids:
+                    about = {"about_update": update_id}
+                    await append_event(
+                        conn, blog_id, "update.facts", None, payload=about, touch=False
+                    )
 
 
 def _read_all(texts: list[Text]) -> list[tuple[Text, list[dict[str, Any]]]]:
