@@ -283,6 +283,11 @@ def test_a_bus_plunging_is_a_crash_and_a_stabbing_an_attack() -> None:
     ]
     assert kinds("Three people were stabbed in Solingen; two of them died.", "en") == ["attack"]
     assert kinds("In Solingen wurden zwei Menschen erstochen.", "de") == ["attack"]
+    crash = "Bei einem Frontalzusammenstoß bei Tübingen sind zwei Menschen gestorben."
+    assert kinds(crash, "de") == ["crash"]
+    knife = "Ein 19-Jähriger ist in Köln bei einer Messerattacke verletzt worden."
+    assert kinds(knife, "de") == ["attack"]
+    assert kinds("Ein Drohnenangriff auf Odessa hat zwei Menschen getötet.", "de") == ["drone"]
 
 
 def test_an_age_among_the_victims_does_not_hide_their_number() -> None:

@@ -30,7 +30,7 @@ KINDS = (
     ("flood", r"flood|flooding|floods|flash flood|Hochwasser|Überschwemmung|Flut|Sturzflut"),
     ("fire", r"fire|blaze|wildfire|inferno|Brand|Feuer|Waldbrand|Flammen"),
     ("crash", r"crash|collision|collided|derail|accident|plunged|overturned|\w*[Uu]nfall|Absturz"
-     r"|abgestürzt|Zusammenstoß"
+     r"|abgestürzt|\w*[Zz]usammenstoß|\w*[Zz]usammenprall"
      r"|\w*[Uu]nglück|entgleist"),
     ("missile", r"missile|rocket|ballistic|Rakete|Raketen|Marschflugkörper"),
     ("drone", r"drone|Shahed|Drohne|Drohnen"),
@@ -43,7 +43,8 @@ KINDS = (
     ("attack", r"attack|strike|shooting|shot dead|gunmen|gunman|gunfire|stabbing|stabbed|assault"
      r"|(?:Israeli|Russian|Ukrainian|Palestinian|enemy|army|military|police|sniper|tank"
      r"|small-arms|machine-gun) fire|firing|Angriff"
-     r"|Anschlag|Attacke|Schüsse|Messerangriff|erstochen|niedergestochen"),
+     r"|Anschlag|Attacke|Schüsse|Messerangriff|Messerattacke|Messerstecherei|Schießerei"
+     r"|Amoklauf|Amokfahrt|erstochen|niedergestochen"),
 )  # fmt: skip
 _KIND_PATTERNS = [(kind, re.compile(rf"\b(?:{words})", re.I)) for kind, words in KINDS]
 # Words that contain a kind's word but name no such event: responders ("fire crews",
