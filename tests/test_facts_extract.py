@@ -398,6 +398,14 @@ def test_a_toll_across_two_countries_is_a_total_of_its_parts() -> None:
     assert incidents(text, "en") == [(None, 5000, None, True), ("Kahramanmaras", 1092, None, False)]
 
 
+def test_a_figure_for_the_region_named_before_is_the_regions() -> None:
+    text = (
+        "Four people were killed in Russian shelling of the village of Bilozerka in the Kherson "
+        "region, the governor said. Eight more were wounded in the region over the day."
+    )
+    assert incidents(text, "en") == [("Bilozerka", 4, None, False), ("Kherson", None, 8, False)]
+
+
 def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:
     # "Vale" (Georgia, Romania, Oregon) and "Harrow" (London) are other places.
     assert incidents("Three people were killed in the Vale of Harrow on Monday.") == [

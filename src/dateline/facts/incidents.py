@@ -100,6 +100,7 @@ class Reading:
 def build(readings: list[Reading], published: datetime | None, passage_kind: str) -> list[Incident]:
     incidents: list[Incident] = []
     last_place: PlaceRef | None = None
+    last_region: PlaceRef | None = None
     last_date: date | None = None
     for reading in readings:
         text = reading.sentence.text
@@ -113,11 +114,17 @@ def build(readings: list[Reading], published: datetime | None, passage_kind: str
             nearest = min(said, key=lambda item: _distance(item[0], count)) if said else None
             when = nearest[1] if nearest else last_date
             total = _is_total(text, reading.counts, position)
-            place = _place_for(count, reading, None if total or count.toll else last_place, total)
+            carried = None if total or count.toll else last_place
+            if carried is not None and last_region is not None and _in_the_region(text, count):
+                carried = last_region  # "… in Bilozerka in the Kherson region. Eight more
+                # were wounded in the region": the region's figure, not the village's
+            place = _place_for(count, reading, carried, total)
             kind = _kind(named, count) or passage_kind
             _add(incidents, count, place, kind, when, reading, total)
         if reading.places:
             last_place = _main_place(reading.places).ref()
+            regions = [m.ref() for m in reading.places if m.ref().relation == "region"]
+            last_region = regions[-1] if regions else last_region
         if said:
             last_date = said[0][1]
     _mark_totals(incidents)
@@ -126,6 +133,19 @@ def build(readings: list[Reading], published: datetime | None, passage_kind: str
         for incident in incidents
         if incident.killed or incident.injured or incident.missing
     ]
+
+
+_THE_REGION = re.compile(
+    r"\b(?:in|across|throughout) the (?:region|province|oblast)\b|\bin der (?:Region|Provinz)\b"
+    r"|\bim (?:Gebiet|Oblast)\b(?!\s+[A-ZÄÖÜ])",
+)
+
+
+def _in_the_region(text: str, count: Count) -> bool:
+    """Does the count's clause place it only "in the region" (named before)?"""
+    clause_end = _CLAUSE_END.search(text, count.end)
+    end = clause_end.start() if clause_end else len(text)
+    return bool(_THE_REGION.search(text, count.start, end))
 
 
 def _since_the_war(text: str, count: Count) -> bool:
