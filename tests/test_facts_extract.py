@@ -396,6 +396,17 @@ def test_a_toll_across_two_countries_is_a_total_of_its_parts() -> None:
         "5,000. In Turkey's Kahramanmaras province alone, 1,092 people were confirmed dead."
     )
     assert incidents(text, "en") == [(None, 5000, None, True), ("Kahramanmaras", 1092, None, False)]
+    german = (
+        "Nach dem Erdbeben in der Türkei und Syrien ist die Zahl der Toten auf mehr als 11.000 "
+        "gestiegen. Allein in der Provinz Kahramanmaraş kamen 1.092 Menschen ums Leben."
+    )
+    assert incidents(german, "de") == [
+        (None, 11000, None, True),
+        ("Kahramanmaraş", 1092, None, False),
+    ]
+    assert incidents("Russian shelling killed two people in Kharkiv, Ukraine.", "en") == [
+        ("Kharkiv", 2, None, False)
+    ]
 
 
 def test_a_figure_for_the_region_named_before_is_the_regions() -> None:

@@ -207,10 +207,10 @@ def _place_for(
         return None
     after = [m for m in reading.places if count.end <= m.start < limit]
     if after:
-        return after[0].ref()
+        return None if _countries(after) > 1 else after[0].ref()
     before = [m for m in reading.places if m.end <= count.start]
     if before:
-        return _towns_first(before).ref()
+        return None if _countries(before) > 1 else _towns_first(before).ref()
     # A later count of the same kind has its own place ("15 killed, nine in Florence");
     # "2,000 killed and 2,059 injured ... in Morocco" share theirs.
     following = [o.start for o in reading.counts if o.start >= count.end and o.state == count.state]
@@ -222,8 +222,11 @@ def _place_for(
 
 
 def _countries(mentions: list[Mention]) -> int:
-    """How many countries, named as countries, the mentions are."""
-    return len({m.chosen.country for m in mentions if m.chosen and m.chosen.is_country})
+    """How many countries the mentions name, when they name nothing smaller: "in Turkey and
+    Syria" is two (the figure is for both); "in Kharkiv, Ukraine" is a place in one."""
+    if any(not (m.chosen and m.chosen.is_country) for m in mentions):
+        return 0
+    return len({m.chosen.country for m in mentions if m.chosen})
 
 
 def _towns_first(mentions: list[Mention]) -> Mention:
