@@ -417,6 +417,16 @@ def test_a_figure_for_the_region_named_before_is_the_regions() -> None:
     assert incidents(text, "en") == [("Bilozerka", 4, None, False), ("Kherson", None, 8, False)]
 
 
+def test_a_capital_named_by_its_country_is_that_city() -> None:
+    assert incidents("At least 83 people were wounded in the Ukrainian capital.", "en") == [
+        ("Kyiv", None, 83, False)
+    ]
+    german = "In der ukrainischen Hauptstadt wurden zwei Menschen verletzt."
+    assert incidents(german, "de") == [("Kyiv", None, 2, False)]
+    moscow = "Drones struck the Russian capital overnight, injuring three people."
+    assert incidents(moscow, "en") == [("Moscow", None, 3, False)]
+
+
 def test_a_word_of_a_longer_name_is_not_a_place_alone() -> None:
     # "Vale" (Georgia, Romania, Oregon) and "Harrow" (London) are other places.
     assert incidents("Three people were killed in the Vale of Harrow on Monday.") == [

@@ -188,6 +188,36 @@ def find(sentence: str, gazetteer: Gazetteer) -> list[Mention]:
             found.append(mention)
             cursor = max(mention.end, cursor + 1)
             words = sentence[cursor : match.end()].split()
+    found.extend(_capitals(sentence, gazetteer))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+# "the Ukrainian capital", "in der ukrainischen Hauptstadt": coverage names a capital by its
+# country more often than by its name. Capitals whose status is disputed are left out.
+CAPITALS = {
+    "UA": "Kyiv", "RU": "Moscow", "TR": "Ankara", "SY": "Damascus", "SD": "Khartoum",
+    "LB": "Beirut", "IT": "Rome", "DE": "Berlin", "US": "Washington", "IR": "Tehran",
+    "YE": "Sanaa",
+}  # fmt: skip
+_OWN_COUNTRY = {"russian": "RU", "russisch": "RU"}  # not the places Russia strikes
+_CAPITAL = re.compile(
+    r"\bthe (?P<en>[A-Z][a-z]+) capital\b|\b(?:die|der) (?P<de>[a-zäöü]+?)(?:en|e) Hauptstadt\b"
+)
+
+
+def _capitals(sentence: str, gazetteer: Gazetteer) -> list[Mention]:
+    found = []
+    for match in _CAPITAL.finditer(sentence):
+        demonym = (match.group("en") or match.group("de")).casefold()
+        countries = DEMONYMS.get(demonym, ())
+        country = _OWN_COUNTRY.get(demonym) or (countries[0] if len(countries) == 1 else None)
+        if country not in CAPITALS:
+            continue
+        name = CAPITALS[country]
+        places = tuple(p for p in gazetteer.lookup(name) if p.country == country)
+        if places:
+            biggest = max(places, key=lambda place: place.population)
+            found.append(Mention(match.start(), match.end(), name, "in", True, (biggest,)))
     return found
 
 
