@@ -143,17 +143,19 @@ _THE_REGION = re.compile(
 
 def _in_the_region(text: str, count: Count) -> bool:
     """Does the count's clause place it only "in the region" (named before)?"""
-    clause_end = _CLAUSE_END.search(text, count.end)
-    end = clause_end.start() if clause_end else len(text)
-    return bool(_THE_REGION.search(text, count.start, end))
+    return bool(_THE_REGION.search(text, count.start, _clause_end(text, count)))
 
 
 def _since_the_war(text: str, count: Count) -> bool:
     """Is the count a war's running toll: "since the start of the war" said of it, in its
     clause ("18 journalists have been killed since Russia's invasion began")?"""
-    clause_end = _CLAUSE_END.search(text, count.end)
-    end = clause_end.start() if clause_end else len(text)
-    return bool(_SINCE_THE_WAR.search(text, max(0, count.start - 40), end))
+    return bool(_SINCE_THE_WAR.search(text, max(0, count.start - 40), _clause_end(text, count)))
+
+
+def _clause_end(text: str, count: Count) -> int:
+    """Where the clause holding the count ends (the sentence's end when it does)."""
+    found = _CLAUSE_END.search(text, count.end)
+    return found.start() if found else len(text)
 
 
 def _distance(position: int, count: Count) -> int:
@@ -201,8 +203,7 @@ def _place_for(
         return None  # "the toll in Turkey and Syria": both, so no one place
     if inside:
         return _towns_first(inside).ref()
-    clause_end = _CLAUSE_END.search(text, count.end)
-    limit = clause_end.start() if clause_end else len(text)
+    limit = _clause_end(text, count)
     if _ELSEWHERE.search(text, count.end, limit):
         return None
     after = [m for m in reading.places if count.end <= m.start < limit]
