@@ -127,8 +127,9 @@ async def test_catching_up_costs_the_same_few_statements_whatever_the_history(
 async def test_readers_at_the_same_point_after_a_restart_share_one_rendering(
     app: Any, db: Database, blog: Blog, editor: User, client: httpx.AsyncClient
 ) -> None:
-    """100 readers 20 events behind, all at once after a restart: the log is read and
-    rendered once; a reader further back renders only what memory lacks."""
+    """100 readers 20 events behind, all at once after a restart: the blog row and the log
+    are read and rendered once (not a hundred requests queueing for the connection pool);
+    a reader further back renders only what memory lacks."""
     for n in range(30):
         await post(db, blog, editor, f"Update {n}.", key_event=n % 3 == 0)
     last = await last_seq(db, blog)
@@ -136,6 +137,8 @@ async def test_readers_at_the_same_point_after_a_restart_share_one_rendering(
     with Statements(db) as statements:
         bodies = await asyncio.gather(*(changes(client, blog, last - 20) for _ in range(100)))
     assert statements.reading("blog_events") == 1
+    # The blog row: once for all 100 readers' opening, once for the rendering.
+    assert statements.reading("blogs") == 2, statements.seen
     # Once for all 100 readers: the frames' updates, and the filter bar's counts beside them.
     assert statements.reading("updates") == 2
     assert all(body == bodies[0] for body in bodies)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from dateline.db import Database
 from dateline.liveblog import queries as blog_queries
+from dateline.liveblog.models import Blog
 from dateline.realtime import queries
 from dateline.realtime.frames import Frame, FrameRenderer
 from dateline.realtime.transport import Piece, Send, Transport, send_now
@@ -139,6 +140,7 @@ class Hub:
         self.replay_limit = replay_limit
         self.channels: dict[int, Channel] = {}
         self.by_slug: dict[str, Channel] = {}
+        self.reading: dict[str, asyncio.Task[Blog]] = {}  # blog rows being read, by slug
         self.freezer = Freezer(lambda: sum(c.joined for c in self.channels.values()))
 
     # Announcements ------------------------------------------------------------------------
@@ -215,8 +217,9 @@ class Hub:
         channel = self.by_slug.get(slug)
         if channel is not None and channel.warm_for(since):
             return channel, channel.latest
-        async with self.db.read() as conn:
-            blog = await blog_queries.blog_by_slug(conn, slug)
+        blog = await self._blog_row(slug)
+        if since is not None and since > blog.last_seq:
+            blog = await self._read_blog(slug)  # the shared read began before that event
         channel = self.channels.get(blog.id)
         if channel is None:
             recent: deque[Frame] = deque(maxlen=self.replay_limit)
@@ -229,6 +232,27 @@ class Hub:
         channel.live = blog.is_live
         self.announce(blog.id, blog.last_seq)  # in case a broker message went missing
         return channel, blog.last_seq
+
+    async def _blog_row(self, slug: str) -> Blog:
+        """The blog row, read once for every reader asking at the same moment: after a
+        restart, a hundred readers of one blog cost one query and one pooled connection, not
+        a hundred requests queueing for the pool (which, on a busy machine, timed out)."""
+        task = self.reading.get(slug)
+        if task is None:
+            task = asyncio.create_task(self._read_blog(slug), name=f"blog-row-{slug}")
+            self.reading[slug] = task
+            task.add_done_callback(lambda done: self._read_done(slug, done))
+        return await asyncio.shield(task)  # one reader giving up does not cancel the others'
+
+    def _read_done(self, slug: str, task: asyncio.Task[Blog]) -> None:
+        if self.reading.get(slug) is task:
+            del self.reading[slug]
+        if not task.cancelled():
+            task.exception()  # retrieved here, in case every reader waiting for it gave up
+
+    async def _read_blog(self, slug: str) -> Blog:
+        async with self.db.read() as conn:
+            return await blog_queries.blog_by_slug(conn, slug)
 
     def must_reload(self, since: int, upto: int) -> bool:
         """Is a reader at `since` too far behind, or somewhere the log has never been?"""
