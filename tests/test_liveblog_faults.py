@@ -465,3 +465,105 @@ def test_sportowefakty_times_stay_on_its_local_clock() -> None:
     doc = read(raw.decode(), "https://sportowefakty.wp.pl/zuzel/relacja/110331")
     moments = [item.published_at for item in doc.items if item.published_at is not None]
     assert min(moments).astimezone(UTC).hour >= 15  # an evening meeting, 17:00+ CEST
+
+
+# 8. JSON-LD beside the blocks the page shows -------------------------------------------------
+
+
+def posting(updates: list[dict[str, object]], **page: object) -> str:
+    data = {"@context": "https://schema.org", "@type": "LiveBlogPosting", **page}
+    data["liveBlogUpdate"] = [{"@type": "BlogPosting", **update} for update in updates]
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def entry(bid: str, stamp: str, inner: str, cls: str = "live-entry") -> str:
+    return f'<article id="{bid}" class="{cls}"><time datetime="{stamp}"></time>{inner}</article>'
+
+
+def test_an_update_the_page_shows_keeps_its_list_and_paragraphs_not_the_json_ld_text() -> None:
+    """JSON-LD bodies are plain text, often cut short: the block the page shows is read."""
+    updates = [
+        {"url": f"{URL}#p2", "headline": "Closures", "datePublished": "2025-05-01T12:00:00Z",
+         "articleBody": "The council lists what closes."},
+        {"url": f"{URL}#p1", "headline": "Rain", "datePublished": "2025-05-01T11:00:00Z",
+         "articleBody": "It rains."},
+    ]  # fmt: skip
+    body = entry(
+        "p2", "2025-05-01T12:00:00Z",
+        "<h2>Closures</h2><p>The council lists what closes.</p>"
+        "<ul><li>Libraries</li><li>Museums</li></ul><p>Schools stay open.</p>",
+    ) + entry("p1", "2025-05-01T11:00:00Z", "<h2>Rain</h2><p>It rains.</p>")  # fmt: skip
+    doc = read(page(body, posting(updates, headline="Storm live")))
+    closures = by_text(doc, "Closures")
+    assert closures.html.count("<li>") == 2 and closures.html.count("<p>") == 2
+    assert "Schools stay open." in closures.text
+
+
+def test_a_block_shown_collapsed_leaves_the_fuller_json_ld_body() -> None:
+    long = "Officials said the river would crest overnight. " * 6
+    updates = [
+        {"url": f"{URL}#p2", "headline": "Crest", "datePublished": "2025-05-01T12:00:00Z",
+         "articleBody": long},
+        {"url": f"{URL}#p1", "headline": "Rain", "datePublished": "2025-05-01T11:00:00Z",
+         "articleBody": "It rains."},
+    ]  # fmt: skip
+    body = entry("p2", "2025-05-01T12:00:00Z", "<h2>Crest</h2><p>Officials said…</p>") + entry(
+        "p1", "2025-05-01T11:00:00Z", "<h2>Rain</h2><p>It rains.</p>"
+    )
+    doc = read(page(body, posting(updates)))
+    assert by_text(doc, "Crest").text == long.strip()
+
+
+def test_page_values_copied_onto_every_update_give_way_to_the_blocks() -> None:
+    """A CMS that gives every update the page's headline, time and authors: the blocks'
+    headings, times and bylines are the updates' own."""
+    page_time, page_title = "2025-05-01T17:25:00Z", "Storm live: all the latest"
+    copied = {"headline": page_title, "datePublished": page_time,
+              "author": [{"name": "Ann Desk"}, {"name": "Ben Desk"}]}  # fmt: skip
+    updates = [{"url": f"{URL}#p{n}", **copied, "articleBody": f"Entry {n}."} for n in (3, 2, 1)]
+    body = "".join(
+        entry(f"p{n}", f"2025-05-01T1{n}:00:00Z",
+              f'<h2>Heading {n}</h2><p class="byline">By Cara Field</p><p>Entry {n}.</p>')
+        for n in (3, 2, 1)
+    )  # fmt: skip
+    doc = read(page(body, posting(updates, headline=page_title, dateModified=page_time)))
+    assert [item.title for item in doc.items] == ["Heading 3", "Heading 2", "Heading 1"]
+    assert [item.published_at for item in doc.items] == [
+        utc(2025, 5, 1, 13, 0), utc(2025, 5, 1, 12, 0), utc(2025, 5, 1, 11, 0)
+    ]  # fmt: skip
+    assert {item.author for item in doc.items} == {"Cara Field"}
+
+
+def test_a_pinned_post_left_out_of_the_json_ld_is_still_read_but_not_a_teaser() -> None:
+    updates = [
+        {"url": f"{URL}#p{n}", "headline": f"Entry {n}", "articleBody": f"Text {n}.",
+         "datePublished": f"2025-05-01T1{n}:00:00Z"}
+        for n in (2, 1)
+    ]  # fmt: skip
+    body = (
+        entry("pin", "2025-05-01T09:00:00Z", "<p>Pinned</p><h2>Summary</h2><p>What we know.</p>")
+        + "".join(entry(f"p{n}", f"2025-05-01T1{n}:00:00Z", f"<p>Text {n}.</p>") for n in (2, 1))
+        + entry("t9", "2025-04-30T08:00:00Z", "<h3>Older story</h3>", cls="teaser-card")
+    )
+    doc = read(page(body, posting(updates)))
+    assert sorted(item.title for item in doc.items) == ["Entry 1", "Entry 2", "Summary"]
+    assert by_text(doc, "Summary").pinned
+
+
+def test_json_ld_updates_without_an_id_are_each_kept() -> None:
+    updates = [
+        {"headline": "Bridge shut", "datePublished": "2025-05-01T12:00:00Z", "text": "Shut."},
+        {"headline": "Ferry stops", "datePublished": "2025-05-01T11:00:00Z", "text": "Stop."},
+    ]
+    doc = read(page("<p>Follow the storm.</p>", posting(updates)))
+    assert [item.title for item in doc.items] == ["Bridge shut", "Ferry stops"]
+
+
+def test_corkbeo_updates_keep_their_lists() -> None:
+    """A real page whose JSON-LD bodies are plain text: the council's list of closures is a
+    list of nine in the update the page shows."""
+    url = "https://www.corkbeo.ie/news/local-news/level-3-live-cork-ireland-19056312"
+    doc = read(shared_fixture("trafilatura/tests/eval/corkbeo.ie.level.html").decode(), url)
+    council = by_text(doc, "Cork County Council share update on services")
+    assert council.html.count("<li>") == 9
+    assert "click and collect" in council.text

@@ -1,8 +1,15 @@
 """schema.org `LiveBlogPosting.liveBlogUpdate` → updates.
 
 The JSON-LD often lists the whole blog (hundreds of updates) while the HTML shows the latest
-page, so JSON-LD is the fuller source. It has no key-event or pinned flags: those come from
-the HTML block whose id matches the update's anchor, when the page shows it.
+page, so JSON-LD says which updates there are. For an update the page also shows (the HTML
+block whose id matches the update's anchor), the block is the fuller reading: publishers give
+JSON-LD a plain-text body, often cut short (at 1,000 characters, or before an embed), without
+its lists and paragraphs. So the block's body is taken unless it is clearly shorter, and its
+key-event and pinned flags (not part of schema.org) and images always.
+
+Some publishers copy the page's own values onto every update: its headline, its time, its
+authors. Such a value says nothing about the update, so the block's heading, time and byline
+take its place when the page shows the update.
 """
 
 from __future__ import annotations
@@ -11,9 +18,6 @@ from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from html import unescape
-from typing import TypeAlias
-
-import lxml.html
 
 from dateline.ingest.parsers import pagemeta
 from dateline.ingest.parsers.blocktimes import read_stamp
@@ -21,32 +25,60 @@ from dateline.ingest.parsers.clean import (
     absolute,
     author_name,
     clean_html,
+    html_text,
     parse_date,
     text_to_html,
     to_text,
 )
-from dateline.ingest.parsers.htmlblocks import markers, update_item
+from dateline.ingest.parsers.htmlblocks import update_item
 from dateline.ingest.parsers.items import ItemImage, ParsedItem
-from dateline.ingest.parsers.pictures import block_images
 
-Element: TypeAlias = lxml.html.HtmlElement
+# The block's body replaces the JSON-LD's unless it holds clearly less text (a block the page
+# shows collapsed, say): a tenth less is whitespace and furniture, not a shorter update.
+FULLER = 0.9
 
 
 def jsonld_updates(
-    objects: list[pagemeta.JsonObj], url: str, blocks: dict[str, Element], zone: tzinfo = UTC
+    objects: list[pagemeta.JsonObj], url: str, shown: dict[str, ParsedItem], zone: tzinfo = UTC
 ) -> list[ParsedItem]:
-    """Every liveBlogUpdate of every LiveBlogPosting on the page, de-duplicated by id; times
-    without an offset are read in `zone`, the page's."""
+    """Every liveBlogUpdate of every LiveBlogPosting on the page, de-duplicated by id (an
+    update without one by its time and headline); `shown` holds the page's HTML blocks read
+    as updates, by block id; times without an offset are read in `zone`, the page's."""
     found: dict[str, ParsedItem] = {}
     for obj in objects:
         if not pagemeta.has_type(obj, "LiveBlogPosting"):
             continue
-        updates = obj.get("liveBlogUpdate") or []
-        for update in updates if isinstance(updates, list) else [updates]:
-            if isinstance(update, dict):
-                item = _update(update, url, blocks, zone)
-                found.setdefault(item.external_id or item.url, item)
+        listed = obj.get("liveBlogUpdate") or []
+        updates = [
+            u for u in (listed if isinstance(listed, list) else [listed]) if isinstance(u, dict)
+        ]
+        copied = _page_values(obj, updates)
+        for update in updates:
+            item = _update(update, url, shown, zone, copied)
+            key = item.external_id or f"{item.published_at}|{item.title}"
+            found.setdefault(key, item)
     return _without_page_images(list(found.values()))
+
+
+def _page_values(page: pagemeta.JsonObj, updates: list[pagemeta.JsonObj]) -> set[str]:
+    """Values that are the page's, not an update's: the posting's own headline and times,
+    and a headline, time or author most of three or more updates share."""
+    fields = [_headline(u) for u in updates] + [_raw_time(u) for u in updates]
+    fields += [_author(u.get("author")) for u in updates]
+    counts = Counter(value for value in fields if value)
+    copied = {value for value, n in counts.items() if len(updates) >= 3 and n > len(updates) / 2}
+    copied.update(
+        v for v in (_headline(page), _raw_time(page), str(page.get("dateModified") or "")) if v
+    )
+    return copied
+
+
+def _headline(obj: pagemeta.JsonObj) -> str:
+    return to_text(str(obj.get("headline") or obj.get("name") or ""))
+
+
+def _raw_time(obj: pagemeta.JsonObj) -> str:
+    return str(obj.get("datePublished") or "").strip()
 
 
 def _without_page_images(items: list[ParsedItem]) -> list[ParsedItem]:
@@ -74,23 +106,37 @@ def _anchor(update: pagemeta.JsonObj, url: str) -> tuple[str, str]:
 
 
 def _update(
-    update: pagemeta.JsonObj, url: str, blocks: dict[str, Element], zone: tzinfo
+    update: pagemeta.JsonObj,
+    url: str,
+    shown: dict[str, ParsedItem],
+    zone: tzinfo,
+    copied: set[str],
 ) -> ParsedItem:
     anchor, link = _anchor(update, url)
-    block = _matching_block(anchor, blocks)
+    block = _matching_block(anchor, shown)
     body = update.get("articleBody") or update.get("text") or ""
     html = clean_html(body if "<" in str(body) else text_to_html(unescape(str(body))), url)
-    images = block_images(block, url) if block is not None else ()
+    title, author = _headline(update), _author(update.get("author"))
+    published_at = _moment(update.get("datePublished"), zone)
+    if block is not None:
+        if len(block.text) >= FULLER * len(html_text(html)):
+            html = block.html
+        if not title or title in copied:
+            title = block.title
+        if _raw_time(update) in copied or published_at is None:
+            published_at = block.published_at or published_at
+        if author in copied and block.author:
+            author = block.author
     return update_item(
         url,
         anchor,
         html,
         link=link,
-        title=to_text(str(update.get("headline") or update.get("name") or "")),
-        published_at=_moment(update.get("datePublished"), zone),
-        images=images or _images(update.get("image"), url),
-        flags=markers(block) if block is not None else (False, False),
-        author=_author(update.get("author")),
+        title="" if title in copied else title,
+        published_at=published_at,
+        images=(block.images if block is not None else ()) or _images(update.get("image"), url),
+        flags=(block.key_event, block.pinned) if block is not None else (False, False),
+        author=author,
         updated_at=_moment(update.get("dateModified"), zone),
     )
 
@@ -103,7 +149,7 @@ def _moment(value: object, zone: tzinfo) -> datetime | None:
     return parse_date(value)
 
 
-def _matching_block(anchor: str, blocks: dict[str, Element]) -> Element | None:
+def _matching_block(anchor: str, blocks: dict[str, ParsedItem]) -> ParsedItem | None:
     if not anchor:
         return None
     if anchor in blocks:

@@ -68,13 +68,12 @@ def parse_liveblog(
     zone = tz or zones.page_zone(_stamps(root, objects), candidates)
     times = _page_times(root, objects, zone, last_modified, () if zone else candidates)
     declared = any(pagemeta.has_type(obj, "LiveBlogPosting") for obj in objects)
-    blocks = html_blocks(root) if declared else {}  # for the JSON-LD updates' flags, images
-    reading = zone or (candidates[0] if candidates else UTC)
-    items = jsonld_updates(objects, url, blocks, reading) if declared else []
+    blocks = html_blocks(root)
+    items = _declared_updates(objects, url, blocks, zone, times) if declared else []
     if not items:
         items = microdata_updates(root, url, zone, times)
     if not items:
-        items = block_items(blocks or html_blocks(root), url, zone, times)
+        items = block_items(blocks, url, zone, times)
     if not items:
         items = ticker_updates(root, url, zone, times)
     if not items:
@@ -88,6 +87,33 @@ def parse_liveblog(
         items=tuple(items),
         language=pagemeta.language(root),
     )
+
+
+def _declared_updates(
+    objects: list[pagemeta.JsonObj],
+    url: str,
+    blocks: dict[str, Element],
+    zone: tzinfo | None,
+    times: PageTimes,
+) -> list[ParsedItem]:
+    """The JSON-LD's updates, read beside the page's blocks (`liveblog_jsonld.py`), and the
+    blocks the JSON-LD leaves out (a pinned post, the newest update the page's JSON-LD has
+    not caught up with) when they are of the kind the JSON-LD's own updates are shown in."""
+    shown = dict(zip(blocks, block_items(blocks, url, zone, times), strict=True))
+    reading = zone or (times.zones[0] if times.zones else UTC)
+    items = jsonld_updates(objects, url, shown, reading)
+    if not items:
+        return []
+    listed = {item.external_id for item in items}
+    kinds = {_kind(blocks[bid]) for bid in blocks if bid in listed}
+    extra = [shown[bid] for bid in blocks if bid not in listed and _kind(blocks[bid]) in kinds]
+    return items + extra
+
+
+def _kind(block: Element) -> tuple[str, str]:
+    """A block's tag and first class: the updates of one page share it; a teaser or a menu
+    with an id and a time does not."""
+    return block.tag, (block.get("class") or "").split(" ", 1)[0]
 
 
 def _stamps(root: Element, objects: list[pagemeta.JsonObj]) -> Iterator[str]:
