@@ -495,7 +495,8 @@ def test_an_update_the_page_shows_keeps_its_list_and_paragraphs_not_the_json_ld_
     ) + entry("p1", "2025-05-01T11:00:00Z", "<h2>Rain</h2><p>It rains.</p>")  # fmt: skip
     doc = read(page(body, posting(updates, headline="Storm live")))
     closures = by_text(doc, "Closures")
-    assert closures.html.count("<li>") == 2 and closures.html.count("<p>") == 2
+    assert closures.html.count("<li>") == 2
+    assert closures.html.count("<p>") == 2
     assert "Schools stay open." in closures.text
 
 
