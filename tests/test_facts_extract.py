@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from dateline.facts.extract import extract
+from dateline.facts.gazetteer import open_gazetteer
 from dateline.facts.text import sentences
 from tests.live_server import run_cli
 
@@ -465,3 +466,39 @@ def test_a_small_place_of_a_shared_name_needs_the_texts_support() -> None:
         "Vale",
         "RO",
     )
+
+
+def test_german_compound_nouns_for_people_and_swiss_hospitals_are_read() -> None:
+    """German names people in open-ended compounds, and Austrians and Swiss go "ins Spital"."""
+    assert incidents("Drei Skitourengänger sind bei Zermatt ums Leben gekommen.", "de") == [
+        ("Zermatt", 3, None, False)
+    ]
+    assert incidents("Bei dem Unfall wurden vier Beifahrerinnen verletzt.", "de") == [
+        (None, None, 4, False)
+    ]
+    assert incidents("Zwei Insassen wurden ins Spital gebracht.", "de") == [(None, None, 2, False)]
+    assert incidents("Fünf Bewohner erlitten Rauchvergiftungen.", "de") == [(None, None, 5, False)]
+    assert incidents("Drei Fenster wurden beschädigt, zwei Häuser brannten.", "de") == []
+
+
+def test_short_words_and_acronyms_are_not_read_as_misspelt_places() -> None:
+    """Looked up loosely, "RSF" is Rzhev and "Alter" Aalter: short names are taken as spelt."""
+    assert open_gazetteer().lookup("RSF") == ()
+    assert [p.name for p in open_gazetteer().lookup("Kupjansk")] == ["Kupyansk"]  # still loose
+    text = "In Sumy wurden fünf Menschen getötet, darunter zwei Kinder im Alter von vier Jahren."
+    assert {place for place, *_ in incidents(text, "de")} == {"Sumy"}
+
+
+def test_a_river_is_not_the_town_of_the_same_name() -> None:
+    text = "Flash flooding along the Guadalupe River has killed at least 59 people."
+    assert [place for place, *_ in incidents(text, "en")] == [None]  # not Guadalupe, Mexico
+
+
+def test_a_toll_after_a_sentence_about_history_is_no_incident() -> None:
+    text = (
+        "Vor 80 Jahren, am 8. Mai 1945, endete in Europa der Zweite Weltkrieg. "
+        "Mehr als 27 Millionen Sowjetbürger waren ums Leben gekommen."
+    )
+    assert incidents(text, "de") == []
+    report = "On December 5, 2018 the army killed seven people in the village, witnesses said."
+    assert [killed for _, killed, *_ in incidents(report, "en")] == [7]

@@ -55,6 +55,9 @@ _HOSPITAL = (
     r"|treated in hospital|in (?:a )?(?:serious|critical|stable) condition"
     r"|suffered (?:\w+ )?injuries|treated for (?:\w+ )?injuries|ins Krankenhaus|in (?:ein |die )?"
     r"Krankenh[aä]us\w*|in Kliniken|erlitt\w* (?:\w+ )?Verletzungen|Verletzungen erlitten"
+    # Austrian and Swiss German: "ins Spital gebracht"; "ins Klinikum"; smoke inhalation.
+    r"|ins (?:\w+)?[Ss]pital|in (?:ein |die )?(?:\w+)?[Ss]pit[aä]l\w*|ins Klinikum"
+    r"|erlitt\w* (?:\w+ )?Rauchvergiftung\w*|Rauchvergiftung\w* erlitten"
 )
 _AFTER_COUNT = (
     rf"(?P<v>killed|dead|died|perished|slain|lost (?:their|his|her) li(?:ves|fe)|injured|wounded"
@@ -170,7 +173,8 @@ _ANY_CASUALTY = re.compile(
     r"kill|dead|died|death|die\b|injur|wound|hurt|missing|unaccounted|toll|fatal|perish|slain"
     r"|lives|life|hospital|condition|bodies|remains|stabbed|shot|beaten|burn|crushed|hacked"
     r"|getötet|tötet|\btot|Tote|Leben|gestorben|starb|umgekommen|Tode|verletz|Verletz|verwund"
-    r"|Verwund|vermisst|Vermisst|Opfer|Leiche|Krankenh|Klinik|erstochen|erschossen|Zahl der",
+    r"|Verwund|vermisst|Vermisst|Opfer|Leiche|Krankenh|Klinik|Spital|Spitäl|Rauchvergift"
+    r"|erstochen|erschossen|Zahl der",
     re.I,
 )
 _LOSS_CLAIM = re.compile(
@@ -301,7 +305,9 @@ def _state(verb: str) -> str:
     folded = " ".join(verb.casefold().split())
     if folded in _STATE:
         return _STATE[folded]
-    if re.search(r"injur|verletz|wound|verwund|hospital|krankenh|klinik|condition", folded):
+    if re.search(
+        r"injur|verletz|wound|verwund|hospital|krankenh|klinik|spit|vergift|condition", folded
+    ):
         return INJURED
     if "vermisst" in folded or "missing" in folded:
         return MISSING

@@ -30,6 +30,7 @@ FORMAT = 6
 # Regions and US states have no population in the data; this weight ranks them above small
 # towns of the same name ("Texas", Mexico) and below big cities ("Washington", the city).
 REGION_WEIGHT = 500_000  # bump when the layout, the keys (names.py) or the names of world.py change
+FUZZY_LETTERS = 5  # shorter names are looked up as spelt only (see Gazetteer._lookup)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +153,10 @@ class Gazetteer:
         self.lookup = lru_cache(maxsize=20_000)(self._lookup)
 
     def _lookup(self, name: str) -> tuple[Place, ...]:
-        """Every place called `name` (exact spelling first, else a transliteration)."""
-        for key, exact in ((exact_key(name), 1), (skeleton_key(name), 0)):
+        """Every place called `name` (exact spelling first, else a transliteration). A short
+        name or an acronym is taken only as spelt: folded, "RSF" is Rzhev and "Alter" Aalter."""
+        fuzzy = len(exact_key(name).replace(" ", "")) >= FUZZY_LETTERS and not name.isupper()
+        for key, exact in ((exact_key(name), 1), (skeleton_key(name) if fuzzy else "", 0)):
             if not key:
                 continue
             with self._lock:

@@ -150,12 +150,22 @@ def extra_people(mid: list[str]) -> int:
     )
 
 
+# German nouns for people are open-ended compounds ("Skitourengänger", "Bergsteiger",
+# "Wintersportler", "Beifahrerinnen"): their endings name people, whatever comes before.
+# A count is read as a casualty only beside a casualty verb, so "drei Fenster" never is.
+PERSON_ENDINGS = (
+    "year-old", "year-olds", "jährige", "jähriger", "mann", "männer", "frau", "frauen",
+    "fahrer", "fahrerin", "arbeiter", "helfer", "kräfte", "leute", "kinder", "bewohner",
+    "innen", "gänger", "steiger", "sportler", "lenker", "nehmer", "bürger", "beamte",
+    "beamten", "angehörige", "angehörigen", "insassen", "kollegen", "besucher", "zuschauer",
+    "reisende", "reisenden", "urlauber", "wanderer", "radler", "retter", "polizisten",
+    "touristen", "aktivisten", "demonstranten", "studenten", "passanten", "bergleute",
+)  # fmt: skip
+
+
 def is_person(folded: str) -> bool:
     """A person word, or a German compound naming people ("Feuerwehrmann", "Lkw-Fahrer")."""
-    return folded in PEOPLE or folded.endswith(
-        ("year-old", "year-olds", "jährige", "jähriger", "mann", "männer", "frau", "frauen",
-         "fahrer", "fahrerin", "arbeiter", "helfer", "kräfte", "leute", "kinder", "bewohner")
-    )  # fmt: skip
+    return folded in PEOPLE or folded.endswith(PERSON_ENDINGS)
 
 
 def is_modifier(word: str) -> bool:

@@ -106,7 +106,7 @@ NEVER = words(
     frau kind angriff angriffe angaben regierung armee präsident bürgermeister gouverneur
     dabei zudem allein insgesamt bislang kremlin kreml white house pentagon un nato eu
     provinz region gebiet oblast bezirk kreis landkreis stadt dorf hauptstadt hafenstadt
-    telegram
+    telegram alter haus st verlauf rahmen zuge fall einsatz bereich
     """
 )
 # A name that begins with these words is one name ("New Harrow", "Port Talbot", "Neu
@@ -283,6 +283,8 @@ def _judge(sentence: str, start: int, end: int, name: str, gazetteer: Gazetteer)
     folded = name.casefold()
     if folded in NEVER or _SOURCE_BEFORE.search(before) or _SOURCE_AFTER.match(after):
         return None
+    if _FEATURE_AFTER.match(after):
+        return None  # "the Guadalupe River", "the Ahr valley": a river, not the town
     if _DEMONYM_WORD.match(name) or folded in DEMONYMS or folded in _MORE_DEMONYMS:
         return None
     relation: Relation = "in"
@@ -320,6 +322,7 @@ def _judge(sentence: str, start: int, end: int, name: str, gazetteer: Gazetteer)
     return Mention(start, end, name, relation, strong, candidates, district=district)
 
 
+_FEATURE_AFTER = re.compile(r"[ -](?:River|Creek|Valley|valley|Mountains|Hills|Fluss)\b")
 _DATELINE_AFTER = re.compile(
     r"(?:,\s*[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)?\s*(?:\([\w/ ]{1,20}\)\s*)?(?::|[—–])\s"
 )
