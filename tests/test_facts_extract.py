@@ -502,3 +502,18 @@ def test_a_toll_after_a_sentence_about_history_is_no_incident() -> None:
     assert incidents(text, "de") == []
     report = "On December 5, 2018 the army killed seven people in the village, witnesses said."
     assert [killed for _, killed, *_ in incidents(report, "en")] == [7]
+
+
+def test_some_of_them_is_part_of_the_count_before_it() -> None:
+    text = "Eleven people, six of them children, were killed in the strike on Sumy."
+    assert incidents(text, "en") == [("Sumy", 11, None, False)]
+    parts = (
+        "Overnight strikes on Ukraine killed at least 15 people. Eleven of them died in Kyiv, "
+        "and four in Odesa."
+    )
+    assert ("Kyiv", 11, None, False) in incidents(parts, "en")
+
+
+def test_a_decimal_inside_a_toll_phrase_does_not_hide_the_toll() -> None:
+    text = "The death toll from a magnitude 6.0 earthquake in Afghanistan has risen to 800."
+    assert [killed for _, killed, *_ in incidents(text, "en")] == [800]

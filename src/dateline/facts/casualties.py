@@ -99,11 +99,15 @@ LEFT = re.compile(
 _NO_ARTICLE = (
     r"(?!(?:an?|ein|eine|einem|einer)\s+(?!(?:hundred|thousand|dozen|Hundert|Tausend|Dutzend)\b))"
 )
+# "six of them children," / "three of them seriously," set off by commas: a part of the
+# count before it. "…; two of them died" says what happened to them, and is a count.
+SUBSET = re.compile(r"\s+(?:of them|of whom|von ihnen|davon)\s+[\w-]+(?:\s+[\w-]+)?\s*[,)–—]", re.I)
 TOLL = re.compile(
     rf"(?P<v>death toll|toll|number of (?:the )?(?:people |persons )?(?:who (?:died|were killed"
     rf"|were injured|were wounded)|killed|dead|deaths|fatalities|injured|wounded)"
     rf"|Zahl der (?:Toten|Todesopfer|Verletzten)|Todeszahl|Opferzahl|Totenzahl)"
-    rf"(?:[\s,]+{_WORD}){{0,20}}?\s+(?:to|at|of|reached|hit|is|was|stood at|stands at|auf|bei"
+    rf"(?:[\s,]+(?:{_WORD}|\d+[.,]\d+)){{0,20}}?\s+(?:to|at|of|reached|hit|is|was|stood at"
+    rf"|stands at|auf|bei"
     rf"|above|past|passed|exceeded|topped|surpassed|über"
     rf"|liegt bei|beträgt|betrug|von)\s+{_NO_ARTICLE}{_N}",
     re.I,
@@ -244,6 +248,13 @@ def find(sentence: str) -> list[Count]:
     return sorted(found, key=lambda count: count.start)
 
 
+def _count_before(text: str) -> bool:
+    """Does `text` hold a count of two or more ("Eleven people, …")? Then "six of them" is a
+    part of it; opening a sentence ("Eleven of them died in Kyiv") it is a part with a place."""
+    found = (counts.parse(word.strip(",.;:")) for word in text.split())
+    return any(parsed is not None and parsed[0] >= 2 for parsed in found)
+
+
 def _every(pattern: re.Pattern[str], sentence: str) -> Iterator[re.Match[str]]:
     """Matches that may overlap: a rejected long match must not hide a shorter one inside."""
     position = 0
@@ -266,6 +277,8 @@ def _read(pattern: re.Pattern[str], match: re.Match[str], sentence: str) -> Coun
     value, vague = parsed
     if _looks_like_other_quantity(sentence, match.start("n"), match.end("n")):
         return None
+    if SUBSET.match(sentence, match.end("n")) and _count_before(sentence[: match.start("n")]):
+        return None  # "eleven people, six of them children": part of the count before it
     mid = (match.groupdict().get("mid") or "").replace(",", " ").split()
     wordy = number.casefold() in ARTICLES
     if pattern is COUNT_FIRST and not people_between(mid, needs_person=wordy):

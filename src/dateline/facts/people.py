@@ -106,6 +106,8 @@ def people_between(mid: list[str], needs_person: bool) -> bool:
                 skip_count = False
                 continue
             skip_count = folded in ("including", "darunter", "among", "davon")
+            if counts.parse(word) is not None and _of_them(mid[index + 1 : index + 3]):
+                continue  # "eleven people, six of them children, were killed"
             if word.isdigit() and index == person_at + 1 and int(word) < 120:
                 continue  # an age in apposition: "a woman, 71, was killed"
             if folded.endswith(("year-old", "jährige", "jähriger", "jährigen")):
@@ -128,6 +130,14 @@ def people_between(mid: list[str], needs_person: bool) -> bool:
         if (person_at is None or needs_person) and not describes:
             return False  # "a Russian strike killed": the article counts no person
     return person_at is not None or not needs_person
+
+
+def _of_them(following: list[str]) -> bool:
+    return [word.casefold() for word in following] in (
+        ["of", "them"],
+        ["of", "whom"],
+        ["von", "ihnen"],
+    )
 
 
 def another_person(following: list[str]) -> bool:
