@@ -542,7 +542,12 @@ def test_a_pinned_post_left_out_of_the_json_ld_is_still_read_but_not_a_teaser() 
         for n in (2, 1)
     ]  # fmt: skip
     body = (
-        entry("pin", "2025-05-01T09:00:00Z", "<p>Pinned</p><h2>Summary</h2><p>What we know.</p>")
+        entry(
+            "pin",
+            "2025-05-01T09:00:00Z",
+            "<p>Pinned</p><h2>Summary</h2><p>What we know.</p>",
+            cls="live-entry is-pinned",
+        )
         + "".join(entry(f"p{n}", f"2025-05-01T1{n}:00:00Z", f"<p>Text {n}.</p>") for n in (2, 1))
         + entry("t9", "2025-04-30T08:00:00Z", "<h3>Older story</h3>", cls="teaser-card")
     )
@@ -568,3 +573,22 @@ def test_corkbeo_updates_keep_their_lists() -> None:
     council = by_text(doc, "Cork County Council share update on services")
     assert council.html.count("<li>") == 9
     assert "click and collect" in council.text
+
+
+@pytest.mark.parametrize("order", ["newest first", "oldest first"])
+def test_a_ticker_across_midnight_is_dated_either_way_it_runs(order: str) -> None:
+    """00:15 after 23:40 is 35 minutes later, not 23 hours earlier: with three entries the
+    direction is no tie, and no entry is dated after the page last changed."""
+    entries = [("00.15", "Pegel sinkt"), ("23.40", "Brücke gesperrt"), ("22.05", "Keller voll")]
+    if order == "oldest first":
+        entries.reverse()
+    body = "".join(f"<h3>{clock} Uhr: {words}</h3><p>{words}.</p>" for clock, words in entries)
+    head = meta("published", "2025-03-14T20:00:00+01:00") + meta(
+        "modified", "2025-03-15T00:20:00+01:00"
+    )
+    doc = read(page(body, head, "de"))
+    assert [(item.title, item.published_at) for item in doc.items] == [
+        ("Pegel sinkt", utc(2025, 3, 14, 23, 15)),
+        ("Brücke gesperrt", utc(2025, 3, 14, 22, 40)),
+        ("Keller voll", utc(2025, 3, 14, 21, 5)),
+    ]

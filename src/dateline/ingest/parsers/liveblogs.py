@@ -105,15 +105,25 @@ def _declared_updates(
     if not items:
         return []
     listed = {item.external_id for item in items}
-    kinds = {_kind(blocks[bid]) for bid in blocks if bid in listed}
-    extra = [shown[bid] for bid in blocks if bid not in listed and _kind(blocks[bid]) in kinds]
+    kinds = [_kind(blocks[bid]) for bid in blocks if bid in listed]
+    extra = [
+        shown[bid]
+        for bid in blocks
+        if bid not in listed and any(_alike(_kind(blocks[bid]), kind) for kind in kinds)
+    ]
     return items + extra
 
 
-def _kind(block: Element) -> tuple[str, str]:
-    """A block's tag and first class: the updates of one page share it; a teaser or a menu
-    with an id and a time does not."""
-    return block.tag, (block.get("class") or "").split(" ", 1)[0]
+def _kind(block: Element) -> tuple[str, frozenset[str]]:
+    return block.tag, frozenset((block.get("class") or "").split())
+
+
+def _alike(one: tuple[str, frozenset[str]], other: tuple[str, frozenset[str]]) -> bool:
+    """Shown the way the JSON-LD's updates are: the same tag, and a class in common (or no
+    class to tell them apart: a pinned post may carry only "pinned"); a teaser or a menu
+    with an id and a time is another kind of element."""
+    (tag, classes), (other_tag, other_classes) = one, other
+    return tag == other_tag and (not classes or not other_classes or bool(classes & other_classes))
 
 
 def _stamps(root: Element, objects: list[pagemeta.JsonObj]) -> Iterator[str]:

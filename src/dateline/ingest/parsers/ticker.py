@@ -169,8 +169,12 @@ def dated(
 ) -> tuple[list[datetime], tzinfo]:
     """Clock times in page order → aware UTC moments, and the zone they were read in (the
     module's doc says how). Pinned updates, out of their order, are not given here."""
-    pairs = list(itertools.pairwise(clocks))
-    newest_first = sum(a > b for a, b in pairs) > sum(a < b for a, b in pairs)
+    # Which way the clocks run, step by step around the dial: entries follow one another by
+    # minutes or hours, so 00:15 after 23:40 is 35 minutes later, not 23 hours earlier.
+    steps = [(_minutes(b) - _minutes(a)) % DAY_MINUTES for a, b in itertools.pairwise(clocks)]
+    newest_first = sum(s > DAY_MINUTES // 2 for s in steps) > sum(
+        0 < s < DAY_MINUTES // 2 for s in steps
+    )
     newest = clocks[0] if newest_first else clocks[-1]
     if zone is None:
         fallback = times.zones[0] if times.zones else UTC
@@ -191,6 +195,9 @@ def dated(
         result.append(datetime.combine(day, clock, zone).astimezone(UTC))
         previous = clock
     return result, zone
+
+
+DAY_MINUTES = 24 * 60
 
 
 def _minutes(moment: time | datetime) -> int:
