@@ -592,3 +592,29 @@ def test_a_ticker_across_midnight_is_dated_either_way_it_runs(order: str) -> Non
         ("Brücke gesperrt", utc(2025, 3, 14, 22, 40)),
         ("Keller voll", utc(2025, 3, 14, 21, 5)),
     ]
+
+
+def test_read_more_pointers_to_other_stories_are_no_part_of_an_update() -> None:
+    updates = [
+        {"url": f"{URL}#p2", "headline": "Arrests", "datePublished": "2025-05-01T12:00:00Z",
+         "articleBody": 'Arrests are ongoing. Read more: <b><a href="/other">Riot spreads</a></b>'},
+        {"url": f"{URL}#p1", "headline": "Roads", "datePublished": "2025-05-01T11:00:00Z",
+         "articleBody": "Roads are shut."},
+    ]  # fmt: skip
+    body = entry(
+        "p1", "2025-05-01T11:00:00Z",
+        '<h2>Roads</h2><p>Roads are shut.</p><p>Lesen Sie auch: <a href="/x">Was wir wissen</a></p>'
+        '<p>Read more about detours in <a href="/d">our guide</a>, updated each hour.</p>',
+    ) + entry("p2", "2025-05-01T12:00:00Z", "<h2>Arrests</h2>")  # fmt: skip
+    doc = read(page(body, posting(updates)))
+    assert by_text(doc, "Arrests").text == "Arrests are ongoing."
+    roads = by_text(doc, "Roads")
+    assert "Was wir wissen" not in roads.text
+    assert "Read more about detours" in roads.text  # a sentence of the update, kept
+
+
+def test_the_mirror_s_updates_end_without_their_read_more_links() -> None:
+    raw = shared_fixture("fundus/tests/resources/parser/test_data/uk/TheMirror_2024_08_05.html.gz")
+    doc = read(raw.decode(), "https://www.mirror.co.uk/news/uk-news/live")
+    assert len(doc.items) == 428
+    assert not [item.external_id for item in doc.items if "Read more" in item.text]

@@ -274,6 +274,7 @@ def update_item(
     update's anchor) keeps its fragment through canonicalisation, since the anchor tells one
     update from its siblings; `html` is already sanitised; `flags` is (key event, pinned)."""
     link = link or (f"{page_url.split('#', 1)[0]}#{anchor}" if anchor else page_url)
+    html = without_read_more(html)
     text = html_text(html)
     return ParsedItem(
         url=link,
@@ -289,3 +290,53 @@ def update_item(
         external_id=anchor,
         **more,
     )
+
+
+# A paragraph that only points to another story: "Read more: <a>…</a>", "READ MORE here",
+# "Lesen Sie auch: …", "Mehr dazu: …". Newspapers put one under many updates; it is no part
+# of the update, and an inbox or a story card showing it reads as an advertisement.
+_READ_MORE = re.compile(
+    r"^\W*(?:read more|more on this|for the full story|related|see also|lesen sie (?:auch|mehr)"
+    r"|mehr (?:dazu|zum thema)|auch interessant|weiterlesen)\b",
+    re.I,
+)
+
+
+_TRAILING_READ_MORE = re.compile(
+    r"\s*(?:<(?:b|strong)>\s*)?"
+    r"(?:read more(?: here)?|lesen sie (?:auch|mehr)|mehr (?:dazu|zum thema)):?\s*"
+    r"(?:</?(?:b|strong)>\s*)*<a\b[^>]*>[^<]*</a>\s*(?:</(?:b|strong)>\s*)*(?=(?:</p>\s*)?$)",
+    re.I,
+)
+
+
+def without_read_more(html: str) -> str:
+    """`html` (sanitised) without its paragraphs that only point to another story."""
+    if "<a" not in html or not re.search(
+        r"(?i)read more|more on|full story|related|see also"
+        r"|lesen sie|mehr dazu|mehr zum|interessant|weiterlesen",
+        html,
+    ):
+        return html
+    html = _TRAILING_READ_MORE.sub("", html)  # run into the last paragraph: JSON-LD bodies
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    doomed = [p for p in fragment.iter("p") if _points_elsewhere(p)]
+    if not doomed:
+        return html
+    for p in doomed:
+        p.drop_tree()
+    inner = (fragment.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in fragment
+    )
+    return inner
+
+
+def _points_elsewhere(paragraph: Element) -> bool:
+    """Opens with a read-more label and is mostly its link ("Read more about the storm in
+    our explainer, and stay safe" is a sentence of the update)."""
+    words = " ".join(paragraph.text_content().split())
+    label = _READ_MORE.match(words)
+    if label is None:
+        return False
+    linked = sum(len(" ".join(a.text_content().split())) for a in paragraph.iter("a"))
+    return linked * 2 >= len(words) - label.end()
