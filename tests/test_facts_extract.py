@@ -517,3 +517,15 @@ def test_some_of_them_is_part_of_the_count_before_it() -> None:
 def test_a_decimal_inside_a_toll_phrase_does_not_hide_the_toll() -> None:
     text = "The death toll from a magnitude 6.0 earthquake in Afghanistan has risen to 800."
     assert [killed for _, killed, *_ in incidents(text, "en")] == [800]
+
+
+def test_german_separable_and_compound_verbs_of_an_exchange_are_read() -> None:
+    def exchanges(text: str) -> list[tuple[Any, ...]]:
+        return [(e.what, e.count, e.status) for e in extract(text, "de", PUBLISHED).exchanges]
+
+    assert exchanges("Die Ukraine hat die Leichen von 909 Soldaten zurückerhalten.") == [
+        ("bodies", 909, "completed")
+    ]
+    assert exchanges("Bei dem Austausch kamen 84 ukrainische Kriegsgefangene frei.") == [
+        ("prisoners", 84, "completed")
+    ]

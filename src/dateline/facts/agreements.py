@@ -26,7 +26,8 @@ _EXCHANGE = re.compile(
     r"|\w*austausch\w*|ausgetauscht|auszutauschen|austauschen|tauschten|tauschen|übergeben|übergab"
     r"|übergaben|Übergabe|zurückgegeben|zurückgebracht|Rückführung\w*|freigelassen|freilassen"
     r"|Freilassung|ließ\w* .{0,40}frei|entließ\w*|heimgekehrt|zurückgekehrt|kehrten .{0,40}zurück"
-    r"|Rückkehr|erhalten|erhielt\w*)\b",
+    r"|Rückkehr|erhalten|erhielt\w*|zurückerhalten|zurückbekommen|zurückgeholt"
+    r"|holte\w* .{0,40}zurück|freigekommen|freikommen|kamen .{0,40}frei)\b",
     re.I,
 )
 # What was exchanged, by the noun after a count ("6,000 bodies", "84 Soldaten").
@@ -68,7 +69,8 @@ EXCHANGE_STATUS = (
      r"|received"
      r"|took place|completed|brought home|brought back|came home|ausgetauscht|tauschten"
      r"|übergeben|übergaben|zurückgegeben|zurückgebracht|freigelassen|ließ\w* .{0,40}frei"
-     r"|entließ\w*|heimgekehrt|zurückgekehrt|kehrten|erhalten|erhielt\w*|abgeschlossen"),
+     r"|entließ\w*|heimgekehrt|zurückgekehrt|kehrten|erhalten|erhielt\w*|abgeschlossen"
+     r"|zurückerhalten|zurückbekommen|zurückgeholt|freigekommen|kamen .{0,40}frei"),
     ("agreed", r"deal|accord|agreement|Einigung|Abkommen|Vereinbarung"),
 )  # fmt: skip
 _FUTURE = re.compile(
