@@ -479,6 +479,7 @@ def test_german_compound_nouns_for_people_and_swiss_hospitals_are_read() -> None
     assert incidents("Zwei Insassen wurden ins Spital gebracht.", "de") == [(None, None, 2, False)]
     assert incidents("Fünf Bewohner erlitten Rauchvergiftungen.", "de") == [(None, None, 5, False)]
     assert incidents("Drei Fenster wurden beschädigt, zwei Häuser brannten.", "de") == []
+    assert incidents("Zwei Spinnen wurden getötet.", "de") == []  # -innen, but no women
 
 
 def test_short_words_and_acronyms_are_not_read_as_misspelt_places() -> None:
@@ -500,6 +501,8 @@ def test_a_toll_after_a_sentence_about_history_is_no_incident() -> None:
         "Mehr als 27 Millionen Sowjetbürger waren ums Leben gekommen."
     )
     assert incidents(text, "de") == []
+    later = text + " In Dresden kamen bei einem Brand drei Menschen ums Leben."
+    assert incidents(later, "de") == [("Dresden", 3, None, False)]
     report = "On December 5, 2018 the army killed seven people in the village, witnesses said."
     assert [killed for _, killed, *_ in incidents(report, "en")] == [7]
 
@@ -512,6 +515,8 @@ def test_some_of_them_is_part_of_the_count_before_it() -> None:
         "and four in Odesa."
     )
     assert ("Kyiv", 11, None, False) in incidents(parts, "en")
+    died = "Eleven people were injured in the attack on Kharkiv, and two of them died, police said."
+    assert incidents(died, "en") == [("Kharkiv", 2, 11, False)]
 
 
 def test_a_decimal_inside_a_toll_phrase_does_not_hide_the_toll() -> None:

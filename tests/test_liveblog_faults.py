@@ -563,6 +563,8 @@ def test_json_ld_updates_without_an_id_are_each_kept() -> None:
     ]
     doc = read(page("<p>Follow the storm.</p>", posting(updates)))
     assert [item.title for item in doc.items] == ["Bridge shut", "Ferry stops"]
+    assert len({item.canonical_url for item in doc.items}) == 2  # each its own address
+    assert read(page("<p>Follow the storm.</p>", posting(updates))) == doc  # and keeps it
 
 
 def test_corkbeo_updates_keep_their_lists() -> None:
@@ -618,3 +620,53 @@ def test_the_mirror_s_updates_end_without_their_read_more_links() -> None:
     doc = read(raw.decode(), "https://www.mirror.co.uk/news/uk-news/live")
     assert len(doc.items) == 428
     assert not [item.external_id for item in doc.items if "Read more" in item.text]
+
+
+def test_a_block_is_an_update_s_only_when_its_id_is_that_update_s() -> None:
+    """ "post-12" shows update "12", never update "2"; a teaser beside class-less updates
+    is no update."""
+    updates = [
+        {"url": f"{URL}#{n}", "headline": f"Head {n}", "articleBody": f"Body {n}.",
+         "datePublished": f"2025-05-01T{n:02d}:00:00Z"}
+        for n in range(12, 0, -1)
+    ]  # fmt: skip
+    body = "".join(
+        f'<div id="post-{n}"><time datetime="2025-05-01T{n:02d}:00:00Z"></time>'
+        f"<h2>Head {n}</h2><p>Body {n}, as the page shows it.</p></div>"
+        for n in (12, 11, 10)
+    ) + (
+        '<aside><div id="story-987" class="teaser-card">'
+        '<time datetime="2025-04-30T08:00:00Z"></time><h3>Another story</h3></div></aside>'
+    )
+    doc = read(page(body, posting(updates)))
+    assert len(doc.items) == 12
+    texts = {item.title: item.text for item in doc.items}
+    assert texts["Head 12"] == "Body 12, as the page shows it."
+    assert texts["Head 2"] == "Body 2."
+    assert texts["Head 1"] == "Body 1."
+
+
+def test_read_more_inside_a_sentence_is_left_alone() -> None:
+    body = entry(
+        "p1", "2025-05-01T11:00:00Z",
+        '<h2>Fire</h2><p>The fire could spread more <a href="/m">quickly tonight</a></p>'
+        '<p>Residents can read more <a href="/g">in the council guide</a></p>',
+    ) + entry("p2", "2025-05-01T12:00:00Z", "<h2>Smoke</h2><p>Smoke rises.</p>")  # fmt: skip
+    fire = by_text(read(page(body)), "Fire")
+    assert "spread more quickly tonight" in fire.text
+    assert "read more in the council guide" in fire.text
+
+
+def test_a_same_day_ticker_with_a_long_gap_stays_on_its_day() -> None:
+    """21.30, 20.15, 07.40 on a page last changed at 21.35: one day, newest first."""
+    entries = [("21.30", "Abend"), ("20.15", "Später"), ("07.40", "Morgen")]
+    body = "".join(f"<h3>{clock} Uhr: {words}</h3><p>{words}.</p>" for clock, words in entries)
+    head = meta("published", "2025-03-14T07:30:00+01:00") + meta(
+        "modified", "2025-03-14T21:35:00+01:00"
+    )
+    for shown in (entries, entries[1:]):
+        body = "".join(f"<h3>{c} Uhr: {w}</h3><p>{w}.</p>" for c, w in shown)
+        doc = read(page(body, head, "de"))
+        assert {item.published_at.date() for item in doc.items if item.published_at} == {
+            datetime(2025, 3, 14).date()
+        }

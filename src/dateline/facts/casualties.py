@@ -101,6 +101,7 @@ _NO_ARTICLE = (
 )
 # "six of them children," / "three of them seriously," set off by commas: a part of the
 # count before it. "…; two of them died" says what happened to them, and is a count.
+YEAR = re.compile(r"(?:19|20)\d\d\b")
 SUBSET = re.compile(r"\s+(?:of them|of whom|von ihnen|davon)\s+[\w-]+(?:\s+[\w-]+)?\s*[,)–—]", re.I)
 TOLL = re.compile(
     rf"(?P<v>death toll|toll|number of (?:the )?(?:people |persons )?(?:who (?:died|were killed"
@@ -251,7 +252,8 @@ def find(sentence: str) -> list[Count]:
 def _count_before(text: str) -> bool:
     """Does `text` hold a count of two or more ("Eleven people, …")? Then "six of them" is a
     part of it; opening a sentence ("Eleven of them died in Kyiv") it is a part with a place."""
-    found = (counts.parse(word.strip(",.;:")) for word in text.split())
+    clause = text.rsplit(";", 1)[-1]
+    found = (counts.parse(word.strip(",.;:")) for word in clause.split() if not YEAR.match(word))
     return any(parsed is not None and parsed[0] >= 2 for parsed in found)
 
 
@@ -277,8 +279,14 @@ def _read(pattern: re.Pattern[str], match: re.Match[str], sentence: str) -> Coun
     value, vague = parsed
     if _looks_like_other_quantity(sentence, match.start("n"), match.end("n")):
         return None
-    if SUBSET.match(sentence, match.end("n")) and _count_before(sentence[: match.start("n")]):
+    subset = SUBSET.match(sentence, match.end("n"))
+    if (
+        subset
+        and not _ANY_CASUALTY.search(subset.group())
+        and _count_before(sentence[: match.start("n")])
+    ):
         return None  # "eleven people, six of them children": part of the count before it
+        # ("…, and two of them died," says what happened to them: a count of its own)
     mid = (match.groupdict().get("mid") or "").replace(",", " ").split()
     wordy = number.casefold() in ARTICLES
     if pattern is COUNT_FIRST and not people_between(mid, needs_person=wordy):

@@ -102,7 +102,7 @@ def build(readings: list[Reading], published: datetime | None, passage_kind: str
     last_place: PlaceRef | None = None
     last_region: PlaceRef | None = None
     last_date: date | None = None
-    past = False  # was `last_date` said by a sentence about history?
+    past, past_at = False, -1  # was `last_date` said by a sentence about history? which?
     for reading in readings:
         text = reading.sentence.text
         if reading.counts and _is_history(text, published):
@@ -115,7 +115,9 @@ def build(readings: list[Reading], published: datetime | None, passage_kind: str
             nearest = min(said, key=lambda item: _distance(item[0], count)) if said else None
             when = nearest[1] if nearest else last_date
             if nearest is None and past:
-                continue  # "Vor 80 Jahren, am 8. Mai 1945, … Millionen … ums Leben": history
+                if reading.index == past_at + 1:
+                    continue  # "Vor 80 Jahren, am 8. Mai 1945, … Millionen … ums Leben"
+                when = None  # further on, a history's date is no date of today's news
             total = _is_total(text, reading.counts, position)
             carried = None if total or count.toll else last_place
             if carried is not None and last_region is not None and _in_the_region(text, count):
@@ -129,7 +131,7 @@ def build(readings: list[Reading], published: datetime | None, passage_kind: str
             regions = [m.ref() for m in reading.places if m.ref().relation == "region"]
             last_region = regions[-1] if regions else last_region
         if said:
-            last_date, past = said[0][1], _is_history(text, published)
+            last_date, past, past_at = said[0][1], _is_history(text, published), reading.index
     _mark_totals(incidents)
     return [
         incident

@@ -166,7 +166,8 @@ def extra_people(mid: list[str]) -> int:
 PERSON_ENDINGS = (
     "year-old", "year-olds", "jährige", "jähriger", "mann", "männer", "frau", "frauen",
     "fahrer", "fahrerin", "arbeiter", "helfer", "kräfte", "leute", "kinder", "bewohner",
-    "innen", "gänger", "steiger", "sportler", "lenker", "nehmer", "bürger", "beamte",
+    "erinnen", "istinnen", "entinnen", "antinnen", "ärztinnen", "eginnen", "gänger", "steiger",
+    "sportler", "lenker", "nehmer", "bürger", "beamte",
     "beamten", "angehörige", "angehörigen", "insassen", "kollegen", "besucher", "zuschauer",
     "reisende", "reisenden", "urlauber", "wanderer", "radler", "retter", "polizisten",
     "touristen", "aktivisten", "demonstranten", "studenten", "passanten", "bergleute",

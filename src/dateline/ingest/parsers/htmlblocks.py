@@ -303,8 +303,9 @@ _READ_MORE = re.compile(
 
 
 _TRAILING_READ_MORE = re.compile(
-    r"\s*(?:<(?:b|strong)>\s*)?"
-    r"(?:read more(?: here)?|lesen sie (?:auch|mehr)|mehr (?:dazu|zum thema)):?\s*"
+    # Where a sentence may start: a paragraph, a full stop, or a capital after a space.
+    r"(?:(?<=<p>)|(?<=[.!?\"”])|(?<=\s)(?=(?-i:[A-Z<])))\s*(?:<(?:b|strong)>\s*)?"
+    r"(?:read more(?: here)?|lesen sie (?:auch|mehr)|mehr (?:dazu|zum thema))\b:?\s*"
     r"(?:</?(?:b|strong)>\s*)*<a\b[^>]*>[^<]*</a>\s*(?:</(?:b|strong)>\s*)*(?=(?:</p>\s*)?$)",
     re.I,
 )
@@ -319,12 +320,13 @@ def without_read_more(html: str) -> str:
     ):
         return html
     html = _TRAILING_READ_MORE.sub("", html)  # run into the last paragraph: JSON-LD bodies
+    html = re.sub(r"<p>\s*</p>", "", html)
     fragment = lxml.html.fragment_fromstring(html, create_parent="div")
     doomed = [p for p in fragment.iter("p") if _points_elsewhere(p)]
     if not doomed:
         return html
     for p in doomed:
-        p.drop_tree()
+        p.drop_tree()  # (its tail, if any, is kept by drop_tree)
     inner = (fragment.text or "") + "".join(
         lxml.html.tostring(child, encoding="unicode") for child in fragment
     )

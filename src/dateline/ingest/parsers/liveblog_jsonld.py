@@ -14,7 +14,9 @@ take its place when the page shows the update.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from html import unescape
@@ -42,7 +44,7 @@ def jsonld_updates(
     objects: list[pagemeta.JsonObj], url: str, shown: dict[str, ParsedItem], zone: tzinfo = UTC
 ) -> list[ParsedItem]:
     """Every liveBlogUpdate of every LiveBlogPosting on the page, de-duplicated by id (an
-    update without one by its time and headline); `shown` holds the page's HTML blocks read
+    update without one by what it says); `shown` holds the page's HTML blocks read
     as updates, by block id; times without an offset are read in `zone`, the page's."""
     found: dict[str, ParsedItem] = {}
     for obj in objects:
@@ -55,8 +57,7 @@ def jsonld_updates(
         copied = _page_values(obj, updates)
         for update in updates:
             item = _update(update, url, shown, zone, copied)
-            key = item.external_id or f"{item.published_at}|{item.title}"
-            found.setdefault(key, item)
+            found.setdefault(item.external_id, item)
     return _without_page_images(list(found.values()))
 
 
@@ -113,8 +114,14 @@ def _update(
     copied: set[str],
 ) -> ParsedItem:
     anchor, link = _anchor(update, url)
-    block = _matching_block(anchor, shown)
     body = update.get("articleBody") or update.get("text") or ""
+    if not anchor:
+        # No id of its own: one made of what it says, so that updates stay apart in the
+        # inbox (each needs its own address) and the same update keeps its id next fetch.
+        said = f"{_raw_time(update)}|{_headline(update)}|{body}"
+        anchor = "ld-" + hashlib.sha1(said.encode(), usedforsecurity=False).hexdigest()[:12]
+        link = f"{url.split('#', 1)[0]}#{anchor}"
+    block = _matching_block(anchor, shown)
     html = clean_html(body if "<" in str(body) else text_to_html(unescape(str(body))), url)
     title, author = _headline(update), _author(update.get("author"))
     published_at = _moment(update.get("datePublished"), zone)
@@ -150,12 +157,26 @@ def _moment(value: object, zone: tzinfo) -> datetime | None:
 
 
 def _matching_block(anchor: str, blocks: dict[str, ParsedItem]) -> ParsedItem | None:
+    found = matching_block_id(anchor, blocks)
+    return blocks[found] if found else None
+
+
+def matching_block_id(anchor: str, ids: Iterable[str]) -> str:
+    """The id of the page's block that shows the update `anchor` names: the same id, or the
+    one id that adds a prefix to it ("post-12" for "12", never "post-112"); "" when none or
+    several do."""
     if not anchor:
-        return None
-    if anchor in blocks:
-        return blocks[anchor]
-    return next(
-        (el for bid, el in blocks.items() if bid.endswith(anchor) or anchor.endswith(bid)), None
+        return ""
+    ids = list(ids)
+    if anchor in ids:
+        return anchor
+    found = [bid for bid in ids if _ends_with(bid, anchor) or _ends_with(anchor, bid)]
+    return found[0] if len(found) == 1 else ""
+
+
+def _ends_with(longer: str, part: str) -> bool:
+    return (
+        len(longer) > len(part) and longer.endswith(part) and not longer[-len(part) - 1].isalnum()
     )
 
 

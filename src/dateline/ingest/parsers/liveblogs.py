@@ -44,7 +44,7 @@ from dateline.ingest.parsers.canonical import canonicalize
 from dateline.ingest.parsers.clean import parse_date, to_text
 from dateline.ingest.parsers.htmlblocks import block_update
 from dateline.ingest.parsers.items import ParsedDocument, ParsedItem
-from dateline.ingest.parsers.liveblog_jsonld import jsonld_updates
+from dateline.ingest.parsers.liveblog_jsonld import jsonld_updates, matching_block_id
 from dateline.ingest.parsers.liveblog_microdata import microdata_updates
 from dateline.ingest.parsers.permalinks import own_link
 from dateline.ingest.parsers.subheads import subhead_updates
@@ -104,12 +104,13 @@ def _declared_updates(
     items = jsonld_updates(objects, url, shown, reading)
     if not items:
         return []
-    listed = {item.external_id for item in items}
+    listed = {matching_block_id(item.external_id, blocks) for item in items}
     kinds = [_kind(blocks[bid]) for bid in blocks if bid in listed]
     extra = [
         shown[bid]
         for bid in blocks
-        if bid not in listed and any(_alike(_kind(blocks[bid]), kind) for kind in kinds)
+        if bid not in listed
+        and any(_alike(_kind(blocks[bid]), kind, shown[bid].pinned) for kind in kinds)
     ]
     return items + extra
 
@@ -118,12 +119,16 @@ def _kind(block: Element) -> tuple[str, frozenset[str]]:
     return block.tag, frozenset((block.get("class") or "").split())
 
 
-def _alike(one: tuple[str, frozenset[str]], other: tuple[str, frozenset[str]]) -> bool:
+def _alike(
+    one: tuple[str, frozenset[str]], other: tuple[str, frozenset[str]], pinned: bool
+) -> bool:
     """Shown the way the JSON-LD's updates are: the same tag, and a class in common (or no
-    class to tell them apart: a pinned post may carry only "pinned"); a teaser or a menu
+    class at all, like them); a pinned post may differ in its classes. A teaser or a menu
     with an id and a time is another kind of element."""
     (tag, classes), (other_tag, other_classes) = one, other
-    return tag == other_tag and (not classes or not other_classes or bool(classes & other_classes))
+    return tag == other_tag and (
+        pinned or classes == other_classes or bool(classes & other_classes)
+    )
 
 
 def _stamps(root: Element, objects: list[pagemeta.JsonObj]) -> Iterator[str]:

@@ -168,13 +168,25 @@ def dated(
     clocks: list[time], zone: tzinfo | None, times: PageTimes
 ) -> tuple[list[datetime], tzinfo]:
     """Clock times in page order → aware UTC moments, and the zone they were read in (the
-    module's doc says how). Pinned updates, out of their order, are not given here."""
-    # Which way the clocks run, step by step around the dial: entries follow one another by
-    # minutes or hours, so 00:15 after 23:40 is 35 minutes later, not 23 hours earlier.
-    steps = [(_minutes(b) - _minutes(a)) % DAY_MINUTES for a, b in itertools.pairwise(clocks)]
-    newest_first = sum(s > DAY_MINUTES // 2 for s in steps) > sum(
-        0 < s < DAY_MINUTES // 2 for s in steps
-    )
+    module's doc says how). Pinned updates, out of their order, are not given here.
+
+    Which way the clocks run: the reading that needs the less time to pass, measured around
+    the dial (00:15 after 23:40 is 35 minutes on; 07:40 after 21:30 is 14 hours back), unless
+    that reading dates an entry after the page last changed and the other does not."""
+    pairs = list(itertools.pairwise(clocks))
+    back = sum((_minutes(a) - _minutes(b)) % DAY_MINUTES for a, b in pairs)
+    newest_first = back < sum((_minutes(b) - _minutes(a)) % DAY_MINUTES for a, b in pairs)
+    moments, zone_read = _run(clocks, newest_first, zone, times)
+    if times.modified is not None and max(moments) > times.modified + LATE:
+        other, other_zone = _run(clocks, not newest_first, zone, times)
+        if max(other) <= times.modified + LATE:
+            return other, other_zone
+    return moments, zone_read
+
+
+def _run(
+    clocks: list[time], newest_first: bool, zone: tzinfo | None, times: PageTimes
+) -> tuple[list[datetime], tzinfo]:
     newest = clocks[0] if newest_first else clocks[-1]
     if zone is None:
         fallback = times.zones[0] if times.zones else UTC
@@ -197,6 +209,7 @@ def dated(
     return result, zone
 
 
+LATE = timedelta(hours=1)  # an entry may be stamped a little after the page's stated change
 DAY_MINUTES = 24 * 60
 
 
