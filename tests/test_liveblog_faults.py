@@ -476,18 +476,22 @@ def posting(updates: list[dict[str, object]], **page: object) -> str:
     return f'<script type="application/ld+json">{json.dumps(data)}</script>'
 
 
+def two_updates(newer: tuple[str, str], older: tuple[str, str]) -> list[dict[str, object]]:
+    """JSON-LD updates p2 (12:00) and p1 (11:00) with these headlines and bodies."""
+    return [
+        {"url": f"{URL}#p{n}", "headline": headline, "articleBody": text,
+         "datePublished": f"2025-05-01T1{n}:00:00Z"}
+        for n, (headline, text) in ((2, newer), (1, older))
+    ]  # fmt: skip
+
+
 def entry(bid: str, stamp: str, inner: str, cls: str = "live-entry") -> str:
     return f'<article id="{bid}" class="{cls}"><time datetime="{stamp}"></time>{inner}</article>'
 
 
 def test_an_update_the_page_shows_keeps_its_list_and_paragraphs_not_the_json_ld_text() -> None:
     """JSON-LD bodies are plain text, often cut short: the block the page shows is read."""
-    updates = [
-        {"url": f"{URL}#p2", "headline": "Closures", "datePublished": "2025-05-01T12:00:00Z",
-         "articleBody": "The council lists what closes."},
-        {"url": f"{URL}#p1", "headline": "Rain", "datePublished": "2025-05-01T11:00:00Z",
-         "articleBody": "It rains."},
-    ]  # fmt: skip
+    updates = two_updates(("Closures", "The council lists what closes."), ("Rain", "It rains."))
     body = entry(
         "p2", "2025-05-01T12:00:00Z",
         "<h2>Closures</h2><p>The council lists what closes.</p>"
@@ -502,12 +506,7 @@ def test_an_update_the_page_shows_keeps_its_list_and_paragraphs_not_the_json_ld_
 
 def test_a_block_shown_collapsed_leaves_the_fuller_json_ld_body() -> None:
     long = "Officials said the river would crest overnight. " * 6
-    updates = [
-        {"url": f"{URL}#p2", "headline": "Crest", "datePublished": "2025-05-01T12:00:00Z",
-         "articleBody": long},
-        {"url": f"{URL}#p1", "headline": "Rain", "datePublished": "2025-05-01T11:00:00Z",
-         "articleBody": "It rains."},
-    ]  # fmt: skip
+    updates = two_updates(("Crest", long), ("Rain", "It rains."))
     body = entry("p2", "2025-05-01T12:00:00Z", "<h2>Crest</h2><p>Officials said…</p>") + entry(
         "p1", "2025-05-01T11:00:00Z", "<h2>Rain</h2><p>It rains.</p>"
     )
@@ -597,12 +596,10 @@ def test_a_ticker_across_midnight_is_dated_either_way_it_runs(order: str) -> Non
 
 
 def test_read_more_pointers_to_other_stories_are_no_part_of_an_update() -> None:
-    updates = [
-        {"url": f"{URL}#p2", "headline": "Arrests", "datePublished": "2025-05-01T12:00:00Z",
-         "articleBody": 'Arrests are ongoing. Read more: <b><a href="/other">Riot spreads</a></b>'},
-        {"url": f"{URL}#p1", "headline": "Roads", "datePublished": "2025-05-01T11:00:00Z",
-         "articleBody": "Roads are shut."},
-    ]  # fmt: skip
+    updates = two_updates(
+        ("Arrests", 'Arrests are ongoing. Read more: <b><a href="/other">Riot spreads</a></b>'),
+        ("Roads", "Roads are shut."),
+    )
     body = entry(
         "p1", "2025-05-01T11:00:00Z",
         '<h2>Roads</h2><p>Roads are shut.</p><p>Lesen Sie auch: <a href="/x">Was wir wissen</a></p>'
