@@ -534,3 +534,19 @@ def test_german_separable_and_compound_verbs_of_an_exchange_are_read() -> None:
     assert exchanges("Bei dem Austausch kamen 84 ukrainische Kriegsgefangene frei.") == [
         ("prisoners", 84, "completed")
     ]
+
+
+def test_one_swap_told_from_both_sides_is_one_exchange_and_a_second_is_not() -> None:
+    def exchanges(text: str) -> list[tuple[Any, ...]]:
+        return [(e.what, e.count, e.status) for e in extract(text, None, PUBLISHED).exchanges]
+
+    both_sides = (
+        "Ukraine brought home 205 prisoners of war on Monday. "
+        "Russia said it had also received 205 servicemen."
+    )
+    assert exchanges(both_sides) == [("prisoners", 205, "completed")]
+    two_swaps = (
+        "Russland und die Ukraine haben je 390 Kriegsgefangene ausgetauscht. "
+        "Am Freitag kamen weitere 390 Soldaten frei."
+    )
+    assert len(exchanges(two_swaps)) == 2

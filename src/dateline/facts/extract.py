@@ -6,12 +6,13 @@ language model. Text in a language other than English or German gives no facts.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from dateline.facts import agreements, casualties, incidents, places, text
 from dateline.facts.gazetteer import Gazetteer, open_gazetteer
 from dateline.facts.incidents import Reading
-from dateline.facts.model import Ceasefire, Facts
+from dateline.facts.model import Ceasefire, Exchange, Facts
 
 LANGUAGES = ("en", "de")
 
@@ -37,7 +38,8 @@ def extract(
     facts = Facts(language)
     facts.incidents = incidents.build(readings, published_at, incidents.passage_kind(text_in))
     for reading in readings:
-        facts.exchanges.extend(agreements.exchanges(reading.sentence))
+        for exchange in agreements.exchanges(reading.sentence):
+            _merge_exchange(facts.exchanges, exchange)
         found = agreements.ceasefires(reading.sentence)
         for ceasefire in found:
             _merge_ceasefire(facts.ceasefires, ceasefire)
@@ -47,6 +49,30 @@ def extract(
         if talk := agreements.talks(reading.sentence, reading.places, published_at):
             facts.talks.append(talk)
     return facts
+
+
+# Both sides of one swap are named apart ("205 prisoners" home, "205 servicemen" received).
+_SAME_PEOPLE = ({"prisoners", "soldiers"},)
+_ANOTHER = re.compile(
+    r"\b(?:another|further|more|again|second|weitere\w*|erneut|zweite\w*)\b", re.I
+)
+
+
+def _merge_exchange(found: list[Exchange], new: Exchange) -> None:
+    """A later sentence telling the same swap again (the same count of the same people, the
+    other side's words for them) adds nothing: "Ukraine brought home 205 prisoners … Russia
+    said it had received 205 servicemen" is one exchange."""
+    for old in found:
+        same_people = old.what == new.what or any(
+            {old.what, new.what} <= family for family in _SAME_PEOPLE
+        )
+        same_status = new.status is None or old.status is None or new.status == old.status
+        again = _ANOTHER.search(new.evidence.text)  # "weitere 390", "another 205": a second
+        if new.count == old.count is not None and same_people and same_status and not again:
+            old.status = old.status or new.status
+            old.parties = old.parties or new.parties
+            return
+    found.append(new)
 
 
 def _merge_ceasefire(found: list[Ceasefire], new: Ceasefire) -> None:
