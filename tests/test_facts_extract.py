@@ -550,3 +550,13 @@ def test_one_swap_told_from_both_sides_is_one_exchange_and_a_second_is_not() -> 
         "Am Freitag kamen weitere 390 Soldaten frei."
     )
     assert len(exchanges(two_swaps)) == 2
+
+
+def test_a_running_toll_over_weeks_is_no_incident() -> None:
+    text = "Over the past three weeks, at least 40 civilians have been killed in Kharkiv."
+    assert incidents(text, "en") == []
+    text = "In den vergangenen Wochen wurden in Cherson mehr als 30 Menschen getötet."
+    assert incidents(text, "de") == []
+    assert incidents("In Kharkiv, 4 civilians were killed on Monday.", "en") == [
+        ("Kharkiv", 4, None, False)
+    ]

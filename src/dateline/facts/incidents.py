@@ -70,6 +70,10 @@ _HISTORIC = re.compile(
     r"|November|December|Januar|Jänner|Februar|März|Mai|Juni|Juli|Oktober|Dezember) (?:19|20)\d\d"
     r"|im Jahr (?:19|20)\d\d|since (?:19|20)\d\d|seit (?:19|20)\d\d|genocide|Völkermord|"
     r"Holocaust|world war|Weltkrieg|(?:in|over) the (?:past|last) \w+ years|between (?:19|20)\d\d"
+    # A running toll over weeks or months sums many incidents: it is none of them.
+    r"|(?:in|over|during) the (?:past|last|previous) (?:\w+ )?(?:weeks|months)"
+    r"|in den (?:vergangenen|letzten) (?:\w+ )?(?:Wochen|Monaten)|since the resumption of"
+    r"|seit (?:der )?Wiederaufnahme"
     r")",
     re.I,
 )
