@@ -560,3 +560,16 @@ def test_a_running_toll_over_weeks_is_no_incident() -> None:
     assert incidents("In Kharkiv, 4 civilians were killed on Monday.", "en") == [
         ("Kharkiv", 4, None, False)
     ]
+
+
+def test_a_swap_that_is_due_is_agreed_and_one_wanted_is_not() -> None:
+    def statuses(text: str) -> list[Any]:
+        return [e.status for e in extract(text, None, PUBLISHED).exchanges]
+
+    assert statuses("Russia and Ukraine are due to exchange 1,200 prisoners this week.") == [
+        "agreed"
+    ]
+    assert statuses("Im Rahmen der Vereinbarung sollen 300 Gefangene freigelassen werden.") == [
+        "agreed"
+    ]
+    assert statuses("Ukraine wants to exchange 500 prisoners.") == [None]

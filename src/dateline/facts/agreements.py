@@ -226,7 +226,15 @@ def _exchange_status(text: str) -> str | None:
     status = _first_status(text, EXCHANGE_STATUS[:4], ordered=False)
     if status == "completed" and _FUTURE.search(text):
         return "agreed"
-    return status or _first_status(text, EXCHANGE_STATUS[4:], ordered=False)
+    status = status or _first_status(text, EXCHANGE_STATUS[4:], ordered=False)
+    if status is None and _SCHEDULED.search(text):
+        return "agreed"  # "are due to exchange 1,200 prisoners": set, so agreed
+    return status
+
+
+_SCHEDULED = re.compile(
+    r"\b(?:will|(?:are|is) (?:due |set |scheduled |expected )?to|sollen|soll)\b", re.I
+)
 
 
 # "ready for a ceasefire if Russia agreed": what another side might do states nothing.
