@@ -573,3 +573,15 @@ def test_a_swap_that_is_due_is_agreed_and_one_wanted_is_not() -> None:
         "agreed"
     ]
     assert statuses("Ukraine wants to exchange 500 prisoners.") == [None]
+
+
+def test_austrian_states_and_swiss_cantons_are_regions_of_their_country() -> None:
+    """ "im Tessin" is the canton, not the village of Tessin in Mecklenburg."""
+    found = extract("Im Tessin sind bei einem Erdrutsch drei Menschen ums Leben gekommen.", "de")
+    [incident] = found.to_json()["incidents"]
+    assert (incident["place"]["country"], incident["place"]["relation"]) == ("CH", "region")
+    found = extract("In Kärnten wurden bei einem Unfall vier Menschen verletzt.", "de")
+    assert [i["place"]["country"] for i in found.to_json()["incidents"]] == ["AT"]
+    text = "Im Kanton Wallis sind bei einer Lawine drei Skitourengänger ums Leben gekommen."
+    places = [i["place"] for i in extract(text, "de").to_json()["incidents"]]
+    assert [(p["name"], p["country"]) for p in places] == [("Wallis", "CH")]  # not Guangzhou

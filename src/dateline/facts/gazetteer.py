@@ -26,7 +26,7 @@ from typing import Any
 from dateline.facts.names import exact_key, skeleton_key
 from dateline.facts.world import COUNTRY_NAMES_DE, REGIONS
 
-FORMAT = 6
+FORMAT = 7
 # Regions and US states have no population in the data; this weight ranks them above small
 # towns of the same name ("Texas", Mexico) and below big cities ("Washington", the city).
 REGION_WEIGHT = 500_000  # bump when the layout, the keys (names.py) or the names of world.py change

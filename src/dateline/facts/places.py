@@ -35,7 +35,8 @@ _NEAR_BEFORE = re.compile(
 _REGION_BEFORE = re.compile(
     r"(?:\b(?:region|province|district|oblast|governorate|state|county) of|\bGebiet(?:s|es)?"
     r"|\bRegion|\bOblast|\bProvinz|\bBezirk(?:s|es)?|\bKreis(?:es)?|\bLandkreis(?:es)?"
-    r"|\bBundesstaat(?:s|es)?|\bVerwaltungsbezirk)\s+$",
+    r"|\bBundesstaat(?:s|es)?|\bVerwaltungsbezirk|\bKantons?|\bBundesland(?:es)?"
+    r"|\bcanton of)\s+$",
     re.IGNORECASE,
 )
 _REGION_AFTER = re.compile(
@@ -106,7 +107,7 @@ NEVER = words(
     frau kind angriff angriffe angaben regierung armee präsident bürgermeister gouverneur
     dabei zudem allein insgesamt bislang kremlin kreml white house pentagon un nato eu
     provinz region gebiet oblast bezirk kreis landkreis stadt dorf hauptstadt hafenstadt
-    telegram alter haus st verlauf rahmen zuge fall einsatz bereich
+    telegram alter haus st verlauf rahmen zuge fall einsatz bereich kanton kantons bundesland
     """
 )
 # A name that begins with these words is one name ("New Harrow", "Port Talbot", "Neu
