@@ -306,3 +306,16 @@ def test_guess_kind() -> None:
     live = b'<html><script type="application/ld+json">{"@type":"LiveBlogPosting"}</script>'
     assert guess_kind("text/html", live) == "liveblog"
     assert guess_kind("text/html", b"<!doctype html><html><p>Story</p></html>") == "article"
+
+
+def test_a_live_blog_is_known_by_its_type_not_by_the_word() -> None:
+    """An article whose scripts only name LiveBlogPosting (a list of types) is an article."""
+    typed = '<!doctype html><script type="application/ld+json">{"@type": %s}</script><p>x</p>'
+    assert guess_kind("text/html", typed % '"LiveBlogPosting"') == "liveblog"
+    assert guess_kind("text/html", typed % '["LiveBlogPosting", "NewsArticle"]') == "liveblog"
+    escaped = '<!doctype html><script>var ld = "{\\"@type\\":\\"LiveBlogPosting\\"}";</script>'
+    assert guess_kind("text/html", escaped) == "liveblog"
+    microdata = '<!doctype html><div itemscope itemtype="https://schema.org/LiveBlogPosting">'
+    assert guess_kind("text/html", microdata) == "liveblog"
+    named = '<!doctype html><script>var types = ["NewsArticle", "LiveBlogPosting"];</script>'
+    assert guess_kind("text/html", named + "<p>An article.</p>") == "article"

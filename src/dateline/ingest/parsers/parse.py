@@ -17,7 +17,12 @@ from dateline.ingest.parsers.liveblogs import parse_liveblog
 
 FEED_TYPES = ("rss", "atom", "rdf", "feed+json", "/xml", "+xml")
 _FEED_ROOT = re.compile(rb"<(?:\w+:)?(?:rss|feed|RDF)[\s>]")
-_LIVE_BLOG = re.compile(rb"LiveBlogPosting")
+# LiveBlogPosting as a type (JSON-LD, also escaped inside a script; microdata), not the word
+# anywhere: an article's scripts may name it (a list of types, a tracking payload).
+_LIVE_BLOG = re.compile(
+    rb'\\?"@type\\?"\s*:\s*(?:\[[^\]]{0,200}?)?\\?"(?:https?://schema\.org/)?LiveBlogPosting\\?"'
+    rb"|itemtype\s*=\s*[\"']?https?://schema\.org/LiveBlogPosting"
+)
 _TICKER = re.compile(
     rb">\s*(?:\d{1,2}[.:]\d{2}\s*Uhr|(?:1[0-2]|0?[1-9])(?::[0-5]\d)?\s*[ap]\.\s?m\.)", re.I
 )
