@@ -13,6 +13,7 @@ import pytest
 from dateline.ingest.parsers.credits import split_credit
 from dateline.ingest.parsers.items import ParsedDocument, ParsedItem
 from dateline.ingest.parsers.liveblogs import parse_liveblog
+from dateline.ingest.parsers.parse import parse_document
 from tests.helpers import SHARED_FIXTURES, shared_fixture
 
 URL = "https://news.example.org/live/storm"
@@ -667,3 +668,16 @@ def test_a_same_day_ticker_with_a_long_gap_stays_on_its_day() -> None:
         assert {item.published_at.date() for item in doc.items if item.published_at} == {
             datetime(2025, 3, 14).date()
         }
+
+
+def test_a_subhead_page_s_last_update_ends_before_the_credits_and_promo() -> None:
+    """National Post's AP "latest" page: after the last subhead's paragraphs come a reporting
+    credit and a newsletter promo, which are no part of that update."""
+    raw = shared_fixture(
+        "fundus/tests/resources/parser/test_data/ca/NationalPost_2025_05_08.html.gz"
+    )
+    doc = parse_document("liveblog", raw.decode(), "https://nationalpost.com/news/world/live")
+    assert len(doc.items) == 32
+    last = by_text(doc, "calls Indian action an ‘act of war’")
+    assert last.text.endswith("succeed in its nefarious objectives.”")
+    assert not [item.title for item in doc.items if "newsletter" in item.text]

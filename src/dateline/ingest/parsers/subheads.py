@@ -28,6 +28,7 @@ from dateline.ingest.parsers.clean import to_text
 from dateline.ingest.parsers.htmlblocks import markers, parts_html, update_item
 from dateline.ingest.parsers.items import ParsedItem
 from dateline.ingest.parsers.pictures import block_images
+from dateline.ingest.parsers.tickerend import is_not_update
 
 Element: TypeAlias = lxml.html.HtmlElement
 MIN_SUBHEADS = 3
@@ -43,11 +44,15 @@ def subhead_updates(root: Element, url: str, moment: datetime | None) -> list[Pa
         return []
     starts = set(subheads)
     sections: list[tuple[Element, list[Element]]] = []
+    ended = False  # the section met what follows a story (`tickerend.py`): the rest is not it
     for element in _common_ancestor(subheads).iter():
         if element in starts:
             sections.append((element, []))
-        elif sections and _is_body(element, starts):
-            sections[-1][1].append(element)
+            ended = False
+        elif sections and not ended and _is_body(element, starts):
+            ended = is_not_update(element)
+            if not ended:
+                sections[-1][1].append(element)
     kept = _story_wrappers([part for _, body in sections for part in body])
     anchors: Counter[str] = Counter()
     items = []
