@@ -681,3 +681,14 @@ def test_a_subhead_page_s_last_update_ends_before_the_credits_and_promo() -> Non
     last = by_text(doc, "calls Indian action an ‘act of war’")
     assert last.text.endswith("succeed in its nefarious objectives.”")
     assert not [item.title for item in doc.items if "newsletter" in item.text]
+
+
+def test_captions_lose_the_separator_their_credit_stood_behind() -> None:
+    raw = shared_fixture(
+        "fundus/tests/resources/parser/test_data/ca/NationalPost_2025_05_08.html.gz"
+    )
+    doc = parse_document("liveblog", raw.decode(), "https://nationalpost.com/news/world/live")
+    images = [image for item in doc.items for image in item.images]
+    assert len(images) >= 10
+    assert not [image.caption for image in images if image.caption.endswith("/")]
+    assert {image.credit for image in images} >= {"Asim Tanveer / AP", "AFP via Getty Images"}

@@ -45,6 +45,7 @@ _AGENCY_END = re.compile(
 )
 _PARENS_END = re.compile(rf"\((?P<credit>[^()]*(?:Photo|Foto|{_AGENCY})[^()]*)\)\s*$")
 _TRIM = " \t\n,;|–—-"
+_SEPARATOR_END = re.compile(r"\s+[/|·–—-]\s*$")  # what stood between caption and credit
 _LABEL_END = re.compile(rf"[\s,;|–—-]*\b{_LABEL}\s*:\s*$", re.IGNORECASE)  # a label left alone
 
 
@@ -87,6 +88,7 @@ def caption_and_credit(caption: Element | None) -> tuple[str, str]:
         part.drop_tree()
     own, inline = split_credit(to_text(words.text_content()))
     own = _LABEL_END.sub("", own)  # "Wahlparty <span>Foto:</span> <span class=credit>dpa"
+    own = _SEPARATOR_END.sub("", own)  # "… on May 7, 2025. / <span class=credit>AFP"
     return own, _bare(credit) or inline
 
 
