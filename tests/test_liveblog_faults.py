@@ -692,3 +692,12 @@ def test_captions_lose_the_separator_their_credit_stood_behind() -> None:
     assert len(images) >= 10
     assert not [image.caption for image in images if image.caption.endswith("/")]
     assert {image.credit for image in images} >= {"Asim Tanveer / AP", "AFP via Getty Images"}
+
+
+def test_the_rule_between_ap_entries_is_no_part_of_an_update() -> None:
+    """SFGate's copy of AP's "The Latest" puts "___" between its entries."""
+    name = "5caf91b8a4423735f866b089d2611ea14503584cf3b6f487c6d26eb7b9521fca.html.gz"
+    raw = shared_fixture(f"article-extraction-benchmark/html/{name}")
+    doc = parse_document("liveblog", raw.decode(), "https://www.sfgate.com/news/article/latest")
+    assert len(doc.items) == 2
+    assert not [item.text for item in doc.items if "___" in item.text]

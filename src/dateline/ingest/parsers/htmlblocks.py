@@ -274,7 +274,7 @@ def update_item(
     update's anchor) keeps its fragment through canonicalisation, since the anchor tells one
     update from its siblings; `html` is already sanitised; `flags` is (key event, pinned)."""
     link = link or (f"{page_url.split('#', 1)[0]}#{anchor}" if anchor else page_url)
-    html = without_read_more(html)
+    html = without_furniture(html)
     text = html_text(html)
     return ParsedItem(
         url=link,
@@ -311,8 +311,14 @@ _TRAILING_READ_MORE = re.compile(
 )
 
 
-def without_read_more(html: str) -> str:
-    """`html` (sanitised) without its paragraphs that only point to another story."""
+# A paragraph that is only a rule between entries: AP's "___", "* * *", "—————".
+_RULE = re.compile(r"<p>\s*(?:[_*=~·•–—-]\s*){3,}</p>")
+
+
+def without_furniture(html: str) -> str:
+    """`html` (sanitised) without its rules and its paragraphs that only point to another
+    story."""
+    html = _RULE.sub("", html)
     if "<a" not in html or not re.search(
         r"(?i)read more|more on|full story|related|see also"
         r"|lesen sie|mehr dazu|mehr zum|interessant|weiterlesen",
