@@ -573,6 +573,7 @@ def test_a_swap_that_is_due_is_agreed_and_one_wanted_is_not() -> None:
         "agreed"
     ]
     assert statuses("Ukraine wants to exchange 500 prisoners.") == [None]
+    assert "agreed" not in statuses("Russia will not exchange the 500 prisoners, it said.")
 
 
 def test_austrian_states_and_swiss_cantons_are_regions_of_their_country() -> None:

@@ -233,7 +233,9 @@ def _exchange_status(text: str) -> str | None:
 
 
 _SCHEDULED = re.compile(
-    r"\b(?:will|(?:are|is) (?:due |set |scheduled |expected )?to|sollen|soll)\b", re.I
+    r"\b(?:will|(?:are|is) (?:due |set |scheduled |expected )?to|sollen|soll)\b"
+    r"(?!\s+(?:not|never|nicht|keine?)\b)",  # "will not exchange": nothing is agreed
+    re.I,
 )
 
 
