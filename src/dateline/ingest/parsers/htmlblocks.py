@@ -295,11 +295,12 @@ def update_item(
 # A paragraph that only points to another story: "Read more: <a>…</a>", "READ MORE here",
 # "Lesen Sie auch: …", "Mehr dazu: …". Newspapers put one under many updates; it is no part
 # of the update, and an inbox or a story card showing it reads as an advertisement.
-_READ_MORE = re.compile(
-    r"^\W*(?:read more|more on this|for the full story|related|see also|lesen sie (?:auch|mehr)"
-    r"|mehr (?:dazu|zum thema)|auch interessant|weiterlesen)\b",
-    re.I,
+_POINTER = (
+    r"read more|more on this|for the full story|related|see also|lesen sie (?:auch|mehr)"
+    r"|mehr (?:dazu|zum thema)|auch interessant|weiterlesen"
 )
+_READ_MORE = re.compile(rf"^\W*(?:{_POINTER})\b", re.I)  # opening a paragraph
+_ANY_POINTER = re.compile(rf"\b(?:{_POINTER})\b", re.I)  # anywhere: nothing to do without one
 
 
 _TRAILING_READ_MORE = re.compile(
@@ -319,11 +320,7 @@ def without_furniture(html: str) -> str:
     """`html` (sanitised) without its rules and its paragraphs that only point to another
     story."""
     html = _RULE.sub("", html)
-    if "<a" not in html or not re.search(
-        r"(?i)read more|more on|full story|related|see also"
-        r"|lesen sie|mehr dazu|mehr zum|interessant|weiterlesen",
-        html,
-    ):
+    if "<a" not in html or not _ANY_POINTER.search(html):
         return html
     html = _TRAILING_READ_MORE.sub("", html)  # run into the last paragraph: JSON-LD bodies
     html = re.sub(r"<p>\s*</p>", "", html)
